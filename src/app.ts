@@ -1,0 +1,64 @@
+// createApp(deps) builds the GraphQL server without listening: main.ts listens, tests call yoga.fetch.
+import { GraphQLError } from 'graphql';
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { viewerFromCredential } from './core/auth.js';
+import type { Config } from './core/config.js';
+import type { Context } from './core/context.js';
+import type { Database } from './core/db.js';
+import { DomainError } from './core/errors.js';
+import type { Logger } from './core/logger.js';
+import type { PubSub } from './core/pubsub.js';
+import { schema } from './schema.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  pubsub: PubSub;
+  logger: Logger;
+}
+
+/** What the transports hand to the context factory: an HTTP request, or graphql-ws connection params. */
+interface ServerContext {
+  request?: Request;
+  connectionParams?: Record<string, unknown>;
+}
+
+export type App = YogaServerInstance<ServerContext, Context>;
+
+export function createApp({ config, database, pubsub, logger }: AppDeps): App {
+  return createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: config.graphiql ? { title: 'Fan operations API', defaultQuery: exampleQuery } : false,
+    logging: config.logLevel === 'silent' ? false : config.logLevel,
+    // Domain errors carry safe messages; everything else is masked outside development.
+    maskedErrors: { isDev: config.env === 'development' },
+    healthCheckEndpoint: '/health',
+    plugins: [useReadinessCheck({ endpoint: '/ready', check: () => database.ping() })],
+    context: async ({ request, connectionParams }) => {
+      const authorization = request?.headers.get('authorization') ?? (connectionParams?.authorization as string | undefined);
+      try {
+        const viewer = await viewerFromCredential(database.prisma, authorization, config.devAuth);
+        return { viewer, db: database.prisma, pubsub, config };
+      } catch (e) {
+        if (e instanceof DomainError) throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401 } } });
+        logger.error('context failed', e);
+        throw e;
+      }
+    },
+  });
+}
+
+const exampleQuery = /* GraphQL */ `# Send the header  Authorization: Dev demo  (see README)
+query Dashboard {
+  organization { name timeZone }
+  communities(first: 5, kinds: [VERTICAL]) {
+    totalCount
+    nodes {
+      name memberCount
+      members(first: 3) { nodes { fan { displayName orderCount totalSpendCents } } }
+    }
+  }
+}
+`;

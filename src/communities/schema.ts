@@ -1,0 +1,166 @@
+// Communities (fan groups), their members and the activity feed dashboards watch.
+import { builder } from '../core/builder.js';
+import { OperatorRef } from '../organizations/schema.js';
+import { orgIdOf } from '../core/context.js';
+import { anyOf, within } from '../core/filters.js';
+
+export const CommunityKindEnum = builder.enumType('CommunityKind', {
+  description: 'How a group is run.',
+  values: {
+    VERTICAL: { description: 'By product category (liquor, jewelry, beauty, mother & baby, travel, apparel, tech…).' },
+    LIKE: { description: 'Hand-picked engaged fans who like the live room on cue, with frequent lotteries.' },
+    FISSION: { description: 'Growth group for referral campaigns.' },
+    VIP: { description: 'Many-to-one service group for high-value fans.' },
+    KOC: { description: 'A group of key opinion consumers.' },
+    SMALL: { description: 'Small general group (≤ 30 precise members).' },
+    LARGE: { description: 'Large general group (200+ members).' },
+  },
+});
+
+export const CommunityLifecycleEnum = builder.enumType('CommunityLifecycle', {
+  description: 'Where a group is in its life.',
+  values: {
+    ACTIVATING: { description: 'First weeks, while KOCs warm it up.' },
+    ACTIVE: { description: 'Running normally.' },
+    DECLINING: { description: 'Activity falling.' },
+    DORMANT: { description: 'No meaningful activity.' },
+  },
+});
+
+export const MemberRoleEnum = builder.enumType('MemberRole', {
+  description: "A member's role in one group.",
+  values: {
+    MEMBER: { description: 'An ordinary member.' },
+    KOC: { description: 'A key opinion consumer who warms the group up.' },
+    ASSISTANT: { description: 'Helps the owner run the group.' },
+    OWNER: { description: 'Owns the group.' },
+  },
+});
+
+export const ActivityKindEnum = builder.enumType('ActivityKind', {
+  description: 'What happened in a group.',
+  values: {
+    MEMBER_JOINED: { description: 'A fan joined.' },
+    MEMBER_LEFT: { description: 'A fan left.' },
+    MESSAGE_POSTED: { description: 'Messages were posted (counted, not stored).' },
+    BUYER_SHOW_POSTED: { description: 'A buyer show (photo review) was posted.' },
+    CHECK_IN: { description: 'A fan checked in.' },
+    LIKE_BURST: { description: 'A burst of likes during a like campaign.' },
+    RESERVATION_MADE: { description: 'A fan reserved a live session or item.' },
+    REWARD_REDEEMED: { description: 'A fan redeemed a points-mall reward.' },
+    KOC_ACTION: { description: 'A KOC acted (warm-up, after-sales defence…).' },
+    COMPLAINT_RAISED: { description: 'An after-sales complaint was raised.' },
+    COMPLAINT_RESOLVED: { description: 'An after-sales complaint was resolved.' },
+  },
+});
+
+export const CommunityRef = builder.prismaNode('Community', {
+  description: 'A fan group on the chat platform, run by an operator.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'Group name.' }),
+    kind: t.expose('kind', { type: CommunityKindEnum, description: 'How the group is run.' }),
+    category: t.exposeString('category', { nullable: true, description: 'Product category, for VERTICAL groups.' }),
+    capacity: t.exposeInt('capacity', { description: "Member cap (the chat platform's 200 or 500)." }),
+    memberCount: t.exposeInt('memberCount', { description: 'Current members.' }),
+    minOrders: t.exposeInt('minOrders', { description: 'Orders a fan needs before being let in.' }),
+    minIntimacy: t.exposeInt('minIntimacy', { description: 'Intimacy score a fan needs before being let in.' }),
+    rules: t.exposeString('rules', { nullable: true, description: 'Group rules shown to newcomers.' }),
+    lifecycle: t.expose('lifecycle', { type: CommunityLifecycleEnum, description: 'Where the group is in its life.' }),
+    inviteCode: t.exposeString('inviteCode', { description: 'Code fans join with; a full group rolls it over to a new group.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the group was created.' }),
+    owner: t.relation('owner', { nullable: true, description: 'The operator who owns the group.' }),
+    assistants: t.field({
+      type: [OperatorRef],
+      description: 'Operators assisting the owner.',
+      select: (_args, _ctx, nested) => ({ assistants: { include: { operator: nested() } } }),
+      resolve: (c) => c.assistants.map((a) => a.operator),
+    }),
+    rolledOverTo: t.relation('rolledOverTo', { nullable: true, description: 'The group new invites went to once this one filled up.' }),
+    members: t.relatedConnection('memberships', {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Current members, newest first.',
+      query: { where: { leftAt: null }, orderBy: [{ joinedAt: 'desc' }, { id: 'desc' }] },
+    }),
+    activity: t.relatedConnection('activity', {
+      cursor: 'id',
+      description: 'The group activity feed, newest first.',
+      query: { orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }] },
+    }),
+  }),
+});
+
+builder.prismaNode('Membership', {
+  description: "A fan's place in a group: role, when they joined and whether they left.",
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    role: t.expose('role', { type: MemberRoleEnum, description: 'Role in this group.' }),
+    joinedAt: t.expose('joinedAt', { type: 'DateTime', description: 'When the fan (last) joined.' }),
+    leftAt: t.expose('leftAt', { type: 'DateTime', nullable: true, description: 'When the fan left; null while a member.' }),
+    fan: t.relation('fan', { description: 'The member.' }),
+    community: t.relation('community', { description: 'The group.' }),
+  }),
+});
+
+builder.prismaNode('ActivityEvent', {
+  description: 'One entry of the live group feed.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    kind: t.expose('kind', { type: ActivityKindEnum, description: 'What happened.' }),
+    count: t.exposeInt('count', { description: 'How many times (message counts and like bursts arrive aggregated).' }),
+    payload: t.expose('payload', { type: 'JSON', nullable: true, description: 'Small details, e.g. the complaint id.' }),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When it happened.' }),
+    community: t.relation('community', { nullable: true, description: 'Where it happened.' }),
+    fan: t.relation('fan', { nullable: true, description: 'Who did it, when known.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  communities: t.prismaConnection({
+    type: 'Community',
+    cursor: 'id',
+    description: 'Groups of your organization, by name.',
+    authScopes: { operator: true, partner: 'read' },
+    args: {
+      kinds: t.arg({ type: [CommunityKindEnum], required: false, description: 'Only these kinds.' }),
+      lifecycles: t.arg({ type: [CommunityLifecycleEnum], required: false, description: 'Only these lifecycle stages.' }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.community.findMany({ ...query, where: communityWhere(orgIdOf(ctx.viewer), args), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+    totalCount: (_c, args, ctx) => ctx.db.community.count({ where: communityWhere(orgIdOf(ctx.viewer), args) }),
+  }),
+  activity: t.prismaConnection({
+    type: 'ActivityEvent',
+    cursor: 'id',
+    description: 'The activity feed across your groups, newest first.',
+    authScopes: { operator: true, partner: 'read' },
+    args: {
+      communityId: t.arg.globalID({ for: CommunityRef, required: false, description: 'Only this group.' }),
+      kinds: t.arg({ type: [ActivityKindEnum], required: false, description: 'Only these kinds of event.' }),
+      since: t.arg({ type: 'DateTime', required: false, description: 'At or after this instant.' }),
+      until: t.arg({ type: 'DateTime', required: false, description: 'Before this instant.' }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.activityEvent.findMany({
+        ...query,
+        where: {
+          orgId: orgIdOf(ctx.viewer),
+          communityId: args.communityId?.id,
+          kind: anyOf(args.kinds),
+          occurredAt: within(args.since, args.until),
+        },
+        orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
+      }),
+  }),
+}));
+
+function communityWhere(orgId: string, args: { kinds?: string[] | null; lifecycles?: string[] | null }) {
+  return { orgId, kind: anyOf(args.kinds as never[]), lifecycle: anyOf(args.lifecycles as never[]) };
+}

@@ -1,0 +1,31 @@
+// The per-request context. A fresh one is made for every operation (HTTP or WebSocket) because
+// the viewer, and anything cached for it, must never leak between callers.
+import type { Config } from './config.js';
+import type { Db } from './db.js';
+import type { PubSub } from './pubsub.js';
+
+export type OperatorRole = 'OWNER' | 'ADMIN' | 'OPERATOR' | 'ANALYST';
+
+/** Who is calling. Every read and write is scoped to viewer.orgId; there is no cross-tenant path. */
+export type Viewer =
+  | { kind: 'anonymous'; orgId: null }
+  | { kind: 'operator'; orgId: string; operatorId: string; role: OperatorRole }
+  | { kind: 'fan'; orgId: string; fanId: string }
+  | { kind: 'partner'; orgId: string; apiKeyId: string; scopes: string[] };
+
+export const anonymous: Viewer = { kind: 'anonymous', orgId: null };
+
+export interface Context {
+  viewer: Viewer;
+  db: Db;
+  pubsub: PubSub;
+  config: Config;
+}
+
+/**
+ * The organization every query of this request is confined to. For a caller without one it returns
+ * an id no row can have, so a forgotten auth check still cannot read another tenant's rows.
+ */
+export function orgIdOf(viewer: Viewer): string {
+  return viewer.orgId ?? '__no_organization__';
+}

@@ -1,0 +1,117 @@
+// The database: PostgreSQL through @prisma/adapter-pg when a URL is given, otherwise an embedded
+// PGlite (same provider, same migrations). Both are wrapped so every SQL statement can be counted,
+// which is how the tests prove nested queries have no N+1.
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { migrate, type SqlRunner } from './migrate.js';
+
+export type Db = PrismaClient;
+export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  prisma: PrismaClient;
+  /** Raw access for migrations and health checks. */
+  sql: SqlRunner;
+  /** Every SQL statement Prisma sends passes through here; tests subscribe to count them. */
+  onStatement(listener: (sql: string) => void): () => void;
+  ping(): Promise<boolean>;
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent, PGlite in dataDir (or in memory when dataDir is "memory://"). */
+  url?: string;
+  dataDir?: string;
+  poolSize?: number;
+}
+
+// Serializable enough for our rules and generous on waits: PGlite runs one transaction at a time,
+// so a burst of 100 concurrent redemptions queues rather than failing on Prisma's 2 s default.
+const transactionOptions = { maxWait: 60_000, timeout: 60_000 };
+
+export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
+  const listeners = new Set<(sql: string) => void>();
+  const emit = (sql: string) => listeners.forEach((l) => l(sql));
+  const onStatement = (l: (sql: string) => void) => {
+    listeners.add(l);
+    return () => void listeners.delete(l);
+  };
+
+  if (opts.url) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // Idle clients can error when the server restarts; log instead of crashing the process.
+    pool.on('error', () => {});
+    const adapter = new PrismaPg(pool);
+    const prisma = new PrismaClient({ adapter, transactionOptions, log: [{ emit: 'event', level: 'query' }] });
+    onQuery(prisma, emit);
+    const sql: SqlRunner = {
+      async query(text, params) {
+        return (await pool.query(text, params as unknown[])).rows;
+      },
+      async exec(text) {
+        await pool.query(text);
+      },
+    };
+    return {
+      kind: 'postgres',
+      prisma,
+      sql,
+      onStatement,
+      ping: () => sql.query('SELECT 1').then(() => true, () => false),
+      migrate: async () => {
+        // One dedicated client so the advisory lock and unlock share a session.
+        const client = await pool.connect();
+        try {
+          return await migrate(
+            { query: async (t, p) => (await client.query(t, p as unknown[])).rows, exec: async (t) => void (await client.query(t)) },
+            { lock: true },
+          );
+        } finally {
+          client.release();
+        }
+      },
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end().catch(() => {});
+      },
+    };
+  }
+
+  const dir = opts.dataDir ?? 'memory://';
+  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+  const lite = await PGlite.create(dir);
+  // The adapter bundles its own copy of Prisma's adapter types; they agree at run time.
+  const adapter = new PrismaPGlite(lite) as unknown as PrismaPg;
+  const prisma = new PrismaClient({ adapter, transactionOptions, log: [{ emit: 'event', level: 'query' }] });
+  onQuery(prisma, emit);
+  const sql: SqlRunner = {
+    async query(text, params) {
+      return (await lite.query(text, params as unknown[])).rows as never[];
+    },
+    async exec(text) {
+      await lite.exec(text);
+    },
+  };
+  return {
+    kind: 'pglite',
+    prisma,
+    sql,
+    onStatement,
+    ping: () => sql.query('SELECT 1').then(() => true, () => false),
+    migrate: () => migrate(sql, { lock: false }),
+    close: async () => {
+      await prisma.$disconnect();
+      if (!lite.closed) await lite.close();
+    },
+  };
+}
+
+function onQuery(prisma: PrismaClient, emit: (sql: string) => void) {
+  (prisma as unknown as { $on(e: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => emit(e.query));
+}

@@ -1,0 +1,74 @@
+// Listens: one port for HTTP GraphQL (POST/GET, SSE) and graphql-ws, on the same path.
+// stop() stops accepting, lets in-flight requests finish (up to a timeout), closes sockets with
+// 1001 "going away" so clients reconnect elsewhere, then returns.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+type EnvelopedArgs = ExecutionArgs & { rootValue: { execute(a: ExecutionArgs): unknown; subscribe(a: ExecutionArgs): unknown } };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function startServer(yoga: YogaServerInstance<any, any>, opts: { host: string; port: number; shutdownTimeoutMs: number }): Promise<RunningServer> {
+  const server = createServer(yoga);
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+
+  const wsServer = useServer(
+    {
+      execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
+      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+          connectionParams: ctx.connectionParams,
+        });
+        const args: EnvelopedArgs = {
+          schema,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        if (errors.length) return errors;
+        return args;
+      },
+    },
+    wss,
+    12_000, // keep-alive ping interval
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const client of wss.clients) client.close(1001, 'Server shutting down');
+      await wsServer.dispose();
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), opts.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(timer);
+    })());
+
+  return { server, port, url: `http://${host}:${port}${yoga.graphqlEndpoint}`, stop };
+}

@@ -1,0 +1,203 @@
+// Fans, their tags and saved segments: the people the private domain is built around.
+import { builder } from '../core/builder.js';
+import { orgIdOf } from '../core/context.js';
+import { CommunityRef } from '../communities/schema.js';
+import { fanOrderBy, fanWhere, type FanSortField } from './filters.js';
+
+export const FanLifecycleEnum = builder.enumType('FanLifecycle', {
+  description: 'Where a fan is in their life with the brand.',
+  values: {
+    NEW: { description: 'Joined recently, no sustained activity yet.' },
+    ACTIVE: { description: 'Active in groups or buying within the last 30 days.' },
+    SILENT: { description: 'No activity for 30–89 days.' },
+    DORMANT: { description: 'No activity for 90 days or more.' },
+    CHURNED: { description: 'Left every group.' },
+  },
+});
+
+export const FanSourceEnum = builder.enumType('FanSource', {
+  description: 'How the fan entered the private domain.',
+  values: {
+    LIVE_ROOM: { description: 'Invited from the live room after a purchase.' },
+    POSTER: { description: 'Scanned a campaign poster.' },
+    REFERRAL: { description: 'Referred by another fan.' },
+    GROUP_QR: { description: "Scanned a group's QR code." },
+    IMPORT: { description: 'Imported from the live platform or CRM.' },
+  },
+});
+
+export const TagSourceEnum = builder.enumType('TagSource', {
+  description: 'Who attached a tag to a fan.',
+  values: {
+    OPERATOR: { description: 'An operator tagged the fan.' },
+    SELF: { description: 'The fan described themself, e.g. by renaming to "region-skin type".' },
+  },
+});
+
+const FanSortFieldEnum = builder.enumType('FanSortField', {
+  description: 'What to sort fans by.',
+  values: {
+    CREATED_AT: { description: 'When the fan joined the private domain.' },
+    ORDER_COUNT: { description: 'Number of orders.' },
+    TOTAL_SPEND: { description: 'Total spend.' },
+    LAST_ORDER_AT: { description: 'Most recent order (fans without orders last).' },
+    INTIMACY: { description: 'Intimacy score.' },
+    DISPLAY_NAME: { description: 'Display name.' },
+    POINTS_BALANCE: { description: 'Points balance.' },
+  },
+});
+
+export const SortDirection = builder.enumType('SortDirection', {
+  description: 'Sort order.',
+  values: { ASC: { description: 'Smallest first.' }, DESC: { description: 'Largest first.' } },
+});
+
+const FanFilterInput = builder.inputType('FanFilter', {
+  description: 'Conditions a fan must all meet.',
+  fields: (t) => ({
+    search: t.string({ required: false, description: 'Part of the display name, case-insensitive.' }),
+    tagIds: t.globalIDList({ required: false, for: TagRef, description: 'Fans carrying every one of these tags.' }),
+    lifecycles: t.field({ type: [FanLifecycleEnum], required: false, description: 'Fans in any of these lifecycle stages.' }),
+    communityId: t.globalID({ required: false, for: CommunityRef, description: 'Current members of this community.' }),
+    minOrders: t.int({ required: false, description: 'At least this many orders (e.g. 2 for the invite threshold).' }),
+    maxOrders: t.int({ required: false, description: 'At most this many orders.' }),
+    minSpendCents: t.int({ required: false, description: 'Total spend at least this much, in cents.' }),
+    maxSpendCents: t.int({ required: false, description: 'Total spend at most this much, in cents.' }),
+    isKoc: t.boolean({ required: false, description: 'Only KOCs (true) or only non-KOCs (false).' }),
+  }),
+});
+
+const FanOrderInput = builder.inputType('FanOrder', {
+  description: 'Sort order for fans.',
+  fields: (t) => ({
+    field: t.field({ type: FanSortFieldEnum, required: true, description: 'What to sort by.' }),
+    direction: t.field({ type: SortDirection, required: false, defaultValue: 'DESC', description: 'Which way.' }),
+  }),
+});
+
+export const FanRef = builder.prismaNode('Fan', {
+  description: 'A consumer who bought in the live room and joined the private domain.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    externalId: t.exposeString('externalId', { description: "The fan's user id on the live platform." }),
+    displayName: t.exposeString('displayName', { description: 'Name shown in groups.' }),
+    region: t.exposeString('region', { nullable: true, description: 'Self-reported region.' }),
+    skinType: t.exposeString('skinType', { nullable: true, description: 'Self-reported skin type.' }),
+    source: t.expose('source', { type: FanSourceEnum, description: 'How the fan entered the private domain.' }),
+    referredBy: t.relation('referredBy', { nullable: true, description: 'The fan who referred this one, if any.' }),
+    isKoc: t.exposeBoolean('isKoc', { description: 'Whether the fan is a key opinion consumer.' }),
+    optedOut: t.exposeBoolean('optedOut', { description: 'The fan opted out of pushes and reminders.' }),
+    lifecycle: t.expose('lifecycle', { type: FanLifecycleEnum, description: 'Lifecycle stage.' }),
+    intimacy: t.exposeInt('intimacy', { description: 'Intimacy score; grows with check-ins, messages, likes and buyer shows.' }),
+    pointsBalance: t.exposeInt('pointsBalance', { description: 'Current points balance; never negative.' }),
+    checkInStreak: t.exposeInt('checkInStreak', { description: 'Consecutive days checked in, up to the last check-in.' }),
+    lastCheckInDay: t.expose('lastCheckInDay', { type: 'Date', nullable: true, description: 'Day of the last check-in.' }),
+    orderCount: t.exposeInt('orderCount', { description: 'Paid orders imported from the live platform.' }),
+    totalSpendCents: t.exposeInt('totalSpendCents', { description: 'Total spend over paid orders, in cents.' }),
+    averageOrderValueCents: t.int({
+      description: 'Average order value in cents (0 without orders).',
+      select: { orderCount: true, totalSpendCents: true },
+      resolve: (fan) => (fan.orderCount ? Math.round(fan.totalSpendCents / fan.orderCount) : 0),
+    }),
+    lastOrderAt: t.expose('lastOrderAt', { type: 'DateTime', nullable: true, description: 'Time of the latest order.' }),
+    lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime', nullable: true, description: 'Last time the fan did anything we saw.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the fan joined the private domain.' }),
+    tags: t.relation('tags', { description: "The fan's tags, operator and self-reported.", query: { orderBy: { createdAt: 'asc' } } }),
+    memberships: t.relatedConnection('memberships', {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Groups the fan is or was in, newest first.',
+      query: { orderBy: [{ joinedAt: 'desc' }, { id: 'desc' }] },
+    }),
+    orders: t.relatedConnection('orders', {
+      cursor: 'id',
+      totalCount: true,
+      description: "The fan's orders, newest first.",
+      query: { orderBy: [{ placedAt: 'desc' }, { id: 'desc' }] },
+    }),
+    pointsEntries: t.relatedConnection('pointsEntries', {
+      cursor: 'id',
+      totalCount: true,
+      description: "The fan's points ledger, newest first.",
+      query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
+    }),
+    reservations: t.relation('reservations', { description: 'Live sessions and items the fan reserved.' }),
+  }),
+});
+
+export const TagRef = builder.prismaNode('Tag', {
+  description: 'A label on fans, e.g. "Shanghai", "oily skin", "big spender".',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'The label, unique within the organization.' }),
+    fanCount: t.relationCount('fans', { description: 'How many fans carry this tag.' }),
+  }),
+});
+
+builder.prismaObject('FanTag', {
+  description: 'A tag on one fan, and who put it there.',
+  fields: (t) => ({
+    tag: t.relation('tag', { description: 'The tag.' }),
+    source: t.expose('source', { type: TagSourceEnum, description: 'Operator-assigned or self-reported.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the tag was attached.' }),
+  }),
+});
+
+builder.prismaNode('Segment', {
+  description: 'A saved fan filter used to target reminders and reactivation.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'Segment name.' }),
+    filter: t.expose('filter', { type: 'JSON', description: 'The saved filter, in the shape of FanFilter.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the segment was saved.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  fans: t.prismaConnection({
+    type: 'Fan',
+    cursor: 'id',
+    description: 'Fans of your organization, filtered and sorted.',
+    authScopes: { operator: true, partner: 'read' },
+    args: {
+      filter: t.arg({ type: FanFilterInput, required: false, description: 'Conditions every returned fan meets.' }),
+      orderBy: t.arg({ type: FanOrderInput, required: false, description: 'Sort order; newest first by default.' }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.fan.findMany({
+        ...query,
+        where: fanWhere(orgIdOf(ctx.viewer), toFanFilter(args.filter)),
+        orderBy: fanOrderBy(args.orderBy?.field as FanSortField | undefined, args.orderBy?.direction ?? 'DESC'),
+      }),
+    totalCount: (_conn, args, ctx) => ctx.db.fan.count({ where: fanWhere(orgIdOf(ctx.viewer), toFanFilter(args.filter)) }),
+  }),
+  tags: t.prismaField({
+    type: ['Tag'],
+    description: 'Every tag in your organization, by name.',
+    authScopes: { operator: true, partner: 'read' },
+    resolve: (query, _root, _args, ctx) => ctx.db.tag.findMany({ ...query, where: { orgId: orgIdOf(ctx.viewer) }, orderBy: { name: 'asc' } }),
+  }),
+  segments: t.prismaField({
+    type: ['Segment'],
+    description: 'Saved segments, by name.',
+    authScopes: { operator: true },
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.segment.findMany({ ...query, where: { orgId: orgIdOf(ctx.viewer) }, orderBy: { name: 'asc' } }),
+  }),
+}));
+
+type FilterArg = {
+  tagIds?: { id: string }[] | null;
+  communityId?: { id: string } | null;
+} & Record<string, unknown>;
+
+function toFanFilter(f: FilterArg | null | undefined) {
+  if (!f) return {};
+  return { ...f, tagIds: f.tagIds?.map((g) => g.id), communityId: f.communityId?.id } as Parameters<typeof fanWhere>[1];
+}

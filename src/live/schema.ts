@@ -1,0 +1,129 @@
+// Live sessions, their line-ups, fans' reservations and wish lists.
+import { builder } from '../core/builder.js';
+import { orgIdOf } from '../core/context.js';
+import { anyOf, within } from '../core/filters.js';
+
+export const LiveSessionStatusEnum = builder.enumType('LiveSessionStatus', {
+  description: 'Where a live session is: SCHEDULED → LIVE → ENDED, or CANCELLED.',
+  values: {
+    SCHEDULED: { description: 'On the schedule, not started.' },
+    LIVE: { description: 'Streaming now.' },
+    ENDED: { description: 'Finished.' },
+    CANCELLED: { description: 'Called off.' },
+  },
+});
+
+export const WishStatusEnum = builder.enumType('WishStatus', {
+  description: 'Whether a wished-for product has appeared in a line-up.',
+  values: {
+    OPEN: { description: 'Still waiting for the product.' },
+    FULFILLED: { description: 'A matching item joined a live session line-up.' },
+  },
+});
+
+export const LiveSessionRef = builder.prismaNode('LiveSession', {
+  description: 'A scheduled live stream with its line-up of items.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    title: t.exposeString('title', { description: 'Session title.' }),
+    host: t.exposeString('host', { description: 'Who hosts the stream.' }),
+    theme: t.exposeString('theme', { nullable: true, description: 'Theme shown on the check-in calendar, e.g. "Snack Festival".' }),
+    status: t.expose('status', { type: LiveSessionStatusEnum, description: 'Where the session is.' }),
+    scheduledAt: t.expose('scheduledAt', { type: 'DateTime', description: 'Planned start.' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'Actual start.' }),
+    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true, description: 'Actual end.' }),
+    viewers: t.exposeInt('viewers', { description: 'Concurrent viewers last reported.' }),
+    likes: t.exposeInt('likes', { description: 'Likes reported for the session.' }),
+    orderCount: t.exposeInt('orderCount', { description: 'Orders placed during the session.' }),
+    gmvCents: t.exposeInt('gmvCents', { description: 'Gross merchandise value during the session, in cents.' }),
+    items: t.relation('items', { description: 'The line-up, in slot order.', query: { orderBy: [{ position: 'asc' }, { id: 'asc' }] } }),
+    reservationCount: t.relationCount('reservations', { description: 'Reservations of the session or its items.' }),
+    reservations: t.relatedConnection('reservations', {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Reservations of the session or its items, newest first.',
+      query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
+    }),
+  }),
+});
+
+builder.prismaNode('LineupItem', {
+  description: 'A product in a live session line-up, with its price and planned slot.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    productName: t.exposeString('productName', { description: 'Product name.' }),
+    sku: t.exposeString('sku', { nullable: true, description: 'Product code on the live platform.' }),
+    priceCents: t.exposeInt('priceCents', { description: 'Live price, in cents.' }),
+    slotAt: t.expose('slotAt', { type: 'DateTime', nullable: true, description: 'Planned moment the item is presented.' }),
+    position: t.exposeInt('position', { description: 'Order in the line-up.' }),
+    onSaleAt: t.expose('onSaleAt', { type: 'DateTime', nullable: true, description: 'When it went on sale; null before.' }),
+    session: t.relation('session', { description: 'The live session.' }),
+    reservationCount: t.relationCount('reservations', { description: 'Fans who reserved this item.' }),
+  }),
+});
+
+builder.prismaNode('Reservation', {
+  description: 'A fan reserving a whole live session or one item of it, to be reminded.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    fan: t.relation('fan', { description: 'Who reserved.' }),
+    session: t.relation('session', { description: 'The live session.' }),
+    item: t.relation('item', { nullable: true, description: 'The item, for an item reservation; null for the whole session.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the reservation was made.' }),
+  }),
+});
+
+builder.prismaNode('Wish', {
+  description: 'A product fans ask for; voted on, fulfilled when it appears in a line-up.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    productName: t.exposeString('productName', { description: 'The product wished for.' }),
+    status: t.expose('status', { type: WishStatusEnum, description: 'Open or fulfilled.' }),
+    voteCount: t.exposeInt('voteCount', { description: 'Votes from fans.' }),
+    fan: t.relation('fan', { description: 'Who made the wish.' }),
+    fulfilledBy: t.relation('fulfilledByItem', { nullable: true, description: 'The line-up item that fulfilled it.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the wish was made.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  liveSessions: t.prismaConnection({
+    type: 'LiveSession',
+    cursor: 'id',
+    description: 'The live schedule, earliest first.',
+    authScopes: { operator: true, partner: 'read' },
+    args: {
+      statuses: t.arg({ type: [LiveSessionStatusEnum], required: false, description: 'Only these statuses.' }),
+      from: t.arg({ type: 'DateTime', required: false, description: 'Scheduled at or after this instant.' }),
+      to: t.arg({ type: 'DateTime', required: false, description: 'Scheduled before this instant.' }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.liveSession.findMany({ ...query, where: sessionWhere(orgIdOf(ctx.viewer), args), orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }] }),
+    totalCount: (_c, args, ctx) => ctx.db.liveSession.count({ where: sessionWhere(orgIdOf(ctx.viewer), args) }),
+  }),
+  wishes: t.prismaConnection({
+    type: 'Wish',
+    cursor: 'id',
+    description: 'The wish list, most voted first.',
+    authScopes: { operator: true, partner: 'read' },
+    args: { status: t.arg({ type: WishStatusEnum, required: false, description: 'Only wishes in this status.' }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.wish.findMany({
+        ...query,
+        where: { orgId: orgIdOf(ctx.viewer), status: args.status ?? undefined },
+        orderBy: [{ voteCount: 'desc' }, { id: 'asc' }],
+      }),
+  }),
+}));
+
+function sessionWhere(orgId: string, args: { statuses?: string[] | null; from?: Date | null; to?: Date | null }) {
+  return { orgId, status: anyOf(args.statuses as never[]), scheduledAt: within(args.from, args.to) };
+}

@@ -1,0 +1,56 @@
+// Orders imported from the live platform: the commerce facts behind fan value and group GMV.
+import { builder } from '../core/builder.js';
+import { CommunityRef } from '../communities/schema.js';
+import { FanRef } from '../fans/schema.js';
+import { LiveSessionRef } from '../live/schema.js';
+import { orgIdOf } from '../core/context.js';
+import { within } from '../core/filters.js';
+
+export const OrderStatusEnum = builder.enumType('OrderStatus', {
+  description: 'Payment state of an order.',
+  values: { PAID: { description: 'Paid and counted.' }, REFUNDED: { description: 'Refunded; its points were reversed.' } },
+});
+
+builder.prismaNode('Order', {
+  description: 'An order placed on the live platform, attributed to a session, group and KOC when known.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    externalId: t.exposeString('externalId', { description: 'Order id on the live platform, unique per organization.' }),
+    amountCents: t.exposeInt('amountCents', { description: 'Amount paid, in cents.' }),
+    itemCount: t.exposeInt('itemCount', { description: 'Number of items.' }),
+    items: t.expose('items', { type: 'JSON', nullable: true, description: 'Line items as sent by the platform.' }),
+    status: t.expose('status', { type: OrderStatusEnum, description: 'Paid or refunded.' }),
+    placedAt: t.expose('placedAt', { type: 'DateTime', description: 'When the order was placed.' }),
+    refundedAt: t.expose('refundedAt', { type: 'DateTime', nullable: true, description: 'When it was refunded.' }),
+    fan: t.relation('fan', { description: 'The buyer.' }),
+    liveSession: t.relation('liveSession', { nullable: true, description: 'The live session it was placed in.' }),
+    community: t.relation('community', { nullable: true, description: 'The group it is attributed to.' }),
+    koc: t.relation('koc', { nullable: true, description: 'The KOC it is attributed to.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  orders: t.prismaConnection({
+    type: 'Order',
+    cursor: 'id',
+    description: 'Orders, newest first.',
+    authScopes: { operator: true, partner: 'read' },
+    args: {
+      fanId: t.arg.globalID({ for: FanRef, required: false, description: "Only this fan's orders." }),
+      communityId: t.arg.globalID({ for: CommunityRef, required: false, description: 'Only orders attributed to this group.' }),
+      liveSessionId: t.arg.globalID({ for: LiveSessionRef, required: false, description: 'Only orders from this session.' }),
+      from: t.arg({ type: 'DateTime', required: false, description: 'Placed at or after this instant.' }),
+      to: t.arg({ type: 'DateTime', required: false, description: 'Placed before this instant.' }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.order.findMany({ ...query, where: orderWhere(orgIdOf(ctx.viewer), args), orderBy: [{ placedAt: 'desc' }, { id: 'desc' }] }),
+    totalCount: (_c, args, ctx) => ctx.db.order.count({ where: orderWhere(orgIdOf(ctx.viewer), args) }),
+  }),
+}));
+
+type Gid = { id: string } | null | undefined;
+function orderWhere(orgId: string, a: { fanId?: Gid; communityId?: Gid; liveSessionId?: Gid; from?: Date | null; to?: Date | null }) {
+  return { orgId, fanId: a.fanId?.id, communityId: a.communityId?.id, liveSessionId: a.liveSessionId?.id, placedAt: within(a.from, a.to) };
+}

@@ -1,0 +1,91 @@
+// Organizations (tenants) and their operators, plus `viewer`: who the caller is.
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { builder } from '../core/builder.js';
+import { orgIdOf } from '../core/context.js';
+
+export const OperatorRoleEnum = builder.enumType('OperatorRole', {
+  description: 'What an operator may do in the console.',
+  values: {
+    OWNER: { description: 'Runs the organization; everything, including keys and operators.' },
+    ADMIN: { description: 'Manages communities, campaigns and operators.' },
+    OPERATOR: { description: 'Day-to-day community and campaign work.' },
+    ANALYST: { description: 'Reads everything, changes nothing.' },
+  },
+});
+
+builder.prismaNode('Organization', {
+  description: "A streamer's or brand's operating team: the tenant every other object belongs to.",
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, AND: { id: orgIdOf(ctx.viewer) } }),
+  fields: (t) => ({
+    slug: t.exposeString('slug', { description: 'Short unique handle, used by the development credential.' }),
+    name: t.exposeString('name', { description: 'Display name of the organization.' }),
+    timeZone: t.exposeString('timeZone', { description: 'IANA time zone that defines "today" for check-ins and schedules.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the organization was created.' }),
+    operators: t.relation('operators', {
+      description: 'Staff of the organization, by display name.',
+      query: { orderBy: { displayName: 'asc' } },
+    }),
+  }),
+});
+
+export const OperatorRef = builder.prismaNode('Operator', {
+  description: 'A staff member of the organization: community assistant, group admin, campaign manager or analyst.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    email: t.exposeString('email', { description: 'Sign-in e-mail, unique within the organization.' }),
+    displayName: t.exposeString('displayName', { description: 'Name shown in the console.' }),
+    persona: t.exposeString('persona', { nullable: true, description: 'The persona fans see in groups, e.g. "Assistant Jujube".' }),
+    role: t.expose('role', { type: OperatorRoleEnum, description: 'What this operator may do.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the operator was added.' }),
+    ownedCommunities: t.relation('ownedCommunities', { description: 'Communities this operator owns.' }),
+  }),
+});
+
+const ViewerKind = builder.enumType('ViewerKind', {
+  description: 'The kind of caller.',
+  values: {
+    ANONYMOUS: { description: 'No credential was presented.' },
+    OPERATOR: { description: 'A staff member of an organization.' },
+    FAN: { description: 'A fan using the mini-program or H5 page.' },
+    PARTNER: { description: 'An external system with an API key.' },
+  },
+});
+
+const ViewerRef = builder.simpleObject('Viewer', {
+  description: 'The caller of this request and the organization it acts in.',
+  fields: (t) => ({
+    kind: t.field({ type: ViewerKind, description: 'What kind of caller this is.' }),
+    organizationId: t.id({ nullable: true, description: 'Global id of the organization, when the caller has one.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  viewer: t.field({
+    type: ViewerRef,
+    description: 'Who you are. Open to every caller, so a client can check its credential.',
+    authScopes: { public: true },
+    resolve: (_root, _args, ctx) => ({
+      kind: ctx.viewer.kind.toUpperCase() as 'ANONYMOUS',
+      organizationId: ctx.viewer.orgId && encodeGlobalID('Organization', ctx.viewer.orgId),
+    }),
+  }),
+  organization: t.prismaField({
+    type: 'Organization',
+    nullable: true,
+    description: "The caller's organization.",
+    authScopes: { operator: true, partner: 'read' },
+    resolve: (query, _root, _args, ctx) => ctx.db.organization.findUnique({ ...query, where: { id: orgIdOf(ctx.viewer) } }),
+  }),
+  me: t.prismaField({
+    type: 'Operator',
+    nullable: true,
+    description: 'The signed-in operator, or null for other callers.',
+    authScopes: { operator: true },
+    resolve: (query, _root, _args, ctx) =>
+      ctx.viewer.kind === 'operator' ? ctx.db.operator.findUnique({ ...query, where: { id: ctx.viewer.operatorId } }) : null,
+  }),
+}));
