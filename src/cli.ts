@@ -1,23 +1,23 @@
 // Maintenance commands: `migrate`, `seed`, `print-schema [--check]`.
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { printSchema } from 'graphql';
 import { ConfigError, loadConfig } from './core/config.js';
 import { createDatabase } from './core/db.js';
 
-export const schemaFile = fileURLToPath(new URL('../schema/schema.graphql', import.meta.url));
 
 async function main(command: string | undefined, args: string[]) {
   if (command === 'print-schema') {
-    const { sortedSchema } = await import('./schema.js');
+    const { sortedSchema, schemaFile } = await import('./schema.js');
     const printed = `${printSchema(sortedSchema())}\n`;
+    const fileArg = args.indexOf('--file');
+    const file = fileArg >= 0 ? args[fileArg + 1] : schemaFile;
     if (args.includes('--check')) {
-      const current = existsSync(schemaFile) ? readFileSync(schemaFile, 'utf8') : '';
-      if (current !== printed) throw new Error('schema/schema.graphql is out of date: run `npm run schema:print`');
-      console.log('schema/schema.graphql is current');
+      const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      if (current !== printed) throw new Error(`${file} is out of date with the code: run \`npm run schema:print\``);
+      console.log(`${file} is current`);
     } else {
-      writeFileSync(schemaFile, printed);
-      console.log(`wrote ${schemaFile}`);
+      writeFileSync(file, printed);
+      console.log(`wrote ${file}`);
     }
     return;
   }

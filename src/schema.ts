@@ -1,6 +1,8 @@
 // Assembles the schema from every domain module. Modules register their types on import.
+import { fileURLToPath } from 'node:url';
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from './core/builder.js';
+import { describeRelayPlumbing } from './core/describe.js';
 import './organizations/schema.js';
 import './fans/schema.js';
 import './communities/schema.js';
@@ -9,5 +11,8 @@ import './live/schema.js';
 import './orders/schema.js';
 import './points/schema.js';
 
-export const schema = builder.toSchema({ sortSchema: false });
+export const schema = describeRelayPlumbing(builder.toSchema({ sortSchema: false }));
 export const sortedSchema = () => lexicographicSortSchema(schema);
+
+/** Where the printed schema is committed. */
+export const schemaFile = fileURLToPath(new URL('../schema/schema.graphql', import.meta.url));

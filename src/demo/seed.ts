@@ -36,24 +36,33 @@ const PRODUCTS = [
 const THEMES = ['Snack Festival', 'Beauty Night', 'Home Essentials', 'Jewelry Hour', 'Travel Picks', 'Tech Tuesday', 'Member Day'];
 const DAY = 86_400_000;
 
-export async function seedDemo(db: Db, opts: { fans?: number; now?: Date } = {}): Promise<{ created: boolean; orgId: string }> {
-  const existing = await db.organization.findUnique({ where: { slug: DEMO_SLUG } });
+export interface SeedOptions {
+  /** Organization slug; tests seed a second tenant under another slug. */
+  slug?: string;
+  name?: string;
+  fans?: number;
+  now?: Date;
+}
+
+export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<{ created: boolean; orgId: string }> {
+  const slug = opts.slug ?? DEMO_SLUG;
+  const existing = await db.organization.findUnique({ where: { slug } });
   if (existing) return { created: false, orgId: existing.id };
   const fanCount = opts.fans ?? 1000;
   const now = opts.now ?? new Date();
   const r = prng(20261122);
 
   const orgId = await db.$transaction(async (tx) => {
-    const org = await tx.organization.create({ data: { slug: DEMO_SLUG, name: 'Lumi Live (demo)', timeZone: 'Asia/Shanghai' } });
+    const org = await tx.organization.create({ data: { slug, name: opts.name ?? 'Lumi Live (demo)', timeZone: 'Asia/Shanghai' } });
     const o = org.id;
     const [owner, jujube] = await Promise.all([
-      tx.operator.create({ data: { orgId: o, email: 'owner@demo.test', displayName: 'Mia Zhang', role: 'OWNER' } }),
-      tx.operator.create({ data: { orgId: o, email: 'jujube@demo.test', displayName: 'Zao Li', persona: 'Assistant Jujube', role: 'OPERATOR' } }),
+      tx.operator.create({ data: { orgId: o, email: `owner@${slug}.test`, displayName: 'Mia Zhang', role: 'OWNER' } }),
+      tx.operator.create({ data: { orgId: o, email: `jujube@${slug}.test`, displayName: 'Zao Li', persona: 'Assistant Jujube', role: 'OPERATOR' } }),
     ]);
     await tx.operator.createMany({
       data: [
-        { orgId: o, email: 'admin@demo.test', displayName: 'Chen Wei', role: 'ADMIN' },
-        { orgId: o, email: 'analyst@demo.test', displayName: 'Sun Qi', role: 'ANALYST' },
+        { orgId: o, email: `admin@${slug}.test`, displayName: 'Chen Wei', role: 'ADMIN' },
+        { orgId: o, email: `analyst@${slug}.test`, displayName: 'Sun Qi', role: 'ANALYST' },
       ],
     });
 
@@ -69,7 +78,7 @@ export async function seedDemo(db: Db, opts: { fans?: number; now?: Date } = {})
       { name: 'Free Cola Club', kind: 'FISSION' as CommunityKind, capacity: 500, lifecycle: 'ACTIVE' as const },
       { name: 'VIP Lounge', kind: 'VIP' as CommunityKind, capacity: 200, minOrders: 5, lifecycle: 'ACTIVE' as const },
       { name: 'KOC Circle', kind: 'KOC' as CommunityKind, capacity: 200, lifecycle: 'ACTIVE' as const },
-    ].map((c, i) => ({ ...c, orgId: o, ownerId: i % 2 ? jujube.id : owner.id, inviteCode: `DEMO${String(i + 1).padStart(3, '0')}`, rules: 'Rename yourself "region-skin type", be kind, no ads.' }));
+    ].map((c, i) => ({ ...c, orgId: o, ownerId: i % 2 ? jujube.id : owner.id, inviteCode: `${slug.toUpperCase()}${String(i + 1).padStart(3, '0')}`, rules: 'Rename yourself "region-skin type", be kind, no ads.' }));
     await tx.community.createMany({ data: communityRows });
     const communities = await tx.community.findMany({ where: { orgId: o }, orderBy: { inviteCode: 'asc' } });
     const byKind = (k: CommunityKind) => communities.filter((c) => c.kind === k);
@@ -114,7 +123,7 @@ export async function seedDemo(db: Db, opts: { fans?: number; now?: Date } = {})
     const memberships: Prisma.MembershipCreateManyInput[] = [];
     const sessionTotals = new Map<string, { orders: number; gmv: number }>();
     for (let i = 0; i < fanCount; i++) {
-      const id = `demofan${String(i + 1).padStart(5, '0')}`;
+      const id = `${slug}fan${String(i + 1).padStart(5, '0')}`;
       const region = r.pick(REGIONS);
       const skin = r.pick(SKIN);
       const joinedDaysAgo = r.int(1, 180);

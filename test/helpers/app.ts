@@ -1,0 +1,77 @@
+// The test harness: a database of the file's own (PGlite in memory, or a fresh PostgreSQL database
+// when TEST_DATABASE_URL is set), the app built by createApp, and an executor that calls it
+// in-process through yoga.fetch the way a client would.
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/core/config.js';
+import { createDatabase, type Database } from '../../src/core/db.js';
+import { createLogger } from '../../src/core/logger.js';
+import { createPubSub } from '../../src/core/pubsub.js';
+import { createPostgresDatabase } from './postgres.js';
+
+export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+export async function createTestDatabase(): Promise<{ database: Database; url?: string; dispose: () => Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (base) {
+    const pgdb = await createPostgresDatabase(base);
+    const database = await createDatabase({ url: pgdb.url, poolSize: 20 });
+    return { database, url: pgdb.url, dispose: async () => { await database.close(); await pgdb.drop(); } };
+  }
+  const database = await createDatabase({ dataDir: 'memory://' });
+  await database.migrate();
+  return { database, dispose: () => database.close() };
+}
+
+export interface GraphQLResult<T = Record<string, any>> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestApp {
+  app: App;
+  database: Database;
+  config: Config;
+  /** Runs an operation as `as` (an Authorization header value, e.g. "Dev demo"); null for anonymous. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | null): Promise<GraphQLResult<T>>;
+  /** Like gql, but fails the test on any error and returns data. */
+  ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | null): Promise<T>;
+  /** Counts SQL statements sent while fn runs. */
+  countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
+  dispose(): Promise<void>;
+}
+
+export async function createTestApp(opts: { env?: Record<string, string>; defaultAs?: string } = {}): Promise<TestApp> {
+  const { database, dispose } = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...opts.env });
+  const app = createApp({ config, database, pubsub: createPubSub(), logger: createLogger('silent') });
+  const defaultAs = opts.defaultAs ?? 'Dev demo';
+
+  const gql: TestApp['gql'] = async (query, variables, as = defaultAs) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
+    if (as) headers.authorization = as;
+    const res = await app.fetch('http://test/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    return (await res.json()) as GraphQLResult<never>;
+  };
+
+  return {
+    app,
+    database,
+    config,
+    gql,
+    async ok(query, variables, as) {
+      const res = await gql(query, variables, as);
+      if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors, null, 2)}`);
+      return res.data as never;
+    },
+    async countStatements(fn) {
+      const statements: string[] = [];
+      const off = database.onStatement((s) => statements.push(s));
+      try {
+        return { result: await fn(), statements };
+      } finally {
+        off();
+      }
+    },
+    dispose,
+  };
+}

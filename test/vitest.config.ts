@@ -1,0 +1,21 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
+
+export default defineConfig({
+  root: fileURLToPath(new URL('..', import.meta.url)),
+  // graphql 16 has no "exports": Node loads its CommonJS build for dependencies (Pothos, Yoga) while
+  // Vite would pick index.mjs for our sources — two copies of graphql. Pin every import to one.
+  resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/helpers/global-setup.ts'],
+    // Each file gets its own database; files run in parallel on the machine's two cores.
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    env: { NODE_ENV: 'test' },
+  },
+});
