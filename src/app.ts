@@ -1,6 +1,6 @@
 // createApp(deps) builds the GraphQL server without listening: main.ts listens, tests call yoga.fetch.
 import { GraphQLError } from 'graphql';
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { viewerFromCredential } from './core/auth.js';
 import type { Config } from './core/config.js';
 import type { Context } from './core/context.js';
@@ -15,6 +15,8 @@ export interface AppDeps {
   database: Database;
   pubsub: PubSub;
   logger: Logger;
+  /** Extra Yoga/Envelop plugins (later issues add limits and persisted operations here). */
+  plugins?: Plugin[];
 }
 
 /** What the transports hand to the context factory: an HTTP request, or graphql-ws connection params. */
@@ -25,7 +27,7 @@ interface ServerContext {
 
 export type App = YogaServerInstance<ServerContext, Context>;
 
-export function createApp({ config, database, pubsub, logger }: AppDeps): App {
+export function createApp({ config, database, pubsub, logger, plugins = [] }: AppDeps): App {
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -35,7 +37,7 @@ export function createApp({ config, database, pubsub, logger }: AppDeps): App {
     // Domain errors carry safe messages; everything else is masked outside development.
     maskedErrors: { isDev: config.env === 'development' },
     healthCheckEndpoint: '/health',
-    plugins: [useReadinessCheck({ endpoint: '/ready', check: () => database.ping() })],
+    plugins: [useReadinessCheck({ endpoint: '/ready', check: () => database.ping() }), ...plugins],
     context: async ({ request, connectionParams }) => {
       const authorization = request?.headers.get('authorization') ?? (connectionParams?.authorization as string | undefined);
       try {

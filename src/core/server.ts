@@ -64,9 +64,12 @@ export async function startServer(yoga: YogaServerInstance<any, any>, opts: { ho
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
       await wsServer.dispose();
+      // Keep-alive sockets become idle as their last response finishes; close them as they do.
       server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       const timer = setTimeout(() => server.closeAllConnections(), opts.shutdownTimeoutMs);
       await closed;
+      clearInterval(sweep);
       clearTimeout(timer);
     })());
 

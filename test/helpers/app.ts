@@ -1,6 +1,7 @@
 // The test harness: a database of the file's own (PGlite in memory, or a fresh PostgreSQL database
 // when TEST_DATABASE_URL is set), the app built by createApp, and an executor that calls it
 // in-process through yoga.fetch the way a client would.
+import type { Plugin } from 'graphql-yoga';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
 import { createDatabase, type Database } from '../../src/core/db.js';
@@ -40,10 +41,10 @@ export interface TestApp {
   dispose(): Promise<void>;
 }
 
-export async function createTestApp(opts: { env?: Record<string, string>; defaultAs?: string } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { env?: Record<string, string>; defaultAs?: string; plugins?: Plugin[] } = {}): Promise<TestApp> {
   const { database, dispose } = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...opts.env });
-  const app = createApp({ config, database, pubsub: createPubSub(), logger: createLogger('silent') });
+  const app = createApp({ config, database, pubsub: createPubSub(), logger: createLogger('silent'), plugins: opts.plugins });
   const defaultAs = opts.defaultAs ?? 'Dev demo';
 
   const gql: TestApp['gql'] = async (query, variables, as = defaultAs) => {

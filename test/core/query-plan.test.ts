@@ -1,0 +1,47 @@
+// Nested reads cost a fixed number of SQL statements however many rows they return (no N+1).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { seedTwoTenants } from '../helpers/fixtures.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+  await seedTwoTenants(t);
+});
+afterAll(() => t?.dispose());
+
+describe('statement counts', () => {
+  it('fans → memberships → community costs at most 4 statements for 50 fans', async () => {
+    const query = /* GraphQL */ `{
+      fans(first: 50, orderBy: { field: ORDER_COUNT }) {
+        nodes { displayName memberships(first: 10) { nodes { role community { name kind memberCount } } } }
+      }
+    }`;
+    const { result, statements } = await t.countStatements(() => t.ok<{ fans: { nodes: { memberships: { nodes: unknown[] } }[] } }>(query));
+    const memberships = result.fans.nodes.flatMap((f) => f.memberships.nodes);
+    expect(result.fans.nodes).toHaveLength(50);
+    expect(memberships.length).toBeGreaterThan(30);
+    expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(4);
+  });
+
+  it('communities → members → fan → orders stays flat as pages grow', async () => {
+    const query = (n: number) => /* GraphQL */ `{
+      communities(first: ${n}) {
+        totalCount
+        nodes { name members(first: 10) { nodes { fan { displayName orders(first: 3) { nodes { amountCents } } } } } }
+      }
+    }`;
+    const small = await t.countStatements(() => t.ok(query(1)));
+    const large = await t.countStatements(() => t.ok(query(11)));
+    expect(large.statements.length, large.statements.join('\n')).toBe(small.statements.length);
+    // credential + communities + count + memberships + fans + orders
+    expect(large.statements.length).toBeLessThanOrEqual(6);
+  });
+
+  it('live sessions → items with reservation counts → session is batched', async () => {
+    const { statements } = await t.countStatements(() =>
+      t.ok(`{ liveSessions(first: 7) { nodes { title items { productName reservationCount session { title } } } } }`),
+    );
+    expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(6);
+  });
+});
