@@ -133,8 +133,10 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<{ create
       let spend = 0;
       let last: Date | null = null;
       let balance = 0;
+      // Chronological, so each ledger entry's balanceAfter follows the one before it.
+      const times = Array.from({ length: n }, () => now.getTime() - r.int(0, Math.min(joinedDaysAgo, 120)) * DAY - r.int(0, DAY - 1)).sort((a, b) => a - b);
       for (let k = 0; k < n; k++) {
-        const placedAt = new Date(now.getTime() - r.int(0, Math.min(joinedDaysAgo, 120)) * DAY - r.int(0, DAY - 1));
+        const placedAt = new Date(times[k]);
         const amount = r.int(29, 899) * 100;
         const session = r.next() < 0.3 ? r.pick(pastSessions) : null;
         const externalId = `${id}-o${k + 1}`;

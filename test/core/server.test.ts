@@ -13,7 +13,7 @@ import { seedTwoTenants } from '../helpers/fixtures.js';
 // Holds operations named "Slow" for 400 ms, so a request is still in flight when stop() begins.
 const slowPlugin: Plugin = {
   onExecute: async ({ args }) => {
-    const op = args.document.definitions.find((d) => d.kind === 'OperationDefinition');
+    const op = args.document.definitions.find((d: { kind: string }) => d.kind === 'OperationDefinition');
     if (op && 'name' in op && op.name?.value === 'Slow') await new Promise((r) => setTimeout(r, 400));
   },
 };

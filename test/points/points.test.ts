@@ -1,0 +1,46 @@
+// Orders, the points ledger and the points-mall catalogue as operators read them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { seedTwoTenants } from '../helpers/fixtures.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+  await seedTwoTenants(t);
+});
+afterAll(() => t?.dispose());
+
+describe('orders and the points ledger', () => {
+  it('a fan’s ledger ends at their balance and each order converted exactly once', async () => {
+    const fans = await t.ok(`{ fans(first: 1, orderBy: { field: ORDER_COUNT }) { nodes { id pointsBalance orderCount totalSpendCents averageOrderValueCents
+      orders(first: 50) { totalCount nodes { id externalId amountCents } }
+      pointsEntries(first: 1) { nodes { balanceAfter reason } } } } }`);
+    const fan = fans.fans.nodes[0];
+    expect(fan.orders.totalCount).toBe(fan.orderCount);
+    expect(fan.orders.nodes.reduce((s: number, o: { amountCents: number }) => s + o.amountCents, 0)).toBe(fan.totalSpendCents);
+    expect(fan.averageOrderValueCents).toBe(Math.round(fan.totalSpendCents / fan.orderCount));
+    expect(fan.pointsEntries.nodes[0].balanceAfter).toBe(fan.pointsBalance);
+    const ledger = await t.ok(`query($f: ID!) { pointsLedger(fanId: $f, reasons: [ORDER], first: 100) { nodes { delta reference } } }`, { f: fan.id });
+    expect(ledger.pointsLedger.nodes).toHaveLength(fan.orderCount);
+    expect(new Set(ledger.pointsLedger.nodes.map((e: { reference: string }) => e.reference)).size).toBe(fan.orderCount);
+  });
+
+  it('filters orders by live session', async () => {
+    const s = await t.ok(`{ liveSessions(statuses: [ENDED]) { nodes { id orderCount gmvCents } } }`);
+    const session = s.liveSessions.nodes.find((x: { orderCount: number }) => x.orderCount > 0);
+    const orders = await t.ok(`query($s: ID!) { orders(liveSessionId: $s, first: 100) { totalCount nodes { amountCents liveSession { id } } } }`, { s: session.id });
+    expect(orders.orders.totalCount).toBe(session.orderCount);
+    expect(orders.orders.nodes.reduce((sum: number, o: { amountCents: number }) => sum + o.amountCents, 0)).toBe(session.gmvCents);
+  });
+});
+
+describe('Query.rewards', () => {
+  it('lists the three shelves, cheapest first, filtered by shelf', async () => {
+    const all = await t.ok(`{ rewards { name shelf costPoints stock } }`);
+    expect(new Set(all.rewards.map((r: { shelf: string }) => r.shelf))).toEqual(new Set(['ASPIRATIONAL', 'ESSENTIALS', 'SEASONAL']));
+    const costs = all.rewards.map((r: { costPoints: number }) => r.costPoints);
+    expect(costs).toEqual([...costs].sort((a, b) => a - b));
+    const seasonal = await t.ok(`{ rewards(shelf: SEASONAL) { name } }`);
+    expect(seasonal.rewards.map((r: { name: string }) => r.name)).toEqual(['Winter slippers', 'Mite remover']);
+  });
+});
