@@ -10,6 +10,7 @@ import './campaigns/schema.js';
 import './live/schema.js';
 import './orders/schema.js';
 import './points/schema.js';
+import './points/mutations.js';
 
 export const schema = describeRelayPlumbing(builder.toSchema({ sortSchema: false }));
 export const sortedSchema = () => lexicographicSortSchema(schema);

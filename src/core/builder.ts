@@ -10,6 +10,7 @@ import { DateResolver, DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { Context } from './context.js';
+import { DomainError, ErrorCodes } from './errors.js';
 
 export interface AuthScopes {
   /** Anyone, credential or not: declared explicitly so an unguarded field stands out. */
@@ -60,7 +61,8 @@ export const builder = new SchemaBuilder<{
       };
     },
   },
-  errors: { defaultTypes: [] },
+  // Every mutation that declares `errors: {}` answers a union of its success type and DomainError.
+  errors: { defaultTypes: [DomainError] },
   prisma: {
     client: (ctx) => ctx.db,
     dmmf: getDatamodel(),
@@ -87,3 +89,33 @@ builder.addScalarType('Date', DateResolver, { description: 'A calendar day, as Y
 builder.addScalarType('JSON', JSONResolver, { description: 'Free-form JSON, used for small event payloads.' });
 
 builder.queryType({ description: 'Reads, always confined to the caller\'s organization.' });
+builder.mutationType({ description: 'Actions of operators, fans and partner systems. Refusals come back as DomainError.' });
+
+const ErrorCodeEnum = builder.enumType('ErrorCode', {
+  description: 'Why an action was refused.',
+  values: {
+    NOT_FOUND: { description: 'No such object in your organization.' },
+    FORBIDDEN: { description: 'You may not do this.' },
+    UNAUTHENTICATED: { description: 'Sign in first.' },
+    VALIDATION: { description: 'An input value is malformed or out of range; `field` names it.' },
+    CONFLICT: { description: 'It already exists or clashes with existing data.' },
+    THRESHOLD_NOT_MET: { description: "The fan does not meet the group's entry thresholds." },
+    COMMUNITY_FULL: { description: 'The group is at capacity.' },
+    INSUFFICIENT_POINTS: { description: 'Not enough points.' },
+    OUT_OF_STOCK: { description: 'No stock left.' },
+    ALREADY_CHECKED_IN: { description: 'Already checked in today.' },
+    CAMPAIGN_NOT_RUNNING: { description: 'The campaign is not open now.' },
+    CAP_REACHED: { description: 'A per-fan limit is reached.' },
+    INVALID_STATE: { description: 'Not possible in the current state (e.g. ending a session that never went live).' },
+  } satisfies Record<(typeof ErrorCodes)[number], { description: string }>,
+});
+
+builder.objectType(DomainError, {
+  name: 'DomainError',
+  description: 'A refused action. Nothing was changed.',
+  fields: (t) => ({
+    code: t.field({ type: ErrorCodeEnum, description: 'Machine-readable reason.', resolve: (e) => e.code }),
+    message: t.exposeString('message', { description: 'Human-readable explanation.' }),
+    field: t.string({ nullable: true, description: 'The input field at fault, e.g. "input.capacity".', resolve: (e) => e.field ?? null }),
+  }),
+});

@@ -1,14 +1,15 @@
-// One typed pub/sub for the whole app. Topics are declared by domain modules through
-// declaration merging on PubSubTopics; multi-instance deployments swap the event target for Redis.
+// One typed pub/sub for the whole app. Domain modules declare their topics by merging into
+// PubSubTopics (see src/communities/events.ts); going multi-instance swaps the event target for Redis.
 import { createPubSub as createYogaPubSub, type PubSub as YogaPubSub } from 'graphql-yoga';
 
-// Domain modules add their topics here: `declare module '../core/pubsub.js' { interface PubSubTopics {...} }`.
+// Each entry: topic name → [id, payload] (per-id channels, e.g. per organization) or [payload].
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface PubSubTopics {}
 
-type TopicMap = { [K in keyof PubSubTopics]: PubSubTopics[K] };
-export type PubSub = YogaPubSub<TopicMap & Record<string, [unknown] | [string, unknown]>>;
+type Topics = { [K in keyof PubSubTopics]: PubSubTopics[K] };
+export type PubSub = YogaPubSub<Topics>;
+type EventTarget = NonNullable<NonNullable<Parameters<typeof createYogaPubSub>[0]>['eventTarget']>;
 
-export function createPubSub(eventTarget?: Parameters<typeof createYogaPubSub>[0] extends infer O ? O extends { eventTarget?: infer T } ? T : never : never): PubSub {
-  return createYogaPubSub(eventTarget ? { eventTarget } : undefined) as unknown as PubSub;
+export function createPubSub(eventTarget?: EventTarget): PubSub {
+  return createYogaPubSub<Topics>(eventTarget ? { eventTarget } : undefined);
 }

@@ -31,7 +31,7 @@ export const RedemptionStatusEnum = builder.enumType('RedemptionStatus', {
   values: { COMPLETED: { description: 'Points spent, reward reserved.' }, CANCELLED: { description: 'Cancelled; points returned.' } },
 });
 
-builder.prismaNode('PointsEntry', {
+export const PointsEntryRef = builder.prismaNode('PointsEntry', {
   description: 'One append-only line of the points ledger.',
   id: { field: 'id' },
   nullable: true,
@@ -47,7 +47,7 @@ builder.prismaNode('PointsEntry', {
   }),
 });
 
-builder.prismaNode('Reward', {
+export const RewardRef = builder.prismaNode('Reward', {
   description: 'A points-mall reward with limited stock.',
   id: { field: 'id' },
   nullable: true,
@@ -63,7 +63,7 @@ builder.prismaNode('Reward', {
   }),
 });
 
-builder.prismaNode('Redemption', {
+export const RedemptionRef = builder.prismaNode('Redemption', {
   description: 'A fan spending points on a reward.',
   id: { field: 'id' },
   nullable: true,

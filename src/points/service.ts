@@ -1,0 +1,87 @@
+// Points-mall rules: gifts, redemptions (no oversell, no double spend, idempotent) and cancellations.
+import { recordActivity, publishActivity } from '../communities/events.js';
+import type { Context } from '../core/context.js';
+import { DomainError, notFound } from '../core/errors.js';
+import { isUniqueViolation } from '../core/prisma-errors.js';
+import type { Redemption, Reward } from '../generated/prisma/client.js';
+import type { RewardShelf } from '../generated/prisma/enums.js';
+import { applyPoints } from './ledger.js';
+
+type Deps = Pick<Context, 'db' | 'pubsub'>;
+
+export async function giftPoints(deps: Deps, orgId: string, input: { fanId: string; points: number; note: string; idempotencyKey: string }) {
+  try {
+    return await deps.db.$transaction((tx) =>
+      applyPoints(tx, { orgId, fanId: input.fanId, delta: input.points, reason: 'GIFT', reference: `gift:${input.idempotencyKey}`, idempotencyKey: `gift:${input.idempotencyKey}`, note: input.note }),
+    );
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    // A retry of the same gift: answer with the entry that already exists.
+    const existing = await deps.db.pointsEntry.findUnique({ where: { orgId_idempotencyKey: { orgId, idempotencyKey: `gift:${input.idempotencyKey}` } } });
+    if (!existing || existing.fanId !== input.fanId || existing.delta !== input.points) throw new DomainError('CONFLICT', 'This idempotency key was used for a different gift', 'input.idempotencyKey');
+    return existing;
+  }
+}
+
+export async function createReward(deps: Deps, orgId: string, input: { name: string; description?: string | null; shelf: RewardShelf; costPoints: number; stock: number }): Promise<Reward> {
+  return deps.db.reward.create({ data: { orgId, ...input } });
+}
+
+export async function updateReward(
+  deps: Deps,
+  orgId: string,
+  id: string,
+  patch: { name?: string; description?: string | null; shelf?: RewardShelf; costPoints?: number; stock?: number; active?: boolean },
+): Promise<Reward> {
+  const { count } = await deps.db.reward.updateMany({ where: { id, orgId }, data: patch });
+  if (!count) throw notFound('Reward', 'input.rewardId');
+  return deps.db.reward.findUniqueOrThrow({ where: { id } });
+}
+
+export async function redeemReward(deps: Deps, orgId: string, input: { fanId: string; rewardId: string; idempotencyKey: string }): Promise<Redemption> {
+  const existing = await findByKey(deps, input);
+  if (existing) return existing;
+  try {
+    const { redemption, events } = await deps.db.$transaction(async (tx) => {
+      const reward = await tx.reward.findFirst({ where: { id: input.rewardId, orgId } });
+      if (!reward) throw notFound('Reward', 'input.rewardId');
+      if (!reward.active) throw new DomainError('INVALID_STATE', `"${reward.name}" is off the shelves`, 'input.rewardId');
+      // Conditional decrement: the row lock makes concurrent redemptions of the last unit serialize.
+      const taken = await tx.reward.updateMany({ where: { id: reward.id, stock: { gte: 1 } }, data: { stock: { decrement: 1 } } });
+      if (!taken.count) throw new DomainError('OUT_OF_STOCK', `"${reward.name}" is out of stock`, 'input.rewardId');
+      const redemption = await tx.redemption.create({
+        data: { orgId, fanId: input.fanId, rewardId: reward.id, points: reward.costPoints, idempotencyKey: input.idempotencyKey },
+      });
+      await applyPoints(tx, { orgId, fanId: input.fanId, delta: -reward.costPoints, reason: 'REDEMPTION', reference: `redemption:${redemption.id}`, idempotencyKey: `redemption:${redemption.id}` });
+      const events = await recordActivity(tx, [{ orgId, fanId: input.fanId, kind: 'REWARD_REDEEMED', payload: { rewardId: reward.id, points: reward.costPoints } }]);
+      return { redemption, events };
+    });
+    publishActivity(deps.pubsub, events);
+    return redemption;
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    // Two requests with one idempotency key raced; the loser answers with the winner's redemption.
+    const winner = await findByKey(deps, input);
+    if (!winner) throw e;
+    return winner;
+  }
+}
+
+async function findByKey(deps: Deps, input: { fanId: string; rewardId: string; idempotencyKey: string }) {
+  const r = await deps.db.redemption.findUnique({ where: { fanId_idempotencyKey: { fanId: input.fanId, idempotencyKey: input.idempotencyKey } } });
+  if (r && r.rewardId !== input.rewardId) throw new DomainError('CONFLICT', 'This idempotency key was used for another reward', 'input.idempotencyKey');
+  return r;
+}
+
+export async function cancelRedemption(deps: Deps, orgId: string, id: string): Promise<Redemption> {
+  return deps.db.$transaction(async (tx) => {
+    // Flip the status first and only once: a second cancel finds nothing to flip.
+    const flipped = await tx.redemption.updateMany({ where: { id, orgId, status: 'COMPLETED' }, data: { status: 'CANCELLED' } });
+    const redemption = await tx.redemption.findFirst({ where: { id, orgId } });
+    if (!redemption) throw notFound('Redemption', 'input.redemptionId');
+    if (!flipped.count) throw new DomainError('INVALID_STATE', 'The redemption is already cancelled', 'input.redemptionId');
+    await tx.reward.update({ where: { id: redemption.rewardId }, data: { stock: { increment: 1 } } });
+    await applyPoints(tx, { orgId, fanId: redemption.fanId, delta: redemption.points, reason: 'REFUND', reference: `redemption:${id}`, idempotencyKey: `redemption-cancel:${id}` });
+    return redemption;
+  });
+}
