@@ -5,10 +5,15 @@ import { builder } from './core/builder.js';
 import { describeRelayPlumbing } from './core/describe.js';
 import './organizations/schema.js';
 import './fans/schema.js';
+import './fans/mutations.js';
 import './communities/schema.js';
+import './communities/mutations.js';
 import './campaigns/schema.js';
+import './campaigns/mutations.js';
 import './live/schema.js';
+import './live/mutations.js';
 import './orders/schema.js';
+import './orders/mutations.js';
 import './points/schema.js';
 import './points/mutations.js';
 

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
+// One migrated template database per test run (workers inherit this), so concurrent runs never share it.
+process.env.FANOPS_TEMPLATE_DB ??= `fanops_tpl_${process.pid}`;
 
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),

@@ -15,3 +15,9 @@ export async function setup() {
   await db.migrate();
   await db.close();
 }
+
+export async function teardown() {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return;
+  await withAdmin(url, (admin) => admin.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DB}" WITH (FORCE)`));
+}

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-export const TEMPLATE_DB = 'fanops_test_template';
+/** Set per test run by test/vitest.config.ts. */
+export const TEMPLATE_DB = process.env.FANOPS_TEMPLATE_DB ?? 'fanops_test_template';
 
 export function databaseUrl(base: string, name: string): string {
   const u = new URL(base);

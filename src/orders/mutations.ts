@@ -1,0 +1,2 @@
+// Mutations of this domain are registered here (see src/points/mutations.ts for the pattern).
+export {};
