@@ -4,7 +4,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './core/config.js';
 import { createDatabase } from './core/db.js';
 import { createLogger } from './core/logger.js';
-import { createPubSub } from './core/pubsub.js';
+import { createPubSubHandle } from './core/pubsub.js';
 import { startServer } from './core/server.js';
 import { DEMO_SLUG, seedDemo } from './demo/seed.js';
 
@@ -33,9 +33,10 @@ if (config.seedOnStart && (await database.prisma.organization.count()) === 0) {
   await seedDemo(database.prisma);
 }
 
-const yoga = createApp({ config, database, pubsub: createPubSub(), logger });
+const events = await createPubSubHandle(config.redisUrl);
+const yoga = createApp({ config, database, pubsub: events.pubsub, logger });
 const running = await startServer(yoga, { host: config.host, port: config.port, shutdownTimeoutMs: config.shutdownTimeoutMs });
-logger.info(`GraphQL ready at ${running.url} (${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`);
+logger.info(`GraphQL ready at ${running.url} (${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}, ${events.kind} pub/sub)`);
 if (config.devAuth) logger.info(`Development credential: send the header  Authorization: Dev ${DEMO_SLUG}`);
 
 let shuttingDown = false;
@@ -45,6 +46,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     shuttingDown = true;
     logger.info(`${signal}: finishing in-flight requests…`);
     await running.stop();
+    await events.close();
     await database.close();
     logger.info('Stopped.');
     process.exit(0);

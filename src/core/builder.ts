@@ -90,6 +90,7 @@ builder.addScalarType('JSON', JSONResolver, { description: 'Free-form JSON, used
 
 builder.queryType({ description: 'Reads, always confined to the caller\'s organization.' });
 builder.mutationType({ description: 'Actions of operators, fans and partner systems. Refusals come back as DomainError.' });
+builder.subscriptionType({ description: 'Live streams over graphql-ws or SSE, confined to the caller\'s organization.' });
 
 const ErrorCodeEnum = builder.enumType('ErrorCode', {
   description: 'Why an action was refused.',

@@ -1,3 +1,5 @@
+import { GraphQLError } from 'graphql';
+
 // Domain errors: every refusal a user can meet has a code from this list. Services throw them;
 // the schema turns them into the typed `DomainError` result of a mutation.
 export const ErrorCodes = [
@@ -17,14 +19,16 @@ export const ErrorCodes = [
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 
-export class DomainError extends Error {
+// A GraphQLError, so where it is not caught into a mutation's result union (queries, subscriptions,
+// context creation) it still reaches the client with its code instead of being masked.
+export class DomainError extends GraphQLError {
   constructor(
     readonly code: ErrorCode,
     message: string,
     /** The input field at fault, as a path like "input.capacity", when there is one. */
     readonly field?: string,
   ) {
-    super(message);
+    super(message, { extensions: { code, ...(field ? { field } : {}) } });
     this.name = 'DomainError';
   }
 }

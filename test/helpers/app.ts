@@ -6,7 +6,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
 import { createDatabase, type Database } from '../../src/core/db.js';
 import { createLogger } from '../../src/core/logger.js';
-import { createPubSub } from '../../src/core/pubsub.js';
+import { createPubSubHandle, type PubSub } from '../../src/core/pubsub.js';
 import { createPostgresDatabase } from './postgres.js';
 
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -32,6 +32,7 @@ export interface TestApp {
   app: App;
   database: Database;
   config: Config;
+  pubsub: PubSub;
   /** Runs an operation as `as` (an Authorization header value, e.g. "Dev demo"); null for anonymous. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | null): Promise<GraphQLResult<T>>;
   /** Like gql, but fails the test on any error and returns data. */
@@ -44,7 +45,9 @@ export interface TestApp {
 export async function createTestApp(opts: { env?: Record<string, string>; defaultAs?: string; plugins?: Plugin[] } = {}): Promise<TestApp> {
   const { database, dispose } = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...opts.env });
-  const app = createApp({ config, database, pubsub: createPubSub(), logger: createLogger('silent'), plugins: opts.plugins });
+  // Redis pub/sub when REDIS_URL is set, as in production with several instances.
+  const events = await createPubSubHandle(process.env.REDIS_URL);
+  const app = createApp({ config, database, pubsub: events.pubsub, logger: createLogger('silent'), plugins: opts.plugins });
   const defaultAs = opts.defaultAs ?? 'Dev demo';
 
   const gql: TestApp['gql'] = async (query, variables, as = defaultAs) => {
@@ -58,6 +61,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; defaul
     app,
     database,
     config,
+    pubsub: events.pubsub,
     gql,
     async ok(query, variables, as) {
       const res = await gql(query, variables, as);
@@ -73,6 +77,9 @@ export async function createTestApp(opts: { env?: Record<string, string>; defaul
         off();
       }
     },
-    dispose,
+    dispose: async () => {
+      await events.close();
+      await dispose();
+    },
   };
 }
