@@ -1,5 +1,7 @@
-// GraphQL Code Generator: typed documents for the operations under schema/operations
-// (examples and, later, partner operations), generated into src/generated/graphql (not committed).
+// GraphQL Code Generator: typed documents for the operations under schema/operations (first-party
+// examples, and partner operations under schema/operations/partner), generated into
+// src/generated/graphql (not committed), plus persisted-documents.json — the manifest
+// (sha256 hash → document) the server accepts persisted operations from.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const config: CodegenConfig = {
@@ -17,7 +19,7 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         useTypeImports: true,
       },
-      presetConfig: { fragmentMasking: false },
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
     },
   },
 };

@@ -7,7 +7,10 @@ import type { Context } from './core/context.js';
 import type { Database } from './core/db.js';
 import { DomainError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
+import { limitPlugins } from './core/limits.js';
+import { loadManifest, usePersistedManifest } from './core/persisted.js';
 import type { PubSub } from './core/pubsub.js';
+import { memoryRateLimiter, useRateLimit, type RateLimiter } from './core/ratelimit.js';
 import { schema } from './schema.js';
 
 export interface AppDeps {
@@ -15,6 +18,10 @@ export interface AppDeps {
   database: Database;
   pubsub: PubSub;
   logger: Logger;
+  /** Shared across instances through Redis in production; in memory otherwise. */
+  rateLimiter?: RateLimiter;
+  /** Persisted operations (hash → document); defaults to the codegen manifest. */
+  manifest?: Map<string, string>;
   /** Extra Yoga/Envelop plugins (later issues add limits and persisted operations here). */
   plugins?: Plugin[];
 }
@@ -27,7 +34,8 @@ interface ServerContext {
 
 export type App = YogaServerInstance<ServerContext, Context>;
 
-export function createApp({ config, database, pubsub, logger, plugins = [] }: AppDeps): App {
+export function createApp({ config, database, pubsub, logger, plugins = [], rateLimiter = memoryRateLimiter(), manifest = loadManifest() }: AppDeps): App {
+  const auth = { devAuth: config.devAuth, tokens: config.auth };
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -37,11 +45,18 @@ export function createApp({ config, database, pubsub, logger, plugins = [] }: Ap
     // Domain errors carry safe messages; everything else is masked outside development.
     maskedErrors: { isDev: config.env === 'development' },
     healthCheckEndpoint: '/health',
-    plugins: [useReadinessCheck({ endpoint: '/ready', check: () => database.ping() }), ...plugins],
+    plugins: [
+      useReadinessCheck({ endpoint: '/ready', check: () => database.ping() }),
+      ...limitPlugins(config),
+      usePersistedManifest(manifest, config.allowAdhocOperations),
+      useRateLimit(rateLimiter, config.rateLimits),
+      ...plugins,
+    ],
     context: async ({ request, connectionParams }) => {
-      const authorization = request?.headers.get('authorization') ?? (connectionParams?.authorization as string | undefined);
+      const apiKey = request?.headers.get('x-api-key');
+      const authorization = apiKey ? `ApiKey ${apiKey}` : (request?.headers.get('authorization') ?? (connectionParams?.authorization as string | undefined));
       try {
-        const viewer = await viewerFromCredential(database.prisma, authorization, config.devAuth);
+        const viewer = await viewerFromCredential(database.prisma, authorization, auth);
         return { viewer, db: database.prisma, pubsub, config };
       } catch (e) {
         if (e instanceof DomainError) throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401 } } });

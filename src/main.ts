@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './core/config.js';
 import { createDatabase } from './core/db.js';
 import { createLogger } from './core/logger.js';
 import { createPubSubHandle } from './core/pubsub.js';
+import { memoryRateLimiter, redisRateLimiter } from './core/ratelimit.js';
 import { startServer } from './core/server.js';
 import { DEMO_SLUG, seedDemo } from './demo/seed.js';
 
@@ -34,7 +35,8 @@ if (config.seedOnStart && (await database.prisma.organization.count()) === 0) {
 }
 
 const events = await createPubSubHandle(config.redisUrl);
-const yoga = createApp({ config, database, pubsub: events.pubsub, logger });
+const rateLimiter = config.redisUrl ? await redisRateLimiter(config.redisUrl) : memoryRateLimiter();
+const yoga = createApp({ config, database, pubsub: events.pubsub, logger, rateLimiter });
 const running = await startServer(yoga, { host: config.host, port: config.port, shutdownTimeoutMs: config.shutdownTimeoutMs });
 logger.info(`GraphQL ready at ${running.url} (${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}, ${events.kind} pub/sub)`);
 if (config.devAuth) logger.info(`Development credential: send the header  Authorization: Dev ${DEMO_SLUG}`);
@@ -47,6 +49,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     logger.info(`${signal}: finishing in-flight requests…`);
     await running.stop();
     await events.close();
+    await rateLimiter.close();
     await database.close();
     logger.info('Stopped.');
     process.exit(0);

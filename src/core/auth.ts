@@ -1,21 +1,61 @@
-// Turns a request's credential into a Viewer. Until signed tokens arrive (partners-and-security issue),
-// a development credential selects an organization by slug — only when DEV_AUTH is on:
-//   Authorization: Dev <org-slug>                   → that organization's first OWNER
-//   Authorization: Dev <org-slug>/<operator-email>  → that operator
-//   Authorization: Dev <org-slug>/fan:<externalId>  → that fan
+// Turns a request's credential into a Viewer:
+//   Authorization: Bearer <jwt>        operator or fan token (issuer, audience, expiry checked)
+//   Authorization: ApiKey fo_…  (or X-Api-Key: fo_…)   partner key (hashed, revocable, scoped, expiring)
+//   Authorization: Dev <slug>[/<email>|/fan:<externalId>]   development only (DEV_AUTH)
+// A credential that is present but wrong is refused — never silently treated as anonymous.
 import type { Db } from './db.js';
 import { anonymous, type Viewer } from './context.js';
 import { DomainError } from './errors.js';
+import { parseApiKey, secretMatches, verifyToken, type TokenSettings } from './tokens.js';
 
-export async function viewerFromCredential(db: Db, authorization: string | null | undefined, devAuth: boolean): Promise<Viewer> {
+export interface AuthSettings {
+  devAuth: boolean;
+  tokens: TokenSettings;
+}
+
+export function credentialScheme(authorization: string | null | undefined): string | null {
+  return authorization ? (authorization.trim().split(/\s+/)[0] ?? '').toLowerCase() : null;
+}
+
+export async function viewerFromCredential(db: Db, authorization: string | null | undefined, settings: AuthSettings): Promise<Viewer> {
   if (!authorization) return anonymous;
-  const [scheme, ...rest] = authorization.trim().split(/\s+/);
+  const [scheme = '', ...rest] = authorization.trim().split(/\s+/);
   const value = rest.join(' ');
-  if (scheme?.toLowerCase() === 'dev') {
-    if (!devAuth) throw new DomainError('UNAUTHENTICATED', 'Development credentials are disabled on this server');
-    return devViewer(db, value);
+  switch (scheme.toLowerCase()) {
+    case 'bearer':
+      return tokenViewer(db, value, settings.tokens);
+    case 'apikey':
+      return apiKeyViewer(db, value);
+    case 'dev':
+      if (!settings.devAuth) throw new DomainError('UNAUTHENTICATED', 'Development credentials are disabled on this server');
+      return devViewer(db, value);
+    default:
+      throw new DomainError('UNAUTHENTICATED', `Unsupported authorization scheme "${scheme}" (use Bearer or ApiKey)`);
   }
-  throw new DomainError('UNAUTHENTICATED', `Unsupported authorization scheme "${scheme}"`);
+}
+
+async function tokenViewer(db: Db, token: string, settings: TokenSettings): Promise<Viewer> {
+  const claims = await verifyToken(settings, token);
+  // The token is signed, but the operator or fan may have been removed since: one indexed lookup.
+  if (claims.kind === 'operator') {
+    const op = await db.operator.findFirst({ where: { id: claims.operatorId, orgId: claims.orgId }, select: { role: true } });
+    if (!op) throw new DomainError('UNAUTHENTICATED', 'The operator of this token no longer exists');
+    return { kind: 'operator', orgId: claims.orgId, operatorId: claims.operatorId, role: op.role };
+  }
+  const fan = await db.fan.findFirst({ where: { id: claims.fanId, orgId: claims.orgId }, select: { id: true } });
+  if (!fan) throw new DomainError('UNAUTHENTICATED', 'The fan of this token no longer exists');
+  return { kind: 'fan', orgId: claims.orgId, fanId: claims.fanId };
+}
+
+async function apiKeyViewer(db: Db, value: string): Promise<Viewer> {
+  const parsed = parseApiKey(value);
+  if (!parsed) throw new DomainError('UNAUTHENTICATED', 'Malformed API key');
+  // Looked up on every request, so a revoked key stops working at once.
+  const key = await db.apiKey.findUnique({ where: { prefix: parsed.prefix } });
+  if (!key || !secretMatches(parsed.secret, key.secretHash)) throw new DomainError('UNAUTHENTICATED', 'Unknown API key');
+  if (key.revokedAt) throw new DomainError('UNAUTHENTICATED', 'This API key has been revoked');
+  if (key.expiresAt && key.expiresAt <= new Date()) throw new DomainError('UNAUTHENTICATED', 'This API key has expired');
+  return { kind: 'partner', orgId: key.orgId, apiKeyId: key.id, scopes: key.scopes };
 }
 
 // One statement per request on the happy path: the organization is matched through the relation.

@@ -29,7 +29,31 @@ const ConfigSchema = z.object({
   GRAPHIQL: bool.optional(),
   SEED_ON_START: bool.optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a positive integer' }).int().min(0).default(10_000),
+  AUTH_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  JWT_ISSUER: z.string().min(1).default('fanops'),
+  JWT_AUDIENCE: z.string().min(1).default('fanops-api'),
+  /** Operators and fans may send documents that are not in the persisted manifest. */
+  ALLOW_ADHOC_OPERATIONS: bool.optional(),
+  INTROSPECTION: bool.optional(),
+  MAX_DEPTH: positiveInt(100).default(12),
+  MAX_ALIASES: positiveInt(1000).default(15),
+  MAX_TOKENS: positiveInt(100_000).default(3000),
+  MAX_DIRECTIVES: positiveInt(1000).default(20),
+  MAX_COST: positiveInt(10_000_000).default(100_000),
+  MAX_BODY_BYTES: positiveInt(50_000_000).default(100_000),
+  RATE_LIMIT_OPERATOR: positiveInt(1_000_000).default(50),
+  RATE_LIMIT_FAN: positiveInt(1_000_000).default(20),
+  RATE_LIMIT_PARTNER: positiveInt(1_000_000).default(100),
+  RATE_LIMIT_ANONYMOUS: positiveInt(1_000_000).default(10),
 });
+
+function positiveInt(max: number) {
+  const message = `must be an integer from 1 to ${max}`;
+  return z.coerce.number({ message }).int({ message }).min(1, { message }).max(max, { message });
+}
+
+/** Used only outside production when AUTH_SECRET is unset; production refuses to start without one. */
+export const DEV_AUTH_SECRET = 'development-only-secret-not-for-production-use';
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -44,6 +68,12 @@ export interface Config {
   graphiql: boolean;
   seedOnStart: boolean;
   shutdownTimeoutMs: number;
+  auth: { secret: string; issuer: string; audience: string };
+  allowAdhocOperations: boolean;
+  introspection: boolean;
+  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxBodyBytes: number };
+  /** Requests per second per principal. */
+  rateLimits: { operator: number; fan: number; partner: number; anonymous: number };
 }
 
 export class ConfigError extends Error {
@@ -66,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const c = parsed.data;
   const production = c.NODE_ENV === 'production';
+  if (production && !c.AUTH_SECRET) throw new ConfigError(['AUTH_SECRET: must be set in production (at least 32 characters)']);
   return {
     env: c.NODE_ENV,
     host: c.HOST,
@@ -79,5 +110,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphiql: c.GRAPHIQL ?? !production,
     seedOnStart: c.SEED_ON_START ?? !production,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    auth: { secret: c.AUTH_SECRET ?? DEV_AUTH_SECRET, issuer: c.JWT_ISSUER, audience: c.JWT_AUDIENCE },
+    allowAdhocOperations: c.ALLOW_ADHOC_OPERATIONS ?? !production,
+    introspection: c.INTROSPECTION ?? !production,
+    limits: { maxDepth: c.MAX_DEPTH, maxAliases: c.MAX_ALIASES, maxTokens: c.MAX_TOKENS, maxDirectives: c.MAX_DIRECTIVES, maxCost: c.MAX_COST, maxBodyBytes: c.MAX_BODY_BYTES },
+    rateLimits: { operator: c.RATE_LIMIT_OPERATOR, fan: c.RATE_LIMIT_FAN, partner: c.RATE_LIMIT_PARTNER, anonymous: c.RATE_LIMIT_ANONYMOUS },
   };
 }

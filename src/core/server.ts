@@ -3,7 +3,7 @@
 // 1001 "going away" so clients reconnect elsewhere, then returns.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -27,6 +27,11 @@ export async function startServer(yoga: YogaServerInstance<any, any>, opts: { ho
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
+        // Partners integrate through persisted operations over HTTP only; a key never opens ad-hoc streams.
+        const auth = String(ctx.connectionParams?.authorization ?? '');
+        if (/^\s*apikey\b/i.test(auth) || ctx.connectionParams?.['x-api-key']) {
+          return [new GraphQLError('Partner API keys may only run persisted operations over HTTP', { extensions: { code: 'PERSISTED_QUERY_ONLY' } })];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,

@@ -7,7 +7,7 @@ describe('configuration', () => {
   it('applies defaults: port 4000 on loopback, embedded database, dev credential outside production', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 4000, host: '127.0.0.1', databaseUrl: undefined, devAuth: true, graphiql: true, seedOnStart: true });
-    const prod = loadConfig({ NODE_ENV: 'production' });
+    const prod = loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32) });
     expect(prod).toMatchObject({ devAuth: false, graphiql: false, seedOnStart: false });
   });
 

@@ -37,7 +37,7 @@ describe('HTTP server', () => {
     const post = await fetch(server.url, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ organization { name } }' }) });
     expect(post.status).toBe(200);
     expect(await post.json()).toEqual({ data: { organization: { name: 'Lumi Live (demo)' } } });
-    const get = await fetch(`${server.url}?query=${encodeURIComponent('{ fans(first: 1) { totalCount } }')}`, { headers: auth });
+    const get = await fetch(`${server.url}?query=${encodeURIComponent('{ fans(first: 1) { totalCount } }')}`, { headers: { ...auth, 'x-graphql-yoga-csrf': '1' } });
     expect(await get.json()).toEqual({ data: { fans: { totalCount: 20 } } });
   });
 
@@ -54,7 +54,7 @@ describe('HTTP server', () => {
   });
 
   it('refuses mutations over GET', async () => {
-    const res = await fetch(`${server.url}?query=${encodeURIComponent('mutation { __typename }')}`, { headers: auth });
+    const res = await fetch(`${server.url}?query=${encodeURIComponent('mutation { __typename }')}`, { headers: { ...auth, 'x-graphql-yoga-csrf': '1' } });
     expect(res.status).toBe(405);
   });
 });

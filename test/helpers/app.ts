@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/core/config.js';
 import { createDatabase, type Database } from '../../src/core/db.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createPubSubHandle, type PubSub } from '../../src/core/pubsub.js';
+import { memoryRateLimiter, redisRateLimiter } from '../../src/core/ratelimit.js';
 import { createPostgresDatabase } from './postgres.js';
 
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -44,10 +45,11 @@ export interface TestApp {
 
 export async function createTestApp(opts: { env?: Record<string, string>; defaultAs?: string; plugins?: Plugin[] } = {}): Promise<TestApp> {
   const { database, dispose } = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...opts.env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_OPERATOR: '100000', RATE_LIMIT_FAN: '100000', RATE_LIMIT_PARTNER: '100000', RATE_LIMIT_ANONYMOUS: '100000', ...opts.env });
   // Redis pub/sub when REDIS_URL is set, as in production with several instances.
   const events = await createPubSubHandle(process.env.REDIS_URL);
-  const app = createApp({ config, database, pubsub: events.pubsub, logger: createLogger('silent'), plugins: opts.plugins });
+  const rateLimiter = process.env.REDIS_URL ? await redisRateLimiter(process.env.REDIS_URL) : memoryRateLimiter();
+  const app = createApp({ config, database, pubsub: events.pubsub, logger: createLogger('silent'), plugins: opts.plugins, rateLimiter });
   const defaultAs = opts.defaultAs ?? 'Dev demo';
 
   const gql: TestApp['gql'] = async (query, variables, as = defaultAs) => {
@@ -79,6 +81,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; defaul
     },
     dispose: async () => {
       await events.close();
+      await rateLimiter.close();
       await dispose();
     },
   };

@@ -1,0 +1,41 @@
+// Request limits: query depth, aliases, tokens, directives and cost (graphql-armor, counted over
+// fragments too, with introspection's own __schema field exempt only as a real field), request body
+// size, CSRF prevention for browsers, and introspection off in production unless enabled.
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Config } from './config.js';
+
+export function limitPlugins(config: Config): Plugin[] {
+  const l = config.limits;
+  const plugins: Plugin[] = [
+    bodyLimit(l.maxBodyBytes),
+    // Browsers cannot send this header cross-site without a CORS preflight; JSON POSTs are preflighted anyway.
+    useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }) as Plugin,
+    EnvelopArmorPlugin({
+      maxDepth: { n: l.maxDepth, flattenFragments: false, exposeLimits: true },
+      maxAliases: { n: l.maxAliases, exposeLimits: true },
+      maxTokens: { n: l.maxTokens, exposeLimits: true },
+      maxDirectives: { n: l.maxDirectives, exposeLimits: true },
+      costLimit: { maxCost: l.maxCost, exposeLimits: true },
+      blockFieldSuggestion: { enabled: config.env === 'production' },
+    }) as Plugin,
+  ];
+  if (!config.introspection) plugins.push(useDisableIntrospection() as Plugin);
+  return plugins;
+}
+
+/** Refuses bodies over `max` bytes with 413 before they are parsed. */
+function bodyLimit(max: number): Plugin {
+  return {
+    onRequest({ request, endResponse }) {
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > max) {
+        const error = new GraphQLError(`Request body of ${length} bytes exceeds the limit of ${max}`, { extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+        endResponse(new Response(JSON.stringify({ errors: [error.toJSON()] }), { status: 413, headers: { 'content-type': 'application/json' } }));
+      }
+    },
+  };
+}

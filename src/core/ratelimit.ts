@@ -1,0 +1,76 @@
+// Per-principal rate limits: a fixed one-second window per operator, fan, partner key or client
+// address. With Redis the counters are shared, so the limit holds across every instance.
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import type { Context, Viewer } from './context.js';
+
+export interface RateLimiter {
+  /** Counts one hit for `key` in the current window; true when still within `limit`. */
+  hit(key: string, limit: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const WINDOW_MS = 1000;
+
+export function memoryRateLimiter(): RateLimiter {
+  const windows = new Map<string, { start: number; count: number }>();
+  return {
+    async hit(key, limit) {
+      const now = Date.now();
+      const w = windows.get(key);
+      if (!w || now - w.start >= WINDOW_MS) {
+        if (windows.size > 100_000) windows.clear(); // bounded memory under key churn
+        windows.set(key, { start: now, count: 1 });
+        return 1 <= limit;
+      }
+      w.count++;
+      return w.count <= limit;
+    },
+    close: async () => {},
+  };
+}
+
+export async function redisRateLimiter(url: string): Promise<RateLimiter> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  return {
+    async hit(key, limit) {
+      const window = Math.floor(Date.now() / WINDOW_MS);
+      const k = `fanops:rl:${key}:${window}`;
+      const [[, count]] = (await redis.multi().incr(k).pexpire(k, WINDOW_MS * 2).exec()) as [[null, number], unknown];
+      return count <= limit;
+    },
+    close: async () => void (await redis.quit().catch(() => {})),
+  };
+}
+
+function principal(viewer: Viewer, request: Request | undefined): { key: string; kind: keyof Config['rateLimits'] } {
+  switch (viewer.kind) {
+    case 'operator':
+      return { key: `op:${viewer.operatorId}`, kind: 'operator' };
+    case 'fan':
+      return { key: `fan:${viewer.fanId}`, kind: 'fan' };
+    case 'partner':
+      return { key: `key:${viewer.apiKeyId}`, kind: 'partner' };
+    default:
+      return { key: `anon:${request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local'}`, kind: 'anonymous' };
+  }
+}
+
+/** Refuses an operation with RATE_LIMITED (HTTP 429) before any resolver runs. */
+export function useRateLimit(limiter: RateLimiter, limits: Config['rateLimits']): Plugin<Context & { request?: Request }> {
+  const check = async (ctx: Context & { request?: Request }) => {
+    const p = principal(ctx.viewer, ctx.request);
+    if (!(await limiter.hit(p.key, limits[p.kind]))) {
+      throw new GraphQLError(`Rate limit exceeded: at most ${limits[p.kind]} requests per second for this ${p.kind === 'partner' ? 'API key' : p.kind}`, {
+        extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'retry-after': '1' } } },
+      });
+    }
+  };
+  return {
+    onExecute: async ({ args }) => check(args.contextValue),
+    onSubscribe: async ({ args }) => check(args.contextValue),
+  };
+}
