@@ -1,0 +1,59 @@
+// Like-campaign mutations: fans (or operators / the live platform for them) send like batches;
+// operators draw a milestone's lottery round.
+import { getRefFromModel } from '@pothos/plugin-prisma';
+import { z } from 'zod';
+import { actingFanId, orgOf } from '../../core/acting.js';
+import { builder } from '../../core/builder.js';
+import { parseInput } from '../../core/validation.js';
+import { FanRef } from '../../fans/schema.js';
+import type PrismaTypes from '../../generated/pothos-types.js';
+import type { PrismaObjectRef } from '@pothos/plugin-prisma';
+import { campaignIdOf } from './campaign.js';
+import { drawLikeMilestone } from './draw-service.js';
+import { sendLikes } from './likes.js';
+import { LikeBatchRef } from './schema.js';
+
+// LikeDraw is declared in src/campaigns/schema.ts without an exported ref; this is the same ref.
+const LikeDrawRef = getRefFromModel('LikeDraw', builder) as unknown as PrismaObjectRef<never, PrismaTypes['LikeDraw']>;
+
+const SendLikesInput = builder.inputType('SendLikesInput', {
+  description: 'Taps a client counted since its last send.',
+  fields: (t) => ({
+    campaignId: t.globalID({ required: true, description: 'The LIKE campaign (a Campaign id).' }),
+    taps: t.int({ required: true, description: 'Taps since the last send, 1 to 1,000.' }),
+    fanId: t.globalID({ for: FanRef, required: false, description: 'The fan who tapped; omit when the fan calls for themself.' }),
+  }),
+});
+
+const DrawLikeMilestoneInput = builder.inputType('DrawLikeMilestoneInput', {
+  description: 'Which milestone round to draw.',
+  fields: (t) => ({
+    campaignId: t.globalID({ required: true, description: 'The LIKE campaign (a Campaign id).' }),
+    milestone: t.int({ required: true, description: 'The milestone (1, 2, …); it must have been reached and not drawn yet.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  sendLikes: t.field({
+    type: LikeBatchRef,
+    errors: {},
+    description: 'Count a batch of likes for a fan in a running LIKE campaign; reports milestones the batch crossed.',
+    authScopes: { fan: true, operatorWrite: true, partner: 'likes' },
+    args: { input: t.arg({ type: SendLikesInput, required: true, description: 'The batch.' }) },
+    resolve: (_root, { input }, ctx) => {
+      const v = parseInput(z.object({ taps: z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1,000') }), input);
+      return sendLikes(ctx, orgOf(ctx.viewer), { campaignId: campaignIdOf(input.campaignId), fanId: actingFanId(ctx.viewer, input.fanId?.id), taps: v.taps });
+    },
+  }),
+  drawLikeMilestone: t.field({
+    type: LikeDrawRef,
+    errors: {},
+    description: "Draw a reached milestone's winners among the fans who liked, honouring the per-fan win cap. Recorded with its seed and participant snapshot, so it can be re-run and checked (see LikeDraw.verified).",
+    authScopes: { operatorWrite: true },
+    args: { input: t.arg({ type: DrawLikeMilestoneInput, required: true, description: 'The round to draw.' }) },
+    resolve: (_root, { input }, ctx) => {
+      const v = parseInput(z.object({ milestone: z.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100,000') }), input);
+      return drawLikeMilestone(ctx, orgOf(ctx.viewer), { campaignId: campaignIdOf(input.campaignId), milestone: v.milestone });
+    },
+  }),
+}));
