@@ -1,2 +1,3 @@
 // Mutations of this domain are registered here (see src/points/mutations.ts for the pattern).
 export {};
+import './lifecycle/mutations.js';
