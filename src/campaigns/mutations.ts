@@ -2,3 +2,4 @@
 export {};
 import './lifecycle/mutations.js';
 import './fission/mutations.js';
+import './coupons/mutations.js';
