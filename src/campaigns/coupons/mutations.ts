@@ -1,0 +1,87 @@
+// Coupon actions: operators issue to a segment, a group or a list of fans; the order importer
+// (or an operator) redeems a fan's coupon against an order.
+import { z } from 'zod';
+import { actingFanId, orgOf } from '../../core/acting.js';
+import { builder } from '../../core/builder.js';
+import { DomainError } from '../../core/errors.js';
+import { parseInput } from '../../core/validation.js';
+import { CommunityRef } from '../../communities/schema.js';
+import { FanRef } from '../../fans/schema.js';
+import { campaignIdOf } from '../lifecycle/lookup.js';
+import { IssueCouponResultRef } from './schema.js';
+import { issueCoupon, redeemCoupon, type CouponTarget } from './service.js';
+
+const IssueCouponInput = builder.inputType('IssueCouponInput', {
+  description: 'Who gets a COUPON campaign\'s coupon: exactly one of segmentId, communityId or fanIds.',
+  fields: (t) => ({
+    campaignId: t.globalID({ required: true, description: 'The COUPON campaign.' }),
+    segmentId: t.globalID({ required: false, description: 'Every fan matching this saved segment.' }),
+    communityId: t.globalID({ for: CommunityRef, required: false, description: 'Every current member of this group.' }),
+    fanIds: t.globalIDList({ for: FanRef, required: false, description: 'These fans (1–1,000).' }),
+  }),
+});
+
+const RedeemCouponInput = builder.inputType('RedeemCouponInput', {
+  description: "Use a fan's coupon on an order: give exactly one of orderId and orderExternalId.",
+  fields: (t) => ({
+    campaignId: t.globalID({ required: true, description: 'The COUPON campaign.' }),
+    fanId: t.globalID({ for: FanRef, required: true, description: 'The fan holding the coupon.' }),
+    orderId: t.globalID({ required: false, description: 'An imported order of this fan.' }),
+    orderExternalId: t.string({ required: false, description: "The live platform's order id (1–100 characters); if the order is imported its amount is used." }),
+    amountCents: t.int({ required: false, description: 'Order amount in cents; required when the order is not imported yet.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  issueCoupon: t.field({
+    type: IssueCouponResultRef,
+    errors: {},
+    description:
+      "Grant a COUPON campaign's coupon to a segment, a group's current members or listed fans, once per fan: fans who already hold it are skipped, " +
+      'and so are fans who opted out of pushes. Refused for ENDED or CANCELLED campaigns and expired coupons (INVALID_STATE).',
+    authScopes: { operatorWrite: true },
+    args: { input: t.arg({ type: IssueCouponInput, required: true, description: 'The campaign and the fans.' }) },
+    resolve: (_root, { input }, ctx) => {
+      const given = [input.segmentId, input.communityId, input.fanIds].filter((x) => x != null).length;
+      if (given !== 1) throw new DomainError('VALIDATION', 'input: give exactly one of segmentId, communityId and fanIds', 'input');
+      let target: CouponTarget;
+      if (input.segmentId) {
+        if (input.segmentId.typename !== 'Segment') throw new DomainError('VALIDATION', 'input.segmentId: must be the id of a Segment', 'input.segmentId');
+        target = { segmentId: input.segmentId.id };
+      } else if (input.communityId) target = { communityId: input.communityId.id };
+      else {
+        const ids = input.fanIds!.map((f) => f.id);
+        parseInput(z.object({ fanIds: z.array(z.string()).min(1, 'must list at least one fan').max(1_000, 'must list at most 1,000 fans') }), { fanIds: ids });
+        target = { fanIds: ids };
+      }
+      return issueCoupon(ctx, orgOf(ctx.viewer), campaignIdOf(input.campaignId), target);
+    },
+  }),
+  redeemCoupon: t.prismaField({
+    type: 'CouponGrant',
+    errors: {},
+    description:
+      "Redeem a fan's coupon on an order, once per grant (CONFLICT after; parallel attempts: one wins). The campaign must be RUNNING (CAMPAIGN_NOT_RUNNING), " +
+      'the coupon not past validUntil (INVALID_STATE), and the order at least minSpendCents (THRESHOLD_NOT_MET).',
+    authScopes: { partner: 'import', operatorWrite: true },
+    args: { input: t.arg({ type: RedeemCouponInput, required: true, description: 'The coupon, the fan and the order.' }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const v = parseInput(
+        z.object({
+          orderExternalId: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').nullish(),
+          amountCents: z.number().int().min(1, 'must be at least 1').max(1_000_000_000, 'must be at most 1,000,000,000').nullish(),
+        }),
+        input,
+      );
+      if (input.orderId && input.orderId.typename !== 'Order') throw new DomainError('VALIDATION', 'input.orderId: must be the id of an Order', 'input.orderId');
+      const grant = await redeemCoupon(ctx, orgOf(ctx.viewer), {
+        campaignId: campaignIdOf(input.campaignId),
+        fanId: actingFanId(ctx.viewer, input.fanId.id),
+        orderId: input.orderId?.id,
+        orderExternalId: v.orderExternalId,
+        amountCents: v.amountCents,
+      });
+      return ctx.db.couponGrant.findUniqueOrThrow({ ...query, where: { id: grant.id } });
+    },
+  }),
+}));

@@ -1,0 +1,135 @@
+// Coupons: issued once per fan per campaign (the unique grant row makes re-issuing a no-op), redeemed
+// once per grant (a conditional UPDATE on redeemedAt IS NULL decides between parallel redemptions).
+import { z } from 'zod';
+import type { Context } from '../../core/context.js';
+import type { Tx } from '../../core/db.js';
+import { DomainError, notFound } from '../../core/errors.js';
+import { fanWhere, type FanFilter } from '../../fans/filters.js';
+import type { Campaign, Coupon, CouponGrant, Prisma } from '../../generated/prisma/client.js';
+import { assertRunning, findCampaign } from '../lifecycle/lookup.js';
+
+type Deps = Pick<Context, 'db'>;
+
+export type CouponTarget = { segmentId: string } | { communityId: string } | { fanIds: string[] };
+
+export interface IssueResult {
+  /** Grants created now. */
+  issued: number;
+  /** Fans in the target who got nothing now: they already held this coupon or opted out. */
+  skipped: number;
+  /** Of the skipped, how many opted out of pushes. */
+  optedOut: number;
+}
+
+const PAGE = 2_000;
+
+async function couponCampaign(tx: Tx, orgId: string, id: string): Promise<Campaign & { coupon: Coupon }> {
+  const campaign = await findCampaign(tx, orgId, id, 'input.campaignId', 'COUPON');
+  const coupon = await tx.coupon.findUniqueOrThrow({ where: { campaignId: campaign.id } });
+  return { ...campaign, coupon };
+}
+
+export async function issueCoupon(deps: Deps, orgId: string, campaignId: string, target: CouponTarget, now = new Date()): Promise<IssueResult> {
+  const campaign = await couponCampaign(deps.db, orgId, campaignId);
+  if (campaign.status === 'ENDED' || campaign.status === 'CANCELLED') throw new DomainError('INVALID_STATE', `"${campaign.name}" is ${campaign.status}`, 'input.campaignId');
+  if (campaign.coupon.validUntil && campaign.coupon.validUntil < now) throw new DomainError('INVALID_STATE', `The coupon expired at ${campaign.coupon.validUntil.toISOString()}`, 'input.campaignId');
+  const where = await targetWhere(deps.db, orgId, target);
+
+  // Paged by id so a segment of a million fans never sits in memory at once. Every page is its own
+  // statement; a retry after a failure simply skips the grants that already exist.
+  const result: IssueResult = { issued: 0, skipped: 0, optedOut: 0 };
+  let cursor: string | undefined;
+  for (;;) {
+    const fans = await deps.db.fan.findMany({ where: cursor ? { AND: [where, { id: { gt: cursor } }] } : where, select: { id: true, optedOut: true }, orderBy: { id: 'asc' }, take: PAGE });
+    if (!fans.length) break;
+    cursor = fans[fans.length - 1].id;
+    const eligible = fans.filter((f) => !f.optedOut);
+    const { count } = eligible.length
+      ? await deps.db.couponGrant.createMany({ data: eligible.map((f) => ({ orgId, campaignId: campaign.id, fanId: f.id, issuedAt: now })), skipDuplicates: true })
+      : { count: 0 };
+    result.issued += count;
+    result.optedOut += fans.length - eligible.length;
+    result.skipped += fans.length - count;
+  }
+  return result;
+}
+
+// Saved segments hold a FanFilter as JSON; anything else in it is ignored.
+const savedFilter = z.object({
+  search: z.string().nullish(),
+  tagIds: z.array(z.string()).nullish(),
+  lifecycles: z.array(z.enum(['NEW', 'ACTIVE', 'SILENT', 'DORMANT', 'CHURNED'])).nullish(),
+  communityId: z.string().nullish(),
+  minOrders: z.number().nullish(),
+  maxOrders: z.number().nullish(),
+  minSpendCents: z.number().nullish(),
+  maxSpendCents: z.number().nullish(),
+  isKoc: z.boolean().nullish(),
+});
+
+async function targetWhere(tx: Tx, orgId: string, target: CouponTarget): Promise<Prisma.FanWhereInput> {
+  if ('segmentId' in target) {
+    const segment = await tx.segment.findFirst({ where: { id: target.segmentId, orgId } });
+    if (!segment) throw notFound('Segment', 'input.segmentId');
+    const filter = savedFilter.safeParse(segment.filter ?? {});
+    if (!filter.success) throw new DomainError('INVALID_STATE', `The segment "${segment.name}" has a filter this version cannot read`, 'input.segmentId');
+    // fanWhere always starts from orgId, so a segment can never reach another tenant's fans.
+    return fanWhere(orgId, filter.data as FanFilter);
+  }
+  if ('communityId' in target) {
+    if (!(await tx.community.findFirst({ where: { id: target.communityId, orgId }, select: { id: true } }))) throw notFound('Community', 'input.communityId');
+    return fanWhere(orgId, { communityId: target.communityId });
+  }
+  const ids = [...new Set(target.fanIds)];
+  const found = new Set((await tx.fan.findMany({ where: { orgId, id: { in: ids } }, select: { id: true } })).map((f) => f.id));
+  const missing = target.fanIds.findIndex((id) => !found.has(id));
+  if (missing >= 0) throw notFound('Fan', `input.fanIds.${missing}`);
+  return { orgId, id: { in: ids } };
+}
+
+export interface RedeemInput {
+  campaignId: string;
+  fanId: string;
+  orderId?: string | null;
+  orderExternalId?: string | null;
+  amountCents?: number | null;
+}
+
+export async function redeemCoupon(deps: Deps, orgId: string, input: RedeemInput, now = new Date()): Promise<CouponGrant> {
+  return deps.db.$transaction(async (tx) => {
+    const campaign = await couponCampaign(tx, orgId, input.campaignId);
+    assertRunning(campaign, 'input.campaignId', now);
+    if (campaign.coupon.validUntil && campaign.coupon.validUntil < now) throw new DomainError('INVALID_STATE', `The coupon expired at ${campaign.coupon.validUntil.toISOString()}`, 'input.campaignId');
+    if (!(await tx.fan.findFirst({ where: { id: input.fanId, orgId }, select: { id: true } }))) throw notFound('Fan', 'input.fanId');
+    const order = await resolveOrder(tx, orgId, input);
+    const grant = await tx.couponGrant.findUnique({ where: { campaignId_fanId: { campaignId: campaign.id, fanId: input.fanId } } });
+    if (!grant) throw new DomainError('NOT_FOUND', 'This coupon was not issued to this fan', 'input.fanId');
+    if (order.amountCents < campaign.coupon.minSpendCents) {
+      throw new DomainError('THRESHOLD_NOT_MET', `The order is ${order.amountCents} cents; the coupon needs at least ${campaign.coupon.minSpendCents}`, 'input.amountCents');
+    }
+    const { count } = await tx.couponGrant.updateMany({ where: { id: grant.id, redeemedAt: null }, data: { redeemedAt: now, orderId: order.reference } });
+    if (!count) throw new DomainError('CONFLICT', 'This coupon was already redeemed', 'input.fanId');
+    return tx.couponGrant.findUniqueOrThrow({ where: { id: grant.id } });
+  });
+}
+
+/**
+ * The order paying with the coupon: one of ours (by id or external id), or an external order not
+ * imported yet, whose amount the caller states. The grant records our order id, or "ext:<externalId>".
+ */
+async function resolveOrder(tx: Tx, orgId: string, input: RedeemInput): Promise<{ amountCents: number; reference: string }> {
+  if (!input.orderId === !input.orderExternalId) throw new DomainError('VALIDATION', 'input.orderId: give exactly one of orderId and orderExternalId', 'input.orderId');
+  const field = input.orderId ? 'input.orderId' : 'input.orderExternalId';
+  const order = input.orderId
+    ? await tx.order.findFirst({ where: { id: input.orderId, orgId } })
+    : await tx.order.findUnique({ where: { orgId_externalId: { orgId, externalId: input.orderExternalId! } } });
+  if (!order) {
+    if (input.orderId) throw notFound('Order', field);
+    if (input.amountCents == null) throw new DomainError('VALIDATION', 'input.amountCents: required for an order not imported yet', 'input.amountCents');
+    return { amountCents: input.amountCents, reference: `ext:${input.orderExternalId}` };
+  }
+  if (order.fanId !== input.fanId) throw new DomainError('VALIDATION', `${field}: the order belongs to another fan`, field);
+  if (order.status !== 'PAID') throw new DomainError('INVALID_STATE', 'The order was refunded', field);
+  if (input.amountCents != null && input.amountCents !== order.amountCents) throw new DomainError('VALIDATION', `input.amountCents: the order's amount is ${order.amountCents}`, 'input.amountCents');
+  return { amountCents: order.amountCents, reference: order.id };
+}

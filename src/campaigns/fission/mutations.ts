@@ -1,0 +1,120 @@
+// Referral (FISSION) campaign actions: personal codes, counted invites, voiding leavers, flags, prize claims.
+import { z } from 'zod';
+import { actingFanId, orgOf } from '../../core/acting.js';
+import { builder } from '../../core/builder.js';
+import { DomainError } from '../../core/errors.js';
+import { parseInput } from '../../core/validation.js';
+import { FanRef } from '../../fans/schema.js';
+import './schema.js';
+import { campaignIdOf } from '../lifecycle/lookup.js';
+import { claimFissionPrize } from './claims.js';
+import { myInviteCode } from './codes.js';
+import { acceptInvite, clearInviteFlag, voidInvitesOfLeavers } from './invites.js';
+
+const AcceptInviteInput = builder.inputType('AcceptInviteInput', {
+  description: 'A fan joined through an invite code.',
+  fields: (t) => ({
+    code: t.string({ required: true, description: 'The invite code from the poster (case-insensitive).' }),
+    inviteeFanId: t.globalID({ for: FanRef, required: false, description: 'The fan who joined; omit when the invitee calls for themself.' }),
+  }),
+});
+
+const ShippingAddressInput = builder.inputType('ShippingAddressInput', {
+  description: 'Where to ship a prize.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'Recipient, 1–40 characters.' }),
+    phone: t.string({ required: true, description: 'Phone number: 6–15 digits (spaces and dashes are ignored).' }),
+    province: t.string({ required: true, description: 'Province, 1–40 characters.' }),
+    city: t.string({ required: true, description: 'City, 1–40 characters.' }),
+    address: t.string({ required: true, description: 'Street address, 5–200 characters.' }),
+  }),
+});
+
+const ClaimFissionPrizeInput = builder.inputType('ClaimFissionPrizeInput', {
+  description: "Claim a referral campaign's prize.",
+  fields: (t) => ({
+    campaignId: t.globalID({ required: true, description: 'The FISSION campaign.' }),
+    fanId: t.globalID({ for: FanRef, required: false, description: 'The inviter; omit when the fan claims for themself.' }),
+    shippingAddress: t.field({ type: ShippingAddressInput, required: true, description: 'Where to ship the prize.' }),
+  }),
+});
+
+const text = (min: number, max: number) => z.string().trim().min(min, `must be at least ${min} character${min > 1 ? 's' : ''}`).max(max, `must be at most ${max} characters`);
+const shippingAddress = z.object({
+  name: text(1, 40),
+  phone: z.string().transform((s) => s.replace(/[\s-]/g, '')).pipe(z.string().regex(/^\d{6,15}$/, 'must be 6–15 digits')),
+  province: text(1, 40),
+  city: text(1, 40),
+  address: text(5, 200),
+});
+const inviteCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{4,32}$/, 'must be 4–32 letters or digits');
+
+builder.mutationFields((t) => ({
+  myInviteCode: t.prismaField({
+    type: 'InviteCode',
+    errors: {},
+    description: "The fan's personal invite code in a SCHEDULED or RUNNING referral campaign, created on first ask; asking again returns the same code.",
+    authScopes: { fan: true, operatorWrite: true },
+    args: {
+      campaignId: t.arg.globalID({ required: true, description: 'The FISSION campaign.' }),
+      fanId: t.arg.globalID({ for: FanRef, required: false, description: 'The inviter; omit when the fan asks for themself.' }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      const code = await myInviteCode(ctx, orgOf(ctx.viewer), { campaignId: campaignIdOf(args.campaignId, 'campaignId'), fanId: actingFanId(ctx.viewer, args.fanId?.id, 'fanId') });
+      return ctx.db.inviteCode.findUniqueOrThrow({ ...query, where: { id: code.id } });
+    },
+  }),
+  acceptInvite: t.prismaField({
+    type: 'Invite',
+    errors: {},
+    description:
+      'Count a fan who joined through an invite code (reported by the chat platform, an operator, or the invitee). The campaign must be RUNNING (CAMPAIGN_NOT_RUNNING); ' +
+      'inviting yourself is FORBIDDEN; an invitee counts once per campaign whatever the code (CONFLICT); only fans created since the campaign started count (THRESHOLD_NOT_MET). ' +
+      'More than burstLimit invites within burstWindowSecs through one code flag it.',
+    authScopes: { partner: 'events', operatorWrite: true, fan: true },
+    args: { input: t.arg({ type: AcceptInviteInput, required: true, description: 'The code and the invitee.' }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const v = parseInput(z.object({ code: inviteCode }), input);
+      const invite = await acceptInvite(ctx, orgOf(ctx.viewer), { code: v.code, inviteeId: actingFanId(ctx.viewer, input.inviteeFanId?.id, 'input.inviteeFanId') });
+      return ctx.db.invite.findUniqueOrThrow({ ...query, where: { id: invite.id } });
+    },
+  }),
+  voidLeftHelpers: t.int({
+    errors: {},
+    description:
+      "Void the invites of helpers who left the campaign's group (any group, if it has none) between startsAt and endsAt (or now); each inviter loses one valid invite per voided helper. Returns how many were voided; running it again voids only new leavers.",
+    authScopes: { operatorWrite: true },
+    args: { campaignId: t.arg.globalID({ required: true, description: 'The FISSION campaign.' }) },
+    resolve: (_root, { campaignId }, ctx) => ctx.db.$transaction((tx) => voidInvitesOfLeavers(tx, orgOf(ctx.viewer), campaignIdOf(campaignId, 'campaignId'))),
+  }),
+  clearInviteFlag: t.prismaField({
+    type: 'InviteCode',
+    errors: {},
+    description: 'Clear the burst flag of an invite code after review, so its fan can claim (INVALID_STATE when not flagged).',
+    authScopes: { operatorWrite: true },
+    args: { inviteCodeId: t.arg.globalID({ required: true, description: 'The flagged invite code.' }) },
+    resolve: async (query, _root, { inviteCodeId }, ctx) => {
+      if (inviteCodeId.typename !== 'InviteCode') throw new DomainError('VALIDATION', 'inviteCodeId: must be the id of an InviteCode', 'inviteCodeId');
+      const code = await clearInviteFlag(ctx, orgOf(ctx.viewer), inviteCodeId.id);
+      return ctx.db.inviteCode.findUniqueOrThrow({ ...query, where: { id: code.id } });
+    },
+  }),
+  claimFissionPrize: t.prismaField({
+    type: 'InviteCode',
+    errors: {},
+    description:
+      "Claim the referral prize with a shipping address, once (CONFLICT after), when the fan's code has at least targetInvites valid invites (THRESHOLD_NOT_MET) and is not flagged (FORBIDDEN). " +
+      'Possible while the campaign is RUNNING or after it ENDED.',
+    authScopes: { fan: true, operatorWrite: true },
+    args: { input: t.arg({ type: ClaimFissionPrizeInput, required: true, description: 'The campaign, the inviter and the address.' }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const v = parseInput(z.object({ shippingAddress }), input);
+      const code = await claimFissionPrize(ctx, orgOf(ctx.viewer), {
+        campaignId: campaignIdOf(input.campaignId),
+        fanId: actingFanId(ctx.viewer, input.fanId?.id),
+        shippingAddress: v.shippingAddress,
+      });
+      return ctx.db.inviteCode.findUniqueOrThrow({ ...query, where: { id: code.id } });
+    },
+  }),
+}));
