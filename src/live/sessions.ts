@@ -18,9 +18,7 @@ export interface SessionInput {
 }
 
 export async function scheduleLiveSession(deps: Deps, orgId: string, input: SessionInput): Promise<LiveSession> {
-  const session = await deps.db.liveSession.create({ data: { orgId, title: input.title, host: input.host, theme: input.theme ?? null, scheduledAt: input.scheduledAt } });
-  publishSessionEvent(deps.pubsub, { kind: 'STATUS', orgId, sessionId: session.id, status: session.status });
-  return session;
+  return deps.db.liveSession.create({ data: { orgId, title: input.title, host: input.host, theme: input.theme ?? null, scheduledAt: input.scheduledAt } });
 }
 
 /** Moves a SCHEDULED session (and its planned slots by the same amount, so they stay on its day). */
