@@ -44,6 +44,8 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     // Refusals surface as a clear FORBIDDEN error rather than a silent null.
     treatErrorsAsUnauthorized: true,
+    // Check a subscription's scopes once, when it starts — not only per event.
+    authorizeOnSubscribe: true,
     // Anonymous callers are told to authenticate; signed-in callers that lack a scope are forbidden.
     unauthorizedError: (_parent, ctx, info) =>
       ctx.viewer.kind === 'anonymous'

@@ -49,7 +49,7 @@ export const LiveSessionRef = builder.prismaNode('LiveSession', {
   }),
 });
 
-builder.prismaNode('LineupItem', {
+export const LineupItemRef = builder.prismaNode('LineupItem', {
   description: 'A product in a live session line-up, with its price and planned slot.',
   id: { field: 'id' },
   nullable: true,
@@ -66,7 +66,7 @@ builder.prismaNode('LineupItem', {
   }),
 });
 
-builder.prismaNode('Reservation', {
+export const ReservationRef = builder.prismaNode('Reservation', {
   description: 'A fan reserving a whole live session or one item of it, to be reminded.',
   id: { field: 'id' },
   nullable: true,
@@ -79,7 +79,7 @@ builder.prismaNode('Reservation', {
   }),
 });
 
-builder.prismaNode('Wish', {
+export const WishRef = builder.prismaNode('Wish', {
   description: 'A product fans ask for; voted on, fulfilled when it appears in a line-up.',
   id: { field: 'id' },
   nullable: true,

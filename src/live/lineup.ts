@@ -1,0 +1,100 @@
+// Line-up rules: items change only while the session is SCHEDULED or LIVE, slots stay on the session's
+// day (organization time zone), and an item goes on sale once — reminding the fans who reserved it.
+import type { Context } from '../core/context.js';
+import type { Tx } from '../core/db.js';
+import { DomainError, notFound } from '../core/errors.js';
+import type { LineupItem, LiveSession, Wish } from '../generated/prisma/client.js';
+import { OPEN_STATUSES, localDay, lockSession, orgTimeZone, requireStatus } from './common.js';
+import { publishReminders, publishSessionEvent, type FanReminderMessage } from './events.js';
+import { fulfilWishes } from './wishes.js';
+
+type Deps = Pick<Context, 'db' | 'pubsub'>;
+
+export interface LineupItemInput {
+  productName: string;
+  sku?: string | null;
+  priceCents: number;
+  slotAt?: Date | null;
+  position?: number | null;
+}
+
+export interface LineupChange {
+  item: LineupItem;
+  /** Open wishes this item fulfilled. */
+  fulfilledWishes: Wish[];
+}
+
+async function checkSlot(tx: Tx, orgId: string, session: LiveSession, slotAt: Date | null | undefined) {
+  if (!slotAt) return;
+  const tz = await orgTimeZone(tx, orgId);
+  const day = localDay(session.scheduledAt, tz);
+  if (localDay(slotAt, tz) !== day) throw new DomainError('VALIDATION', `input.slotAt: must be on the session's day (${day}, ${tz})`, 'input.slotAt');
+}
+
+export async function addLineupItem(deps: Deps, orgId: string, sessionId: string, input: LineupItemInput): Promise<LineupChange> {
+  return deps.db.$transaction(async (tx) => {
+    const session = await lockSession(tx, orgId, sessionId);
+    requireStatus(session, OPEN_STATUSES, 'change the line-up');
+    await checkSlot(tx, orgId, session, input.slotAt);
+    const position = input.position ?? (await tx.lineupItem.count({ where: { sessionId } }));
+    const item = await tx.lineupItem.create({
+      data: { orgId, sessionId, productName: input.productName, sku: input.sku ?? null, priceCents: input.priceCents, slotAt: input.slotAt ?? null, position },
+    });
+    return { item, fulfilledWishes: await fulfilWishes(tx, orgId, item) };
+  });
+}
+
+async function findItem(tx: Tx, orgId: string, itemId: string, field: string) {
+  const item = await tx.lineupItem.findFirst({ where: { id: itemId, orgId } });
+  if (!item) throw notFound('Line-up item', field);
+  return item;
+}
+
+export async function updateLineupItem(deps: Deps, orgId: string, itemId: string, patch: Partial<LineupItemInput>): Promise<LineupChange> {
+  return deps.db.$transaction(async (tx) => {
+    const before = await findItem(tx, orgId, itemId, 'input.itemId');
+    const session = await lockSession(tx, orgId, before.sessionId, 'input.itemId');
+    requireStatus(session, OPEN_STATUSES, 'change the line-up', 'input.itemId');
+    await checkSlot(tx, orgId, session, patch.slotAt);
+    const item = await tx.lineupItem.update({ where: { id: itemId }, data: { ...patch, position: patch.position ?? undefined } });
+    // A renamed item may now be what fans wished for.
+    const fulfilledWishes = patch.productName && patch.productName !== before.productName ? await fulfilWishes(tx, orgId, item) : [];
+    return { item, fulfilledWishes };
+  });
+}
+
+/** Takes an item off the line-up (not once it is on sale); wishes it fulfilled open again. */
+export async function removeLineupItem(deps: Deps, orgId: string, itemId: string): Promise<LiveSession> {
+  return deps.db.$transaction(async (tx) => {
+    const item = await findItem(tx, orgId, itemId, 'itemId');
+    const session = await lockSession(tx, orgId, item.sessionId, 'itemId');
+    requireStatus(session, OPEN_STATUSES, 'change the line-up', 'itemId');
+    await tx.wish.updateMany({ where: { orgId, fulfilledByItemId: itemId }, data: { status: 'OPEN', fulfilledByItemId: null } });
+    // Conditional delete: an item put on sale meanwhile stays.
+    const { count } = await tx.lineupItem.deleteMany({ where: { id: itemId, onSaleAt: null } });
+    if (!count) throw new DomainError('INVALID_STATE', 'The item is already on sale', 'itemId');
+    return session;
+  });
+}
+
+/** Puts an item of a LIVE session on sale, once, and reminds every fan who reserved it (unless opted out). */
+export async function putItemOnSale(deps: Deps, orgId: string, itemId: string): Promise<{ item: LineupItem; remindedCount: number }> {
+  const { item, reminders } = await deps.db.$transaction(async (tx) => {
+    const found = await findItem(tx, orgId, itemId, 'itemId');
+    const session = await lockSession(tx, orgId, found.sessionId, 'itemId');
+    requireStatus(session, ['LIVE'], 'put an item on sale', 'itemId');
+    const onSaleAt = new Date();
+    // The row lock of this UPDATE also orders it against reserveItem, which locks the item FOR SHARE:
+    // a reservation either commits first (and is reminded) or sees the item on sale (and is refused).
+    const { count } = await tx.lineupItem.updateMany({ where: { id: itemId, onSaleAt: null }, data: { onSaleAt } });
+    if (!count) throw new DomainError('INVALID_STATE', `"${found.productName}" is already on sale`, 'itemId');
+    const reservers = await tx.reservation.findMany({ where: { orgId, itemId, fan: { optedOut: false } }, select: { fanId: true } });
+    const reminders: FanReminderMessage[] = reservers.map((r) => ({
+      kind: 'ITEM_ON_SALE', orgId, fanId: r.fanId, sessionId: session.id, itemId, productName: found.productName, at: onSaleAt.toISOString(),
+    }));
+    return { item: { ...found, onSaleAt }, reminders };
+  });
+  publishSessionEvent(deps.pubsub, { kind: 'ITEM_ON_SALE', orgId, sessionId: item.sessionId, status: 'LIVE', itemId, productName: item.productName });
+  publishReminders(deps.pubsub, reminders);
+  return { item, remindedCount: reminders.length };
+}

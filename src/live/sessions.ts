@@ -1,0 +1,89 @@
+// The session status machine: SCHEDULED → LIVE → ENDED, SCHEDULED → CANCELLED. Every transition is one
+// conditional UPDATE (… WHERE status = from), so of two racing calls exactly one moves the row.
+import type { Context } from '../core/context.js';
+import type { Tx } from '../core/db.js';
+import { DomainError, notFound } from '../core/errors.js';
+import type { LiveSession, Prisma } from '../generated/prisma/client.js';
+import type { LiveSessionStatus } from '../generated/prisma/enums.js';
+import { requireStatus } from './common.js';
+import { publishReminders, publishSessionEvent, type FanReminderMessage } from './events.js';
+
+type Deps = Pick<Context, 'db' | 'pubsub'>;
+
+export interface SessionInput {
+  title: string;
+  host: string;
+  theme?: string | null;
+  scheduledAt: Date;
+}
+
+export async function scheduleLiveSession(deps: Deps, orgId: string, input: SessionInput): Promise<LiveSession> {
+  return deps.db.liveSession.create({ data: { orgId, title: input.title, host: input.host, theme: input.theme ?? null, scheduledAt: input.scheduledAt } });
+}
+
+/** Moves a SCHEDULED session (and its planned slots by the same amount, so they stay on its day). */
+export async function rescheduleLiveSession(deps: Deps, orgId: string, sessionId: string, patch: Partial<SessionInput>): Promise<LiveSession> {
+  return deps.db.$transaction(async (tx) => {
+    // Row lock first: the slot shift needs the old start, and no transition may slip in between.
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "LiveSession" WHERE "id" = ${sessionId} AND "orgId" = ${orgId} FOR UPDATE`;
+    if (!rows.length) throw notFound('Live session', 'input.sessionId');
+    const before = await tx.liveSession.findUniqueOrThrow({ where: { id: sessionId } });
+    requireStatus(before, ['SCHEDULED'], 'reschedule');
+    if (patch.scheduledAt) {
+      const deltaMs = patch.scheduledAt.getTime() - before.scheduledAt.getTime();
+      if (deltaMs) {
+        await tx.$executeRaw`UPDATE "LineupItem" SET "slotAt" = "slotAt" + (${deltaMs}::bigint * interval '1 millisecond')
+          WHERE "sessionId" = ${sessionId} AND "slotAt" IS NOT NULL`;
+      }
+    }
+    return tx.liveSession.update({ where: { id: sessionId }, data: patch });
+  });
+}
+
+async function transition(tx: Tx, orgId: string, sessionId: string, from: LiveSessionStatus, data: Prisma.LiveSessionUpdateManyMutationInput, action: string, field = 'sessionId') {
+  const { count } = await tx.liveSession.updateMany({ where: { id: sessionId, orgId, status: from }, data });
+  const session = await tx.liveSession.findFirst({ where: { id: sessionId, orgId } });
+  if (!session) throw notFound('Live session', field);
+  if (!count) throw new DomainError('INVALID_STATE', `Cannot ${action}: the session is ${session.status} (needs ${from})`, field);
+  return session;
+}
+
+export async function cancelLiveSession(deps: Deps, orgId: string, sessionId: string): Promise<LiveSession> {
+  const session = await deps.db.$transaction((tx) => transition(tx, orgId, sessionId, 'SCHEDULED', { status: 'CANCELLED' }, 'cancel'));
+  publishSessionEvent(deps.pubsub, { kind: 'STATUS', orgId, sessionId, status: session.status });
+  return session;
+}
+
+export async function endLiveSession(deps: Deps, orgId: string, sessionId: string): Promise<LiveSession> {
+  const session = await deps.db.$transaction((tx) => transition(tx, orgId, sessionId, 'LIVE', { status: 'ENDED', endedAt: new Date() }, 'end'));
+  publishSessionEvent(deps.pubsub, { kind: 'STATUS', orgId, sessionId, status: session.status });
+  return session;
+}
+
+/** Starts the stream and reminds every fan who reserved the whole session (unless they opted out). */
+export async function goLive(deps: Deps, orgId: string, sessionId: string): Promise<{ session: LiveSession; remindedCount: number }> {
+  const { session, reminders } = await deps.db.$transaction(async (tx) => {
+    const session = await transition(tx, orgId, sessionId, 'SCHEDULED', { status: 'LIVE', startedAt: new Date() }, 'go live');
+    const reservers = await tx.reservation.findMany({ where: { orgId, sessionId, itemId: null, fan: { optedOut: false } }, select: { fanId: true } });
+    const at = (session.startedAt ?? new Date()).toISOString();
+    const reminders: FanReminderMessage[] = reservers.map((r) => ({ kind: 'SESSION_LIVE', orgId, fanId: r.fanId, sessionId, itemId: null, productName: null, at }));
+    return { session, reminders };
+  });
+  publishSessionEvent(deps.pubsub, { kind: 'STATUS', orgId, sessionId, status: session.status });
+  publishReminders(deps.pubsub, reminders);
+  return { session, remindedCount: reminders.length };
+}
+
+export interface LiveStats {
+  viewers: number;
+  likes: number;
+  orderCount: number;
+  gmvCents: number;
+}
+
+/** The live platform's latest numbers (absolute, not increments), accepted only while LIVE. */
+export async function reportLiveStats(deps: Deps, orgId: string, sessionId: string, stats: LiveStats): Promise<LiveSession> {
+  const session = await deps.db.$transaction((tx) => transition(tx, orgId, sessionId, 'LIVE', stats, 'report live numbers', 'input.sessionId'));
+  publishSessionEvent(deps.pubsub, { kind: 'STATS', orgId, sessionId, status: session.status, stats });
+  return session;
+}
