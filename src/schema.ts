@@ -8,6 +8,7 @@ import './fans/schema.js';
 import './fans/mutations.js';
 import './communities/schema.js';
 import './communities/mutations.js';
+import './checkins/schema.js';
 import './campaigns/schema.js';
 import './campaigns/mutations.js';
 import './live/schema.js';
