@@ -77,7 +77,7 @@ export async function updateCommunity(deps: Deps, orgId: string, id: string, pat
   return deps.db.$transaction(async (tx) => {
     const current = await tx.community.findFirst({ where: { id, orgId } });
     if (!current) throw notFound('Community', 'input.communityId');
-    checkKindRules(current.kind, { capacity: patch.capacity, category: patch.category === undefined ? undefined : patch.category });
+    checkKindRules(current.kind, { capacity: patch.capacity, category: patch.category });
     await checkOperators(tx, orgId, patch.ownerId, patch.assistantIds);
     const { assistantIds, ...fields } = patch;
     if (patch.capacity !== undefined) {

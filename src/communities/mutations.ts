@@ -61,6 +61,7 @@ const SetCommunityLifecycleInput = builder.inputType('SetCommunityLifecycleInput
 
 /** Keeps explicit nulls (they clear a value) but drops omitted fields. */
 const given = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+const dropNulls = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v != null)) as Partial<T>;
 
 builder.mutationFields((t) => ({
   createCommunity: t.field({
@@ -73,7 +74,6 @@ builder.mutationFields((t) => ({
       const v = parseInput(z.object({ ...settings, assistantIds: settings.assistantIds.optional() }), { ...input, assistantIds: input.assistantIds?.map((a) => a.id) });
       return createCommunity(ctx, orgOf(ctx.viewer), {
         ...v,
-        capacity: v.capacity,
         kind: input.kind,
         lifecycle: input.lifecycle,
         ownerId: input.ownerId?.id ?? operatorIdOf(ctx.viewer),
@@ -87,10 +87,9 @@ builder.mutationFields((t) => ({
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: UpdateCommunityInput, required: true, description: 'The changes.' }) },
     resolve: (_root, { input }, ctx) => {
-      const { communityId, ownerId, assistantIds, ...rest } = input;
-      const nonNull = z.object(settings).partial();
-      // Only category, rules and owner may be cleared with null; the rest ignore null like omission.
-      const v = parseInput(nonNull, given({ ...Object.fromEntries(Object.entries(rest).filter(([k, x]) => x !== null || k === 'category' || k === 'rules')), assistantIds: assistantIds?.map((a) => a.id) }));
+      const { communityId, ownerId, assistantIds, category, rules, ...rest } = input;
+      // null clears category, rules and owner; for the other fields null means "leave as is".
+      const v = parseInput(z.object(settings).partial(), given({ ...dropNulls(rest), category, rules, assistantIds: assistantIds?.map((a) => a.id) }));
       return updateCommunity(ctx, orgOf(ctx.viewer), communityId.id, given({ ...v, ownerId: ownerId === null ? null : ownerId?.id }));
     },
   }),

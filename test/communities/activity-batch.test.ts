@@ -1,6 +1,8 @@
 // Partner/bot activity batches: feed rows, intimacy by the documented weights, last-active time;
 // a bad row refuses the whole batch; overlapping batches never lose an update.
+import type { Plugin } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context } from '../../src/core/context.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
 import { gid } from '../helpers/ids.js';
@@ -10,8 +12,26 @@ let orgId: string;
 let rivalOrgId: string;
 let communityId: string;
 
+// Partner API keys are not issued yet (partners-and-security issue): this plugin stands in for one,
+// turning a signed-in request with x-test-partner-scopes into a partner viewer of the same organization.
+const partnerStandIn: Plugin<Context> = {
+  onContextBuilding({ context, extendContext }) {
+    const scopes = (context as unknown as { request?: Request }).request?.headers.get('x-test-partner-scopes');
+    if (scopes != null && context.viewer.orgId) extendContext({ viewer: { kind: 'partner', orgId: context.viewer.orgId, apiKeyId: 'test-key', scopes: scopes.split(',') } });
+  },
+};
+
+async function asPartner(scopes: string, query: string, variables: Record<string, unknown>) {
+  const res = await t.app.fetch('http://test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Dev demo', 'x-test-partner-scopes': scopes },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: Record<string, any>; errors?: { extensions?: Record<string, unknown> }[] };
+}
+
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ plugins: [partnerStandIn as Plugin] });
   ({ demoOrgId: orgId, rivalOrgId } = await seedTwoTenants(t, 10));
   const c = await t.database.prisma.community.create({ data: { orgId, name: 'Beauty Chat', kind: 'LARGE', inviteCode: 'BATCH001' } });
   communityId = gid('Community', c.id);
@@ -126,6 +146,17 @@ describe('recordActivityBatch', () => {
     expect((await fanRow(a.id)).intimacy).toBe(0);
     expect((await t.ok(BATCH, { input }, 'Dev demo/jujube@demo.test')).recordActivityBatch.data.accepted).toBe(1);
     expect((await fanRow(a.id)).intimacy).toBe(5);
+  });
+
+  it("partners need the 'events' scope", async () => {
+    const a = await newFan();
+    const input = { events: [{ communityId, fanExternalId: a.externalId, kind: 'MESSAGE_POSTED', count: 4 }] };
+    const readOnly = await asPartner('read', BATCH, { input });
+    expect(readOnly.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await fanRow(a.id)).intimacy).toBe(0);
+    const events = await asPartner('read,events', BATCH, { input });
+    expect(events.data?.recordActivityBatch).toEqual({ __typename: 'MutationRecordActivityBatchSuccess', data: { accepted: 1, fansUpdated: 1 } });
+    expect((await fanRow(a.id)).intimacy).toBe(4);
   });
 
   it('20 overlapping batches in parallel (fans in opposite orders) lose no update and do not deadlock', async () => {
