@@ -9,6 +9,7 @@ import './fans/mutations.js';
 import './communities/schema.js';
 import './communities/mutations.js';
 import './communities/feed.js';
+import './checkins/schema.js';
 import './campaigns/schema.js';
 import './campaigns/mutations.js';
 import './live/schema.js';

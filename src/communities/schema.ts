@@ -93,7 +93,7 @@ export const CommunityRef = builder.prismaNode('Community', {
   }),
 });
 
-builder.prismaNode('Membership', {
+export const MembershipRef = builder.prismaNode('Membership', {
   description: "A fan's place in a group: role, when they joined and whether they left.",
   id: { field: 'id' },
   nullable: true,

@@ -1,0 +1,93 @@
+// Activity pushed by partners and group bots in batches: the feed rows, plus the fans' intimacy and
+// last-active time, all in one transaction with set-based statements (a batch is hundreds of rows).
+import type { Context } from '../core/context.js';
+import { notFound } from '../core/errors.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { ActivityKind } from '../generated/prisma/enums.js';
+import { publishActivity, recordActivity, type ActivityInput } from './events.js';
+
+type Deps = Pick<Context, 'db' | 'pubsub'>;
+
+/** Kinds a partner may report; joins, leaves, check-ins, reservations and redemptions come from our own mutations. */
+export const REPORTABLE_KINDS = ['MESSAGE_POSTED', 'BUYER_SHOW_POSTED', 'KOC_ACTION', 'COMPLAINT_RAISED', 'COMPLAINT_RESOLVED', 'LIKE_BURST'] as const satisfies readonly ActivityKind[];
+export type ReportableKind = (typeof REPORTABLE_KINDS)[number];
+
+/**
+ * Intimacy a fan earns per event (documented in the schema too). Messages count one point each but
+ * at most MESSAGE_CAP per fan per batch, so a flood of stickers does not buy intimacy; a like burst
+ * counts once however many taps it carries. Complaints change nothing but still count as activity.
+ */
+export const INTIMACY = { MESSAGE_POSTED: 1, MESSAGE_CAP: 20, BUYER_SHOW_POSTED: 5, KOC_ACTION: 3, LIKE_BURST: 1 } as const;
+
+export interface ReportedEvent {
+  communityId: string;
+  fanId?: string | null;
+  fanExternalId?: string | null;
+  kind: ReportableKind;
+  count: number;
+  occurredAt?: Date | null;
+  payload?: Prisma.InputJsonValue | null;
+}
+
+export async function recordActivityBatch(deps: Deps, orgId: string, events: ReportedEvent[], now = new Date()): Promise<{ accepted: number; fansUpdated: number }> {
+  const { messages, fansUpdated } = await deps.db.$transaction(async (tx) => {
+    // Every id must belong to the caller's organization; the first stranger names its row.
+    const communityIds = [...new Set(events.map((e) => e.communityId))];
+    const fanIds = [...new Set(events.flatMap((e) => (e.fanId ? [e.fanId] : [])))];
+    const externalIds = [...new Set(events.flatMap((e) => (e.fanExternalId ? [e.fanExternalId] : [])))];
+    const [communities, byId, byExternal] = await Promise.all([
+      tx.community.findMany({ where: { orgId, id: { in: communityIds } }, select: { id: true } }),
+      fanIds.length ? tx.fan.findMany({ where: { orgId, id: { in: fanIds } }, select: { id: true } }) : [],
+      externalIds.length ? tx.fan.findMany({ where: { orgId, externalId: { in: externalIds } }, select: { id: true, externalId: true } }) : [],
+    ]);
+    const knownCommunities = new Set(communities.map((c) => c.id));
+    const knownFans = new Set(byId.map((f) => f.id));
+    const fanOfExternal = new Map(byExternal.map((f) => [f.externalId, f.id]));
+
+    const rows: ActivityInput[] = [];
+    const perFan = new Map<string, { messages: number; other: number; at: Date }>();
+    events.forEach((e, i) => {
+      if (!knownCommunities.has(e.communityId)) throw notFound('Community', `input.events.${i}.communityId`);
+      let fanId: string | null = null;
+      if (e.fanId) {
+        if (!knownFans.has(e.fanId)) throw notFound('Fan', `input.events.${i}.fanId`);
+        fanId = e.fanId;
+      } else if (e.fanExternalId) {
+        fanId = fanOfExternal.get(e.fanExternalId) ?? null;
+        if (!fanId) throw notFound('Fan', `input.events.${i}.fanExternalId`);
+      }
+      const at = e.occurredAt ?? now;
+      rows.push({ orgId, communityId: e.communityId, fanId, kind: e.kind, count: e.count, payload: e.payload ?? undefined, occurredAt: at });
+      if (!fanId) return;
+      const f = perFan.get(fanId) ?? { messages: 0, other: 0, at };
+      if (e.kind === 'MESSAGE_POSTED') f.messages += e.count;
+      else if (e.kind === 'BUYER_SHOW_POSTED') f.other += INTIMACY.BUYER_SHOW_POSTED * e.count;
+      else if (e.kind === 'KOC_ACTION') f.other += INTIMACY.KOC_ACTION * e.count;
+      else if (e.kind === 'LIKE_BURST') f.other += INTIMACY.LIKE_BURST;
+      if (at > f.at) f.at = at;
+      perFan.set(fanId, f);
+    });
+
+    const ids = [...perFan.keys()].sort();
+    if (ids.length) {
+      const deltas = ids.map((id) => {
+        const f = perFan.get(id)!;
+        return Math.min(f.messages * INTIMACY.MESSAGE_POSTED, INTIMACY.MESSAGE_CAP) + f.other;
+      });
+      const ats = ids.map((id) => perFan.get(id)!.at.toISOString());
+      // Lock the fans in id order first, so two overlapping batches cannot deadlock each other.
+      await tx.$queryRaw`SELECT "id" FROM "Fan" WHERE "id" = ANY(${ids}::text[]) ORDER BY "id" FOR NO KEY UPDATE`;
+      await tx.$executeRaw`
+        UPDATE "Fan" AS f
+        SET "intimacy" = f."intimacy" + v.delta,
+            "lastActiveAt" = GREATEST(f."lastActiveAt", v.at::timestamptz AT TIME ZONE 'UTC'),
+            "updatedAt" = now()
+        FROM unnest(${ids}::text[], ${deltas}::int[], ${ats}::text[]) AS v(id, delta, at)
+        WHERE f."id" = v.id AND f."orgId" = ${orgId}`;
+    }
+    const messages = await recordActivity(tx, rows);
+    return { messages, fansUpdated: ids.length };
+  });
+  publishActivity(deps.pubsub, messages);
+  return { accepted: messages.length, fansUpdated };
+}

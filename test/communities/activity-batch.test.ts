@@ -1,0 +1,183 @@
+// Partner/bot activity batches: feed rows, intimacy by the documented weights, last-active time;
+// a bad row refuses the whole batch; overlapping batches never lose an update.
+import type { Plugin } from 'graphql-yoga';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context } from '../../src/core/context.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { seedTwoTenants } from '../helpers/fixtures.js';
+import { gid } from '../helpers/ids.js';
+
+let t: TestApp;
+let orgId: string;
+let rivalOrgId: string;
+let communityId: string;
+
+// Partner API keys are not issued yet (partners-and-security issue): this plugin stands in for one,
+// turning a signed-in request with x-test-partner-scopes into a partner viewer of the same organization.
+const partnerStandIn: Plugin<Context> = {
+  onContextBuilding({ context, extendContext }) {
+    const scopes = (context as unknown as { request?: Request }).request?.headers.get('x-test-partner-scopes');
+    if (scopes != null && context.viewer.orgId) extendContext({ viewer: { kind: 'partner', orgId: context.viewer.orgId, apiKeyId: 'test-key', scopes: scopes.split(',') } });
+  },
+};
+
+async function asPartner(scopes: string, query: string, variables: Record<string, unknown>) {
+  const res = await t.app.fetch('http://test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Dev demo', 'x-test-partner-scopes': scopes },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: Record<string, any>; errors?: { extensions?: Record<string, unknown> }[] };
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ plugins: [partnerStandIn as Plugin] });
+  ({ demoOrgId: orgId, rivalOrgId } = await seedTwoTenants(t, 10));
+  const c = await t.database.prisma.community.create({ data: { orgId, name: 'Beauty Chat', kind: 'LARGE', inviteCode: 'BATCH001' } });
+  communityId = gid('Community', c.id);
+});
+afterAll(() => t?.dispose());
+
+const BATCH = /* GraphQL */ `
+  mutation Batch($input: RecordActivityBatchInput!) {
+    recordActivityBatch(input: $input) {
+      __typename
+      ... on MutationRecordActivityBatchSuccess { data { accepted fansUpdated } }
+      ... on DomainError { code message field }
+    }
+  }
+`;
+
+let seq = 0;
+const newFan = (intimacy = 0) => {
+  seq += 1;
+  return t.database.prisma.fan.create({ data: { orgId, externalId: `batch-${seq}`, displayName: `Wuhan-dry skin·${seq}`, intimacy } });
+};
+const fanRow = (id: string) => t.database.prisma.fan.findUniqueOrThrow({ where: { id } });
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+
+describe('recordActivityBatch', () => {
+  it('writes the feed and raises intimacy by the documented weights, by fan id or external id', async () => {
+    const a = await newFan(10);
+    const b = await newFan();
+    const idle = await newFan(7);
+    const events = [
+      { communityId, fanId: gid('Fan', a.id), kind: 'MESSAGE_POSTED', count: 5, occurredAt: minutesAgo(30) },
+      { communityId, fanExternalId: a.externalId, kind: 'MESSAGE_POSTED', count: 30, occurredAt: minutesAgo(10) }, // 35 messages → capped at +20
+      { communityId, fanId: gid('Fan', a.id), kind: 'BUYER_SHOW_POSTED', count: 2, occurredAt: minutesAgo(20) }, // +10
+      { communityId, fanExternalId: b.externalId, kind: 'KOC_ACTION', occurredAt: minutesAgo(5) }, // +3
+      { communityId, fanExternalId: b.externalId, kind: 'LIKE_BURST', count: 800, occurredAt: minutesAgo(4) }, // +1 however many taps
+      { communityId, fanId: gid('Fan', b.id), kind: 'COMPLAINT_RAISED', payload: { complaintId: 'c-19' }, occurredAt: minutesAgo(3) }, // +0
+      { communityId, kind: 'MESSAGE_POSTED', count: 120 }, // group-wide count, no fan
+    ];
+    const res = await t.ok(BATCH, { input: { events } });
+    expect(res.recordActivityBatch).toEqual({ __typename: 'MutationRecordActivityBatchSuccess', data: { accepted: 7, fansUpdated: 2 } });
+    const [fa, fb, fi] = await Promise.all([fanRow(a.id), fanRow(b.id), fanRow(idle.id)]);
+    expect(fa.intimacy).toBe(10 + 20 + 10);
+    expect(fb.intimacy).toBe(3 + 1);
+    expect(fi.intimacy).toBe(7);
+    expect(fa.lastActiveAt?.toISOString()).toBe(events[1].occurredAt);
+    expect(fb.lastActiveAt?.toISOString()).toBe(events[5].occurredAt);
+    const feed = await t.ok(`query($c: ID!) { activity(communityId: $c, first: 20) { nodes { kind count payload fan { id } } } }`, { c: communityId });
+    expect(feed.activity.nodes).toHaveLength(7);
+    expect(feed.activity.nodes).toContainEqual({ kind: 'LIKE_BURST', count: 800, payload: null, fan: { id: gid('Fan', b.id) } });
+    expect(feed.activity.nodes).toContainEqual({ kind: 'COMPLAINT_RAISED', count: 1, payload: { complaintId: 'c-19' }, fan: { id: gid('Fan', b.id) } });
+    expect(feed.activity.nodes).toContainEqual({ kind: 'MESSAGE_POSTED', count: 120, payload: null, fan: null });
+  });
+
+  it('never moves last-active backwards', async () => {
+    const a = await newFan();
+    await t.ok(BATCH, { input: { events: [{ communityId, fanId: gid('Fan', a.id), kind: 'KOC_ACTION', occurredAt: minutesAgo(1) }] } });
+    await t.ok(BATCH, { input: { events: [{ communityId, fanId: gid('Fan', a.id), kind: 'KOC_ACTION', occurredAt: minutesAgo(600) }] } });
+    const row = await fanRow(a.id);
+    expect(Date.now() - row.lastActiveAt!.getTime()).toBeLessThan(5 * 60_000);
+    expect(row.intimacy).toBe(6);
+  });
+
+  it('refuses a bad row with VALIDATION naming input.events.N.field, and writes nothing', async () => {
+    const a = await newFan(5);
+    const good = { communityId, fanId: gid('Fan', a.id), kind: 'MESSAGE_POSTED', count: 3 };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...good, count: 0 }, 'input.events.2.count'],
+      [{ ...good, count: 10_001 }, 'input.events.2.count'],
+      [{ ...good, kind: 'MEMBER_JOINED' }, 'input.events.2.kind'],
+      [{ ...good, kind: 'CHECK_IN' }, 'input.events.2.kind'],
+      [{ ...good, fanExternalId: a.externalId }, 'input.events.2.fanExternalId'],
+      [{ ...good, occurredAt: new Date(Date.now() + 3_600_000).toISOString() }, 'input.events.2.occurredAt'],
+      [{ ...good, occurredAt: new Date(Date.now() - 40 * 86_400_000).toISOString() }, 'input.events.2.occurredAt'],
+      [{ ...good, payload: { note: 'x'.repeat(2_001) } }, 'input.events.2.payload'],
+    ];
+    const before = await t.database.prisma.activityEvent.count({ where: { orgId } });
+    for (const [bad, field] of cases) {
+      const res = await t.ok(BATCH, { input: { events: [good, good, bad] } });
+      expect(res.recordActivityBatch, field).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field });
+    }
+    expect((await t.ok(BATCH, { input: { events: [] } })).recordActivityBatch).toMatchObject({ code: 'VALIDATION', field: 'input.events' });
+    expect((await t.ok(BATCH, { input: { events: Array(501).fill(good) } })).recordActivityBatch).toMatchObject({ code: 'VALIDATION', field: 'input.events' });
+    expect(await t.database.prisma.activityEvent.count({ where: { orgId } })).toBe(before);
+    expect((await fanRow(a.id)).intimacy).toBe(5);
+  });
+
+  it("refuses another organization's groups and fans (NOT_FOUND naming the row), and writes nothing", async () => {
+    const a = await newFan(5);
+    const good = { communityId, fanId: gid('Fan', a.id), kind: 'BUYER_SHOW_POSTED' };
+    const rivalCommunity = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: rivalOrgId } });
+    const rivalFan = await t.database.prisma.fan.create({ data: { orgId: rivalOrgId, externalId: 'only-at-rival', displayName: 'Rival fan' } });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...good, communityId: gid('Community', rivalCommunity.id) }, 'input.events.1.communityId'],
+      [{ ...good, fanId: gid('Fan', rivalFan.id) }, 'input.events.1.fanId'],
+      [{ communityId, fanExternalId: 'only-at-rival', kind: 'KOC_ACTION' }, 'input.events.1.fanExternalId'],
+    ];
+    const before = await t.database.prisma.activityEvent.count();
+    for (const [bad, field] of cases) {
+      expect((await t.ok(BATCH, { input: { events: [good, bad] } })).recordActivityBatch).toMatchObject({ __typename: 'DomainError', code: 'NOT_FOUND', field });
+    }
+    expect(await t.database.prisma.activityEvent.count()).toBe(before);
+    expect((await fanRow(a.id)).intimacy).toBe(5);
+    expect((await fanRow(rivalFan.id)).intimacy).toBe(0);
+  });
+
+  it('analysts and fans may not push activity; operators may', async () => {
+    const a = await newFan();
+    const input = { events: [{ communityId, fanId: gid('Fan', a.id), kind: 'BUYER_SHOW_POSTED' }] };
+    for (const as of ['Dev demo/analyst@demo.test', `Dev demo/fan:${a.externalId}`]) {
+      expect((await t.gql(BATCH, { input }, as)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    }
+    expect((await fanRow(a.id)).intimacy).toBe(0);
+    expect((await t.ok(BATCH, { input }, 'Dev demo/jujube@demo.test')).recordActivityBatch.data.accepted).toBe(1);
+    expect((await fanRow(a.id)).intimacy).toBe(5);
+  });
+
+  it("partners need the 'events' scope", async () => {
+    const a = await newFan();
+    const input = { events: [{ communityId, fanExternalId: a.externalId, kind: 'MESSAGE_POSTED', count: 4 }] };
+    const readOnly = await asPartner('read', BATCH, { input });
+    expect(readOnly.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await fanRow(a.id)).intimacy).toBe(0);
+    const events = await asPartner('read,events', BATCH, { input });
+    expect(events.data?.recordActivityBatch).toEqual({ __typename: 'MutationRecordActivityBatchSuccess', data: { accepted: 1, fansUpdated: 1 } });
+    expect((await fanRow(a.id)).intimacy).toBe(4);
+  });
+
+  it('20 overlapping batches in parallel (fans in opposite orders) lose no update and do not deadlock', async () => {
+    const [a, b, c] = await Promise.all([newFan(), newFan(), newFan()]);
+    const batches = Array.from({ length: 20 }, (_, i) => {
+      const order = i % 2 ? [a, b, c] : [c, b, a];
+      return order.map((f) => ({ communityId, fanId: gid('Fan', f.id), kind: 'KOC_ACTION' }));
+    });
+    const results = await Promise.all(batches.map((events) => t.ok(BATCH, { input: { events } })));
+    expect(results.every((r) => r.recordActivityBatch.data?.accepted === 3)).toBe(true);
+    for (const f of [a, b, c]) expect((await fanRow(f.id)).intimacy).toBe(20 * 3);
+  });
+
+  it('a batch of 500 rows for 100 fans takes a fixed handful of statements (set-based)', async () => {
+    const fans = await Promise.all(Array.from({ length: 100 }, () => newFan()));
+    const events = Array.from({ length: 500 }, (_, i) => ({ communityId, fanExternalId: fans[i % 100].externalId, kind: Math.floor(i / 100) % 2 ? 'MESSAGE_POSTED' : 'BUYER_SHOW_POSTED', count: 2 }));
+    const { result, statements } = await t.countStatements(() => t.ok(BATCH, { input: { events } }));
+    expect(result.recordActivityBatch.data).toEqual({ accepted: 500, fansUpdated: 100 });
+    expect(statements.length).toBeLessThanOrEqual(12);
+    // Each fan: 5 rows → 3 buyer-show rows (2 each → +30) and 2 message rows (4 messages → +4).
+    const rows = await t.database.prisma.fan.findMany({ where: { id: { in: fans.map((f) => f.id) } }, select: { intimacy: true } });
+    expect(new Set(rows.map((r) => r.intimacy))).toEqual(new Set([34]));
+  });
+});
