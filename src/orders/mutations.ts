@@ -70,7 +70,7 @@ builder.mutationFields((t) => ({
         fanExternalId: key,
         amountCents: z.number().int().min(1, 'must be at least 1').max(100_000_000, 'must be at most 100,000,000'),
         itemCount: z.number().int().min(1, 'must be at least 1').max(999, 'must be at most 999').nullish(),
-        items: z.unknown().refine((x) => x == null || JSON.stringify(x).length <= 10_000, 'must be at most 10,000 characters of JSON'),
+        items: z.unknown().optional().refine((x) => x == null || JSON.stringify(x).length <= 10_000, 'must be at most 10,000 characters of JSON'),
         placedAt: z.date().min(new Date('2000-01-01'), 'is too far in the past').max(latest, 'must not be in the future'),
       });
       const v = parseBatch(z.object({ orders: z.array(row).min(1, 'must have at least one row').max(500, 'must have at most 500 rows') }), input);
