@@ -3,6 +3,7 @@ import { builder } from '../core/builder.js';
 import { orgIdOf } from '../core/context.js';
 import { CommunityRef } from '../communities/schema.js';
 import { fanOrderBy, fanWhere, type FanSortField } from './filters.js';
+import { segmentFanWhere } from './segments.js';
 
 export const FanLifecycleEnum = builder.enumType('FanLifecycle', {
   description: 'Where a fan is in their life with the brand.',
@@ -52,7 +53,7 @@ export const SortDirection = builder.enumType('SortDirection', {
   values: { ASC: { description: 'Smallest first.' }, DESC: { description: 'Largest first.' } },
 });
 
-const FanFilterInput = builder.inputType('FanFilter', {
+export const FanFilterInput = builder.inputType('FanFilter', {
   description: 'Conditions a fan must all meet.',
   fields: (t) => ({
     search: t.string({ required: false, description: 'Part of the display name, case-insensitive.' }),
@@ -147,7 +148,7 @@ builder.prismaObject('FanTag', {
   }),
 });
 
-builder.prismaNode('Segment', {
+export const SegmentRef = builder.prismaNode('Segment', {
   description: 'A saved fan filter used to target reminders and reactivation.',
   id: { field: 'id' },
   nullable: true,
@@ -156,6 +157,13 @@ builder.prismaNode('Segment', {
     name: t.exposeString('name', { description: 'Segment name.' }),
     filter: t.expose('filter', { type: 'JSON', description: 'The saved filter, in the shape of FanFilter.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the segment was saved.' }),
+    fans: t.prismaConnection({
+      type: 'Fan',
+      cursor: 'id',
+      description: 'Fans matching the saved filter now, newest first.',
+      resolve: (query, segment, _args, ctx) => ctx.db.fan.findMany({ ...query, where: segmentFanWhere(segment), orderBy: fanOrderBy() }),
+      totalCount: (segment, _args, ctx) => ctx.db.fan.count({ where: segmentFanWhere(segment) }),
+    }),
   }),
 });
 
@@ -197,7 +205,7 @@ type FilterArg = {
   communityId?: { id: string } | null;
 } & Record<string, unknown>;
 
-function toFanFilter(f: FilterArg | null | undefined) {
+export function toFanFilter(f: FilterArg | null | undefined) {
   if (!f) return {};
   return { ...f, tagIds: f.tagIds?.map((g) => g.id), communityId: f.communityId?.id } as Parameters<typeof fanWhere>[1];
 }

@@ -11,7 +11,7 @@ export const OrderStatusEnum = builder.enumType('OrderStatus', {
   values: { PAID: { description: 'Paid and counted.' }, REFUNDED: { description: 'Refunded; its points were reversed.' } },
 });
 
-builder.prismaNode('Order', {
+export const OrderRef = builder.prismaNode('Order', {
   description: 'An order placed on the live platform, attributed to a session, group and KOC when known.',
   id: { field: 'id' },
   nullable: true,
