@@ -1,5 +1,6 @@
 // Joining and leaving groups. Seats are taken with one conditional UPDATE (memberCount < capacity),
 // so parallel joins never overfill a group; a full group rolls over to exactly one successor.
+import { voidInvitesOfLeaver } from '../campaigns/fission/invites.js';
 import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';
@@ -83,6 +84,8 @@ export async function leaveCommunity(deps: Deps, orgId: string, input: { communi
     if (!count) throw new DomainError('NOT_FOUND', 'The fan is not a member of this group', 'input.fanId');
     await tx.community.updateMany({ where: { id: community.id, memberCount: { gt: 0 } }, data: { memberCount: { decrement: 1 } } });
     const events = await recordActivity(tx, [{ orgId, communityId: community.id, fanId: input.fanId, kind: 'MEMBER_LEFT' }]);
+    // A referral helper who leaves during the campaign no longer counts for the inviter.
+    await voidInvitesOfLeaver(tx, orgId, input.fanId, community.id);
     const membership = await tx.membership.findUniqueOrThrow({ where: { communityId_fanId: { communityId: community.id, fanId: input.fanId } } });
     return { membership, events };
   });

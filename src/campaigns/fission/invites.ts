@@ -71,3 +71,22 @@ export async function voidInvitesOfLeavers(tx: Tx, orgId: string, campaignId: st
     RETURNING p.n`;
   return rows.reduce((sum, r) => sum + Number(r.n), 0);
 }
+
+/**
+ * Called when a fan leaves a group: voids the invites that counted this fan as a helper in every
+ * RUNNING referral campaign of that group (or of no particular group). Runs in the caller's transaction.
+ */
+export async function voidInvitesOfLeaver(tx: Tx, orgId: string, fanId: string, communityId: string): Promise<number> {
+  const campaigns = await tx.invite.findMany({
+    where: { orgId, inviteeId: fanId, status: 'COUNTED' },
+    select: { campaignId: true },
+  });
+  if (!campaigns.length) return 0;
+  const running = await tx.campaign.findMany({
+    where: { id: { in: campaigns.map((c) => c.campaignId) }, orgId, kind: 'FISSION', status: 'RUNNING', OR: [{ communityId }, { communityId: null }] },
+    select: { id: true },
+  });
+  let voided = 0;
+  for (const c of running) voided += await voidInvitesOfLeavers(tx, orgId, c.id);
+  return voided;
+}

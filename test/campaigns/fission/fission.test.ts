@@ -230,6 +230,21 @@ describe('voidLeftHelpers', () => {
     expect((await accept(second.code, leaver)).acceptInvite.code).toBe('CONFLICT');
   });
 
+  it('a helper leaving the group through the API is voided at once', async () => {
+    const c = await fissionCampaign();
+    const { code } = await codeOf(c, await newFan());
+    const [leaver, stayer] = await Promise.all([newFan(), newFan()]);
+    for (const f of [leaver, stayer]) await accept(code, f);
+    await t.database.prisma.membership.createMany({ data: [leaver, stayer].map((f) => ({ orgId, communityId: groupId, fanId: f.id })) });
+    const left = await t.ok(`mutation($i: LeaveCommunityInput!) { leaveCommunity(input: $i) { __typename ... on DomainError { code message } } }`, {
+      i: { communityId: gid('Community', groupId), fanId: gid('Fan', leaver.id) },
+    });
+    expect(left.leaveCommunity.__typename).toBe('MutationLeaveCommunitySuccess');
+    expect((await codeRow(code)).validInvites).toBe(1);
+    const invites = await t.database.prisma.invite.findMany({ where: { campaignId: rawId(c) }, orderBy: { status: 'asc' } });
+    expect(invites.map((i) => [i.inviteeId, i.status])).toEqual(expect.arrayContaining([[leaver.id, 'VOIDED'], [stayer.id, 'COUNTED']]));
+  });
+
   it('parallel voiding runs decrement each leaver once', async () => {
     const c = await fissionCampaign();
     const { code } = await codeOf(c, await newFan());
