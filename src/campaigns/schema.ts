@@ -27,7 +27,7 @@ export const CampaignStatusEnum = builder.enumType('CampaignStatus', {
   },
 });
 
-builder.prismaNode('Campaign', {
+export const CampaignRef = builder.prismaNode('Campaign', {
   description: 'A campaign run in the private domain. Exactly one of the kind-specific fields is set, matching `kind`.',
   id: { field: 'id' },
   nullable: true,

@@ -6,13 +6,10 @@ import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import type { Context } from '../core/context.js';
 import { notFound } from '../core/errors.js';
-import { boundedFeed } from '../core/streams.js';
+import { boundedFeed, FEED_BUFFER } from '../core/streams.js';
 import type { ActivityKind, CommunityKind } from '../generated/prisma/enums.js';
 import type { ActivityMessage } from './events.js';
 import { ActivityKindEnum, CommunityKindEnum, CommunityRef } from './schema.js';
-
-/** Feed entries a subscriber may fall behind by before the oldest are dropped (with a notice). */
-export const FEED_BUFFER = 256;
 
 interface Notice extends ActivityMessage {
   communityKind: CommunityKind | null;

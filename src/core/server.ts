@@ -1,7 +1,7 @@
 // Listens: one port for HTTP GraphQL (POST/GET, SSE) and graphql-ws, on the same path.
 // stop() stops accepting, lets in-flight requests finish (up to a timeout), closes sockets with
 // 1001 "going away" so clients reconnect elsewhere, then returns.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -19,11 +19,22 @@ type EnvelopedArgs = ExecutionArgs & { rootValue: { execute(a: ExecutionArgs): u
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function startServer(yoga: YogaServerInstance<any, any>, opts: { host: string; port: number; shutdownTimeoutMs: number }): Promise<RunningServer> {
-  const server = createServer(yoga);
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // SSE responses never finish by themselves: remember them so stop() can end them at once.
+  const streams = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    if (req.headers.accept?.includes('text/event-stream')) {
+      streams.add(res);
+      res.once('close', () => streams.delete(res));
+    }
+    void yoga(req, res);
+  });
+  // 1 MiB per message is far above any real operation; it bounds what one socket can make us buffer.
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1 << 20 });
 
   const wsServer = useServer(
     {
+      // A socket that never says connection_init is closed (4408) instead of holding a slot forever.
+      connectionInitWaitTimeout: 5_000,
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
@@ -68,6 +79,7 @@ export async function startServer(yoga: YogaServerInstance<any, any>, opts: { ho
     (stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
+      for (const res of streams) res.end();
       await wsServer.dispose();
       // Keep-alive sockets become idle as their last response finishes; close them as they do.
       server.closeIdleConnections();

@@ -3,6 +3,9 @@
 // feeds drop their oldest entries (and say how many), counters coalesce to their latest state.
 import { Repeater } from 'graphql-yoga';
 
+/** Feed entries a subscriber may fall behind by before the oldest are dropped (with a notice). */
+export const FEED_BUFFER = 256;
+
 /** A feed item plus how many items were dropped just before it because the client fell behind. */
 export type Notified<T> = T & { missedBefore: number };
 

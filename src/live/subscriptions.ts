@@ -3,6 +3,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { builder } from '../core/builder.js';
+import { boundedFeed, FEED_BUFFER } from '../core/streams.js';
 import { orgIdOf, type Context } from '../core/context.js';
 import type { FanReminderMessage, LiveSessionMessage } from './events.js';
 import { LiveSessionRef, LiveSessionStatusEnum } from './schema.js';
@@ -68,7 +69,7 @@ builder.subscriptionFields((t) => ({
     authScopes: { fan: true },
     subscribe: (_root, _args, ctx) => {
       if (ctx.viewer.kind !== 'fan') refuse(ctx, 'fanReminders');
-      return ctx.pubsub.subscribe('fanReminder', ctx.viewer.fanId);
+      return boundedFeed(ctx.pubsub.subscribe('fanReminder', ctx.viewer.fanId), FEED_BUFFER);
     },
     resolve: (m) => m,
   }),
@@ -82,7 +83,7 @@ builder.subscriptionFields((t) => ({
       if (v.kind !== 'operator' && !(v.kind === 'partner' && v.scopes.includes('live'))) refuse(ctx, 'liveSessionEvents');
       const session = await ctx.db.liveSession.findFirst({ where: { id: sessionId.id, orgId: orgIdOf(v) }, select: { id: true } });
       if (!session) throw new GraphQLError('Live session not found', { extensions: { code: 'NOT_FOUND' } });
-      return ctx.pubsub.subscribe('liveSession', session.id);
+      return boundedFeed(ctx.pubsub.subscribe('liveSession', session.id), FEED_BUFFER);
     },
     resolve: (m) => m,
   }),

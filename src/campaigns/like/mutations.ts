@@ -57,3 +57,4 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+import './subscriptions.js';

@@ -1,0 +1,110 @@
+// The live like counter over both transports: current state first, then coalesced updates
+// (≤ ~10 a second) with the exact running total; scoped to the caller's organization.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/core/server.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { disposeClients, sseSubscribe, wsClient, wsSubscribe } from '../helpers/clients.js';
+import { seedTwoTenants } from '../helpers/fixtures.js';
+import { gid } from '../helpers/ids.js';
+
+let t: TestApp;
+let server: RunningServer;
+let orgId: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  ({ demoOrgId: orgId } = await seedTwoTenants(t, 20));
+  server = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000 });
+});
+afterAll(async () => {
+  await disposeClients();
+  await server?.stop();
+  await t?.dispose();
+});
+
+const COUNTER = /* GraphQL */ `subscription($c: ID!) { likeCampaign(campaignId: $c) { total target milestonesReached delta ratePerSecond at } }`;
+const SEND = /* GraphQL */ `mutation($i: SendLikesInput!) { sendLikes(input: $i) { __typename ... on DomainError { code message } } }`;
+
+async function runningLikeCampaign(name: string) {
+  const c = await t.database.prisma.campaign.create({
+    data: { orgId, kind: 'LIKE', name, status: 'RUNNING', like: { create: { targetLikes: 100_000, milestoneEvery: 1_000 } } },
+  });
+  return gid('Campaign', c.id);
+}
+
+async function burst(campaignId: string, batches: number) {
+  const fans = await t.database.prisma.fan.findMany({ where: { orgId }, take: 10, select: { externalId: true } });
+  let sum = 0;
+  const sends = [];
+  for (let i = 0; i < batches; i++) {
+    const taps = 1 + ((i * 37) % 50);
+    sum += taps;
+    sends.push(t.ok(SEND, { i: { campaignId, taps } }, `Dev demo/fan:${fans[i % fans.length].externalId}`));
+    if (i % 20 === 19) await Promise.all(sends.splice(0));
+  }
+  const results = await Promise.all(sends);
+  expect(results.every((r) => r.sendLikes.__typename === 'MutationSendLikesSuccess')).toBe(true);
+  return sum;
+}
+
+describe('likeCampaign subscription', () => {
+  it('over graphql-ws: state first, then coalesced exact totals ending at the durable total', async () => {
+    const campaignId = await runningLikeCampaign('ws counter');
+    await t.ok(SEND, { i: { campaignId, taps: 5 } }, 'Dev demo/fan:u100000');
+    const sub = wsSubscribe(wsClient(server.url, 'Dev demo'), COUNTER, { c: campaignId });
+    const [first] = await sub.waitFor(1);
+    expect(first.likeCampaign).toMatchObject({ total: 5, target: 100_000, milestonesReached: 0, delta: 0 });
+    const started = Date.now();
+    const sum = await burst(campaignId, 200);
+    const durable = (await t.database.prisma.likeCampaign.findFirstOrThrow({ where: { campaignId: Buffer.from(campaignId, 'base64').toString().split(':')[1] } })).totalLikes;
+    expect(durable).toBe(5 + sum);
+    // The last message arrives within ~one interval of the last batch and carries the exact total.
+    await expect.poll(() => sub.items.at(-1)?.likeCampaign.total, { timeout: 5_000 }).toBe(durable);
+    const elapsed = (Date.now() - started) / 1000;
+    const updates = sub.items.slice(1);
+    expect(updates.length).toBeGreaterThan(0);
+    expect(updates.length).toBeLessThanOrEqual(Math.ceil(elapsed * 10) + 2);
+    // Deltas add up to the growth since the first message; totals never go backwards.
+    expect(updates.reduce((s, u) => s + u.likeCampaign.delta, 0)).toBe(sum);
+    const totals = sub.items.map((m) => m.likeCampaign.total);
+    expect(totals).toEqual([...totals].sort((a, b) => a - b));
+    expect(updates.every((u) => u.likeCampaign.ratePerSecond >= 0)).toBe(true);
+    sub.stop();
+  });
+
+  it('over SSE: a fan watching the counter sees the running total', async () => {
+    const campaignId = await runningLikeCampaign('sse counter');
+    const sse = sseSubscribe(server.url, COUNTER, { c: campaignId }, 'Dev demo/fan:u100001');
+    const [first] = await sse.waitFor(1);
+    expect(first.likeCampaign.total).toBe(0);
+    const sum = await burst(campaignId, 40);
+    await expect.poll(() => sse.items.at(-1)?.likeCampaign.total, { timeout: 5_000 }).toBe(sum);
+    sse.stop();
+  });
+
+  it("refuses another organization's campaign and anonymous callers", async () => {
+    const rival = await t.database.prisma.campaign.findFirstOrThrow({ where: { org: { slug: 'rival' }, kind: 'LIKE' } });
+    const foreign = wsSubscribe(wsClient(server.url, 'Dev demo'), COUNTER, { c: gid('Campaign', rival.id) });
+    await expect(foreign.waitFor(1, 5_000)).rejects.toThrow(/not found/i);
+    const anon = wsSubscribe(wsClient(server.url), COUNTER, { c: gid('Campaign', rival.id) });
+    await expect(anon.waitFor(1, 5_000)).rejects.toThrow(/Authentication required|UNAUTHENTICATED/);
+  });
+});
+
+describe('shutdown', () => {
+  it('closes graphql-ws sockets with 1001 so clients reconnect, and ends SSE streams', async () => {
+    const own = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000 });
+    const client = wsClient(own.url, 'Dev demo');
+    const closed = new Promise<number>((resolve) => client.on('closed', (e) => resolve((e as { code: number }).code)));
+    const campaignId = await runningLikeCampaign('shutdown');
+    const sub = wsSubscribe(client, COUNTER, { c: campaignId });
+    const sse = sseSubscribe(own.url, COUNTER, { c: campaignId }, 'Dev demo');
+    await Promise.all([sub.waitFor(1), sse.waitFor(1)]);
+    const stopping = Date.now();
+    await own.stop();
+    expect(await closed).toBe(1001);
+    // Open streams do not hold the stop up until the shutdown timeout: they are ended at once.
+    expect(Date.now() - stopping).toBeLessThan(1_500);
+    sse.stop();
+  });
+});
