@@ -1,6 +1,5 @@
 // The real HTTP server: GraphQL over POST and GET, health and readiness, GraphiQL, graceful stop,
 // and `npm start` itself answering a nested query over seeded data.
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/core/server.js';
 import { createTestApp, createTestDatabase, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
+import { spawnServer, stopAllServers } from '../helpers/process.js';
 
 // Holds operations named "Slow" for 400 ms, so a request is still in flight when stop() begins.
 const slowPlugin: Plugin = {
@@ -26,6 +26,7 @@ beforeAll(async () => {
   server = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 5_000 });
 });
 afterAll(async () => {
+  stopAllServers();
   await server?.stop();
   await t?.dispose();
 });
@@ -75,27 +76,11 @@ describe('graceful stop', () => {
 describe('npm start', () => {
   it('starts on a fresh database, seeds the demo organization, answers a nested query, and stops on SIGTERM', async () => {
     const db = await createTestDatabase(); // an empty PostgreSQL database when TEST_DATABASE_URL is set
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'fanops-start-'));
     await db.database.close();
-    const env = { ...process.env, PORT: '0', DATA_DIR: dataDir, DATABASE_URL: db.url ?? '', NODE_ENV: 'development', LOG_LEVEL: 'info' };
-    const child = spawn('node', ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ready line within 60 s:\n${output}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const m = output.match(/GraphQL ready at (\S+)/);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-    });
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'fanops-start-'));
+    const server = await spawnServer({ DATA_DIR: dataDir, DATABASE_URL: db.url ?? '', NODE_ENV: 'development' });
     try {
-      const res = await fetch(url, {
+      const res = await fetch(server.url, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ communities(kinds: [VERTICAL]) { totalCount nodes { name members(first: 1) { nodes { fan { displayName orders(first: 1) { nodes { amountCents } } } } } } } }' }),
@@ -105,10 +90,8 @@ describe('npm start', () => {
       expect(body.data.communities.totalCount).toBe(7);
       expect(body.data.communities.nodes[0].members.nodes[0].fan.displayName).toMatch(/-/);
     } finally {
-      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(output).toContain('Stopped.');
+      expect(await server.stop()).toBe(0);
+      expect(server.output()).toContain('Stopped.');
       await db.dispose().catch(() => {});
     }
   });
