@@ -1,0 +1,196 @@
+// Realtime benchmark: starts a server process on loopback, connects N graphql-ws subscribers to a
+// like campaign's counter, drives like batches from concurrent senders for a fixed time, and measures
+// accepted likes/s, tap-to-subscriber latency (p50/p99) and server memory per 1,000 connections.
+// Bounded in count and time; stops by itself. Results: bench/results/realtime.json + bench/README.md.
+//
+//   npm run bench:realtime                        # defaults below, embedded PGlite
+//   SUBSCRIBERS=20000 SENDERS=64 npm run bench:realtime
+//   DATABASE_URL=postgresql://… REDIS_URL=redis://… npm run bench:realtime
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 2000);
+const SENDERS = Number(process.env.SENDERS ?? 32);
+const TAPS_PER_BATCH = Number(process.env.TAPS_PER_BATCH ?? 200);
+const DURATION_S = Number(process.env.DURATION_S ?? 20);
+const SAMPLED = Math.min(SUBSCRIBERS, 100); // subscribers whose every message is timed
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+const pct = (xs: number[], p: number) => (xs.length ? xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
+
+async function startServer() {
+  const env = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'development',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'fanops-bench-')),
+    RATE_LIMIT_FAN: '1000000',
+    RATE_LIMIT_OPERATOR: '1000000',
+  };
+  const child = spawn('node', ['--import', 'tsx', path.join(here, '../src/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server not ready:\n${out}`)), 120_000);
+    const on = (b: Buffer) => {
+      out += b.toString();
+      const m = /GraphQL ready at (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout.on('data', on);
+    child.stderr.on('data', on);
+    child.once('exit', (c) => reject(new Error(`server exited ${c}:\n${out}`)));
+  });
+  return { child, url, database: process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite', pubsub: process.env.REDIS_URL ? 'Redis' : 'in-process' };
+}
+
+async function gql(url: string, query: string, variables: Record<string, unknown>, as: string) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: as }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as { data?: any; errors?: unknown[] };
+}
+
+async function main() {
+  const server = await startServer();
+  const pid = server.child.pid!;
+  try {
+    const setup = await gql(server.url, `{ campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id } } fans(first: 200) { nodes { externalId } } }`, {}, 'Dev demo');
+    const campaignId = setup.data.campaigns.nodes[0].id as string;
+    const fans = (setup.data.fans.nodes as { externalId: string }[]).map((f) => f.externalId);
+    const rssBefore = rssKb(pid);
+
+    // Subscribers
+    const clients: Client[] = [];
+    const timelines: { total: number; at: number }[][] = Array.from({ length: SAMPLED }, () => []);
+    let firstMessages = 0;
+    let messages = 0;
+    const connectStart = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      let opened = 0;
+      for (let i = 0; i < SUBSCRIBERS; i++) {
+        const client = createClient({ url: server.url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: 'Dev demo' }, retryAttempts: 0 });
+        clients.push(client);
+        let first = true;
+        client.subscribe<{ likeCampaign: { total: number } }>(
+          { query: `subscription($c: ID!) { likeCampaign(campaignId: $c) { total } }`, variables: { c: campaignId } },
+          {
+            next: (m) => {
+              messages++;
+              if (i < SAMPLED) timelines[i].push({ total: m.data!.likeCampaign.total, at: performance.now() });
+              if (first) {
+                first = false;
+                firstMessages++;
+                if (++opened === SUBSCRIBERS) resolve();
+              }
+            },
+            error: (e) => reject(e),
+            complete: () => {},
+          },
+        );
+      }
+      setTimeout(() => reject(new Error(`only ${opened}/${SUBSCRIBERS} subscribers got their first message in 300 s`)), 300_000);
+    });
+    const connectSeconds = (performance.now() - connectStart) / 1000;
+    const rssConnected = rssKb(pid);
+
+    // Senders: each loops send → ack for DURATION_S, recording when each batch was sent and the total it produced.
+    const batches: { sentAt: number; total: number }[] = [];
+    let accepted = 0;
+    let refused = 0;
+    const end = performance.now() + DURATION_S * 1000;
+    const driveStart = performance.now();
+    messages = 0;
+    await Promise.all(
+      Array.from({ length: SENDERS }, async (_, s) => {
+        let n = 0;
+        while (performance.now() < end) {
+          const sentAt = performance.now();
+          const r = await gql(server.url, `mutation($i: SendLikesInput!) { sendLikes(input: $i) { ... on MutationSendLikesSuccess { data { totalLikes } } ... on DomainError { code } } }`, { i: { campaignId, taps: TAPS_PER_BATCH } }, `Dev demo/fan:${fans[(s * 7 + n++) % fans.length]}`);
+          const total = r.data?.sendLikes?.data?.totalLikes;
+          if (typeof total === 'number') {
+            accepted += TAPS_PER_BATCH;
+            batches.push({ sentAt, total });
+          } else refused++;
+        }
+      }),
+    );
+    const driveSeconds = (performance.now() - driveStart) / 1000;
+    await new Promise((r) => setTimeout(r, 1_000)); // let the last coalesced messages land
+    const messagesPerSecond = messages / (driveSeconds + 1);
+
+    // Tap-to-subscriber latency: from sending a batch to a sampled subscriber seeing a total that includes it.
+    const latencies: number[] = [];
+    let unseen = 0;
+    for (const b of batches) {
+      for (const tl of timelines) {
+        const seen = tl.find((m) => m.total >= b.total && m.at >= b.sentAt);
+        if (seen) latencies.push(seen.at - b.sentAt);
+        else unseen++;
+      }
+    }
+    const final = await gql(server.url, `query($id: ID!) { node(id: $id) { ... on Campaign { like { totalLikes } } } }`, { id: campaignId }, 'Dev demo');
+    const result = {
+      date: new Date().toISOString(),
+      machine: '2 cores, 24 GiB (shared with the load generator)',
+      database: server.database,
+      pubsub: server.pubsub,
+      subscribers: SUBSCRIBERS,
+      subscribersConnected: firstMessages,
+      connectSeconds: Math.round(connectSeconds * 10) / 10,
+      senders: SENDERS,
+      tapsPerBatch: TAPS_PER_BATCH,
+      durationSeconds: Math.round(driveSeconds * 10) / 10,
+      batchesAccepted: batches.length,
+      batchesRefused: refused,
+      likesAccepted: accepted,
+      likesPerSecond: Math.round(accepted / driveSeconds),
+      finalTotalMatches: final.data.node.like.totalLikes === Math.max(0, ...batches.map((b) => b.total)),
+      subscriberMessagesPerSecond: Math.round(messagesPerSecond),
+      latencyMs: { p50: Math.round(pct(latencies, 50)), p99: Math.round(pct(latencies, 99)), samples: latencies.length, unseen },
+      serverRssMb: { idle: Math.round(rssBefore / 1024), connected: Math.round(rssConnected / 1024) },
+      serverRssMbPer1000Connections: Math.round(((rssConnected - rssBefore) / 1024 / SUBSCRIBERS) * 1000 * 10) / 10,
+      targets: { subscribers: 20_000, likesPerSecond: 100_000, p99Ms: 250 },
+    };
+    console.log(JSON.stringify(result, null, 2));
+    writeFileSync(path.join(here, 'results/realtime.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeReadme(result);
+    await Promise.all(clients.map((c) => c.dispose()));
+  } finally {
+    server.child.kill('SIGTERM');
+  }
+}
+
+function writeReadme(r: any) {
+  const file = path.join(here, 'README.md');
+  const table = [
+    '| measure | target | measured |',
+    '|---|---|---|',
+    `| graphql-ws subscribers on one instance | ${r.targets.subscribers.toLocaleString('en')} | ${r.subscribersConnected.toLocaleString('en')} connected in ${r.connectSeconds} s |`,
+    `| likes accepted per second (batches of ${r.tapsPerBatch}, ${r.senders} senders) | ${r.targets.likesPerSecond.toLocaleString('en')} | ${r.likesPerSecond.toLocaleString('en')} |`,
+    `| tap-to-subscriber latency p50 / p99 | p99 < ${r.targets.p99Ms} ms | ${r.latencyMs.p50} ms / ${r.latencyMs.p99} ms |`,
+    `| server RSS per 1,000 connections | — | ${r.serverRssMbPer1000Connections} MB (idle ${r.serverRssMb.idle} MB → ${r.serverRssMb.connected} MB) |`,
+    `| messages delivered to subscribers per second | — | ${r.subscriberMessagesPerSecond.toLocaleString('en')} |`,
+    `| final total equals the last acknowledged total | exact | ${r.finalTotalMatches ? 'yes' : 'NO'} |`,
+  ].join('\n');
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf('<!-- results:start -->');
+  const stop = text.indexOf('<!-- results:end -->');
+  const block = `<!-- results:start -->\nLast run: ${r.date}, ${r.database}, ${r.pubsub} pub/sub, ${r.machine}.\n\n${table}\n<!-- results:end -->`;
+  writeFileSync(file, start >= 0 && stop > start ? text.slice(0, start) + block + text.slice(stop + '<!-- results:end -->'.length) : `${text}\n${block}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
