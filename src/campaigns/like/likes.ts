@@ -1,10 +1,15 @@
-// Accepting like batches: a client sends how many taps it saw since its last send. The campaign total
-// is one row, so each batch is one atomic increment on it; milestones are claimed while that row is
-// locked by the increment, so concurrent batches can neither lose likes nor claim a milestone twice.
-import { publishActivity, recordActivity, type ActivityMessage } from '../../communities/events.js';
+// Accepting like batches: a client sends how many taps it saw since its last send. Likes arrive in
+// bursts of thousands per second, all landing on one campaign row, so batches that arrive together
+// are committed together (group commit): one transaction adds each campaign's sum with a single
+// `UPDATE … SET totalLikes = totalLikes + n`, upserts every fan's contribution in one statement, and
+// claims milestones while the campaign row is locked. A caller is answered only after that commit,
+// so an acknowledged like is durable; each caller still gets the exact running total after its batch.
+import { Prisma } from '../../generated/prisma/client.js';
+import { publishActivity, recordActivity, type ActivityInput } from '../../communities/events.js';
 import type { Context } from '../../core/context.js';
+import type { Db, Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
-import { campaignOfKind, requireStatus } from './campaign.js';
+import type { PubSub } from '../../core/pubsub.js';
 import './events.js';
 
 type Deps = Pick<Context, 'db' | 'pubsub'>;
@@ -18,45 +23,155 @@ export interface LikeBatchResult {
   fanLikes: number;
 }
 
-export async function sendLikes(deps: Deps, orgId: string, input: { campaignId: string; fanId: string; taps: number }): Promise<LikeBatchResult> {
-  const { campaignId, fanId, taps } = input;
+interface Pending {
+  orgId: string;
+  campaignId: string;
+  fanId: string;
+  taps: number;
+  result?: LikeBatchResult;
+  error?: Error;
+  resolve(r: LikeBatchResult): void;
+  reject(e: Error): void;
+}
+
+/** Most batches committed in one transaction. */
+const MAX_GROUP = 500;
+
+export function sendLikes(deps: Deps, orgId: string, input: { campaignId: string; fanId: string; taps: number }): Promise<LikeBatchResult> {
+  const { taps } = input;
   if (!Number.isInteger(taps) || taps < 1 || taps > 1000) throw new DomainError('VALIDATION', 'input.taps: must be a whole number from 1 to 1,000', 'input.taps');
-  const { result, events } = await deps.db.$transaction(async (tx) => {
-    const campaign = await campaignOfKind(tx, orgId, campaignId, 'LIKE');
-    requireStatus(campaign);
-    const fan = await tx.fan.findFirst({ where: { id: fanId, orgId }, select: { id: true } });
-    if (!fan) throw notFound('Fan', 'input.fanId');
+  return committerFor(deps).submit(orgId, input);
+}
 
-    // The fan's own row first, the shared campaign row last: the hot lock is held as briefly as possible.
-    const [mine] = await tx.$queryRaw<{ likes: number }[]>`
-      INSERT INTO "LikeContribution" ("campaignId", "fanId", "likes", "updatedAt") VALUES (${campaignId}, ${fanId}, ${taps}, now())
-      ON CONFLICT ("campaignId", "fanId") DO UPDATE SET "likes" = "LikeContribution"."likes" + EXCLUDED."likes", "updatedAt" = now()
-      RETURNING "likes"`;
-    // Re-checks RUNNING in the same statement, so a batch racing the campaign's end is refused whole.
-    const rows = await tx.$queryRaw<{ totalLikes: number; milestonesReached: number; milestoneEvery: number; targetLikes: number }[]>`
-      UPDATE "LikeCampaign" AS lc SET "totalLikes" = lc."totalLikes" + ${taps}
-      FROM "Campaign" AS c
-      WHERE c."id" = lc."campaignId" AND c."id" = ${campaignId} AND c."orgId" = ${orgId} AND c."status" = 'RUNNING'
-      RETURNING lc."totalLikes", lc."milestonesReached", lc."milestoneEvery", lc."targetLikes"`;
-    if (!rows.length) throw new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" is not running`);
-    const row = { totalLikes: Number(rows[0].totalLikes), before: Number(rows[0].milestonesReached), every: Number(rows[0].milestoneEvery), target: Number(rows[0].targetLikes) };
+// One committer per database client and pub/sub (tests run several apps in one process).
+const committers = new WeakMap<Db, WeakMap<PubSub, ReturnType<typeof createCommitter>>>();
+function committerFor(deps: Deps) {
+  let byPubSub = committers.get(deps.db);
+  if (!byPubSub) committers.set(deps.db, (byPubSub = new WeakMap()));
+  let c = byPubSub.get(deps.pubsub);
+  if (!c) byPubSub.set(deps.pubsub, (c = createCommitter(deps.db, deps.pubsub)));
+  return c;
+}
 
-    // Milestones stop at the target: rounds beyond it were never budgeted.
-    const reached = Math.min(Math.floor(row.totalLikes / row.every), Math.floor(row.target / row.every));
-    let newlyReached: number[] = [];
-    if (reached > row.before) {
-      // Conditional on the value we read: exactly one batch advances the counter past each milestone.
-      const claimed = await tx.likeCampaign.updateMany({ where: { campaignId, milestonesReached: row.before }, data: { milestonesReached: reached } });
-      if (claimed.count) newlyReached = Array.from({ length: reached - row.before }, (_, i) => row.before + i + 1);
+function createCommitter(db: Db, pubsub: PubSub) {
+  let queue: Pending[] = [];
+  let running = false;
+  const drain = async () => {
+    running = true;
+    while (queue.length) {
+      const group = queue.slice(0, MAX_GROUP);
+      queue = queue.slice(group.length);
+      await commitGroup(db, pubsub, group);
     }
-    const milestonesReached = newlyReached.length ? reached : row.before;
-    // The feed gets an entry per milestone crossed, not per batch: batches arrive thousands a second.
-    const events: ActivityMessage[] = newlyReached.length
-      ? await recordActivity(tx, [{ orgId, communityId: campaign.communityId, fanId, kind: 'LIKE_BURST', count: taps, payload: { campaignId, totalLikes: row.totalLikes, milestones: newlyReached } }])
-      : [];
-    return { result: { totalLikes: row.totalLikes, milestonesReached, newlyReached, fanLikes: Number(mine.likes) }, events };
-  });
-  publishActivity(deps.pubsub, events);
-  deps.pubsub.publish('likeCampaign', campaignId, { total: result.totalLikes, delta: taps, milestonesReached: result.milestonesReached, newlyReached: result.newlyReached, at: new Date().toISOString() });
-  return result;
+    running = false;
+  };
+  return {
+    submit(orgId: string, input: { campaignId: string; fanId: string; taps: number }) {
+      return new Promise<LikeBatchResult>((resolve, reject) => {
+        queue.push({ orgId, ...input, resolve, reject });
+        // Wait one turn of the event loop so batches arriving together share a transaction;
+        // while a group commits, newcomers queue for the next one.
+        if (!running) {
+          running = true;
+          setImmediate(() => void drain());
+        }
+      });
+    },
+  };
+}
+
+async function commitGroup(db: Db, pubsub: PubSub, group: Pending[]) {
+  let outcome: { events: Awaited<ReturnType<typeof recordActivity>>; counters: Map<string, { total: number; delta: number; milestonesReached: number; newlyReached: number[] }> };
+  try {
+    outcome = await db.$transaction((tx) => applyGroup(tx, group));
+  } catch (e) {
+    for (const p of group) p.reject(e as Error);
+    return;
+  }
+  for (const p of group) (p.error ? p.reject(p.error) : p.resolve(p.result!));
+  publishActivity(pubsub, outcome.events);
+  const at = new Date().toISOString();
+  for (const [campaignId, c] of outcome.counters) pubsub.publish('likeCampaign', campaignId, { ...c, at });
+}
+
+async function applyGroup(tx: Tx, group: Pending[]) {
+  const campaigns = new Map(
+    (await tx.campaign.findMany({ where: { id: { in: [...new Set(group.map((p) => p.campaignId))] } }, select: { id: true, orgId: true, name: true, kind: true, status: true, communityId: true } })).map((c) => [c.id, c]),
+  );
+  const fans = new Map((await tx.fan.findMany({ where: { id: { in: [...new Set(group.map((p) => p.fanId))] } }, select: { id: true, orgId: true } })).map((f) => [f.id, f]));
+  for (const p of group) {
+    const c = campaigns.get(p.campaignId);
+    if (!c || c.orgId !== p.orgId) p.error = notFound('Campaign', 'input.campaignId');
+    else if (c.kind !== 'LIKE') p.error = new DomainError('INVALID_STATE', `"${c.name}" is a ${c.kind} campaign, not LIKE`, 'input.campaignId');
+    else if (c.status !== 'RUNNING') p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${c.name}" is ${c.status.toLowerCase()}`);
+    else if (fans.get(p.fanId)?.orgId !== p.orgId) p.error = notFound('Fan', 'input.fanId');
+  }
+
+  const events: ActivityInput[] = [];
+  const counters = new Map<string, { total: number; delta: number; milestonesReached: number; newlyReached: number[] }>();
+  // Campaign rows first, in id order, then contribution rows in key order: concurrent groups (on any
+  // instance) take locks in the same order and cannot deadlock.
+  const byCampaign = new Map<string, Pending[]>();
+  for (const p of group) if (!p.error) byCampaign.set(p.campaignId, [...(byCampaign.get(p.campaignId) ?? []), p]);
+  for (const campaignId of [...byCampaign.keys()].sort()) {
+    const batch = byCampaign.get(campaignId)!;
+    const sum = batch.reduce((s, p) => s + p.taps, 0);
+    // Re-checks RUNNING in the same statement, so batches racing the campaign's end are refused whole.
+    const rows = await tx.$queryRaw<{ totalLikes: number; milestonesReached: number; milestoneEvery: number; targetLikes: number }[]>`
+      UPDATE "LikeCampaign" AS lc SET "totalLikes" = lc."totalLikes" + ${sum}
+      FROM "Campaign" AS c
+      WHERE c."id" = lc."campaignId" AND c."id" = ${campaignId} AND c."status" = 'RUNNING'
+      RETURNING lc."totalLikes", lc."milestonesReached", lc."milestoneEvery", lc."targetLikes"`;
+    const campaign = campaigns.get(campaignId)!;
+    if (!rows.length) {
+      for (const p of batch) p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" is not running`);
+      continue;
+    }
+    const total = Number(rows[0].totalLikes);
+    const before = Number(rows[0].milestonesReached);
+    const every = Number(rows[0].milestoneEvery);
+    // Milestones stop at the target: rounds beyond it were never budgeted.
+    const reached = Math.min(Math.floor(total / every), Math.floor(Number(rows[0].targetLikes) / every));
+    let claimed: number[] = [];
+    if (reached > before) {
+      // Conditional on the value read under the row lock: each milestone is claimed exactly once.
+      const ok = await tx.likeCampaign.updateMany({ where: { campaignId, milestonesReached: before }, data: { milestonesReached: reached } });
+      if (ok.count) claimed = Array.from({ length: reached - before }, (_, i) => before + i + 1);
+    }
+    // Each batch's running total, in arrival order; a milestone belongs to the batch that crossed it.
+    let running = total - sum;
+    for (const p of batch) {
+      const from = running;
+      running += p.taps;
+      const newlyReached = claimed.filter((m) => m * every > from && m * every <= running);
+      p.result = { totalLikes: running, milestonesReached: before + claimed.filter((m) => m * every <= running).length, newlyReached, fanLikes: 0 };
+      // The feed gets an entry per milestone crossed, not per batch: batches arrive thousands a second.
+      if (newlyReached.length) events.push({ orgId: p.orgId, communityId: campaign.communityId, fanId: p.fanId, kind: 'LIKE_BURST', count: p.taps, payload: { campaignId, totalLikes: running, milestones: newlyReached } });
+    }
+    counters.set(campaignId, { total, delta: sum, milestonesReached: claimed.length ? reached : before, newlyReached: claimed });
+  }
+
+  // Every fan's contribution in one upsert.
+  const accepted = group.filter((p) => !p.error);
+  const perFan = new Map<string, number>();
+  for (const p of accepted) perFan.set(`${p.campaignId}\u0000${p.fanId}`, (perFan.get(`${p.campaignId}\u0000${p.fanId}`) ?? 0) + p.taps);
+  if (perFan.size) {
+    const values = [...perFan.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, likes]) => {
+      const [campaignId, fanId] = key.split('\u0000');
+      return Prisma.sql`(${campaignId}, ${fanId}, ${likes}, now())`;
+    });
+    const rows = await tx.$queryRaw<{ campaignId: string; fanId: string; likes: number }[]>`
+      INSERT INTO "LikeContribution" ("campaignId", "fanId", "likes", "updatedAt") VALUES ${Prisma.join(values)}
+      ON CONFLICT ("campaignId", "fanId") DO UPDATE SET "likes" = "LikeContribution"."likes" + EXCLUDED."likes", "updatedAt" = now()
+      RETURNING "campaignId", "fanId", "likes"`;
+    const after = new Map(rows.map((r) => [`${r.campaignId}\u0000${r.fanId}`, Number(r.likes)]));
+    // A fan with several batches in the group: each sees their count as of their own batch.
+    const later = new Map<string, number>();
+    for (const p of [...accepted].reverse()) {
+      const key = `${p.campaignId}\u0000${p.fanId}`;
+      p.result!.fanLikes = after.get(key)! - (later.get(key) ?? 0);
+      later.set(key, (later.get(key) ?? 0) + p.taps);
+    }
+  }
+  return { events: await recordActivity(tx, events), counters };
 }
