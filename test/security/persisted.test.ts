@@ -35,7 +35,7 @@ afterAll(async () => {
 describe('partner keys', () => {
   it('an ad-hoc document is refused with PERSISTED_QUERY_ONLY and nothing executes', async () => {
     const before = counter.executed;
-    for (const headers of [{ authorization: key }, { 'x-api-key': key.replace('ApiKey ', '') }]) {
+    for (const headers of [{ authorization: key }, { 'x-api-key': key.replace('ApiKey ', '') }] as Record<string, string>[]) {
       const res = await post(t.app, { query: '{ orders(first: 1) { totalCount } }' }, headers);
       expect(res.status).toBe(400);
       expect(codes(res.body)).toEqual(['PERSISTED_QUERY_ONLY']);

@@ -9,13 +9,13 @@ export async function orgId(t: TestApp, slug: string) {
   return (await t.database.prisma.organization.findUniqueOrThrow({ where: { slug } })).id;
 }
 
-export async function operatorBearer(t: TestApp, slug: string, email: string, opts: { expiresIn?: string | number; settings?: Partial<TokenSettings> } = {}) {
+export async function operatorBearer(t: TestApp, slug: string, email: string, opts: { expiresIn?: string; settings?: Partial<TokenSettings> } = {}) {
   const op = await t.database.prisma.operator.findFirstOrThrow({ where: { email, org: { slug } } });
   const token = await signToken({ ...t.config.auth, ...opts.settings }, { kind: 'operator', orgId: op.orgId, operatorId: op.id, role: op.role }, opts.expiresIn ?? '1h');
   return `Bearer ${token}`;
 }
 
-export async function fanBearer(t: TestApp, slug: string, externalId: string, opts: { expiresIn?: string | number; settings?: Partial<TokenSettings> } = {}) {
+export async function fanBearer(t: TestApp, slug: string, externalId: string, opts: { expiresIn?: string; settings?: Partial<TokenSettings> } = {}) {
   const fan = await t.database.prisma.fan.findFirstOrThrow({ where: { externalId, org: { slug } } });
   const token = await signToken({ ...t.config.auth, ...opts.settings }, { kind: 'fan', orgId: fan.orgId, fanId: fan.id }, opts.expiresIn ?? '1h');
   return { authorization: `Bearer ${token}`, fanId: fan.id };
@@ -29,7 +29,8 @@ export async function partnerKey(t: TestApp, slug: string, scopes: string[], exp
 
 export interface RawResult {
   status: number;
-  body: GraphQLResult & Record<string, any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: { data?: any; errors?: GraphQLResult['errors'] };
 }
 
 /** POSTs a JSON body (query and/or extensions) with the given headers. */
