@@ -37,8 +37,7 @@ export async function ensureDemoApiKey(db: Db, slug: string): Promise<string | n
 
 /** What `npm start` prints in development: one operator token, one fan token, and the partner key. */
 export async function demoCredentialLines(db: Db, config: Config, slug: string, justSeeded: boolean): Promise<string[]> {
-  const orgId = await db.organization.findUnique({ where: { slug }, select: { id: true } });
-  if (!orgId) return [];
+  if (!(await db.organization.findUnique({ where: { slug }, select: { id: true } }))) return [];
   const fan = await db.fan.findFirst({ where: { org: { slug } }, orderBy: { externalId: 'asc' }, select: { externalId: true } });
   const lines = [`Operator token (owner@${slug}.test, 12 h):  Authorization: Bearer ${await operatorToken(db, config, slug, `owner@${slug}.test`)}`];
   if (fan) lines.push(`Fan token (${fan.externalId}, 12 h):  Authorization: Bearer ${await fanToken(db, config, slug, fan.externalId)}`);
