@@ -29,9 +29,15 @@ const database = await createDatabase({ url: config.databaseUrl, dataDir: config
 });
 const applied = await database.migrate();
 if (applied.length) logger.info(`Applied migrations: ${applied.join(', ')}`);
+let seeded = false;
 if (config.seedOnStart && (await database.prisma.organization.count()) === 0) {
   logger.info('Empty database: seeding the demo organization…');
   await seedDemo(database.prisma);
+  seeded = true;
+}
+if (config.env === 'development') {
+  const { demoCredentialLines } = await import('./organizations/credentials.js');
+  for (const line of await demoCredentialLines(database.prisma, config, DEMO_SLUG, seeded)) logger.info(line);
 }
 
 const events = await createPubSubHandle(config.redisUrl);

@@ -27,14 +27,34 @@ export function limitPlugins(config: Config): Plugin[] {
   return plugins;
 }
 
-/** Refuses bodies over `max` bytes with 413 before they are parsed. */
+/**
+ * Refuses bodies over `max` bytes with 413 before they are parsed. A declared Content-Length is
+ * trusted for the refusal; a body without one (chunked) is counted while a copy is read, stopping
+ * as soon as it passes the limit, so it cannot slip past unmeasured.
+ */
 function bodyLimit(max: number): Plugin {
+  const refuse = (endResponse: (r: Response) => void, size: string) => {
+    const error = new GraphQLError(`Request body of ${size} bytes exceeds the limit of ${max}`, { extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+    endResponse(new Response(JSON.stringify({ errors: [error.toJSON()] }), { status: 413, headers: { 'content-type': 'application/json' } }));
+  };
   return {
-    onRequest({ request, endResponse }) {
-      const length = Number(request.headers.get('content-length') ?? 0);
-      if (length > max) {
-        const error = new GraphQLError(`Request body of ${length} bytes exceeds the limit of ${max}`, { extensions: { code: 'PAYLOAD_TOO_LARGE' } });
-        endResponse(new Response(JSON.stringify({ errors: [error.toJSON()] }), { status: 413, headers: { 'content-type': 'application/json' } }));
+    async onRequest({ request, endResponse }) {
+      const declared = request.headers.get('content-length');
+      if (declared !== null) {
+        if (Number(declared) > max) refuse(endResponse, declared);
+        return;
+      }
+      if (!request.body || request.method === 'GET' || request.method === 'HEAD') return;
+      const reader = request.clone().body!.getReader();
+      let total = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        total += value.byteLength;
+        if (total > max) {
+          await reader.cancel().catch(() => {});
+          return refuse(endResponse, `at least ${total}`);
+        }
       }
     },
   };

@@ -15,14 +15,15 @@ export interface RateLimiter {
 const WINDOW_MS = 1000;
 
 export function memoryRateLimiter(): RateLimiter {
-  const windows = new Map<string, { start: number; count: number }>();
+  // Windows are aligned to the clock, as in Redis, so both limiters count the same way.
+  const windows = new Map<string, { window: number; count: number }>();
   return {
     async hit(key, limit) {
-      const now = Date.now();
+      const window = Math.floor(Date.now() / WINDOW_MS);
       const w = windows.get(key);
-      if (!w || now - w.start >= WINDOW_MS) {
+      if (!w || w.window !== window) {
         if (windows.size > 100_000) windows.clear(); // bounded memory under key churn
-        windows.set(key, { start: now, count: 1 });
+        windows.set(key, { window, count: 1 });
         return 1 <= limit;
       }
       w.count++;

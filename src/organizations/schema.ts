@@ -2,6 +2,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../core/builder.js';
 import { orgIdOf } from '../core/context.js';
+import './api-keys.js';
 
 export const OperatorRoleEnum = builder.enumType('OperatorRole', {
   description: 'What an operator may do in the console.',

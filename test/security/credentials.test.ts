@@ -1,0 +1,172 @@
+// Credentials: signed tokens (valid, expired, malformed, wrongly signed, wrong issuer or audience) and
+// partner API keys (hashed at rest, revoked or expired keys refused at once, unknown keys refused),
+// plus the GraphQL management of keys. A refused credential never reaches execution.
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadManifest } from '../../src/core/persisted.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { seedTwoTenants } from '../helpers/fixtures.js';
+import { codes, executionCounter, fanBearer, hashOf, operatorBearer, partnerKey, persisted, post } from './security-helpers.js';
+
+let t: TestApp;
+const counter = executionCounter();
+const manifest = loadManifest();
+const ORDERS = () => persisted(hashOf(manifest, 'PartnerRecentOrders'));
+
+beforeAll(async () => {
+  t = await createTestApp({ plugins: [counter.plugin] });
+  await seedTwoTenants(t, 10);
+});
+afterAll(() => t?.dispose());
+
+/** Sends `authorization` and expects a 401 UNAUTHENTICATED with no data and no execution. */
+async function refused(authorization: string, message: RegExp, body: Record<string, unknown> = { query: '{ viewer { kind } }' }) {
+  const before = counter.executed;
+  const res = await post(t.app, body, { authorization });
+  expect(res.status).toBe(401);
+  expect(codes(res.body)).toEqual(['UNAUTHENTICATED']);
+  expect(res.body.errors?.[0].message).toMatch(message);
+  expect(res.body.data ?? null).toBeNull();
+  expect(counter.executed, 'no resolver may run for a refused credential').toBe(before);
+}
+
+describe('signed tokens', () => {
+  it('a valid operator token and a valid fan token work', async () => {
+    const op = await t.ok(`{ viewer { kind } me { email role } }`, {}, await operatorBearer(t, 'demo', 'analyst@demo.test'));
+    expect(op).toEqual({ viewer: { kind: 'OPERATOR' }, me: { email: 'analyst@demo.test', role: 'ANALYST' } });
+    const fan = await fanBearer(t, 'rival', 'u100001');
+    expect((await t.ok(`{ viewer { kind } }`, {}, fan.authorization)).viewer.kind).toBe('FAN');
+  });
+
+  it('an expired token is refused', async () => {
+    const op = await t.database.prisma.operator.findFirstOrThrow({ where: { email: 'owner@demo.test' } });
+    const expired = await new SignJWT({ kind: 'operator', org: op.orgId, role: 'OWNER' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(op.id)
+      .setIssuer(t.config.auth.issuer)
+      .setAudience(t.config.auth.audience)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(t.config.auth.secret));
+    await refused(`Bearer ${expired}`, /expired/);
+  });
+
+  it('malformed tokens are refused', async () => {
+    await refused('Bearer not-a-jwt', /malformed/);
+    await refused('Bearer a.b.c', /malformed/);
+    const good = (await operatorBearer(t, 'demo', 'owner@demo.test')).split('.');
+    await refused(`${good[0]}.${good[1]}`, /malformed/); // "Bearer <header>" cut short
+    // An unsigned token ("alg": "none") is never accepted.
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${good[1]}.`;
+    await refused(`Bearer ${none}`, /malformed|invalid/);
+  });
+
+  it('a token signed with another secret is refused', async () => {
+    await refused(await operatorBearer(t, 'demo', 'owner@demo.test', { settings: { secret: 'x'.repeat(40) } }), /signature/);
+    const fan = await fanBearer(t, 'demo', 'u100002', { settings: { secret: 'y'.repeat(40) } });
+    await refused(fan.authorization, /signature/);
+  });
+
+  it('a token for another issuer or audience is refused', async () => {
+    await refused(await operatorBearer(t, 'demo', 'owner@demo.test', { settings: { issuer: 'someone-else' } }), /iss/);
+    await refused(await operatorBearer(t, 'demo', 'owner@demo.test', { settings: { audience: 'another-api' } }), /aud/);
+  });
+
+  it('a token whose operator was removed is refused', async () => {
+    const db = t.database.prisma;
+    const org = await db.organization.findUniqueOrThrow({ where: { slug: 'demo' } });
+    await db.operator.create({ data: { orgId: org.id, email: 'leaver@demo.test', displayName: 'Leaver', role: 'ADMIN' } });
+    const token = await operatorBearer(t, 'demo', 'leaver@demo.test');
+    expect((await t.ok(`{ me { email } }`, {}, token)).me.email).toBe('leaver@demo.test');
+    await db.operator.deleteMany({ where: { email: 'leaver@demo.test' } });
+    await refused(token, /no longer exists/);
+  });
+
+  it('an unknown authorization scheme is refused', async () => {
+    await refused('Basic dXNlcjpwYXNz', /Unsupported authorization scheme/);
+  });
+});
+
+describe('partner API keys', () => {
+  it('are stored hashed: no column holds the secret, and the full key is returned once', async () => {
+    const owner = await operatorBearer(t, 'demo', 'owner@demo.test');
+    const created = await t.ok(
+      `mutation { createApiKey(input: { name: "CRM bridge", scopes: [READ, IMPORT] }) { __typename ... on MutationCreateApiKeySuccess { data { key apiKey { id name prefix scopes active expiresAt revokedAt } } } } }`,
+      {},
+      owner,
+    );
+    const { key, apiKey } = created.createApiKey.data;
+    expect(key).toMatch(/^fo_[0-9a-f]{12}_[A-Za-z0-9_-]{20,}$/);
+    expect(apiKey).toMatchObject({ name: 'CRM bridge', scopes: ['READ', 'IMPORT'], active: true, expiresAt: null, revokedAt: null });
+    expect(key.startsWith(`fo_${apiKey.prefix}_`)).toBe(true);
+    const secret = key.split('_').slice(2).join('_');
+    const row = await t.database.prisma.apiKey.findUniqueOrThrow({ where: { prefix: apiKey.prefix } });
+    expect(JSON.stringify(row)).not.toContain(secret);
+    expect(row.secretHash).toMatch(/^[0-9a-f]{64}$/);
+    // The listing never shows the secret either: the schema has no field for it.
+    const listed = await t.ok(`{ apiKeys { name prefix } }`, {}, owner);
+    expect(JSON.stringify(listed)).not.toContain(secret);
+    // And the key works.
+    const res = await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` });
+    expect(res.body.errors).toBeUndefined();
+  });
+
+  it('a revoked key stops working on the very next request', async () => {
+    const owner = await operatorBearer(t, 'demo', 'owner@demo.test');
+    const { key, apiKey } = await partnerKey(t, 'demo', ['read']);
+    expect((await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` })).status).toBe(200);
+    const id = Buffer.from(`ApiKey:${apiKey.id}`).toString('base64');
+    const revoked = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on MutationRevokeApiKeySuccess { data { active revokedAt } } } }`, { id }, owner);
+    expect(revoked.revokeApiKey.data.active).toBe(false);
+    await refused(`ApiKey ${key}`, /revoked/, ORDERS());
+    // Revoking twice is harmless and keeps the first time.
+    const again = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { ... on MutationRevokeApiKeySuccess { data { revokedAt } } } }`, { id }, owner);
+    expect(again.revokeApiKey.data.revokedAt).toBe(revoked.revokeApiKey.data.revokedAt);
+  });
+
+  it("another organization's admin cannot revoke a key (NOT_FOUND) and it keeps working", async () => {
+    const { key, apiKey } = await partnerKey(t, 'demo', ['read']);
+    const id = Buffer.from(`ApiKey:${apiKey.id}`).toString('base64');
+    const res = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on DomainError { code } } }`, { id }, await operatorBearer(t, 'rival', 'owner@rival.test'));
+    expect(res.revokeApiKey).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND' });
+    expect((await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` })).body.errors).toBeUndefined();
+  });
+
+  it('an expired key is refused', async () => {
+    const { key, apiKey } = await partnerKey(t, 'demo', ['read'], new Date(Date.now() + 60_000));
+    expect((await post(t.app, ORDERS(), { 'x-api-key': key })).body.errors).toBeUndefined();
+    await t.database.prisma.apiKey.update({ where: { id: apiKey.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await refused(`ApiKey ${key}`, /expired/, ORDERS());
+  });
+
+  it('an unknown prefix, a wrong secret and a malformed key are refused', async () => {
+    const { key } = await partnerKey(t, 'demo', ['read']);
+    await refused(`ApiKey fo_0123456789ab_${'A'.repeat(32)}`, /Unknown API key/, ORDERS());
+    await refused(`ApiKey ${key.slice(0, 16)}${'B'.repeat(32)}`, /Unknown API key/, ORDERS());
+    await refused('ApiKey not-a-key', /Malformed/, ORDERS());
+  });
+
+  it('creating a key validates name, scopes and expiry; nothing is stored when refused', async () => {
+    const owner = await operatorBearer(t, 'demo', 'owner@demo.test');
+    const before = await t.database.prisma.apiKey.count();
+    const create = (input: string) => t.ok(`mutation { createApiKey(input: ${input}) { __typename ... on DomainError { code field } } }`, {}, owner);
+    expect((await create(`{ name: " ", scopes: [READ] }`)).createApiKey).toEqual({ __typename: 'DomainError', code: 'VALIDATION', field: 'input.name' });
+    expect((await create(`{ name: "x", scopes: [] }`)).createApiKey).toEqual({ __typename: 'DomainError', code: 'VALIDATION', field: 'input.scopes' });
+    expect((await create(`{ name: "x", scopes: [READ], expiresAt: "2020-01-01T00:00:00Z" }`)).createApiKey).toEqual({ __typename: 'DomainError', code: 'VALIDATION', field: 'input.expiresAt' });
+    // Unknown scopes cannot even be expressed: PartnerScope is an enum.
+    expect(codes(await t.gql(`mutation { createApiKey(input: { name: "x", scopes: [ADMIN] }) { __typename } }`, {}, owner))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(await t.database.prisma.apiKey.count()).toBe(before);
+  });
+
+  it('keys are invisible to partners and analysts, even through node(id)', async () => {
+    const { apiKey } = await partnerKey(t, 'demo', ['read']);
+    const id = Buffer.from(`ApiKey:${apiKey.id}`).toString('base64');
+    const analyst = await t.gql(`query($id: ID!) { node(id: $id) { id ... on ApiKey { prefix } } }`, { id }, await operatorBearer(t, 'demo', 'analyst@demo.test'));
+    expect(analyst.data?.node ?? null).toBeNull();
+    expect(codes(analyst)).toEqual(['FORBIDDEN']);
+    const owner = await t.ok(`query($id: ID!) { node(id: $id) { ... on ApiKey { prefix } } }`, { id }, await operatorBearer(t, 'demo', 'owner@demo.test'));
+    expect(owner.node.prefix).toBe(apiKey.prefix);
+    const rival = await t.ok(`query($id: ID!) { node(id: $id) { id } }`, { id }, await operatorBearer(t, 'rival', 'owner@rival.test'));
+    expect(rival.node).toBeNull();
+  });
+});

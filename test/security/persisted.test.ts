@@ -1,0 +1,109 @@
+// Persisted operations: partners run only manifest operations, by hash, over POST or GET; ad-hoc
+// documents are refused with PERSISTED_QUERY_ONLY before anything executes. With
+// ALLOW_ADHOC_OPERATIONS=false operators are held to the manifest too.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadManifest } from '../../src/core/persisted.js';
+import { startServer, type RunningServer } from '../../src/core/server.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { disposeClients, wsClient, wsSubscribe } from '../helpers/clients.js';
+import { seedTwoTenants } from '../helpers/fixtures.js';
+import { codes, executionCounter, get, hashOf, operatorBearer, partnerKey, persisted, post } from './security-helpers.js';
+
+const manifest = loadManifest();
+const ORDERS = hashOf(manifest, 'PartnerRecentOrders');
+const counter = executionCounter();
+let t: TestApp;
+let strict: TestApp;
+let key: string;
+let server: RunningServer;
+
+beforeAll(async () => {
+  t = await createTestApp({ plugins: [counter.plugin] });
+  await seedTwoTenants(t, 10);
+  key = (await partnerKey(t, 'demo', ['read', 'import'])).authorization;
+  strict = await createTestApp({ env: { ALLOW_ADHOC_OPERATIONS: 'false' } });
+  await seedTwoTenants(strict, 10);
+  server = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000 });
+});
+afterAll(async () => {
+  await disposeClients();
+  await server?.stop();
+  await t?.dispose();
+  await strict?.dispose();
+});
+
+describe('partner keys', () => {
+  it('an ad-hoc document is refused with PERSISTED_QUERY_ONLY and nothing executes', async () => {
+    const before = counter.executed;
+    for (const headers of [{ authorization: key }, { 'x-api-key': key.replace('ApiKey ', '') }] as Record<string, string>[]) {
+      const res = await post(t.app, { query: '{ orders(first: 1) { totalCount } }' }, headers);
+      expect(res.status).toBe(400);
+      expect(codes(res.body)).toEqual(['PERSISTED_QUERY_ONLY']);
+      expect(res.body.errors?.[0].message).toMatch(/Only persisted operations are accepted.*sha256Hash/);
+    }
+    // Even the text of a registered operation is refused when sent as a document: partners send hashes.
+    const asText = await post(t.app, { query: manifest.get(ORDERS) }, { authorization: key });
+    expect(codes(asText.body)).toEqual(['PERSISTED_QUERY_ONLY']);
+    expect(counter.executed).toBe(before);
+  });
+
+  it('a persisted hash runs over POST (extensions.persistedQuery or documentId) and over GET', async () => {
+    const expected = await t.database.prisma.order.count({ where: { org: { slug: 'demo' } } });
+    const viaExt = await post(t.app, persisted(ORDERS), { authorization: key });
+    expect(viaExt.status).toBe(200);
+    expect(viaExt.body.data.orders.totalCount).toBe(expected);
+    const viaDocumentId = await post(t.app, { documentId: `sha256:${ORDERS}`, variables: {} }, { authorization: key });
+    expect(viaDocumentId.body.data.orders.totalCount).toBe(expected);
+    const viaGet = await get(t.app, { extensions: { persistedQuery: { version: 1, sha256Hash: ORDERS } } }, { authorization: key, 'x-graphql-yoga-csrf': '1' });
+    expect(viaGet.status).toBe(200);
+    expect(viaGet.body.data.orders.totalCount).toBe(expected);
+  });
+
+  it('a hash sent together with a document is refused: the sent text never runs', async () => {
+    const before = counter.executed;
+    const res = await post(t.app, { query: '{ apiKeys { prefix } }', ...persisted(ORDERS) }, { authorization: key });
+    expect(codes(res.body)).toEqual(['PERSISTED_QUERY_ONLY']);
+    expect(res.body.data ?? null).toBeNull();
+    expect(counter.executed).toBe(before);
+  });
+
+  it('an unknown hash answers PERSISTED_QUERY_NOT_FOUND', async () => {
+    const before = counter.executed;
+    const res = await post(t.app, persisted('0'.repeat(64)), { authorization: key });
+    expect(codes(res.body)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    expect(res.body.errors?.[0].message).toMatch(/schema\/operations/);
+    expect(counter.executed).toBe(before);
+  });
+
+  it('a persisted mutation runs over POST but not over GET', async () => {
+    const hash = hashOf(manifest, 'PartnerImportFans');
+    const vars = { input: { fans: [{ externalId: 'via-get', displayName: 'Beijing-dry·Bo' }] } };
+    const viaGet = await get(t.app, { ...persisted(hash, vars) }, { authorization: key, 'x-graphql-yoga-csrf': '1' });
+    expect(viaGet.status).toBe(405);
+    expect(await t.database.prisma.fan.count({ where: { externalId: 'via-get' } })).toBe(0);
+    const viaPost = await post(t.app, persisted(hash, vars), { authorization: key });
+    expect(viaPost.body.data.importFans.__typename).toBe('MutationImportFansSuccess');
+    expect(await t.database.prisma.fan.count({ where: { externalId: 'via-get' } })).toBe(1);
+  });
+
+  it('a key cannot open a graphql-ws subscription', async () => {
+    const sub = wsSubscribe(wsClient(server.url, key), `subscription { organizationActivity { kind } }`);
+    await expect(sub.waitFor(1, 5_000)).rejects.toThrow(/PERSISTED_QUERY_ONLY|persisted operations/);
+  });
+});
+
+describe('operators', () => {
+  it('may send ad-hoc documents in development (ALLOW_ADHOC_OPERATIONS default)', async () => {
+    const res = await post(t.app, { query: '{ orders(first: 1) { totalCount } }' }, { authorization: await operatorBearer(t, 'demo', 'analyst@demo.test') });
+    expect(res.body.errors).toBeUndefined();
+  });
+
+  it('with ALLOW_ADHOC_OPERATIONS=false an ad-hoc document is refused, its persisted hash works', async () => {
+    const authorization = await operatorBearer(strict, 'demo', 'owner@demo.test');
+    const adhoc = await post(strict.app, { query: '{ communities(first: 1) { totalCount } }' }, { authorization });
+    expect(codes(adhoc.body)).toEqual(['PERSISTED_QUERY_ONLY']);
+    const dashboard = await post(strict.app, persisted(hashOf(manifest, 'CommunityDashboard'), { first: 2 }), { authorization });
+    expect(dashboard.body.errors).toBeUndefined();
+    expect(dashboard.body.data.communities.nodes).toHaveLength(2);
+  });
+});
