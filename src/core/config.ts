@@ -106,7 +106,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: c.REDIS_URL,
     logLevel: c.LOG_LEVEL,
     dbPoolSize: c.DB_POOL_SIZE,
-    devAuth: c.DEV_AUTH ?? !production,
+    // Never in production, whatever DEV_AUTH says: it would let anyone act as any operator.
+    devAuth: !production && (c.DEV_AUTH ?? true),
     graphiql: c.GRAPHIQL ?? !production,
     seedOnStart: c.SEED_ON_START ?? !production,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
