@@ -47,23 +47,14 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
     // Idle clients can error when the server restarts; log instead of crashing the process.
     pool.on('error', () => {});
-    const adapter = new PrismaPg(pool);
-    const prisma = new PrismaClient({ adapter, transactionOptions, log: [{ emit: 'event', level: 'query' }] });
-    onQuery(prisma, emit);
-    const sql: SqlRunner = {
-      async query(text, params) {
-        return (await pool.query(text, params as unknown[])).rows;
-      },
-      async exec(text) {
-        await pool.query(text);
-      },
-    };
+    const prisma = counted(new PrismaPg(pool), emit);
+    const sql = runner((text, params) => pool.query(text, params as unknown[]).then((r) => r.rows as never[]));
     return {
       kind: 'postgres',
       prisma,
       sql,
       onStatement,
-      ping: () => sql.query('SELECT 1').then(() => true, () => false),
+      ping: () => ping(sql),
       migrate: async () => {
         // One dedicated client so the advisory lock and unlock share a session.
         const client = await pool.connect();
@@ -87,23 +78,17 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
   const lite = await PGlite.create(dir);
   // The adapter bundles its own copy of Prisma's adapter types; they agree at run time.
-  const adapter = new PrismaPGlite(lite) as unknown as PrismaPg;
-  const prisma = new PrismaClient({ adapter, transactionOptions, log: [{ emit: 'event', level: 'query' }] });
-  onQuery(prisma, emit);
+  const prisma = counted(new PrismaPGlite(lite) as unknown as PrismaPg, emit);
   const sql: SqlRunner = {
-    async query(text, params) {
-      return (await lite.query(text, params as unknown[])).rows as never[];
-    },
-    async exec(text) {
-      await lite.exec(text);
-    },
+    query: async (text, params) => (await lite.query(text, params as unknown[])).rows as never[],
+    exec: async (text) => void (await lite.exec(text)),
   };
   return {
     kind: 'pglite',
     prisma,
     sql,
     onStatement,
-    ping: () => sql.query('SELECT 1').then(() => true, () => false),
+    ping: () => ping(sql),
     migrate: () => migrate(sql, { lock: false }),
     close: async () => {
       await prisma.$disconnect();
@@ -112,6 +97,15 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   };
 }
 
-function onQuery(prisma: PrismaClient, emit: (sql: string) => void) {
+/** A Prisma client whose every SQL statement is reported to `emit`. */
+function counted(adapter: PrismaPg, emit: (sql: string) => void): PrismaClient {
+  const prisma = new PrismaClient({ adapter, transactionOptions, log: [{ emit: 'event', level: 'query' }] });
   (prisma as unknown as { $on(e: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => emit(e.query));
+  return prisma;
 }
+
+function runner(query: (text: string, params?: unknown[]) => Promise<never[]>): SqlRunner {
+  return { query, exec: async (text) => void (await query(text)) };
+}
+
+const ping = (sql: SqlRunner) => sql.query('SELECT 1').then(() => true, () => false);
