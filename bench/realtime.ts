@@ -19,6 +19,8 @@ const TAPS_PER_BATCH = Number(process.env.TAPS_PER_BATCH ?? 200);
 const DURATION_S = Number(process.env.DURATION_S ?? 20);
 const SAMPLED = Math.min(SUBSCRIBERS, 100); // subscribers whose every message is timed
 const here = path.dirname(new URL(import.meta.url).pathname);
+/** Names the result file and README block, so runs on different setups are kept side by side. */
+const LABEL = process.env.BENCH_LABEL ?? (process.env.DATABASE_URL ? 'postgres' : 'pglite');
 
 const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 const pct = (xs: number[], p: number) => (xs.length ? xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
@@ -73,31 +75,39 @@ async function main() {
     let firstMessages = 0;
     let messages = 0;
     const connectStart = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      let opened = 0;
-      for (let i = 0; i < SUBSCRIBERS; i++) {
-        const client = createClient({ url: server.url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: 'Dev demo' }, retryAttempts: 0 });
-        clients.push(client);
-        let first = true;
-        client.subscribe<{ likeCampaign: { total: number } }>(
-          { query: `subscription($c: ID!) { likeCampaign(campaignId: $c) { total } }`, variables: { c: campaignId } },
-          {
-            next: (m) => {
-              messages++;
-              if (i < SAMPLED) timelines[i].push({ total: m.data!.likeCampaign.total, at: performance.now() });
-              if (first) {
-                first = false;
-                firstMessages++;
-                if (++opened === SUBSCRIBERS) resolve();
-              }
+    // Connect in waves, like clients arriving over a few seconds rather than in one instant.
+    const WAVE = Number(process.env.CONNECT_WAVE ?? 500);
+    for (let from = 0; from < SUBSCRIBERS; from += WAVE) {
+      await new Promise<void>((resolve, reject) => {
+        const to = Math.min(from + WAVE, SUBSCRIBERS);
+        let opened = 0;
+        const timer = setTimeout(() => reject(new Error(`wave ${from}-${to}: only ${opened} subscribers got their first message in 120 s`)), 120_000);
+        for (let i = from; i < to; i++) {
+          const client = createClient({ url: server.url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: 'Dev demo' }, retryAttempts: 0 });
+          clients.push(client);
+          let first = true;
+          client.subscribe<{ likeCampaign: { total: number } }>(
+            { query: `subscription($c: ID!) { likeCampaign(campaignId: $c) { total } }`, variables: { c: campaignId } },
+            {
+              next: (m) => {
+                messages++;
+                if (i < SAMPLED) timelines[i].push({ total: m.data!.likeCampaign.total, at: performance.now() });
+                if (first) {
+                  first = false;
+                  firstMessages++;
+                  if (++opened === to - from) {
+                    clearTimeout(timer);
+                    resolve();
+                  }
+                }
+              },
+              error: (e) => reject(e instanceof Error ? e : new Error(`subscriber ${i}: ${JSON.stringify((e as { code?: number; reason?: string }).code ?? e)}`)),
+              complete: () => {},
             },
-            error: (e) => reject(e),
-            complete: () => {},
-          },
-        );
-      }
-      setTimeout(() => reject(new Error(`only ${opened}/${SUBSCRIBERS} subscribers got their first message in 300 s`)), 300_000);
-    });
+          );
+        }
+      });
+    }
     const connectSeconds = (performance.now() - connectStart) / 1000;
     const rssConnected = rssKb(pid);
 
@@ -160,7 +170,7 @@ async function main() {
       targets: { subscribers: 20_000, likesPerSecond: 100_000, p99Ms: 250 },
     };
     console.log(JSON.stringify(result, null, 2));
-    writeFileSync(path.join(here, 'results/realtime.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(path.join(here, `results/realtime-${LABEL}.json`), `${JSON.stringify(result, null, 2)}\n`);
     writeReadme(result);
     await Promise.all(clients.map((c) => c.dispose()));
   } finally {
@@ -181,10 +191,12 @@ function writeReadme(r: any) {
     `| final total equals the last acknowledged total | exact | ${r.finalTotalMatches ? 'yes' : 'NO'} |`,
   ].join('\n');
   const text = readFileSync(file, 'utf8');
-  const start = text.indexOf('<!-- results:start -->');
-  const stop = text.indexOf('<!-- results:end -->');
-  const block = `<!-- results:start -->\nLast run: ${r.date}, ${r.database}, ${r.pubsub} pub/sub, ${r.machine}.\n\n${table}\n<!-- results:end -->`;
-  writeFileSync(file, start >= 0 && stop > start ? text.slice(0, start) + block + text.slice(stop + '<!-- results:end -->'.length) : `${text}\n${block}\n`);
+  const open = `<!-- results:${LABEL}:start -->`;
+  const close = `<!-- results:${LABEL}:end -->`;
+  const start = text.indexOf(open);
+  const stop = text.indexOf(close);
+  const block = `${open}\n### ${LABEL}: ${r.database}, ${r.pubsub} pub/sub\n\nLast run: ${r.date}, ${r.subscribers.toLocaleString('en')} subscribers, ${r.machine}.\n\n${table}\n${close}`;
+  writeFileSync(file, start >= 0 && stop > start ? text.slice(0, start) + block + text.slice(stop + close.length) : `${text.trimEnd()}\n\n${block}\n`);
 }
 
 main().then(
