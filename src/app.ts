@@ -30,6 +30,8 @@ export interface AppDeps {
 interface ServerContext {
   request?: Request;
   connectionParams?: Record<string, unknown>;
+  /** Node's request, when served by node:http (absent for in-process yoga.fetch). */
+  req?: { socket?: { remoteAddress?: string } };
 }
 
 export type App = YogaServerInstance<ServerContext, Context>;
@@ -52,12 +54,13 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
       useRateLimit(rateLimiter, config.rateLimits),
       ...plugins,
     ],
-    context: async ({ request, connectionParams }) => {
+    context: async ({ request, connectionParams, req }) => {
       const apiKey = request?.headers.get('x-api-key');
       const authorization = apiKey ? `ApiKey ${apiKey}` : (request?.headers.get('authorization') ?? (connectionParams?.authorization as string | undefined));
       try {
         const viewer = await viewerFromCredential(database.prisma, authorization, auth);
-        return { viewer, db: database.prisma, pubsub, config };
+        const forwarded = config.trustProxy ? request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+        return { viewer, db: database.prisma, pubsub, config, clientAddress: forwarded || req?.socket?.remoteAddress };
       } catch (e) {
         if (e instanceof DomainError) throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401 } } });
         logger.error('context failed', e);

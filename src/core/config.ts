@@ -45,6 +45,8 @@ const ConfigSchema = z.object({
   RATE_LIMIT_FAN: positiveInt(1_000_000).default(20),
   RATE_LIMIT_PARTNER: positiveInt(1_000_000).default(100),
   RATE_LIMIT_ANONYMOUS: positiveInt(1_000_000).default(10),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (otherwise it could be forged). */
+  TRUST_PROXY: bool.optional(),
 });
 
 function positiveInt(max: number) {
@@ -74,6 +76,7 @@ export interface Config {
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxBodyBytes: number };
   /** Requests per second per principal. */
   rateLimits: { operator: number; fan: number; partner: number; anonymous: number };
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowAdhocOperations: c.ALLOW_ADHOC_OPERATIONS ?? !production,
     introspection: c.INTROSPECTION ?? !production,
     limits: { maxDepth: c.MAX_DEPTH, maxAliases: c.MAX_ALIASES, maxTokens: c.MAX_TOKENS, maxDirectives: c.MAX_DIRECTIVES, maxCost: c.MAX_COST, maxBodyBytes: c.MAX_BODY_BYTES },
+    trustProxy: c.TRUST_PROXY ?? false,
     rateLimits: { operator: c.RATE_LIMIT_OPERATOR, fan: c.RATE_LIMIT_FAN, partner: c.RATE_LIMIT_PARTNER, anonymous: c.RATE_LIMIT_ANONYMOUS },
   };
 }

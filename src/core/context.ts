@@ -20,6 +20,8 @@ export interface Context {
   db: Db;
   pubsub: PubSub;
   config: Config;
+  /** The caller's network address, for anonymous rate limits (see TRUST_PROXY). */
+  clientAddress?: string;
 }
 
 /**

@@ -47,7 +47,7 @@ export async function redisRateLimiter(url: string): Promise<RateLimiter> {
   };
 }
 
-function principal(viewer: Viewer, request: Request | undefined): { key: string; kind: keyof Config['rateLimits'] } {
+function principal(viewer: Viewer, clientAddress: string | undefined): { key: string; kind: keyof Config['rateLimits'] } {
   switch (viewer.kind) {
     case 'operator':
       return { key: `op:${viewer.operatorId}`, kind: 'operator' };
@@ -56,14 +56,14 @@ function principal(viewer: Viewer, request: Request | undefined): { key: string;
     case 'partner':
       return { key: `key:${viewer.apiKeyId}`, kind: 'partner' };
     default:
-      return { key: `anon:${request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local'}`, kind: 'anonymous' };
+      return { key: `anon:${clientAddress ?? 'local'}`, kind: 'anonymous' };
   }
 }
 
 /** Refuses an operation with RATE_LIMITED (HTTP 429) before any resolver runs. */
 export function useRateLimit(limiter: RateLimiter, limits: Config['rateLimits']): Plugin<Context & { request?: Request }> {
   const check = async (ctx: Context & { request?: Request }) => {
-    const p = principal(ctx.viewer, ctx.request);
+    const p = principal(ctx.viewer, ctx.clientAddress);
     if (!(await limiter.hit(p.key, limits[p.kind]))) {
       throw new GraphQLError(`Rate limit exceeded: at most ${limits[p.kind]} requests per second for this ${p.kind === 'partner' ? 'API key' : p.kind}`, {
         extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'retry-after': '1' } } },

@@ -20,7 +20,7 @@ const anonymous = { 'x-forwarded-for': `203.0.113.${Math.floor(Math.random() * 2
 beforeAll(async () => {
   t = await createTestApp({
     plugins: [counter.plugin],
-    env: { RATE_LIMIT_OPERATOR: String(LIMIT), RATE_LIMIT_FAN: String(LIMIT), RATE_LIMIT_PARTNER: String(LIMIT), RATE_LIMIT_ANONYMOUS: String(LIMIT) },
+    env: { RATE_LIMIT_OPERATOR: String(LIMIT), RATE_LIMIT_FAN: String(LIMIT), RATE_LIMIT_PARTNER: String(LIMIT), RATE_LIMIT_ANONYMOUS: String(LIMIT), TRUST_PROXY: 'true' },
   });
   await seedTwoTenants(t, 5);
 });
@@ -112,5 +112,26 @@ describe(REDIS_URL ? 'across two instances sharing one Redis' : 'across two inst
     const separate = [memoryRateLimiter(), memoryRateLimiter()];
     const unshared = separate.map((rateLimiter) => createApp({ config: t.config, database: t.database, pubsub: t.pubsub, logger: createLogger('silent'), rateLimiter }));
     expectLimited(await burst(unshared, 6, { query: '{ viewer { kind } }' }, { authorization: op }), 6);
+  });
+});
+
+describe('anonymous callers without a trusted proxy', () => {
+  it('a forged X-Forwarded-For does not buy a fresh budget', async () => {
+    const app = await createTestApp({ env: { RATE_LIMIT_ANONYMOUS: '3' } });
+    try {
+      // Eight at once with a limit of 3: even split across two one-second windows, at least two are refused.
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          app.app.fetch('http://test/graphql', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i}` },
+            body: JSON.stringify({ query: '{ viewer { kind } }' }),
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await app.dispose();
+    }
   });
 });
