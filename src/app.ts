@@ -2,6 +2,7 @@
 import { GraphQLError } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { viewerFromCredential } from './core/auth.js';
+import { useBroadcastSubscriptions } from './core/broadcast.js';
 import type { Config } from './core/config.js';
 import type { Context } from './core/context.js';
 import type { Database } from './core/db.js';
@@ -52,6 +53,7 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
       ...limitPlugins(config),
       usePersistedManifest(manifest, config.allowAdhocOperations),
       useRateLimit(rateLimiter, config.rateLimits),
+      useBroadcastSubscriptions(),
       ...plugins,
     ],
     context: async ({ request, connectionParams, req }) => {

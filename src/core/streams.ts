@@ -1,6 +1,6 @@
 // Async-iterator plumbing for subscriptions. Each subscriber gets its own bounded buffer that is filled
 // eagerly from the shared pub/sub, so one slow client never holds up publishers or other clients:
-// feeds drop their oldest entries (and say how many), counters coalesce to their latest state.
+// feeds drop their oldest entries (and say how many). Counters coalesce instead: see broadcast.ts.
 import { Repeater } from 'graphql-yoga';
 
 /** Feed entries a subscriber may fall behind by before the oldest are dropped (with a notice). */
@@ -52,56 +52,6 @@ export function boundedFeed<T extends object>(source: AsyncIterable<T>, max: num
       dropped = 0;
       await push({ ...item, missedBefore });
     }
-    stop();
-  });
-}
-
-/**
- * Emits `initial` at once, then at most one value per `intervalMs`: whenever updates arrive, the
- * latest `state()` is sent no later than `intervalMs` after the previous message (so never staler
- * than that), however many updates came in between.
- */
-export function coalesced<T>(initial: T, updates: AsyncIterable<unknown>, state: () => T, intervalMs: number): AsyncIterableIterator<T> {
-  return new Repeater<T>(async (push, stop) => {
-    let last = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    // At most one message in flight: a slow client gets the latest state when it catches up,
-    // never a backlog of stale ones.
-    let inFlight: Promise<unknown> | undefined;
-    let dirty = false;
-    const flush = () => {
-      timer = undefined;
-      if (inFlight) {
-        dirty = true;
-        return;
-      }
-      last = Date.now();
-      inFlight = push(state()).then(() => {
-        inFlight = undefined;
-        if (dirty) {
-          dirty = false;
-          schedule();
-        }
-      });
-    };
-    const schedule = () => {
-      if (timer) return;
-      const wait = last + intervalMs - Date.now();
-      if (wait <= 0) flush();
-      else timer = setTimeout(flush, wait);
-    };
-    const it = updates[Symbol.asyncIterator]();
-    stop.then(() => {
-      clearTimeout(timer);
-      void it.return?.();
-    });
-    inFlight = push(initial).then(() => (inFlight = undefined));
-    for (;;) {
-      const next = await Promise.race([it.next(), stop.then(() => ({ done: true as const, value: undefined }))]);
-      if (next.done) break;
-      schedule();
-    }
-    clearTimeout(timer);
     stop();
   });
 }

@@ -1,8 +1,9 @@
 // Per-subscriber buffering: a slow client loses the oldest feed entries (and is told how many),
-// and counters reach it coalesced to at most one message per interval, never stale by more than that.
+// and a counter's watcher gets the latest state when it asks, never a backlog of stale ones.
 import { createPubSub } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import { boundedFeed, coalesced } from '../../src/core/streams.js';
+import { latestOnly } from '../../src/core/broadcast.js';
+import { boundedFeed } from '../../src/core/streams.js';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -48,30 +49,36 @@ describe('boundedFeed', () => {
   });
 });
 
-describe('coalesced', () => {
-  it('sends the current state first, then at most one message per interval carrying the latest state', async () => {
-    const pubsub = createPubSub<{ likes: [number] }>();
-    let total = 0;
-    const stream = coalesced({ total: 0 }, pubsub.subscribe('likes'), () => ({ total }), 100);
-    const received: { total: number; at: number }[] = [];
-    const start = Date.now();
-    const reading = (async () => {
-      for await (const s of stream) {
-        received.push({ ...s, at: Date.now() - start });
-        if (s.total === 3000) break;
-      }
-    })();
-    await tick(20);
-    for (let i = 0; i < 300; i++) {
-      total += 10;
-      pubsub.publish('likes', 10);
-      await tick(2); // ~600 ms of bursts
-    }
-    await reading;
-    expect(received[0].total).toBe(0);
-    expect(received[received.length - 1].total).toBe(3000);
-    // ~600 ms at ≤ 10 messages per second: a handful of messages, not 300.
-    expect(received.length).toBeLessThanOrEqual(1 + Math.ceil((Date.now() - start) / 100) + 1);
-    for (let i = 2; i < received.length; i++) expect(received[i].at - received[i - 1].at).toBeGreaterThanOrEqual(95);
+describe('latestOnly', () => {
+  it('gives the initial state first, then only the latest value a slow reader missed', async () => {
+    const prepared: number[] = [];
+    const w = latestOnly<number, string>('initial', (n) => (prepared.push(n), `total ${n}`), () => {});
+    for (let n = 1; n <= 1000; n++) w.offer(n); // a reader that has not asked yet
+    expect(await w.stream.next()).toEqual({ done: false, value: 'initial' });
+    expect(await w.stream.next()).toEqual({ done: false, value: 'total 1000' });
+    // Only what is handed over is prepared: 999 stale values were replaced, never built.
+    expect(prepared).toEqual([1000]);
+    const waiting = w.stream.next();
+    w.offer(1001);
+    expect(await waiting).toEqual({ done: false, value: 'total 1001' });
+  });
+
+  it('skips values prepare() declines, and ends a waiting reader at once on return()', async () => {
+    let stopped = 0;
+    const w = latestOnly<number, number>(0, (n) => (n % 2 ? undefined : n), () => stopped++);
+    await w.stream.next();
+    w.offer(1);
+    const waiting = w.stream.next();
+    w.offer(3);
+    await tick(10);
+    w.offer(4);
+    expect(await waiting).toEqual({ done: false, value: 4 });
+    const idle = w.stream.next();
+    await w.stream.return!();
+    expect(await idle).toEqual({ done: true, value: undefined });
+    await w.stream.return!();
+    expect(stopped).toBe(1);
+    w.offer(6); // after the end: ignored
+    expect(await w.stream.next()).toEqual({ done: true, value: undefined });
   });
 });

@@ -82,6 +82,33 @@ describe('likeCampaign subscription', () => {
     sse.stop();
   });
 
+  it('many watchers with different selections share one campaign stream; each gets its own shape and the exact total', async () => {
+    const campaignId = await runningLikeCampaign('shared counter');
+    const TOTALS = `subscription($c: ID!) { likeCampaign(campaignId: $c) { total delta } }`;
+    const STAMPS = `subscription Stamps($c: ID!) { likeCampaign(campaignId: $c) { at total target } }`;
+    const client = wsClient(server.url, 'Dev demo');
+    const totals = Array.from({ length: 20 }, () => wsSubscribe(client, TOTALS, { c: campaignId }));
+    const stamps = Array.from({ length: 5 }, () => wsSubscribe(wsClient(server.url, 'Dev demo'), STAMPS, { c: campaignId }));
+    await Promise.all([...totals, ...stamps].map((s) => s.waitFor(1)));
+    const sum = await burst(campaignId, 100);
+    for (const s of [...totals, ...stamps]) await expect.poll(() => s.items.at(-1)?.likeCampaign.total, { timeout: 5_000 }).toBe(sum);
+    for (const s of totals) {
+      expect(s.items.every((m) => Object.keys(m.likeCampaign).join() === 'total,delta')).toBe(true);
+      expect(s.items.reduce((n, m) => n + m.likeCampaign.delta, 0)).toBe(sum);
+    }
+    for (const s of stamps) expect(s.items.every((m) => Object.keys(m.likeCampaign).join() === 'at,total,target' && m.likeCampaign.target === 100_000)).toBe(true);
+    for (const s of [...totals, ...stamps]) s.stop();
+
+    // Once everyone has left, a new watcher of the same campaign still gets live updates.
+    await new Promise((r) => setTimeout(r, 100));
+    const late = wsSubscribe(wsClient(server.url, 'Dev demo'), TOTALS, { c: campaignId });
+    const [first] = await late.waitFor(1);
+    expect(first.likeCampaign).toEqual({ total: sum, delta: 0 });
+    const more = await burst(campaignId, 10);
+    await expect.poll(() => late.items.at(-1)?.likeCampaign.total, { timeout: 5_000 }).toBe(sum + more);
+    late.stop();
+  });
+
   it("refuses another organization's campaign and anonymous callers", async () => {
     const rival = await t.database.prisma.campaign.findFirstOrThrow({ where: { org: { slug: 'rival' }, kind: 'LIKE' } });
     const foreign = wsSubscribe(wsClient(server.url, 'Dev demo'), COUNTER, { c: gid('Campaign', rival.id) });

@@ -1,0 +1,139 @@
+// One live counter per like campaign per instance. However many fans watch a live room, the instance
+// listens to the campaign's channel once, keeps the exact running total, and at most ten times a
+// second hands the same snapshot to every watcher (executed once, see core/broadcast.ts). Watchers
+// that fell behind get the latest state with their own delta when they catch up.
+import { latestOnly, sharedPayload } from '../../core/broadcast.js';
+import type { PubSub } from '../../core/pubsub.js';
+import './events.js';
+
+/** Coalescing interval: ≤ 10 messages a second per campaign, never staler than this. */
+export const LIKE_COUNTER_INTERVAL_MS = 100;
+
+export interface LikeCounter {
+  total: number;
+  target: number;
+  milestonesReached: number;
+  /** Likes since the previous message to this watcher. */
+  delta: number;
+  ratePerSecond: number;
+  at: Date;
+}
+
+/** A broadcast snapshot also says which total it follows, so a watcher can tell whether its delta fits. */
+interface Snapshot extends LikeCounter {
+  previousTotal: number;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const rate = (delta: number, ms: number) => round1(delta / Math.max(ms / 1000, 0.001));
+
+class CounterHub {
+  private readonly watchers = new Set<(s: Snapshot) => void>();
+  private readonly events: AsyncIterator<{ total: number; milestonesReached: number }>;
+  private state = { total: 0, milestonesReached: 0, target: 0 };
+  /** What the last broadcast said (or, before the first one, the state the first watchers started from). */
+  private sent: { total: number; at: number } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private holds = 0;
+
+  constructor(
+    pubsub: PubSub,
+    campaignId: string,
+    private readonly onIdle: () => void,
+  ) {
+    this.events = pubsub.subscribe('likeCampaign', campaignId)[Symbol.asyncIterator]();
+    void this.listen();
+  }
+
+  // Batches on different instances may publish out of commit order; totals only grow, so the
+  // largest one seen is the exact running total.
+  private async listen() {
+    for (;;) {
+      const next = await this.events.next();
+      if (next.done) return;
+      this.state.total = Math.max(this.state.total, next.value.total);
+      this.state.milestonesReached = Math.max(this.state.milestonesReached, next.value.milestonesReached);
+      this.schedule();
+    }
+  }
+
+  /** Keeps the hub alive while a new watcher reads the durable state. */
+  hold() {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.idleCheck();
+    };
+  }
+
+  /** Adds a watcher whose durable read said `durable`; its first message is the state as of now. */
+  watch(durable: { total: number; milestonesReached: number; target: number }) {
+    this.state.total = Math.max(this.state.total, durable.total);
+    this.state.milestonesReached = Math.max(this.state.milestonesReached, durable.milestonesReached);
+    this.state.target = durable.target;
+    const now = Date.now();
+    this.sent ??= { total: this.state.total, at: now };
+    let last = { total: this.state.total, at: now };
+    const initial: LikeCounter = { ...this.state, delta: 0, ratePerSecond: 0, at: new Date(now) };
+    const watcher = latestOnly<Snapshot, LikeCounter>(
+      initial,
+      (s) => {
+        if (s.total <= last.total) return undefined;
+        // Caught up: the shared snapshot (executed once for everyone). Behind: this watcher's own delta.
+        const message = s.previousTotal === last.total ? s : { ...s, delta: s.total - last.total, ratePerSecond: rate(s.total - last.total, s.at.getTime() - last.at) };
+        last = { total: s.total, at: s.at.getTime() };
+        return message;
+      },
+      () => {
+        this.watchers.delete(watcher.offer);
+        this.idleCheck();
+      },
+    );
+    this.watchers.add(watcher.offer);
+    // Anything that arrived while this watcher read the database goes out on the next tick.
+    if (this.state.total > this.sent.total) this.schedule();
+    return watcher.stream;
+  }
+
+  private schedule() {
+    if (this.timer || !this.sent || this.state.total <= this.sent.total) return;
+    const wait = this.sent.at + LIKE_COUNTER_INTERVAL_MS - Date.now();
+    this.timer = setTimeout(() => this.flush(), Math.max(0, wait));
+  }
+
+  private flush() {
+    this.timer = undefined;
+    const sent = this.sent!;
+    const now = Date.now();
+    const delta = this.state.total - sent.total;
+    const snapshot = sharedPayload<Snapshot>({ ...this.state, delta, ratePerSecond: rate(delta, now - sent.at), at: new Date(now), previousTotal: sent.total });
+    this.sent = { total: this.state.total, at: now };
+    for (const offer of this.watchers) offer(snapshot);
+  }
+
+  private idleCheck() {
+    if (this.watchers.size || this.holds) return;
+    clearTimeout(this.timer);
+    this.onIdle();
+    void this.events.return?.();
+  }
+}
+
+// One hub per pub/sub (tests run several apps in one process) and campaign, while anyone watches.
+const hubs = new WeakMap<PubSub, Map<string, CounterHub>>();
+
+/** The campaign's counter hub on this instance, created (and listening) on first use. */
+export function likeCounterHub(pubsub: PubSub, campaignId: string): CounterHub {
+  let byCampaign = hubs.get(pubsub);
+  if (!byCampaign) hubs.set(pubsub, (byCampaign = new Map()));
+  let hub = byCampaign.get(campaignId);
+  if (!hub) {
+    const map = byCampaign;
+    hub = new CounterHub(pubsub, campaignId, () => map.delete(campaignId));
+    map.set(campaignId, hub);
+  }
+  return hub;
+}
