@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { signToken } from '../src/core/tokens.js';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 2000);
 const SENDERS = Number(process.env.SENDERS ?? 32);
@@ -22,6 +23,9 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 /** Names the result file and README block, so runs on different setups are kept side by side. */
 const LABEL = process.env.BENCH_LABEL ?? (process.env.DATABASE_URL ? 'postgres' : 'pglite');
 
+/** The server's token settings: the bench signs fans' tokens with them. */
+const TOKENS = { secret: 'bench-only-secret-'.padEnd(40, 'x'), issuer: 'fanops', audience: 'fanops-api' };
+const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':').slice(1).join(':');
 const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 const pct = (xs: number[], p: number) => (xs.length ? xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
 
@@ -32,11 +36,14 @@ async function startServer() {
     PORT: '0',
     LOG_LEVEL: 'info',
     NODE_ENV: 'development',
+    AUTH_SECRET: TOKENS.secret,
+    JWT_ISSUER: TOKENS.issuer,
+    JWT_AUDIENCE: TOKENS.audience,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'fanops-bench-')),
     RATE_LIMIT_FAN: '1000000',
     RATE_LIMIT_OPERATOR: '1000000',
   };
-  const child = spawn('node', ['--import', 'tsx', path.join(here, '../src/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('node', [...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', path.join(here, '../src/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server not ready:\n${out}`)), 120_000);
@@ -64,9 +71,11 @@ async function main() {
   const server = await startServer();
   const pid = server.child.pid!;
   try {
-    const setup = await gql(server.url, `{ campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id } } fans(first: 200) { nodes { externalId } } }`, {}, 'Dev demo');
+    const setup = await gql(server.url, `{ organization { id } campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id } } fans(first: 200) { nodes { id } } }`, {}, 'Dev demo');
     const campaignId = setup.data.campaigns.nodes[0].id as string;
-    const fans = (setup.data.fans.nodes as { externalId: string }[]).map((f) => f.externalId);
+    // Fans send likes the way the mini-program does: with their own signed token.
+    const orgId = rawId(setup.data.organization.id);
+    const fans = await Promise.all((setup.data.fans.nodes as { id: string }[]).map(async (f) => `Bearer ${await signToken(TOKENS, { kind: 'fan', orgId, fanId: rawId(f.id) })}`));
     const rssBefore = rssKb(pid);
 
     // Subscribers
@@ -123,7 +132,7 @@ async function main() {
         let n = 0;
         while (performance.now() < end) {
           const sentAt = performance.now();
-          const r = await gql(server.url, `mutation($i: SendLikesInput!) { sendLikes(input: $i) { ... on MutationSendLikesSuccess { data { totalLikes } } ... on DomainError { code } } }`, { i: { campaignId, taps: TAPS_PER_BATCH } }, `Dev demo/fan:${fans[(s * 7 + n++) % fans.length]}`);
+          const r = await gql(server.url, `mutation($i: SendLikesInput!) { sendLikes(input: $i) { ... on MutationSendLikesSuccess { data { totalLikes } } ... on DomainError { code } } }`, { i: { campaignId, taps: TAPS_PER_BATCH } }, fans[(s * 7 + n++) % fans.length]);
           const total = r.data?.sendLikes?.data?.totalLikes;
           if (typeof total === 'number') {
             accepted += TAPS_PER_BATCH;

@@ -42,9 +42,32 @@ async function tokenViewer(db: Db, token: string, settings: TokenSettings): Prom
     if (!op) throw new DomainError('UNAUTHENTICATED', 'The operator of this token no longer exists');
     return { kind: 'operator', orgId: claims.orgId, operatorId: claims.operatorId, role: op.role };
   }
-  const fan = await db.fan.findFirst({ where: { id: claims.fanId, orgId: claims.orgId }, select: { id: true } });
-  if (!fan) throw new DomainError('UNAUTHENTICATED', 'The fan of this token no longer exists');
+  if (!fanRecentlyConfirmed(db, claims.orgId, claims.fanId)) {
+    const fan = await db.fan.findFirst({ where: { id: claims.fanId, orgId: claims.orgId }, select: { id: true } });
+    if (!fan) throw new DomainError('UNAUTHENTICATED', 'The fan of this token no longer exists');
+    confirmFan(db, claims.orgId, claims.fanId);
+  }
   return { kind: 'fan', orgId: claims.orgId, fanId: claims.fanId };
+}
+
+// A fan in a live room sends a like batch every second or so; looking the fan up each time would
+// double the database work of the hottest path. Fans are confirmed for a few seconds instead: a
+// removed fan's still-valid token keeps working for at most that long (operators and partner keys
+// are checked on every request, because their roles and revocations must apply at once).
+export const FAN_CONFIRMATION_MS = 10_000;
+const MAX_CONFIRMED_FANS = 100_000;
+const confirmedFans = new WeakMap<Db, Map<string, number>>();
+
+function fanRecentlyConfirmed(db: Db, orgId: string, fanId: string): boolean {
+  const until = confirmedFans.get(db)?.get(`${orgId}/${fanId}`);
+  return until !== undefined && until > Date.now();
+}
+
+function confirmFan(db: Db, orgId: string, fanId: string) {
+  let fans = confirmedFans.get(db);
+  if (!fans) confirmedFans.set(db, (fans = new Map()));
+  if (fans.size >= MAX_CONFIRMED_FANS) fans.clear(); // bounded: at worst a burst of fresh lookups
+  fans.set(`${orgId}/${fanId}`, Date.now() + FAN_CONFIRMATION_MS);
 }
 
 async function apiKeyViewer(db: Db, value: string): Promise<Viewer> {

@@ -2,7 +2,8 @@
 // partner API keys (hashed at rest, revoked or expired keys refused at once, unknown keys refused),
 // plus the GraphQL management of keys. A refused credential never reaches execution.
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FAN_CONFIRMATION_MS } from '../../src/core/auth.js';
 import { loadManifest } from '../../src/core/persisted.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
@@ -80,6 +81,28 @@ describe('signed tokens', () => {
     expect((await t.ok(`{ me { email } }`, {}, token)).me.email).toBe('leaver@demo.test');
     await db.operator.deleteMany({ where: { email: 'leaver@demo.test' } });
     await refused(token, /no longer exists/);
+  });
+
+  it('a token whose fan was removed is refused, at the latest a few seconds after the fan last called', async () => {
+    const db = t.database.prisma;
+    const org = await db.organization.findUniqueOrThrow({ where: { slug: 'demo' } });
+    const make = (externalId: string) => db.fan.create({ data: { orgId: org.id, externalId, displayName: externalId } });
+    // Never confirmed: refused at once.
+    await make('gone-at-once');
+    const never = await fanBearer(t, 'demo', 'gone-at-once');
+    await db.fan.deleteMany({ where: { externalId: 'gone-at-once' } });
+    await refused(never.authorization, /no longer exists/);
+    // Confirmed by a call just now: refused once the confirmation lapses.
+    await make('gone-later');
+    const later = await fanBearer(t, 'demo', 'gone-later');
+    expect((await t.ok(`{ viewer { kind } }`, {}, later.authorization)).viewer.kind).toBe('FAN');
+    await db.fan.deleteMany({ where: { externalId: 'gone-later' } });
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + FAN_CONFIRMATION_MS + 1 });
+    try {
+      await refused(later.authorization, /no longer exists/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('an unknown authorization scheme is refused', async () => {
