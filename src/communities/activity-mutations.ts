@@ -37,6 +37,11 @@ const RecordActivityBatchInput = builder.inputType('RecordActivityBatchInput', {
     'Last-active moves to the latest occurredAt.',
   fields: (t) => ({
     events: t.field({ type: [ReportedActivityInput], required: true, description: 'The activities; one bad row refuses the whole batch.' }),
+    batchKey: t.string({
+      required: false,
+      description:
+        'Your id for this batch (1–100 characters, unique per organization). Send it so a retry after a timeout is safe: the same key with the same events replays the first receipt and changes nothing; the same key with different events is refused (CONFLICT).',
+    }),
   }),
 });
 
@@ -45,6 +50,7 @@ const Receipt = builder.simpleObject('ActivityBatchReceipt', {
   fields: (t) => ({
     accepted: t.int({ description: 'Activities written to the feed (all of the batch).' }),
     fansUpdated: t.int({ description: 'Distinct fans whose intimacy and last-active time were updated.' }),
+    replayed: t.boolean({ description: 'True when this batch key was already recorded: this receipt is the first one, and nothing changed now.' }),
   }),
 });
 
@@ -81,10 +87,13 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => {
       const now = new Date();
       const v = parseInput(
-        z.object({ events: z.array(eventSchema(now.getTime())).min(1, 'must hold at least one event').max(MAX_EVENTS, `must hold at most ${MAX_EVENTS} events`) }),
-        { events: input.events.map((e) => ({ ...e, communityId: e.communityId.id, fanId: e.fanId?.id })) },
+        z.object({
+          events: z.array(eventSchema(now.getTime())).min(1, 'must hold at least one event').max(MAX_EVENTS, `must hold at most ${MAX_EVENTS} events`),
+          batchKey: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').nullish(),
+        }),
+        { events: input.events.map((e) => ({ ...e, communityId: e.communityId.id, fanId: e.fanId?.id })), batchKey: input.batchKey },
       );
-      return recordActivityBatch(ctx, orgOf(ctx.viewer), v.events.map((e) => ({ ...e, payload: e.payload as Prisma.InputJsonValue | null })), now);
+      return recordActivityBatch(ctx, orgOf(ctx.viewer), v.events.map((e) => ({ ...e, payload: e.payload as Prisma.InputJsonValue | null })), now, v.batchKey);
     },
   }),
 }));

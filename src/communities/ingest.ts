@@ -1,7 +1,8 @@
 // Activity pushed by partners and group bots in batches: the feed rows, plus the fans' intimacy and
 // last-active time, all in one transaction with set-based statements (a batch is hundreds of rows).
+import { createHash } from 'node:crypto';
 import type { Context } from '../core/context.js';
-import { notFound } from '../core/errors.js';
+import { DomainError, notFound } from '../core/errors.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ActivityKind } from '../generated/prisma/enums.js';
 import { publishActivity, recordActivity, type ActivityInput } from './events.js';
@@ -29,8 +30,33 @@ export interface ReportedEvent {
   payload?: Prisma.InputJsonValue | null;
 }
 
-export async function recordActivityBatch(deps: Deps, orgId: string, events: ReportedEvent[], now = new Date()): Promise<{ accepted: number; fansUpdated: number }> {
-  const { messages, fansUpdated } = await deps.db.$transaction(async (tx) => {
+export interface ActivityBatchReceipt {
+  accepted: number;
+  fansUpdated: number;
+  /** True when this was a retry of a batch already recorded under the same key: nothing changed. */
+  replayed: boolean;
+}
+
+/** What identifies a batch's content, so a reused key with different events is caught. */
+const eventsHash = (events: ReportedEvent[]) =>
+  createHash('sha256')
+    .update(JSON.stringify(events.map((e) => [e.communityId, e.fanId ?? null, e.fanExternalId ?? null, e.kind, e.count, e.occurredAt?.toISOString() ?? null, e.payload ?? null])))
+    .digest('hex');
+
+export async function recordActivityBatch(deps: Deps, orgId: string, events: ReportedEvent[], now = new Date(), batchKey?: string | null): Promise<ActivityBatchReceipt> {
+  const hash = batchKey ? eventsHash(events) : '';
+  const outcome = await deps.db.$transaction(async (tx) => {
+    if (batchKey) {
+      // Claim the key first: a concurrent retry waits on this row and then replays our receipt.
+      const claimed = await tx.$queryRaw<unknown[]>`
+        INSERT INTO "ActivityBatch" ("orgId", "key", "eventsHash", "accepted", "fansUpdated") VALUES (${orgId}, ${batchKey}, ${hash}, 0, 0)
+        ON CONFLICT DO NOTHING RETURNING "key"`;
+      if (!claimed.length) {
+        const prior = await tx.activityBatch.findUniqueOrThrow({ where: { orgId_key: { orgId, key: batchKey } } });
+        if (prior.eventsHash !== hash) throw new DomainError('CONFLICT', `batchKey "${batchKey}" was already used for a different batch`, 'input.batchKey');
+        return { messages: [], fansUpdated: prior.fansUpdated, accepted: prior.accepted, replayed: true };
+      }
+    }
     // Every id must belong to the caller's organization; the first stranger names its row.
     const communityIds = [...new Set(events.map((e) => e.communityId))];
     const fanIds = [...new Set(events.flatMap((e) => (e.fanId ? [e.fanId] : [])))];
@@ -86,8 +112,9 @@ export async function recordActivityBatch(deps: Deps, orgId: string, events: Rep
         WHERE f."id" = v.id AND f."orgId" = ${orgId}`;
     }
     const messages = await recordActivity(tx, rows);
-    return { messages, fansUpdated: ids.length };
+    if (batchKey) await tx.activityBatch.update({ where: { orgId_key: { orgId, key: batchKey } }, data: { accepted: messages.length, fansUpdated: ids.length } });
+    return { messages, fansUpdated: ids.length, accepted: messages.length, replayed: false };
   });
-  publishActivity(deps.pubsub, messages);
-  return { accepted: messages.length, fansUpdated };
+  publishActivity(deps.pubsub, outcome.messages);
+  return { accepted: outcome.accepted, fansUpdated: outcome.fansUpdated, replayed: outcome.replayed };
 }

@@ -1,37 +1,27 @@
 // Partner/bot activity batches: feed rows, intimacy by the documented weights, last-active time;
 // a bad row refuses the whole batch; overlapping batches never lose an update.
-import type { Plugin } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Context } from '../../src/core/context.js';
+import { loadManifest } from '../../src/core/persisted.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
 import { gid } from '../helpers/ids.js';
+import { hashOf, partnerKey, persisted, post } from '../security/security-helpers.js';
 
 let t: TestApp;
 let orgId: string;
 let rivalOrgId: string;
 let communityId: string;
 
-// Partner API keys are not issued yet (partners-and-security issue): this plugin stands in for one,
-// turning a signed-in request with x-test-partner-scopes into a partner viewer of the same organization.
-const partnerStandIn: Plugin<Context> = {
-  onContextBuilding({ context, extendContext }) {
-    const scopes = (context as unknown as { request?: Request }).request?.headers.get('x-test-partner-scopes');
-    if (scopes != null && context.viewer.orgId) extendContext({ viewer: { kind: 'partner', orgId: context.viewer.orgId, apiKeyId: 'test-key', scopes: scopes.split(',') } });
-  },
-};
+const manifest = loadManifest();
 
-async function asPartner(scopes: string, query: string, variables: Record<string, unknown>) {
-  const res = await t.app.fetch('http://test/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Dev demo', 'x-test-partner-scopes': scopes },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as { data?: Record<string, any>; errors?: { extensions?: Record<string, unknown> }[] };
+/** A partner's call: a real API key running the persisted PartnerRecordActivity operation. */
+async function asPartner(scopes: string[], input: Record<string, unknown>) {
+  const { authorization } = await partnerKey(t, 'demo', scopes);
+  return (await post(t.app, persisted(hashOf(manifest, 'PartnerRecordActivity'), { input }), { authorization })).body;
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ plugins: [partnerStandIn as Plugin] });
+  t = await createTestApp();
   ({ demoOrgId: orgId, rivalOrgId } = await seedTwoTenants(t, 10));
   const c = await t.database.prisma.community.create({ data: { orgId, name: 'Beauty Chat', kind: 'LARGE', inviteCode: 'BATCH001' } });
   communityId = gid('Community', c.id);
@@ -47,6 +37,8 @@ const BATCH = /* GraphQL */ `
     }
   }
 `;
+
+const BATCH_KEYED = BATCH.replace('data { accepted fansUpdated }', 'data { accepted fansUpdated replayed }');
 
 let seq = 0;
 const newFan = (intimacy = 0) => {
@@ -148,15 +140,55 @@ describe('recordActivityBatch', () => {
     expect((await fanRow(a.id)).intimacy).toBe(5);
   });
 
-  it("partners need the 'events' scope", async () => {
+  it("partners need the 'events' scope and call the persisted PartnerRecordActivity", async () => {
     const a = await newFan();
     const input = { events: [{ communityId, fanExternalId: a.externalId, kind: 'MESSAGE_POSTED', count: 4 }] };
-    const readOnly = await asPartner('read', BATCH, { input });
+    const readOnly = await asPartner(['read'], input);
     expect(readOnly.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await fanRow(a.id)).intimacy).toBe(0);
-    const events = await asPartner('read,events', BATCH, { input });
-    expect(events.data?.recordActivityBatch).toEqual({ __typename: 'MutationRecordActivityBatchSuccess', data: { accepted: 1, fansUpdated: 1 } });
+    const events = await asPartner(['read', 'events'], input);
+    expect(events.data?.recordActivityBatch).toEqual({ __typename: 'MutationRecordActivityBatchSuccess', data: { accepted: 1, fansUpdated: 1, replayed: false } });
     expect((await fanRow(a.id)).intimacy).toBe(4);
+  });
+
+  it('a retried batch with the same batchKey replays its receipt and counts nothing twice, even 10 at once', async () => {
+    const a = await newFan();
+    const input = { batchKey: 'bot-7/2026-11-23T10:00/1', events: [{ communityId, fanExternalId: a.externalId, kind: 'BUYER_SHOW_POSTED', count: 2 }] };
+    const feedRows = () => t.database.prisma.activityEvent.count({ where: { fanId: a.id } });
+    const first = await asPartner(['events'], input);
+    expect(first.data?.recordActivityBatch.data).toEqual({ accepted: 1, fansUpdated: 1, replayed: false });
+    const retry = await asPartner(['events'], input);
+    expect(retry.data?.recordActivityBatch.data).toEqual({ accepted: 1, fansUpdated: 1, replayed: true });
+    expect((await fanRow(a.id)).intimacy).toBe(10);
+    expect(await feedRows()).toBe(1);
+
+    const b = await newFan();
+    const burst = { batchKey: 'bot-7/burst', events: [{ communityId, fanId: gid('Fan', b.id), kind: 'KOC_ACTION' }] };
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.ok(BATCH_KEYED, { input: burst })));
+    expect(results.map((r) => r.recordActivityBatch.data.replayed).filter((replayed) => !replayed)).toHaveLength(1);
+    expect(results.every((r) => r.recordActivityBatch.data.accepted === 1)).toBe(true);
+    expect((await fanRow(b.id)).intimacy).toBe(3);
+  });
+
+  it('refuses a batchKey reused for different events (CONFLICT) and changes nothing; keys are per organization', async () => {
+    const a = await newFan();
+    const events = [{ communityId, fanId: gid('Fan', a.id), kind: 'KOC_ACTION' }];
+    await t.ok(BATCH_KEYED, { input: { batchKey: 'crm-42', events } });
+    const reused = await t.ok(BATCH_KEYED, { input: { batchKey: 'crm-42', events: [{ ...events[0], kind: 'BUYER_SHOW_POSTED' }] } });
+    expect(reused.recordActivityBatch).toMatchObject({ __typename: 'DomainError', code: 'CONFLICT', field: 'input.batchKey' });
+    expect((await fanRow(a.id)).intimacy).toBe(3);
+    for (const batchKey of ['', ' ', 'k'.repeat(101)]) {
+      expect((await t.ok(BATCH_KEYED, { input: { batchKey, events } })).recordActivityBatch).toMatchObject({ code: 'VALIDATION', field: 'input.batchKey' });
+    }
+    expect((await fanRow(a.id)).intimacy).toBe(3);
+    // A refused batch does not burn its key: fixed and re-sent under the same key, it is recorded.
+    const bad = await t.ok(BATCH_KEYED, { input: { batchKey: 'crm-43', events: [{ ...events[0], count: 0 }] } });
+    expect(bad.recordActivityBatch.code).toBe('VALIDATION');
+    expect((await t.ok(BATCH_KEYED, { input: { batchKey: 'crm-43', events } })).recordActivityBatch.data.replayed).toBe(false);
+    // Another organization's bot may use the same key for its own batch.
+    const rivalCommunity = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: rivalOrgId } });
+    const rival = await t.ok(BATCH_KEYED, { input: { batchKey: 'crm-42', events: [{ communityId: gid('Community', rivalCommunity.id), kind: 'MESSAGE_POSTED' }] } }, 'Dev rival');
+    expect(rival.recordActivityBatch.data).toEqual({ accepted: 1, fansUpdated: 0, replayed: false });
   });
 
   it('20 overlapping batches in parallel (fans in opposite orders) lose no update and do not deadlock', async () => {
