@@ -70,6 +70,8 @@ function confirmFan(db: Db, orgId: string, fanId: string) {
   fans.set(`${orgId}/${fanId}`, Date.now() + FAN_CONFIRMATION_MS);
 }
 
+export const KEY_USE_PRECISION_MS = 60_000;
+
 async function apiKeyViewer(db: Db, value: string): Promise<Viewer> {
   const parsed = parseApiKey(value);
   if (!parsed) throw new DomainError('UNAUTHENTICATED', 'Malformed API key');
@@ -78,6 +80,12 @@ async function apiKeyViewer(db: Db, value: string): Promise<Viewer> {
   if (!key || !secretMatches(parsed.secret, key.secretHash)) throw new DomainError('UNAUTHENTICATED', 'Unknown API key');
   if (key.revokedAt) throw new DomainError('UNAUTHENTICATED', 'This API key has been revoked');
   if (key.expiresAt && key.expiresAt <= new Date()) throw new DomainError('UNAUTHENTICATED', 'This API key has expired');
+  // Owners see when a key was last used (to retire dead integrations); a minute's precision is enough
+  // and keeps a busy partner from writing the row on every request.
+  const now = new Date();
+  if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= KEY_USE_PRECISION_MS) {
+    await db.apiKey.updateMany({ where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(now.getTime() - KEY_USE_PRECISION_MS) } }] }, data: { lastUsedAt: now } });
+  }
   return { kind: 'partner', orgId: key.orgId, apiKeyId: key.id, scopes: key.scopes };
 }
 

@@ -3,7 +3,7 @@
 // plus the GraphQL management of keys. A refused credential never reaches execution.
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FAN_CONFIRMATION_MS } from '../../src/core/auth.js';
+import { FAN_CONFIRMATION_MS, KEY_USE_PRECISION_MS } from '../../src/core/auth.js';
 import { loadManifest } from '../../src/core/persisted.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
@@ -145,6 +145,26 @@ describe('partner API keys', () => {
     // Revoking twice is harmless and keeps the first time.
     const again = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { ... on MutationRevokeApiKeySuccess { data { revokedAt } } } }`, { id }, owner);
     expect(again.revokeApiKey.data.revokedAt).toBe(revoked.revokeApiKey.data.revokedAt);
+  });
+
+  it('the key listing shows when each key was last used, written at most once a minute', async () => {
+    const owner = await operatorBearer(t, 'demo', 'owner@demo.test');
+    const { key, apiKey } = await partnerKey(t, 'demo', ['read']);
+    const lastUsed = async () => (await t.ok(`{ apiKeys { prefix lastUsedAt } }`, {}, owner)).apiKeys.find((k: { prefix: string }) => k.prefix === apiKey.prefix).lastUsedAt;
+    expect(await lastUsed()).toBeNull();
+    const before = Date.now();
+    await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` });
+    const first = await lastUsed();
+    expect(new Date(first).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` });
+    expect(await lastUsed()).toBe(first); // within the minute: not rewritten
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + KEY_USE_PRECISION_MS + 1 });
+    try {
+      await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` });
+      expect(new Date(await lastUsed()).getTime()).toBeGreaterThan(new Date(first).getTime() + KEY_USE_PRECISION_MS);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("another organization's admin cannot revoke a key (NOT_FOUND) and it keeps working", async () => {
