@@ -40,6 +40,7 @@ const ConfigSchema = z.object({
   MAX_TOKENS: positiveInt(100_000).default(3000),
   MAX_DIRECTIVES: positiveInt(1000).default(20),
   MAX_COST: positiveInt(10_000_000).default(100_000),
+  MAX_RESULT_NODES: positiveInt(10_000_000).default(20_000),
   MAX_BODY_BYTES: positiveInt(50_000_000).default(100_000),
   RATE_LIMIT_OPERATOR: positiveInt(1_000_000).default(50),
   RATE_LIMIT_FAN: positiveInt(1_000_000).default(20),
@@ -73,7 +74,7 @@ export interface Config {
   auth: { secret: string; issuer: string; audience: string };
   allowAdhocOperations: boolean;
   introspection: boolean;
-  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxBodyBytes: number };
+  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxResultNodes: number; maxBodyBytes: number };
   /** Requests per second per principal. */
   rateLimits: { operator: number; fan: number; partner: number; anonymous: number };
   trustProxy: boolean;
@@ -117,7 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth: { secret: c.AUTH_SECRET ?? DEV_AUTH_SECRET, issuer: c.JWT_ISSUER, audience: c.JWT_AUDIENCE },
     allowAdhocOperations: c.ALLOW_ADHOC_OPERATIONS ?? !production,
     introspection: c.INTROSPECTION ?? !production,
-    limits: { maxDepth: c.MAX_DEPTH, maxAliases: c.MAX_ALIASES, maxTokens: c.MAX_TOKENS, maxDirectives: c.MAX_DIRECTIVES, maxCost: c.MAX_COST, maxBodyBytes: c.MAX_BODY_BYTES },
+    limits: { maxDepth: c.MAX_DEPTH, maxAliases: c.MAX_ALIASES, maxTokens: c.MAX_TOKENS, maxDirectives: c.MAX_DIRECTIVES, maxCost: c.MAX_COST, maxResultNodes: c.MAX_RESULT_NODES, maxBodyBytes: c.MAX_BODY_BYTES },
     trustProxy: c.TRUST_PROXY ?? false,
     rateLimits: { operator: c.RATE_LIMIT_OPERATOR, fan: c.RATE_LIMIT_FAN, partner: c.RATE_LIMIT_PARTNER, anonymous: c.RATE_LIMIT_ANONYMOUS },
   };

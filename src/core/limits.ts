@@ -1,12 +1,14 @@
 // Request limits: query depth, aliases, tokens, directives and cost (graphql-armor, counted over
-// fragments too, with introspection's own __schema field exempt only as a real field), request body
-// size, CSRF prevention for browsers, and introspection off in production unless enabled.
+// fragments too, with introspection's own __schema field exempt only as a real field), the number of
+// objects a result may hold (result-size.ts), request body size, CSRF prevention for browsers, and
+// introspection off in production unless enabled.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from './config.js';
+import { useResultSizeLimit } from './result-size.js';
 
 export function limitPlugins(config: Config): Plugin[] {
   const l = config.limits;
@@ -22,6 +24,7 @@ export function limitPlugins(config: Config): Plugin[] {
       costLimit: { maxCost: l.maxCost, exposeLimits: true },
       blockFieldSuggestion: { enabled: config.env === 'production' },
     }) as Plugin,
+    useResultSizeLimit(l.maxResultNodes),
   ];
   if (!config.introspection) plugins.push(useDisableIntrospection() as Plugin);
   return plugins;

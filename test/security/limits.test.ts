@@ -73,6 +73,37 @@ describe('document limits', () => {
   });
 });
 
+describe('result size (rows, not fields)', () => {
+  // Its own app: the document limits above are tight enough to refuse these queries for other reasons.
+  let sized: TestApp;
+  beforeAll(async () => {
+    sized = await createTestApp({ plugins: [counter.plugin], env: { MAX_RESULT_NODES: '5000', MAX_COST: '10000000' } });
+    await seedTwoTenants(sized, 5);
+  });
+  afterAll(() => sized?.dispose());
+  const NESTED = `query($fans: Int, $memberships: Int) { fans(first: $fans) { nodes { id memberships(first: $memberships) { nodes { id } } } } }`;
+
+  it('refuses nested pages that multiply past the limit, naming the estimate, before anything runs', async () => {
+    // 100 fans × (1 + 100 memberships + 1 connection) + 1 = 10,201 objects > 5,000.
+    const before = counter.executed;
+    const result = await sized.gql(NESTED, { fans: 100, memberships: 100 });
+    expect(result.data ?? null).toBeNull();
+    expect(codes(result)).toEqual(['RESULT_TOO_LARGE']);
+    expect(result.errors?.[0].message).toMatch(/up to 10,201 objects; the limit is 5,000/);
+    expect(counter.executed).toBe(before);
+    // The same through a fragment and with literal arguments; a missing `first` counts as the default page of 20.
+    const viaFragment = `{ fans(first: 100) { ...F } } fragment F on QueryFansConnection { nodes { memberships(first: 60) { nodes { id } } } }`;
+    expect(codes(await sized.gql(viaFragment))).toEqual(['RESULT_TOO_LARGE']);
+  });
+
+  it('lets the same shape through with smaller pages', async () => {
+    const ok = await sized.ok(NESTED, { fans: 100, memberships: 10 });
+    expect(ok.fans.nodes.length).toBe(5);
+    // 100 fans × (1 + 1 + 20 memberships by default) + 1 = 2,201 objects.
+    expect(codes(await sized.gql(`{ fans(first: 100) { ...F } } fragment F on QueryFansConnection { nodes { memberships { nodes { id } } } }`))).toEqual([]);
+  });
+});
+
 describe('the __schema max-depth bypass (regression)', () => {
   it('an operation named __schema is still depth-limited', async () => {
     await refusedBeforeExecution(`query __schema { fans(first: 1) { nodes { memberships(first: 1) { nodes { fan { memberships(first: 1) { nodes { id } } } } } } } }`, /depth limit of 6 exceeded/i);
