@@ -51,7 +51,7 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
     plugins: [
       useReadinessCheck({ endpoint: '/ready', check: () => database.ping() }),
       ...limitPlugins(config),
-      usePersistedManifest(manifest, config.allowAdhocOperations),
+      ...usePersistedManifest(manifest, config.allowAdhocOperations),
       useRateLimit(rateLimiter, config.rateLimits),
       useBroadcastSubscriptions(),
       ...plugins,

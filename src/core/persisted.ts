@@ -1,10 +1,13 @@
 // Persisted operations. The manifest (hash → document) is built by codegen from schema/operations;
 // partner API keys may run only those, by hash; operators and fans may also send ad-hoc documents
-// when ALLOW_ADHOC_OPERATIONS is on (default outside production).
+// when ALLOW_ADHOC_OPERATIONS is on (default outside production) — and, when they may, register them
+// as automatic persisted queries (APQ: send the hash alone; on PERSISTED_QUERY_NOT_FOUND send the
+// document with its hash once, then the hash alone again), which saves the console's bandwidth.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import { credentialScheme } from './auth.js';
 
 export const manifestFile = fileURLToPath(new URL('../generated/graphql/persisted-documents.json', import.meta.url));
@@ -27,15 +30,63 @@ function extractId(params: GraphQLParams & { documentId?: string }): string | nu
   return typeof id === 'string' ? id.replace(/^sha256:/, '') : null;
 }
 
-export function usePersistedManifest(manifest: Map<string, string>, allowAdhoc: boolean): Plugin {
-  return usePersistedOperations({
-    getPersistedOperation: (key) => manifest.get(key) ?? null,
+/**
+ * Documents first-party clients registered through APQ, least recently used first. Bounded by total
+ * size, since every entry is a document a caller chose; per instance — a client that lands on another
+ * instance gets PERSISTED_QUERY_NOT_FOUND once and re-registers, as the protocol expects.
+ */
+export class AutomaticPersistedQueries {
+  private readonly docs = new Map<string, string>();
+  private bytes = 0;
+  constructor(private readonly maxBytes = 8 << 20) {}
+
+  get(hash: string): string | undefined {
+    const doc = this.docs.get(hash);
+    if (doc !== undefined) {
+      this.docs.delete(hash);
+      this.docs.set(hash, doc);
+    }
+    return doc;
+  }
+
+  set(hash: string, doc: string) {
+    if (this.docs.has(hash)) return;
+    this.docs.set(hash, doc);
+    this.bytes += doc.length;
+    for (const [oldest, d] of this.docs) {
+      if (this.bytes <= this.maxBytes) break;
+      this.docs.delete(oldest);
+      this.bytes -= d.length;
+    }
+  }
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export function usePersistedManifest(manifest: Map<string, string>, allowAdhoc: boolean, apq = new AutomaticPersistedQueries()): Plugin[] {
+  const mayRegister = (request: Request) => allowAdhoc && !isPartnerRequest(request);
+  // Runs before the manifest plugin: a document sent with its hash is checked and remembered.
+  const registerApq: Plugin = {
+    onParams({ params, request }) {
+      const hash = extractId(params);
+      if (!params.query || !hash || !mayRegister(request)) return;
+      if (sha256(params.query) !== hash) {
+        throw createGraphQLError('The document does not match extensions.persistedQuery.sha256Hash (SHA-256 of the exact query text, hex)', {
+          extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH', http: { status: 400 } },
+        });
+      }
+      apq.set(hash, params.query);
+    },
+  };
+  const manifestPlugin = usePersistedOperations({
+    getPersistedOperation: (key, request) => manifest.get(key) ?? (mayRegister(request) ? apq.get(key) : undefined) ?? null,
     extractPersistedOperationId: (params) => extractId(params),
-    allowArbitraryOperations: (request) => allowAdhoc && !isPartnerRequest(request),
+    allowArbitraryOperations: mayRegister,
     customErrors: {
-      notFound: { message: 'Unknown persisted operation: register it under schema/operations and rebuild the manifest', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
+      notFound: { message: 'Unknown persisted operation: register it under schema/operations and rebuild the manifest (first-party clients: send the document with its hash once)', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
       persistedQueryOnly: { message: 'Only persisted operations are accepted from this caller: send extensions.persistedQuery.sha256Hash', extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } } },
       keyNotFound: { message: 'Send the persisted operation hash in extensions.persistedQuery.sha256Hash', extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } } },
     },
   });
+  return [registerApq, manifestPlugin];
 }

@@ -1,6 +1,8 @@
 // Persisted operations: partners run only manifest operations, by hash, over POST or GET; ad-hoc
 // documents are refused with PERSISTED_QUERY_ONLY before anything executes. With
-// ALLOW_ADHOC_OPERATIONS=false operators are held to the manifest too.
+// ALLOW_ADHOC_OPERATIONS=false operators are held to the manifest too; otherwise they may register
+// automatic persisted queries, which partners can never use.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifest } from '../../src/core/persisted.js';
 import { startServer, type RunningServer } from '../../src/core/server.js';
@@ -105,5 +107,35 @@ describe('operators', () => {
     const dashboard = await post(strict.app, persisted(hashOf(manifest, 'CommunityDashboard'), { first: 2 }), { authorization });
     expect(dashboard.body.errors).toBeUndefined();
     expect(dashboard.body.data.communities.nodes).toHaveLength(2);
+  });
+
+  it('may register automatic persisted queries (APQ): hash alone, then document with hash once, then hash alone over POST or GET', async () => {
+    const authorization = await operatorBearer(t, 'demo', 'analyst@demo.test');
+    const query = '{ communities(first: 3) { totalCount nodes { name } } }';
+    const hash = createHash('sha256').update(query).digest('hex');
+    const before = counter.executed;
+    const miss = await post(t.app, persisted(hash), { authorization });
+    expect(codes(miss.body)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    expect(counter.executed).toBe(before);
+    const registered = await post(t.app, { query, ...persisted(hash) }, { authorization });
+    expect(registered.body.errors).toBeUndefined();
+    const byHash = await post(t.app, persisted(hash), { authorization });
+    expect(byHash.body).toEqual(registered.body);
+    const viaGet = await get(t.app, persisted(hash), { authorization, 'x-graphql-yoga-csrf': '1' });
+    expect(viaGet.body).toEqual(registered.body);
+    // A hash that is not the document's is refused, and nothing is remembered under it.
+    const forged = await post(t.app, { query: '{ apiKeys { prefix } }', ...persisted('f'.repeat(64)) }, { authorization });
+    expect(codes(forged.body)).toEqual(['PERSISTED_QUERY_HASH_MISMATCH']);
+    expect(codes((await post(t.app, persisted('f'.repeat(64)), { authorization })).body)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    // Partners cannot use what a first-party client registered: they are held to the manifest.
+    expect(codes((await post(t.app, persisted(hash), { authorization: key })).body)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+  });
+
+  it('cannot register APQ documents when ad-hoc documents are off', async () => {
+    const authorization = await operatorBearer(strict, 'demo', 'owner@demo.test');
+    const query = '{ fans(first: 1) { totalCount } }';
+    const hash = createHash('sha256').update(query).digest('hex');
+    expect(codes((await post(strict.app, { query, ...persisted(hash) }, { authorization })).body)).toEqual(['PERSISTED_QUERY_ONLY']);
+    expect(codes((await post(strict.app, persisted(hash), { authorization })).body)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
   });
 });
