@@ -32,9 +32,11 @@ builder.subscriptionFields((t) => ({
       const hub = likeCounterHub(ctx.pubsub, campaignId.id);
       const release = hub.hold();
       try {
+        const known = hub.known(orgId);
+        if (known) return hub.watch(orgId, known);
         const like = await ctx.db.likeCampaign.findFirst({ where: { campaignId: campaignId.id, campaign: { orgId, kind: 'LIKE' } } });
         if (!like) throw notFound('Like campaign', 'campaignId');
-        return hub.watch({ total: like.totalLikes, milestonesReached: like.milestonesReached, target: like.targetLikes });
+        return hub.watch(orgId, { total: like.totalLikes, milestonesReached: like.milestonesReached, target: like.targetLikes });
       } finally {
         release();
       }
