@@ -48,6 +48,8 @@ const ConfigSchema = z.object({
   RATE_LIMIT_ANONYMOUS: positiveInt(1_000_000).default(10),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (otherwise it could be forged). */
   TRUST_PROXY: bool.optional(),
+  /** Live-counter messages one instance sends per second across all watchers before it slows its ticks. */
+  COUNTER_MESSAGES_PER_SECOND: positiveInt(10_000_000).default(25_000),
 });
 
 function positiveInt(max: number) {
@@ -78,6 +80,8 @@ export interface Config {
   /** Requests per second per principal. */
   rateLimits: { operator: number; fan: number; partner: number; anonymous: number };
   trustProxy: boolean;
+  /** Fan-out budget of live counters on this instance (see campaigns/like/counter-hub.ts). */
+  counterMessagesPerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: c.INTROSPECTION ?? !production,
     limits: { maxDepth: c.MAX_DEPTH, maxAliases: c.MAX_ALIASES, maxTokens: c.MAX_TOKENS, maxDirectives: c.MAX_DIRECTIVES, maxCost: c.MAX_COST, maxResultNodes: c.MAX_RESULT_NODES, maxBodyBytes: c.MAX_BODY_BYTES },
     trustProxy: c.TRUST_PROXY ?? false,
+    counterMessagesPerSecond: c.COUNTER_MESSAGES_PER_SECOND,
     rateLimits: { operator: c.RATE_LIMIT_OPERATOR, fan: c.RATE_LIMIT_FAN, partner: c.RATE_LIMIT_PARTNER, anonymous: c.RATE_LIMIT_ANONYMOUS },
   };
 }

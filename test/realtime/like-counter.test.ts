@@ -126,6 +126,38 @@ describe('likeCampaign subscription', () => {
   });
 });
 
+describe('fan-out budget', () => {
+  it('an instance past its message budget slows every watcher evenly, and totals stay exact', async () => {
+    // A budget of 20 messages a second shared by 4 watchers: one update every 200 ms each, not every 100.
+    const small = await createTestApp({ env: { COUNTER_MESSAGES_PER_SECOND: '20' } });
+    const own = await startServer(small.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000 });
+    try {
+      const { demoOrgId } = await seedTwoTenants(small, 10);
+      const c = await small.database.prisma.campaign.create({ data: { orgId: demoOrgId, kind: 'LIKE', name: 'budget', status: 'RUNNING', like: { create: { targetLikes: 100_000, milestoneEvery: 1_000 } } } });
+      const campaignId = gid('Campaign', c.id);
+      const watchers = Array.from({ length: 4 }, () => wsSubscribe(wsClient(own.url, 'Dev demo'), COUNTER, { c: campaignId }));
+      await Promise.all(watchers.map((w) => w.waitFor(1)));
+      const fan = (await small.database.prisma.fan.findFirstOrThrow({ where: { orgId: demoOrgId } })).externalId;
+      const started = Date.now();
+      let sum = 0;
+      while (Date.now() - started < 1_500) {
+        await small.ok(SEND, { i: { campaignId, taps: 7 } }, `Dev demo/fan:${fan}`);
+        sum += 7;
+      }
+      for (const w of watchers) await expect.poll(() => w.items.at(-1)?.likeCampaign.total, { timeout: 5_000 }).toBe(sum);
+      const elapsed = (Date.now() - started) / 1000;
+      for (const w of watchers) {
+        expect(w.items.length - 1).toBeLessThanOrEqual(Math.ceil(elapsed * 5) + 2);
+        expect(w.items.slice(1).reduce((n, m) => n + m.likeCampaign.delta, 0)).toBe(sum);
+      }
+      for (const w of watchers) w.stop();
+    } finally {
+      await own.stop();
+      await small.dispose();
+    }
+  });
+});
+
 describe('shutdown', () => {
   it('closes graphql-ws sockets with 1001 so clients reconnect, and ends SSE streams', async () => {
     const own = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000 });

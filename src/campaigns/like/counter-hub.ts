@@ -2,6 +2,11 @@
 // listens to the campaign's channel once, keeps the exact running total, and at most ten times a
 // second hands the same snapshot to every watcher (executed once, see core/broadcast.ts). Watchers
 // that fell behind get the latest state with their own delta when they catch up.
+//
+// Each message is still one socket write per watcher, and writes are what an instance runs out of
+// first: past its budget (COUNTER_MESSAGES_PER_SECOND across all watchers) the ticks slow down
+// evenly — 20,000 watchers at a budget of 25,000 get a fresh total every 0.8 s — rather than
+// saturating the process until likes themselves queue for seconds.
 import { latestOnly, sharedPayload } from '../../core/broadcast.js';
 import type { PubSub } from '../../core/pubsub.js';
 import './events.js';
@@ -41,6 +46,7 @@ class CounterHub {
   constructor(
     pubsub: PubSub,
     campaignId: string,
+    private readonly budget: FanoutBudget,
     private readonly onIdle: () => void,
   ) {
     this.events = pubsub.subscribe('likeCampaign', campaignId)[Symbol.asyncIterator]();
@@ -113,7 +119,7 @@ class CounterHub {
 
   private schedule() {
     if (this.timer || !this.sent || this.state.total <= this.sent.total) return;
-    const wait = this.sent.at + LIKE_COUNTER_INTERVAL_MS - Date.now();
+    const wait = this.sent.at + this.budget.intervalMs() - Date.now();
     this.timer = setTimeout(() => this.flush(), Math.max(0, wait));
   }
 
@@ -127,6 +133,10 @@ class CounterHub {
     for (const offer of this.watchers) offer(snapshot);
   }
 
+  get watcherCount() {
+    return this.watchers.size;
+  }
+
   private idleCheck() {
     if (this.watchers.size || this.holds) return;
     clearTimeout(this.timer);
@@ -135,18 +145,31 @@ class CounterHub {
   }
 }
 
-// One hub per pub/sub (tests run several apps in one process) and campaign, while anyone watches.
-const hubs = new WeakMap<PubSub, Map<string, CounterHub>>();
+/** Spreads an instance's message budget over everyone watching any counter on it. */
+class FanoutBudget {
+  readonly hubs = new Map<string, CounterHub>();
+  constructor(public messagesPerSecond: number) {}
+
+  intervalMs() {
+    let watchers = 0;
+    for (const hub of this.hubs.values()) watchers += hub.watcherCount;
+    return Math.max(LIKE_COUNTER_INTERVAL_MS, Math.ceil((1000 * watchers) / this.messagesPerSecond));
+  }
+}
+
+// One budget (with its hubs) per pub/sub, i.e. per instance — tests run several apps in one process.
+const instances = new WeakMap<PubSub, FanoutBudget>();
 
 /** The campaign's counter hub on this instance, created (and listening) on first use. */
-export function likeCounterHub(pubsub: PubSub, campaignId: string): CounterHub {
-  let byCampaign = hubs.get(pubsub);
-  if (!byCampaign) hubs.set(pubsub, (byCampaign = new Map()));
-  let hub = byCampaign.get(campaignId);
+export function likeCounterHub(pubsub: PubSub, campaignId: string, messagesPerSecond: number): CounterHub {
+  let budget = instances.get(pubsub);
+  if (!budget) instances.set(pubsub, (budget = new FanoutBudget(messagesPerSecond)));
+  budget.messagesPerSecond = messagesPerSecond;
+  const { hubs } = budget;
+  let hub = hubs.get(campaignId);
   if (!hub) {
-    const map = byCampaign;
-    hub = new CounterHub(pubsub, campaignId, () => map.delete(campaignId));
-    map.set(campaignId, hub);
+    hub = new CounterHub(pubsub, campaignId, budget, () => hubs.delete(campaignId));
+    hubs.set(campaignId, hub);
   }
   return hub;
 }

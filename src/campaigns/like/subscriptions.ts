@@ -21,7 +21,7 @@ const LikeCounterRef = builder.simpleObject('LikeCounter', {
 builder.subscriptionFields((t) => ({
   likeCampaign: t.field({
     type: LikeCounterRef,
-    description: 'Live like count of one campaign: first the current state, then at most ten updates a second with the exact total.',
+    description: 'Live like count of one campaign: first the current state, then at most ten updates a second with the exact total (fewer when the instance serves more watchers than its message budget allows).',
     authScopes: { operator: true, fan: true, partner: 'read' },
     args: { campaignId: t.arg.globalID({ for: CampaignRef, required: true, description: 'The like campaign.' }) },
     // Every watcher of a campaign gets the same snapshots: executed once, not once per watcher.
@@ -29,7 +29,7 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, { campaignId }, ctx) => {
       const orgId = orgOf(ctx.viewer);
       // Listen before reading the durable state, so no batch falls between the two.
-      const hub = likeCounterHub(ctx.pubsub, campaignId.id);
+      const hub = likeCounterHub(ctx.pubsub, campaignId.id, ctx.config.counterMessagesPerSecond);
       const release = hub.hold();
       try {
         const known = hub.known(orgId);
