@@ -18,6 +18,8 @@ const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 2000);
 const SENDERS = Number(process.env.SENDERS ?? 32);
 const TAPS_PER_BATCH = Number(process.env.TAPS_PER_BATCH ?? 200);
 const DURATION_S = Number(process.env.DURATION_S ?? 20);
+/** The server's live-counter fan-out budget (COUNTER_MESSAGES_PER_SECOND; the server's default unless set). */
+const COUNTER_BUDGET = Number(process.env.COUNTER_MESSAGES_PER_SECOND ?? 25_000);
 const SAMPLED = Math.min(SUBSCRIBERS, 100); // subscribers whose every message is timed
 const here = path.dirname(new URL(import.meta.url).pathname);
 /** Names the result file and README block, so runs on different setups are kept side by side. */
@@ -42,6 +44,7 @@ async function startServer() {
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'fanops-bench-')),
     RATE_LIMIT_FAN: '1000000',
     RATE_LIMIT_OPERATOR: '1000000',
+    COUNTER_MESSAGES_PER_SECOND: String(COUNTER_BUDGET),
   };
   const child = spawn('node', [...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', path.join(here, '../src/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -173,6 +176,9 @@ async function main() {
       likesPerSecond: Math.round(accepted / driveSeconds),
       finalTotalMatches: final.data.node.like.totalLikes === Math.max(0, ...batches.map((b) => b.total)),
       subscriberMessagesPerSecond: Math.round(messagesPerSecond),
+      /** Counter updates each watcher received per second (≤ 10; fewer once the instance's message budget is spread thinner). */
+      messagesPerSubscriberPerSecond: Math.round((messagesPerSecond / SUBSCRIBERS) * 10) / 10,
+      counterMessageBudgetPerSecond: COUNTER_BUDGET,
       latencyMs: { p50: Math.round(pct(latencies, 50)), p99: Math.round(pct(latencies, 99)), samples: latencies.length, unseen },
       serverRssMb: { idle: Math.round(rssBefore / 1024), connected: Math.round(rssConnected / 1024) },
       serverRssMbPer1000Connections: Math.round(((rssConnected - rssBefore) / 1024 / SUBSCRIBERS) * 1000 * 10) / 10,
@@ -196,7 +202,7 @@ function writeReadme(r: any) {
     `| likes accepted per second (batches of ${r.tapsPerBatch}, ${r.senders} senders) | ${r.targets.likesPerSecond.toLocaleString('en')} | ${r.likesPerSecond.toLocaleString('en')} |`,
     `| tap-to-subscriber latency p50 / p99 | p99 < ${r.targets.p99Ms} ms | ${r.latencyMs.p50} ms / ${r.latencyMs.p99} ms |`,
     `| server RSS per 1,000 connections | — | ${r.serverRssMbPer1000Connections} MB (idle ${r.serverRssMb.idle} MB → ${r.serverRssMb.connected} MB) |`,
-    `| messages delivered to subscribers per second | — | ${r.subscriberMessagesPerSecond.toLocaleString('en')} |`,
+    `| messages delivered to subscribers per second | — | ${r.subscriberMessagesPerSecond.toLocaleString('en')} (${r.messagesPerSubscriberPerSecond} per subscriber; budget ${r.counterMessageBudgetPerSecond.toLocaleString('en')}/s) |`,
     `| final total equals the last acknowledged total | exact | ${r.finalTotalMatches ? 'yes' : 'NO'} |`,
   ].join('\n');
   const text = readFileSync(file, 'utf8');
