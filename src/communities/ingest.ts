@@ -1,8 +1,8 @@
 // Activity pushed by partners and group bots in batches: the feed rows, plus the fans' intimacy and
 // last-active time, all in one transaction with set-based statements (a batch is hundreds of rows).
-import { createHash } from 'node:crypto';
 import type { Context } from '../core/context.js';
 import { DomainError, notFound } from '../core/errors.js';
+import { sha256Hex } from '../core/hash.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ActivityKind } from '../generated/prisma/enums.js';
 import { publishActivity, recordActivity, type ActivityInput } from './events.js';
@@ -39,9 +39,7 @@ export interface ActivityBatchReceipt {
 
 /** What identifies a batch's content, so a reused key with different events is caught. */
 const eventsHash = (events: ReportedEvent[]) =>
-  createHash('sha256')
-    .update(JSON.stringify(events.map((e) => [e.communityId, e.fanId ?? null, e.fanExternalId ?? null, e.kind, e.count, e.occurredAt?.toISOString() ?? null, e.payload ?? null])))
-    .digest('hex');
+  sha256Hex(JSON.stringify(events.map((e) => [e.communityId, e.fanId ?? null, e.fanExternalId ?? null, e.kind, e.count, e.occurredAt?.toISOString() ?? null, e.payload ?? null])));
 
 export async function recordActivityBatch(deps: Deps, orgId: string, events: ReportedEvent[], now = new Date(), batchKey?: string | null): Promise<ActivityBatchReceipt> {
   const hash = batchKey ? eventsHash(events) : '';

@@ -134,7 +134,5 @@ export function latestOnly<T, M>(initial: M, prepare: (value: T) => M | undefine
       pending = { value };
       wake?.();
     },
-    /** Ends the stream from the producer's side (e.g. on server shutdown). */
-    end: finish,
   };
 }

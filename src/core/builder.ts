@@ -11,6 +11,7 @@ import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { Context } from './context.js';
 import { DomainError, ErrorCodes } from './errors.js';
+import { PAGE } from './result-size.js';
 
 export interface AuthScopes {
   /** Anyone, credential or not: declared explicitly so an unguarded field stands out. */
@@ -72,8 +73,8 @@ export const builder = new SchemaBuilder<{
     filterConnectionTotalCount: true,
     // A resolver that forgets to spread `query` causes N+1 queries; tests turn this into an error.
     onUnusedQuery: process.env.NODE_ENV === 'test' ? 'error' : null,
-    maxConnectionSize: 100,
-    defaultConnectionSize: 20,
+    maxConnectionSize: PAGE.max,
+    defaultConnectionSize: PAGE.default,
   },
   relay: {
     clientMutationId: 'omit',

@@ -2,10 +2,11 @@
 // _prisma_migrations table so `prisma migrate status/deploy` agree with what ran here.
 // Runs at server start on PGlite and PostgreSQL alike; a PostgreSQL advisory lock keeps
 // several instances starting together from applying the same migration twice.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sha256Hex } from './hash.js';
 
 export const migrationsDir = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
 
@@ -22,7 +23,7 @@ export function listMigrations(dir = migrationsDir) {
     .sort()
     .map((name) => {
       const sql = readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
-      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+      return { name, sql, checksum: sha256Hex(sql) };
     });
 }
 

@@ -3,12 +3,12 @@
 // when ALLOW_ADHOC_OPERATIONS is on (default outside production) — and, when they may, register them
 // as automatic persisted queries (APQ: send the hash alone; on PERSISTED_QUERY_NOT_FOUND send the
 // document with its hash once, then the hash alone again), which saves the console's bandwidth.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import { credentialScheme } from './auth.js';
+import { sha256Hex } from './hash.js';
 
 export const manifestFile = fileURLToPath(new URL('../generated/graphql/persisted-documents.json', import.meta.url));
 
@@ -61,8 +61,6 @@ export class AutomaticPersistedQueries {
   }
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
 export function usePersistedManifest(manifest: Map<string, string>, allowAdhoc: boolean, apq = new AutomaticPersistedQueries()): Plugin[] {
   const mayRegister = (request: Request) => allowAdhoc && !isPartnerRequest(request);
   // Runs before the manifest plugin: a document sent with its hash is checked and remembered.
@@ -70,7 +68,7 @@ export function usePersistedManifest(manifest: Map<string, string>, allowAdhoc: 
     onParams({ params, request }) {
       const hash = extractId(params);
       if (!params.query || !hash || !mayRegister(request)) return;
-      if (sha256(params.query) !== hash) {
+      if (sha256Hex(params.query) !== hash) {
         throw createGraphQLError('The document does not match extensions.persistedQuery.sha256Hash (SHA-256 of the exact query text, hex)', {
           extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH', http: { status: 400 } },
         });

@@ -6,7 +6,7 @@
 import { getNamedType, getNullableType, getOperationAST, GraphQLError, isCompositeType, isListType, Kind, valueFromASTUntyped, type DocumentNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
-/** Page sizes the relay plugin applies (see builder.ts): a missing `first` means 20, at most 100. */
+/** Connection page sizes, applied by the builder's prisma plugin: a missing `first` means 20, at most 100. */
 export const PAGE = { default: 20, max: 100 } as const;
 /** Plain lists (tags, milestones, prizes…) are short; this is what one is assumed to hold. */
 export const ASSUMED_LIST_LENGTH = 10;

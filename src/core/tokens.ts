@@ -1,10 +1,11 @@
 // Signed credentials. Operators and fans carry short-lived JWTs (HS256) whose issuer, audience and
 // expiry are checked; partners carry API keys "fo_<prefix>_<secret>" of which only a SHA-256 of the
 // secret is stored — the prefix finds the row, the hash proves the secret, revocation is immediate.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import type { OperatorRole } from './context.js';
 import { DomainError } from './errors.js';
+import { sha256Hex } from './hash.js';
 
 export interface TokenSettings {
   secret: string;
@@ -49,7 +50,7 @@ export async function verifyToken(settings: TokenSettings, token: string): Promi
   throw new DomainError('UNAUTHENTICATED', 'The token has no valid kind/role');
 }
 
-export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+export const hashSecret = sha256Hex;
 
 /** A new API key; the full key is shown once, only prefix and hash are stored. */
 export function newApiKey(): { key: string; prefix: string; secretHash: string } {
