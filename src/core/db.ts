@@ -3,11 +3,15 @@
 // which is how the tests prove nested queries have no N+1.
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { migrate, type SqlRunner } from './migrate.js';
+import { readThrough } from './reads/client.js';
+import { loadDataModel } from './reads/model.js';
+import { Reader, type Row, type RunSql } from './reads/reader.js';
 
 export type Db = PrismaClient;
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
@@ -18,17 +22,26 @@ export interface Database {
   /** Raw access for migrations and health checks. */
   sql: SqlRunner;
   /** Every SQL statement Prisma sends passes through here; tests subscribe to count them. */
-  onStatement(listener: (sql: string) => void): () => void;
+  onStatement(listener: StatementListener): () => void;
   ping(): Promise<boolean>;
   migrate(): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/** A statement and its parameters (tests EXPLAIN them). */
+export type StatementListener = (sql: string, params: readonly unknown[]) => void;
+type Emit = (sql: string, params: () => readonly unknown[]) => void;
 
 export interface DatabaseOptions {
   /** postgres:// URL; when absent, PGlite in dataDir (or in memory when dataDir is "memory://"). */
   url?: string;
   dataDir?: string;
   poolSize?: number;
+  /**
+   * Answer reads with the Reader's SQL (default) or leave them all to Prisma ('prisma', for comparison).
+   * 'verify' answers with the Reader and checks every answer against Prisma's (tests).
+   */
+  reads?: 'sql' | 'prisma' | 'verify';
 }
 
 // Serializable enough for our rules and generous on waits: PGlite runs one transaction at a time,
@@ -36,9 +49,15 @@ export interface DatabaseOptions {
 const transactionOptions = { maxWait: 60_000, timeout: 60_000 };
 
 export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
-  const listeners = new Set<(sql: string) => void>();
-  const emit = (sql: string) => listeners.forEach((l) => l(sql));
-  const onStatement = (l: (sql: string) => void) => {
+  const listeners = new Set<StatementListener>();
+  // Parameters are only materialized when someone listens.
+  const emit: Emit = (sql, params) => {
+    if (listeners.size) {
+      const p = params();
+      listeners.forEach((l) => l(sql, p));
+    }
+  };
+  const onStatement = (l: StatementListener) => {
     listeners.add(l);
     return () => void listeners.delete(l);
   };
@@ -47,7 +66,10 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
     // Idle clients can error when the server restarts; log instead of crashing the process.
     pool.on('error', () => {});
-    const prisma = counted(new PrismaPg(pool), emit);
+    const prisma = withReads(new PrismaPg(pool), emit, opts, async (text, values) => {
+      emit(text, () => values);
+      return (await pool.query<Row>({ text, values, types: pgTypes })).rows;
+    });
     const sql = runner((text, params) => pool.query(text, params as unknown[]).then((r) => r.rows as never[]));
     return {
       kind: 'postgres',
@@ -76,9 +98,13 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
 
   const dir = opts.dataDir ?? 'memory://';
   if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-  const lite = await PGlite.create(dir);
+  // pg_trgm backs the fan-name search index (see the read-path migration).
+  const lite = await PGlite.create(dir, { extensions: { pg_trgm } });
   // The adapter bundles its own copy of Prisma's adapter types; they agree at run time.
-  const prisma = counted(new PrismaPGlite(lite) as unknown as PrismaPg, emit);
+  const prisma = withReads(new PrismaPGlite(lite) as unknown as PrismaPg, emit, opts, async (text, values) => {
+    emit(text, () => values);
+    return (await lite.query<Row>(text, values, { parsers: liteParsers })).rows;
+  });
   const sql: SqlRunner = {
     query: async (text, params) => (await lite.query(text, params as unknown[])).rows as never[],
     exec: async (text) => void (await lite.exec(text)),
@@ -98,10 +124,33 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
 }
 
 /** A Prisma client whose every SQL statement is reported to `emit`. */
-function counted(adapter: PrismaPg, emit: (sql: string) => void): PrismaClient {
+function counted(adapter: PrismaPg, emit: Emit): PrismaClient {
   const prisma = new PrismaClient({ adapter, transactionOptions, log: [{ emit: 'event', level: 'query' }] });
-  (prisma as unknown as { $on(e: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => emit(e.query));
+  (prisma as unknown as { $on(e: 'query', cb: (e: { query: string; params: string }) => void): void }).$on('query', (e) =>
+    emit(e.query, () => JSON.parse(e.params) as unknown[]),
+  );
   return prisma;
+}
+
+// Prisma keeps DateTime as UTC in \`timestamp(3)\` columns; both drivers would read them as local time.
+const parseTimestamp = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+const parseDay = (text: string) => new Date(`${text}T00:00:00Z`);
+const TIMESTAMP = 1114;
+const DATE = 1082;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === TIMESTAMP ? parseTimestamp : oid === DATE ? parseDay : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+const liteParsers = { [TIMESTAMP]: parseTimestamp, [DATE]: parseDay };
+
+const dataModel = loadDataModel();
+function withReads(adapter: PrismaPg, emit: Emit, opts: DatabaseOptions, run: RunSql): PrismaClient {
+  const prisma = counted(adapter, emit);
+  const mode = opts.reads ?? (process.env.READS as DatabaseOptions['reads']) ?? 'sql';
+  if (mode === 'prisma') return prisma;
+  // Verification asks a second, uncounted client, so statement counts stay those of the real path.
+  const verifyWith = mode === 'verify' ? new PrismaClient({ adapter, transactionOptions }) : undefined;
+  return readThrough(prisma, dataModel, new Reader(dataModel, run), { verifyWith });
 }
 
 function runner(query: (text: string, params?: unknown[]) => Promise<never[]>): SqlRunner {

@@ -1,0 +1,116 @@
+// The Prisma client the app uses, with its reads answered by the Reader: find*/count on any model go
+// through hand-shaped SQL; writes, transactions and any read shape the Reader does not plan go to
+// Prisma unchanged. In verify mode every read is also asked of Prisma and the answers must agree —
+// the test suite runs that way once in CI, which is how the two are kept equivalent.
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import { delegateNames, type DataModel } from './model.js';
+import type { Reader, Row } from './reader.js';
+import { Unsupported } from './sql.js';
+
+export interface ReadThroughOptions {
+  /** Ask this Prisma client too and throw if the answers differ (tests). */
+  verifyWith?: PrismaClient;
+  /** Called when a read falls back to Prisma, with the reason. */
+  onFallback?: (model: string, method: string, reason: string) => void;
+}
+
+const READS = ['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count'] as const;
+type ReadMethod = (typeof READS)[number];
+type Args = Record<string, unknown>;
+
+export function readThrough(prisma: PrismaClient, models: DataModel, reader: Reader, opts: ReadThroughOptions = {}): PrismaClient {
+  const names = delegateNames(models);
+  const delegates = new Map<string, object>();
+  return new Proxy(prisma, {
+    get(target, prop) {
+      if (typeof prop === 'string' && names.has(prop)) {
+        let d = delegates.get(prop);
+        if (!d) delegates.set(prop, (d = readDelegate(Reflect.get(target, prop) as Record<string, unknown>, names.get(prop)!, reader, opts)));
+        return d;
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+type Delegate = Record<string, unknown>;
+
+function readDelegate(real: Delegate, model: string, reader: Reader, opts: ReadThroughOptions, verifier?: Delegate): object {
+  const methods = new Map<string, (args?: Args) => Promise<unknown>>();
+  for (const method of READS) {
+    const ask = (d: Delegate) => (args?: Args) => (d[method] as (a?: Args) => Promise<unknown>).call(d, args);
+    const viaPrisma = ask(real);
+    methods.set(method, async (args?: Args) => {
+      let result: unknown;
+      try {
+        result = await read(reader, model, method, args ?? {});
+      } catch (e) {
+        if (!(e instanceof Unsupported)) throw e;
+        opts.onFallback?.(model, method, e.message);
+        return viaPrisma(args);
+      }
+      if (verifier) await verify(model, method, args ?? {}, result, ask(verifier));
+      return result;
+    });
+  }
+  return new Proxy(real, {
+    get(target, prop) {
+      const own = typeof prop === 'string' ? methods.get(prop) : undefined;
+      if (own) return own;
+      const value = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+async function read(reader: Reader, model: string, method: ReadMethod, args: Args): Promise<unknown> {
+  switch (method) {
+    case 'findMany':
+      return reader.findMany(model, args);
+    case 'count':
+      return reader.count(model, args);
+    case 'findFirst':
+    case 'findUnique':
+      return reader.findFirst(model, args);
+    case 'findFirstOrThrow':
+    case 'findUniqueOrThrow': {
+      const row = await reader.findFirst(model, args);
+      if (!row) throw new Prisma.PrismaClientKnownRequestError(`No ${model} found`, { code: 'P2025', clientVersion: Prisma.prismaVersion.client });
+      return row;
+    }
+  }
+}
+
+async function verify(model: string, method: string, args: Args, ours: unknown, viaPrisma: (a: Args) => Promise<unknown>) {
+  let theirs: unknown;
+  try {
+    theirs = await viaPrisma(args);
+  } catch (e) {
+    throw new Error(`read path: ${model}.${method} answered but Prisma threw: ${(e as Error).message}`);
+  }
+  const a = canonical(ours, args);
+  const b = canonical(theirs, args);
+  if (a !== b) throw new Error(`read path: ${model}.${method}(${JSON.stringify(args)}) differs from Prisma\n ours:   ${a}\n prisma: ${b}`);
+}
+
+/** JSON with dates as instants; lists the query did not order are compared as sets. */
+function canonical(value: unknown, args: Args): string {
+  return JSON.stringify(normalize(value, args));
+}
+
+function normalize(value: unknown, args: Args): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => normalize(v, args));
+    return args.orderBy ? items : items.map((i) => JSON.stringify(i)).sort();
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (!value || typeof value !== 'object') return value;
+  const chosen = ((args.select ?? args.include) ?? {}) as Args;
+  const out: Row = {};
+  for (const key of Object.keys(value).sort()) {
+    const nested = chosen[key];
+    out[key] = normalize((value as Row)[key], nested && typeof nested === 'object' ? (nested as Args) : {});
+  }
+  return out;
+}
