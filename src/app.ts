@@ -2,6 +2,7 @@
 import { GraphQLError } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { viewerFromCredential } from './core/auth.js';
+import { PrincipalCache } from './core/principals.js';
 import { useBroadcastSubscriptions } from './core/broadcast.js';
 import type { Config } from './core/config.js';
 import type { Context } from './core/context.js';
@@ -38,7 +39,8 @@ interface ServerContext {
 export type App = YogaServerInstance<ServerContext, Context>;
 
 export function createApp({ config, database, pubsub, logger, plugins = [], rateLimiter = memoryRateLimiter(), manifest = loadManifest() }: AppDeps): App {
-  const auth = { devAuth: config.devAuth, tokens: config.auth };
+  const principals = new PrincipalCache();
+  const auth = { devAuth: config.devAuth, tokens: config.auth, principals };
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -62,7 +64,7 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
       try {
         const viewer = await viewerFromCredential(database.prisma, authorization, auth);
         const forwarded = config.trustProxy ? request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-        return { viewer, db: database.prisma, pubsub, config, clientAddress: forwarded || req?.socket?.remoteAddress };
+        return { viewer, db: database.prisma, pubsub, config, principals, clientAddress: forwarded || req?.socket?.remoteAddress };
       } catch (e) {
         if (e instanceof DomainError) throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401 } } });
         logger.error('context failed', e);

@@ -3,14 +3,20 @@
 //   Authorization: ApiKey fo_…  (or X-Api-Key: fo_…)   partner key (hashed, revocable, scoped, expiring)
 //   Authorization: Dev <slug>[/<email>|/fan:<externalId>]   development only (DEV_AUTH)
 // A credential that is present but wrong is refused — never silently treated as anonymous.
+import { decodeJwt } from 'jose';
 import type { Db } from './db.js';
 import { anonymous, type Viewer } from './context.js';
 import { DomainError } from './errors.js';
+import { PrincipalCache } from './principals.js';
 import { parseApiKey, secretMatches, verifyToken, type TokenSettings } from './tokens.js';
+
+export { FAN_CONFIRMATION_MS } from './principals.js';
 
 export interface AuthSettings {
   devAuth: boolean;
   tokens: TokenSettings;
+  /** Recently verified credentials; absent means verify every request. */
+  principals?: PrincipalCache;
 }
 
 export function credentialScheme(authorization: string | null | undefined): string | null {
@@ -19,16 +25,25 @@ export function credentialScheme(authorization: string | null | undefined): stri
 
 export async function viewerFromCredential(db: Db, authorization: string | null | undefined, settings: AuthSettings): Promise<Viewer> {
   if (!authorization) return anonymous;
+  const cached = settings.principals?.get(authorization);
+  if (cached) return cached;
+  const { viewer, until } = await verify(db, authorization, settings);
+  settings.principals?.set(authorization, viewer, until);
+  return viewer;
+}
+
+async function verify(db: Db, authorization: string, settings: AuthSettings): Promise<{ viewer: Viewer; until?: number }> {
   const [scheme = '', ...rest] = authorization.trim().split(/\s+/);
   const value = rest.join(' ');
   switch (scheme.toLowerCase()) {
     case 'bearer':
-      return tokenViewer(db, value, settings.tokens);
+      // Never remembered past the token's own expiry.
+      return { viewer: await tokenViewer(db, value, settings.tokens), until: (decodeJwt(value).exp ?? 0) * 1000 };
     case 'apikey':
       return apiKeyViewer(db, value);
     case 'dev':
       if (!settings.devAuth) throw new DomainError('UNAUTHENTICATED', 'Development credentials are disabled on this server');
-      return devViewer(db, value);
+      return { viewer: await devViewer(db, value) };
     default:
       throw new DomainError('UNAUTHENTICATED', `Unsupported authorization scheme "${scheme}" (use Bearer or ApiKey)`);
   }
@@ -36,46 +51,24 @@ export async function viewerFromCredential(db: Db, authorization: string | null 
 
 async function tokenViewer(db: Db, token: string, settings: TokenSettings): Promise<Viewer> {
   const claims = await verifyToken(settings, token);
-  // The token is signed, but the operator or fan may have been removed since: one indexed lookup.
+  // The token is signed, but the operator or fan may have been removed since: one indexed lookup
+  // (then cached briefly, see principals.ts).
   if (claims.kind === 'operator') {
     const op = await db.operator.findFirst({ where: { id: claims.operatorId, orgId: claims.orgId }, select: { role: true } });
     if (!op) throw new DomainError('UNAUTHENTICATED', 'The operator of this token no longer exists');
     return { kind: 'operator', orgId: claims.orgId, operatorId: claims.operatorId, role: op.role };
   }
-  if (!fanRecentlyConfirmed(db, claims.orgId, claims.fanId)) {
-    const fan = await db.fan.findFirst({ where: { id: claims.fanId, orgId: claims.orgId }, select: { id: true } });
-    if (!fan) throw new DomainError('UNAUTHENTICATED', 'The fan of this token no longer exists');
-    confirmFan(db, claims.orgId, claims.fanId);
-  }
+  const fan = await db.fan.findFirst({ where: { id: claims.fanId, orgId: claims.orgId }, select: { id: true } });
+  if (!fan) throw new DomainError('UNAUTHENTICATED', 'The fan of this token no longer exists');
   return { kind: 'fan', orgId: claims.orgId, fanId: claims.fanId };
-}
-
-// A fan in a live room sends a like batch every second or so; looking the fan up each time would
-// double the database work of the hottest path. Fans are confirmed for a few seconds instead: a
-// removed fan's still-valid token keeps working for at most that long (operators and partner keys
-// are checked on every request, because their roles and revocations must apply at once).
-export const FAN_CONFIRMATION_MS = 10_000;
-const MAX_CONFIRMED_FANS = 100_000;
-const confirmedFans = new WeakMap<Db, Map<string, number>>();
-
-function fanRecentlyConfirmed(db: Db, orgId: string, fanId: string): boolean {
-  const until = confirmedFans.get(db)?.get(`${orgId}/${fanId}`);
-  return until !== undefined && until > Date.now();
-}
-
-function confirmFan(db: Db, orgId: string, fanId: string) {
-  let fans = confirmedFans.get(db);
-  if (!fans) confirmedFans.set(db, (fans = new Map()));
-  if (fans.size >= MAX_CONFIRMED_FANS) fans.clear(); // bounded: at worst a burst of fresh lookups
-  fans.set(`${orgId}/${fanId}`, Date.now() + FAN_CONFIRMATION_MS);
 }
 
 export const KEY_USE_PRECISION_MS = 60_000;
 
-async function apiKeyViewer(db: Db, value: string): Promise<Viewer> {
+async function apiKeyViewer(db: Db, value: string): Promise<{ viewer: Viewer; until?: number }> {
   const parsed = parseApiKey(value);
   if (!parsed) throw new DomainError('UNAUTHENTICATED', 'Malformed API key');
-  // Looked up on every request, so a revoked key stops working at once.
+  // Looked up whenever the principal cache misses; revoking through the API also empties the cache.
   const key = await db.apiKey.findUnique({ where: { prefix: parsed.prefix } });
   if (!key || !secretMatches(parsed.secret, key.secretHash)) throw new DomainError('UNAUTHENTICATED', 'Unknown API key');
   if (key.revokedAt) throw new DomainError('UNAUTHENTICATED', 'This API key has been revoked');
@@ -86,7 +79,7 @@ async function apiKeyViewer(db: Db, value: string): Promise<Viewer> {
   if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= KEY_USE_PRECISION_MS) {
     await db.apiKey.updateMany({ where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(now.getTime() - KEY_USE_PRECISION_MS) } }] }, data: { lastUsedAt: now } });
   }
-  return { kind: 'partner', orgId: key.orgId, apiKeyId: key.id, scopes: key.scopes };
+  return { viewer: { kind: 'partner', orgId: key.orgId, apiKeyId: key.id, scopes: key.scopes }, until: key.expiresAt?.getTime() };
 }
 
 // One statement per request on the happy path: the organization is matched through the relation.

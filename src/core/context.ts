@@ -2,6 +2,7 @@
 // the viewer, and anything cached for it, must never leak between callers.
 import type { Config } from './config.js';
 import type { Db } from './db.js';
+import type { PrincipalCache } from './principals.js';
 import type { PubSub } from './pubsub.js';
 
 export type OperatorRole = 'OWNER' | 'ADMIN' | 'OPERATOR' | 'ANALYST';
@@ -20,6 +21,8 @@ export interface Context {
   db: Db;
   pubsub: PubSub;
   config: Config;
+  /** Recently verified credentials (revocations through the API evict from it). */
+  principals: PrincipalCache;
   /** The caller's network address, for anonymous rate limits (see TRUST_PROXY). */
   clientAddress?: string;
 }

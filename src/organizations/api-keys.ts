@@ -85,6 +85,10 @@ builder.mutationFields((t) => ({
     description: 'Revoke a partner API key: its next request is refused. Revoking twice is harmless.',
     authScopes: { operatorAdmin: true },
     args: { id: t.arg.globalID({ for: ApiKeyRef, required: true, description: 'The key to revoke.' }) },
-    resolve: (_root, { id }, ctx) => revokeApiKey(ctx.db, orgOf(ctx.viewer), { id: id.id }),
+    resolve: async (_root, { id }, ctx) => {
+      const key = await revokeApiKey(ctx.db, orgOf(ctx.viewer), { id: id.id });
+      ctx.principals.forget((v) => v.kind === 'partner' && v.apiKeyId === key.id);
+      return key;
+    },
   }),
 }));

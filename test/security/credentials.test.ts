@@ -4,6 +4,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FAN_CONFIRMATION_MS, KEY_USE_PRECISION_MS } from '../../src/core/auth.js';
+import { PRINCIPAL_CACHE_MS } from '../../src/core/principals.js';
 import { loadManifest } from '../../src/core/persisted.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
@@ -73,14 +74,19 @@ describe('signed tokens', () => {
     await refused(await operatorBearer(t, 'demo', 'owner@demo.test', { settings: { audience: 'another-api' } }), /aud/);
   });
 
-  it('a token whose operator was removed is refused', async () => {
+  it('a token whose operator was removed is refused, at the latest a few seconds after it last called', async () => {
     const db = t.database.prisma;
     const org = await db.organization.findUniqueOrThrow({ where: { slug: 'demo' } });
     await db.operator.create({ data: { orgId: org.id, email: 'leaver@demo.test', displayName: 'Leaver', role: 'ADMIN' } });
     const token = await operatorBearer(t, 'demo', 'leaver@demo.test');
     expect((await t.ok(`{ me { email } }`, {}, token)).me.email).toBe('leaver@demo.test');
     await db.operator.deleteMany({ where: { email: 'leaver@demo.test' } });
-    await refused(token, /no longer exists/);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + PRINCIPAL_CACHE_MS + 1 });
+    try {
+      await refused(token, /no longer exists/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a token whose fan was removed is refused, at the latest a few seconds after the fan last called', async () => {
@@ -175,11 +181,17 @@ describe('partner API keys', () => {
     expect((await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` })).body.errors).toBeUndefined();
   });
 
-  it('an expired key is refused', async () => {
-    const { key, apiKey } = await partnerKey(t, 'demo', ['read'], new Date(Date.now() + 60_000));
+  it('an expired key is refused from the moment it expires', async () => {
+    const expiresAt = new Date(Date.now() + 60_000);
+    const { key } = await partnerKey(t, 'demo', ['read'], expiresAt);
     expect((await post(t.app, ORDERS(), { 'x-api-key': key })).body.errors).toBeUndefined();
-    await t.database.prisma.apiKey.update({ where: { id: apiKey.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    await refused(`ApiKey ${key}`, /expired/, ORDERS());
+    // Still remembered as verified, but never past its expiry.
+    vi.useFakeTimers({ toFake: ['Date'], now: expiresAt.getTime() + 1 });
+    try {
+      await refused(`ApiKey ${key}`, /expired/, ORDERS());
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('an unknown prefix, a wrong secret and a malformed key are refused', async () => {
