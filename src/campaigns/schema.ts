@@ -29,6 +29,7 @@ export const CampaignStatusEnum = builder.enumType('CampaignStatus', {
 
 export const CampaignRef = builder.prismaNode('Campaign', {
   description: 'A campaign run in the private domain. Exactly one of the kind-specific fields is set, matching `kind`.',
+  select: { id: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),

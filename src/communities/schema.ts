@@ -56,6 +56,7 @@ export const ActivityKindEnum = builder.enumType('ActivityKind', {
 
 export const CommunityRef = builder.prismaNode('Community', {
   description: 'A fan group on the chat platform, run by an operator.',
+  select: { id: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
@@ -95,6 +96,7 @@ export const CommunityRef = builder.prismaNode('Community', {
 
 export const MembershipRef = builder.prismaNode('Membership', {
   description: "A fan's place in a group: role, when they joined and whether they left.",
+  select: { id: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
@@ -109,6 +111,7 @@ export const MembershipRef = builder.prismaNode('Membership', {
 
 builder.prismaNode('ActivityEvent', {
   description: 'One entry of the live group feed.',
+  select: { id: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),

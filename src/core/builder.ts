@@ -67,6 +67,8 @@ export const builder = new SchemaBuilder<{
   // Every mutation that declares `errors: {}` answers a union of its success type and DomainError.
   errors: { defaultTypes: [DomainError] },
   prisma: {
+    // Hot types declare \`select: { id: true }\`: their columns are then read as fields ask for them,
+    // not the whole row. Reads go through the SQL read path (core/reads) behind ctx.db.
     client: (ctx) => ctx.db,
     dmmf: getDatamodel(),
     exposeDescriptions: false,

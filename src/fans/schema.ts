@@ -78,6 +78,7 @@ const FanOrderInput = builder.inputType('FanOrder', {
 
 export const FanRef = builder.prismaNode('Fan', {
   description: 'A consumer who bought in the live room and joined the private domain.',
+  select: { id: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
@@ -130,6 +131,7 @@ export const FanRef = builder.prismaNode('Fan', {
 
 export const TagRef = builder.prismaNode('Tag', {
   description: 'A label on fans, e.g. "Shanghai", "oily skin", "big spender".',
+  select: { id: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),

@@ -23,6 +23,7 @@ export const WishStatusEnum = builder.enumType('WishStatus', {
 
 export const LiveSessionRef = builder.prismaNode('LiveSession', {
   description: 'A scheduled live stream with its line-up of items.',
+  select: { id: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
@@ -51,6 +52,7 @@ export const LiveSessionRef = builder.prismaNode('LiveSession', {
 
 export const LineupItemRef = builder.prismaNode('LineupItem', {
   description: 'A product in a live session line-up, with its price and planned slot.',
+  select: { id: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),

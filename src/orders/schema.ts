@@ -13,6 +13,7 @@ export const OrderStatusEnum = builder.enumType('OrderStatus', {
 
 export const OrderRef = builder.prismaNode('Order', {
   description: 'An order placed on the live platform, attributed to a session, group and KOC when known.',
+  select: { id: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),

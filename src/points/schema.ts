@@ -33,6 +33,7 @@ export const RedemptionStatusEnum = builder.enumType('RedemptionStatus', {
 
 export const PointsEntryRef = builder.prismaNode('PointsEntry', {
   description: 'One append-only line of the points ledger.',
+  select: { id: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
