@@ -68,7 +68,8 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     pool.on('error', () => {});
     const prisma = withReads(new PrismaPg(pool), emit, opts, async (text, values) => {
       emit(text, () => values);
-      return (await pool.query<Row>({ text, values, types: pgTypes })).rows;
+      // Named statements are parsed and planned once per connection, not on every read.
+      return (await pool.query<Row>({ name: statementName(text), text, values, types: pgTypes })).rows;
     });
     const sql = runner((text, params) => pool.query(text, params as unknown[]).then((r) => r.rows as never[]));
     return {
@@ -142,6 +143,17 @@ const pgTypes = {
     oid === TIMESTAMP ? parseTimestamp : oid === DATE ? parseDay : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 const liteParsers = { [TIMESTAMP]: parseTimestamp, [DATE]: parseDay };
+
+const statementNames = new Map<string, string>();
+/** A stable name per distinct read shape (bounded: shapes come from the schema, not from values). */
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (!name) {
+    if (statementNames.size >= 2000) return undefined; // unnamed beyond that, never unbounded
+    statementNames.set(text, (name = `r${statementNames.size}`));
+  }
+  return name;
+}
 
 const dataModel = loadDataModel();
 function withReads(adapter: PrismaPg, emit: Emit, opts: DatabaseOptions, run: RunSql): PrismaClient {

@@ -66,3 +66,5 @@ CREATE INDEX "InviteCode_campaignId_validInvites_id_idx" ON "InviteCode"("campai
 CREATE INDEX "LikeContribution_campaignId_likes_fanId_idx" ON "LikeContribution"("campaignId", "likes" DESC, "fanId");
 DROP INDEX "LotterySpin_fanId_idx";
 CREATE INDEX "LotterySpin_fanId_createdAt_id_idx" ON "LotterySpin"("fanId", "createdAt", "id");
+-- KOCs are about 1 % of fans: "KOCs, newest first" would otherwise walk a hundred fans per KOC.
+CREATE INDEX "Fan_orgId_koc_createdAt_id_idx" ON "Fan"("orgId", "createdAt", "id") WHERE "isKoc";

@@ -125,12 +125,15 @@ export class Reader {
       text = `SELECT ${cols}, t1.${q(rel.remoteKey)} AS "__parent" FROM ${q(target.name)} t1 WHERE t1.${q(rel.remoteKey)} = ANY(${keyParam}) AND ${conditions.join(' AND ')}${orderSql('t1', terms, reverse)}`;
     } else {
       // One page per parent: the LIMIT sits inside the LATERAL subquery, so each parent reads its page.
+      // Rows come back parent by parent in index order; ordinality and row number make that explicit
+      // and are sorted on here rather than by a Sort node over every parent's page.
       text =
-        `SELECT x.* FROM unnest(${keyParam}::text[]) WITH ORDINALITY AS p(k, ord) CROSS JOIN LATERAL (` +
+        `SELECT p.ord AS "__ord", x.* FROM unnest(${keyParam}::text[]) WITH ORDINALITY AS p(k, ord) CROSS JOIN LATERAL (` +
         `SELECT ${cols}, t1.${q(rel.remoteKey)} AS "__parent", row_number() OVER (${orderSql('t1', terms, reverse).trim() || 'ORDER BY 1'}) AS "__rn" FROM ${q(target.name)} t1 ` +
-        `WHERE t1.${q(rel.remoteKey)} = p.k AND ${conditions.join(' AND ')}${orderSql('t1', terms, reverse)}${limit(take, skip)}) x ORDER BY p.ord, x."__rn"`;
+        `WHERE t1.${q(rel.remoteKey)} = p.k AND ${conditions.join(' AND ')}${orderSql('t1', terms, reverse)}${limit(take, skip)}) x`;
     }
     const children = await this.run(text, ctx.params.values);
+    if (take !== undefined || skip) children.sort((a, b) => Number(a.__ord) - Number(b.__ord) || Number(a.__rn) - Number(b.__rn));
     await this.loadRelations(children, selection);
     const groups = new Map<unknown, Row[]>();
     for (const child of children) {
