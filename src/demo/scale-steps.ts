@@ -11,6 +11,8 @@ import {
 export interface Step {
   name: string;
   sql: string;
+  /** Runs alongside the step before it (no dependency between them): PostgreSQL uses both cores. */
+  parallel?: boolean;
 }
 
 const VERTICALS = ['Liquor', 'Jewelry', 'Beauty', 'Mother & Baby / Daily Chemicals', 'Travel', 'Apparel', 'Tech'];
@@ -229,6 +231,7 @@ export function buildSteps(c: ScaleContext): Step[] {
     },
     {
       name: 'check-ins',
+      parallel: true,
       sql: `
       WITH ${plan}
       INSERT INTO "CheckIn" (id, "orgId", "campaignId", "fanId", day, streak, points, "createdAt")
@@ -243,6 +246,7 @@ export function buildSteps(c: ScaleContext): Step[] {
       // check-ins, so the running balance stays ≥ 0 whatever refunds come later (refunds only take
       // back points of refunded orders, which are not counted here).
       name: 'redemptions',
+      parallel: true,
       sql: `
       INSERT INTO "Redemption" (id, "orgId", "fanId", "rewardId", points, status, "idempotencyKey", "createdAt")
       SELECT c.id || '_rd', ${org}, c.id, r.id, r."costPoints", 'COMPLETED', 'redeem-1', c.t
@@ -283,6 +287,7 @@ export function buildSteps(c: ScaleContext): Step[] {
     },
     {
       name: 'activity events',
+      parallel: true,
       sql: `
       INSERT INTO "ActivityEvent" (id, "orgId", "communityId", "fanId", kind, count, payload, "occurredAt")
       SELECT e.id, ${org}, e.community_id, e.fan_id, e.kind::"ActivityKind",
@@ -305,6 +310,7 @@ export function buildSteps(c: ScaleContext): Step[] {
     },
     {
       name: 'like contributions and totals',
+      parallel: true,
       sql: `
       INSERT INTO "LikeContribution" ("campaignId", "fanId", likes, "updatedAt")
       SELECT ${lit(cp.likeEnded)}, f.id, 1 + floor(${rndId('f.id', 71)} ^ 3 * 2000)::int, ${session(-1)} + ${rndId('f.id', 72)} * INTERVAL '3 hours'
@@ -320,6 +326,7 @@ export function buildSteps(c: ScaleContext): Step[] {
       // Invitees are the REFERRAL fans who joined after the campaign started; they joined its group
       // through the invite, and those who left it since have their invite voided (as the service does).
       name: 'referral codes and invites',
+      parallel: true,
       sql: `
       INSERT INTO "InviteCode" (id, "orgId", "campaignId", "fanId", code, "createdAt")
       SELECT f.id || '_ic', ${org}, ${lit(cp.fission)}, f.id, 'SC' || upper(substr(md5(${lit(p)} || ':' || f.id), 1, 14)),
@@ -346,6 +353,7 @@ export function buildSteps(c: ScaleContext): Step[] {
     },
     {
       name: 'lottery spins, coupons, reservations, wishes',
+      parallel: true,
       sql: `
       INSERT INTO "LotterySpin" (id, "orgId", "campaignId", "fanId", "prizeId", day, seed, "createdAt")
       SELECT f.id || '_sp' || m, ${org}, ${lit(cp.lottery)}, f.id,
@@ -414,7 +422,7 @@ export function buildSteps(c: ScaleContext): Step[] {
       INSERT INTO "FanTag" ("orgId", "fanId", "tagId", source, "createdAt")
       SELECT ${org}, f.id, t.id, 'SELF'::"TagSource", f."createdAt" + INTERVAL '1 hour' FROM "Fan" f JOIN "Tag" t ON t."orgId" = ${org} AND t.name = f.region WHERE f."orgId" = ${org}
       UNION ALL
-      SELECT ${org}, f.id, t.id, 'SELF'::"TagSource", f."createdAt" + INTERVAL '1 hour' FROM "Fan" f JOIN "Tag" t ON t."orgId" = ${org} AND t.name = f."skinType" WHERE f."orgId" = ${org}
+      SELECT ${org}, f.id, t.id, 'SELF'::"TagSource", f."createdAt" + INTERVAL '61 minutes' FROM "Fan" f JOIN "Tag" t ON t."orgId" = ${org} AND t.name = f."skinType" WHERE f."orgId" = ${org}
       UNION ALL
       SELECT ${org}, f.id, t.id, 'OPERATOR'::"TagSource", f."lastOrderAt" FROM "Fan" f JOIN "Tag" t ON t."orgId" = ${org} AND t.name = 'big spender'
       WHERE f."orgId" = ${org} AND f."totalSpendCents" > 200000

@@ -19,7 +19,7 @@ import type { Database } from '../core/db.js';
 import type { SqlRunner } from '../core/migrate.js';
 import { drawWinners, type DrawEntry } from '../campaigns/like/draw.js';
 import { byCodeUnits } from '../campaigns/like/prng.js';
-import { buildSteps, campaignIds, LARGE_GROUPS, smallGroupCount } from './scale-steps.js';
+import { buildSteps, campaignIds, LARGE_GROUPS, smallGroupCount, type Step } from './scale-steps.js';
 import { lit, type ScaleContext } from './scale-sql.js';
 
 export const SCALE_SLUG = 'scale';
@@ -117,7 +117,9 @@ export async function seedScale(sql: SqlRunner, opts: ScaleOptions): Promise<Sca
     orgId, slug, `Lumi Live (scale, ${opts.fans.toLocaleString('en')} fans)`, 'Asia/Shanghai', new Date(now.getTime() - 800 * 86_400_000),
   ]);
   // JIT compiling these one-off statements costs seconds and saves nothing (generate_series fools the estimates).
-  for (const step of buildSteps(c)) await timed(step.name, () => sql.exec(`SET LOCAL jit = off;\n${step.sql}`));
+  const waves: Step[][] = [];
+  for (const step of buildSteps(c)) (step.parallel && waves.length ? waves[waves.length - 1] : (waves[waves.length] = [])).push(step);
+  for (const wave of waves) await Promise.all(wave.map((step) => timed(step.name, () => sql.exec(`SET LOCAL jit = off;\n${step.sql}`))));
   await timed('like draws', () => drawLikeMilestones(sql, slug, orgId, now));
   await timed('analyze', () => sql.exec(`ANALYZE ${TABLES.map(([t]) => `"${t}"`).join(', ')}`));
   return { orgId, slug, fans: opts.fans, rows: await countRows(sql, orgId), steps, seconds: Math.round((performance.now() - started) / 100) / 10 };
