@@ -163,6 +163,8 @@ async function main() {
   await admin.connect();
   const settings = { targetDir: TARGET, databaseUrl: DB_URL, auth: AUTH };
   const servers: Server[] = [];
+  // Stopped by hand (Ctrl-C): take the servers down too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void Promise.all(servers.map((s) => s.stop())).then(() => process.exit(130)));
   try {
     const api = await startApi(settings, 'bench-api');
     servers.push(api);
@@ -212,7 +214,7 @@ async function main() {
     const rssAfter = { api: rssMb(api.child.pid!), raw: rssMb(raw.child.pid!) };
 
     // Per-request cost, sequential, through the counting proxy (separate instances, so the proxy never slows the load runs).
-    const costs = await measureCosts(settings, dataset.token, queries, admin);
+    const costs = await measureCosts(settings, dataset.token, queries, admin, servers);
     const loadAfter = { loadavg: readLoad(), busyCores: await busyCores() };
     const result: ApiBenchResult = {
       label: env.BENCH_LABEL ?? `${commitOf(TARGET)}-${FANS / 1000}k`,
@@ -258,13 +260,15 @@ async function main() {
  * flush their statistics lazily, so each reading waits until they have (idle backends flush within
  * 10 s); nothing else uses the bench database meanwhile.
  */
-async function measureCosts(settings: { targetDir: string; databaseUrl: string; auth: typeof AUTH }, token: string, queries: BenchQuery[], admin: pg.Client) {
+async function measureCosts(settings: { targetDir: string; databaseUrl: string; auth: typeof AUTH }, token: string, queries: BenchQuery[], admin: pg.Client, servers: Server[]) {
   const u = new URL(settings.databaseUrl);
   const proxy = await startCountingProxy({ host: u.hostname, port: Number(u.port || 5432) });
   u.host = `127.0.0.1:${proxy.port}`;
   const via = { ...settings, databaseUrl: u.toString() };
   const api = await startApi(via, 'bench-api-cost');
+  servers.push(api);
   const raw = await startRaw(via, 'bench-raw-cost');
+  servers.push(raw);
   const stats = async () => {
     await admin.query('SELECT pg_stat_clear_snapshot()');
     const { rows } = await admin.query<{ r: string; f: string; x: string }>(

@@ -185,6 +185,18 @@ export function buildSteps(c: ScaleContext): Step[] {
       FROM (${orderRows(c)}) o LEFT JOIN kocs ON kocs.rn = o.koc_pick`,
     },
     {
+      name: 'check-ins',
+      parallel: true,
+      sql: `
+      WITH ${plan}
+      INSERT INTO "CheckIn" (id, "orgId", "campaignId", "fanId", day, streak, points, "createdAt")
+      SELECT ${lit(`${p}_ci_`)} || lpad(i::text, ${c.width}, '0') || '_' || lpad(m::text, 2, '0'), ${org}, ${lit(cp.checkIn)}, ${id.fan('i')},
+        ci_last - m, ci_len - m, 10 + CASE ci_len - m WHEN 7 THEN 50 WHEN 30 THEN 300 ELSE 0 END,
+        ((ci_last - m)::timestamp - INTERVAL '8 hours') + INTERVAL '9 hours' + ${rnd2('i', 'm', 53)} * INTERVAL '10 hours'
+      FROM plan CROSS JOIN LATERAL generate_series(0, ci_len - 1) m
+      WHERE ci_len > 0`,
+    },
+    {
       name: 'memberships',
       sql: `
       SET LOCAL work_mem = '64MB';
@@ -228,18 +240,6 @@ export function buildSteps(c: ScaleContext): Step[] {
       FROM (SELECT id, row_number() OVER (PARTITION BY "communityId" ORDER BY "joinedAt", id) AS rn
             FROM "Membership" WHERE "orgId" = ${org} AND "leftAt" IS NULL AND role = 'MEMBER') r
       WHERE m.id = r.id AND r.rn <= 4`,
-    },
-    {
-      name: 'check-ins',
-      parallel: true,
-      sql: `
-      WITH ${plan}
-      INSERT INTO "CheckIn" (id, "orgId", "campaignId", "fanId", day, streak, points, "createdAt")
-      SELECT ${lit(`${p}_ci_`)} || lpad(i::text, ${c.width}, '0') || '_' || lpad(m::text, 2, '0'), ${org}, ${lit(cp.checkIn)}, ${id.fan('i')},
-        ci_last - m, ci_len - m, 10 + CASE ci_len - m WHEN 7 THEN 50 WHEN 30 THEN 300 ELSE 0 END,
-        ((ci_last - m)::timestamp - INTERVAL '8 hours') + INTERVAL '9 hours' + ${rnd2('i', 'm', 53)} * INTERVAL '10 hours'
-      FROM plan CROSS JOIN LATERAL generate_series(0, ci_len - 1) m
-      WHERE ci_len > 0`,
     },
     {
       // A redemption never spends more than what the fan had earned by then from paid orders and

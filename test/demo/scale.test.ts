@@ -17,8 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.dispose());
 
-const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = [summary.orgId]) => t.database.sql.query<T>(text, params);
-const count = async (text: string) => Number((await sql<{ n: number }>(text))[0].n);
+const sql = <T = Record<string, unknown>>(text: string, params?: unknown[]) => t.database.sql.query<T>(text, params ?? [summary.orgId]);
+const count = async (text: string, params?: unknown[]) => Number((await sql<{ n: number }>(text, params))[0].n);
 
 type OrderNode = { amountCents: number; status: string; placedAt: string };
 type FanNode = {
@@ -110,6 +110,21 @@ describe('seedScale', () => {
       selfReferrals: await count(`SELECT count(*) AS n FROM "Invite" i JOIN "InviteCode" ic ON ic.id = i."inviteCodeId" WHERE i."orgId" = ${o} AND ic."fanId" = i."inviteeId"`),
     };
     expect(mismatches).toEqual(Object.fromEntries(Object.keys(mismatches).map((k) => [k, 0])));
+  });
+
+  it('leaves no row pointing at a row that does not exist (it is built without per-row foreign-key checks)', async () => {
+    const fks = await sql<{ child: string; col: string; parent: string; pcol: string }>(
+      `SELECT c.conrelid::regclass::text AS child, a.attname AS col, c.confrelid::regclass::text AS parent, pa.attname AS pcol
+       FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+       JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1]
+       WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace AND array_length(c.conkey, 1) = 1`, []);
+    expect(fks.length).toBeGreaterThan(40);
+    const orphans: Record<string, number> = {};
+    for (const fk of fks) {
+      const n = await count(`SELECT count(*) AS n FROM ${fk.child} x WHERE x."${fk.col}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${fk.parent} y WHERE y."${fk.pcol}" = x."${fk.col}")`, []);
+      if (n) orphans[`${fk.child}.${fk.col}`] = n;
+    }
+    expect(orphans).toEqual({});
   });
 
   it('gives lifecycles the documented rule gives: recomputing changes none, and the mix is realistic', async () => {
