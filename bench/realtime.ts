@@ -13,6 +13,7 @@ import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { signToken } from '../src/core/tokens.js';
+import { calibrate, describeCalibration } from './calibration.js';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 2000);
 const SENDERS = Number(process.env.SENDERS ?? 32);
@@ -71,6 +72,8 @@ async function gql(url: string, query: string, variables: Record<string, unknown
 }
 
 async function main() {
+  // Before the server starts, so the host's own speed is measured, not the benchmark's load.
+  const calibration = await calibrate({ databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL });
   const server = await startServer();
   const pid = server.child.pid!;
   try {
@@ -183,6 +186,7 @@ async function main() {
       serverRssMb: { idle: Math.round(rssBefore / 1024), connected: Math.round(rssConnected / 1024) },
       serverRssMbPer1000Connections: Math.round(((rssConnected - rssBefore) / 1024 / SUBSCRIBERS) * 1000 * 10) / 10,
       targets: { subscribers: 20_000, likesPerSecond: 100_000, p99Ms: 250 },
+      calibration,
     };
     console.log(JSON.stringify(result, null, 2));
     writeFileSync(path.join(here, `results/realtime-${LABEL}.json`), `${JSON.stringify(result, null, 2)}\n`);
@@ -210,7 +214,7 @@ function writeReadme(r: any) {
   const close = `<!-- results:${LABEL}:end -->`;
   const start = text.indexOf(open);
   const stop = text.indexOf(close);
-  const block = `${open}\n### ${LABEL}: ${r.database}, ${r.pubsub} pub/sub\n\nLast run: ${r.date}, ${r.subscribers.toLocaleString('en')} subscribers, ${r.machine}.\n\n${table}\n${close}`;
+  const block = `${open}\n### ${LABEL}: ${r.database}, ${r.pubsub} pub/sub\n\nLast run: ${r.date}, ${r.subscribers.toLocaleString('en')} subscribers, ${r.machine}.\nCalibration: ${describeCalibration(r.calibration)}.\n\n${table}\n${close}`;
   writeFileSync(file, start >= 0 && stop > start ? text.slice(0, start) + block + text.slice(stop + close.length) : `${text.trimEnd()}\n\n${block}\n`);
 }
 

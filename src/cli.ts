@@ -27,6 +27,7 @@ async function main(command: string | undefined, args: string[]) {
   const config = loadConfig();
   const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
+    if (command === 'seed-scale') return await (await import('./demo/scale.js')).scaleCommand(database, args);
     if (command === 'migrate') {
       const applied = await database.migrate();
       console.log(applied.length ? `applied ${applied.join(', ')}` : 'database is up to date');
