@@ -4,8 +4,7 @@
 // introspection off in production unless enabled.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError, type ValidationContext } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { useResultSizeLimit } from './result-size.js';
@@ -26,7 +25,9 @@ export function limitPlugins(config: Config): Plugin[] {
     }) as Plugin,
     useResultSizeLimit(l.maxResultNodes),
   ];
-  if (!config.introspection) plugins.push(useDisableIntrospection() as Plugin);
+  // Yoga's useDisableIntrospection decides per HTTP request (onRequestParse), which graphql-ws never
+  // has; the validation rule itself holds for every transport.
+  if (!config.introspection) plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
   return plugins;
 }
 
@@ -50,7 +51,8 @@ function refusal(limit: string, max: number) {
 /**
  * Refuses bodies over `max` bytes with 413 before they are parsed. A declared Content-Length is
  * trusted for the refusal; a body without one (chunked) is read and counted, stopping as soon as
- * it passes the limit, and handed on as read. A graphql-ws message is held to the same limit.
+ * it passes the limit, and handed on as read. A GET's query string and a graphql-ws message are
+ * held to the same limit.
  */
 function bodyLimit(max: number): Plugin<{ wsPayloadBytes?: number }> {
   const message = (size: string) => `Request body of ${size} bytes exceeds the limit of ${max} (MAX_BODY_BYTES): send smaller batches`;
@@ -81,9 +83,10 @@ function bodyLimit(max: number): Plugin<{ wsPayloadBytes?: number }> {
       }
       setRequest(new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.concat(chunks), signal: request.signal }));
     },
-    onParams({ context }) {
-      const bytes = (context as { wsPayloadBytes?: number }).wsPayloadBytes;
-      if (bytes !== undefined && bytes > max) throw new GraphQLError(message(String(bytes)), { extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+    // A GET carries its operation in the URL and a graphql-ws message in a frame: the same limit.
+    onParams({ context, request }) {
+      const bytes = (context as { wsPayloadBytes?: number }).wsPayloadBytes ?? (request.method === 'GET' ? request.url.length - request.url.indexOf('?') - 1 : undefined);
+      if (bytes !== undefined && bytes > max) throw new GraphQLError(message(String(bytes)), { extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } } });
     },
   };
 }
