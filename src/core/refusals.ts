@@ -39,15 +39,20 @@ export function useActionableRefusals(config: Config): Plugin {
     onExecute: () => ({ onExecuteDone: ({ result, setResult }) => void (!(Symbol.asyncIterator in result) && codeUncodedInputErrors(result as ExecutionResult, setResult)) }),
     onSubscribe: () => ({ onSubscribeResult: ({ result, setResult }) => void (!(Symbol.asyncIterator in result) && codeUncodedInputErrors(result as ExecutionResult, setResult as never)) }),
     onResultProcess({ result, setResult }) {
-      if (development || Array.isArray(result) || Symbol.asyncIterator in result) return;
+      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
       const errors = (result as ExecutionResult).errors;
-      if (!errors?.some((e) => e.extensions?.originalError || e.message === 'POST body sent invalid JSON.')) return;
+      const badJson = (e: GraphQLError) => e.message === 'POST body sent invalid JSON.';
+      if (!errors?.some((e) => badJson(e) || (!development && e.extensions?.originalError))) return;
       setResult({
         ...result,
         errors: errors.map((e) => {
+          if (badJson(e)) {
+            const message = 'The request body is not valid JSON: send an object like {"query": "{ viewer { kind } }", "variables": {}}';
+            return new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 }, ...(development ? { originalError: e.extensions.originalError } : {}) } });
+          }
+          if (development) return e;
           const { originalError: _hidden, ...extensions } = e.extensions ?? {};
-          const message = e.message === 'POST body sent invalid JSON.' ? 'The request body is not valid JSON: send an object like {"query": "{ viewer { kind } }", "variables": {}}' : e.message;
-          return new GraphQLError(message, { nodes: e.nodes, path: e.path, extensions });
+          return new GraphQLError(e.message, { nodes: e.nodes, path: e.path, extensions });
         }),
       } as ExecutionResult);
     },
