@@ -6,7 +6,7 @@
 //   t.string({ extensions: { maxLength: 2000 } })      t.int({ extensions: { min: 0, max: 999 } })
 // Every issue is reported with its path ("input.fans.3.displayName"), not just the first.
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { getNamedType, isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLField, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLField, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 
 /** Defaults for inputs that declare nothing. */
 export const INPUT_LIMITS = {
@@ -146,11 +146,6 @@ export function checkArguments(schema: GraphQLSchema, field: GraphQLField<unknow
     if (arg.name in args) checkValue(arg.type, args[arg.name], arg.extensions as Extensions, arg.name, nodeTypes(schema), issues);
   }
   return issues;
-}
-
-/** Whether any argument of `field` has a type these rules look at (plain Boolean/enum arguments do not). */
-export function hasCheckedArguments(field: GraphQLField<unknown, unknown>): boolean {
-  return field.args.some((a) => getNamedType(a.type).name !== 'Boolean');
 }
 
 /** "input.name: must not contain …; input.region: must be at most 200 characters" */
