@@ -1,8 +1,8 @@
 // Rules every argument value obeys before a resolver sees it, wherever it came from (a literal, a
 // variable, an input object, a list): strings and ids are bounded and hold no NUL character or
 // unpaired UTF-16 surrogate (PostgreSQL cannot store either), numbers stay within declared ranges,
-// JSON is bounded and storable, global ids decode to a known type (and to the declared one). A
-// field that needs other bounds declares them next to itself:
+// lists and JSON are bounded, JSON is storable, global ids decode to a known type (and to the
+// declared one). A field that needs other bounds declares them next to itself:
 //   t.string({ extensions: { maxLength: 2000 } })      t.int({ extensions: { min: 0, max: 999 } })
 // Every issue is reported with its path ("input.fans.3.displayName"), not just the first.
 import { decodeGlobalID } from '@pothos/plugin-relay';
@@ -16,11 +16,14 @@ export const INPUT_LIMITS = {
   id: 100,
   /** Characters of a JSON value, serialized. */
   json: 10_000,
+  /** Items of a list (import batches are the longest: 1,000 fans). */
+  items: 1_000,
 } as const;
 
 /** What a field, argument or input field may declare in `extensions`. */
 export interface InputRuleExtensions {
   maxLength?: number;
+  maxItems?: number;
   min?: number;
   max?: number;
 }
@@ -98,7 +101,10 @@ function checkValue(type: GraphQLInputType, value: unknown, ext: Extensions, pat
   if (value === null || value === undefined) return;
   if (isNonNullType(type)) return checkValue(type.ofType, value, ext, path, nodeTypes, issues);
   if (isListType(type)) {
-    if (Array.isArray(value)) value.forEach((v, i) => checkValue(type.ofType, v, ext, `${path}.${i}`, nodeTypes, issues));
+    if (!Array.isArray(value)) return checkValue(type.ofType, value, ext, path, nodeTypes, issues);
+    const max = ext.maxItems ?? INPUT_LIMITS.items;
+    if (value.length > max) return void issues.push({ path, message: `must hold at most ${max.toLocaleString('en')} items (got ${value.length.toLocaleString('en')})` });
+    value.forEach((v, i) => checkValue(type.ofType, v, ext, `${path}.${i}`, nodeTypes, issues));
     return;
   }
   if (isInputObjectType(type)) {

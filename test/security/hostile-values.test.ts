@@ -79,6 +79,11 @@ describe('lengths', () => {
     expect(await communities()).toBe(before);
   });
 
+  it('every list holds at most 1,000 items', async () => {
+    const fan = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId } });
+    await refusedQuery(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: Array.from({ length: 1_001 }, () => gid('Fan', fan.id)) }, 'ids', /ids: must hold at most 1,000 items \(got 1,001\)/);
+  });
+
   it('a field that needs more declares it: group rules take 2,000 characters, not 2,001', async () => {
     const ok = await t.ok(CREATE_COMMUNITY, { input: { name: 'Long rules', kind: 'SMALL', capacity: 30, rules: 'r'.repeat(2_000) } });
     expect(ok.createCommunity.__typename).toBe('MutationCreateCommunitySuccess');
