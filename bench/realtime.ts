@@ -27,7 +27,7 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 const LABEL = process.env.BENCH_LABEL ?? (process.env.DATABASE_URL ? 'postgres' : 'pglite');
 
 /** The server's token settings: the bench signs fans' tokens with them. */
-const TOKENS = { secret: 'bench-only-secret-'.padEnd(40, 'x'), issuer: 'fanops', audience: 'fanops-api' };
+const TOKENS = { secret: 'bench-only-secret-'.padEnd(40, 'x'), issuer: 'fanops', audience: 'fanops-api', maxLifetimeSeconds: 168 * 3600 };
 const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':').slice(1).join(':');
 const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 const pct = (xs: number[], p: number) => (xs.length ? xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);

@@ -11,6 +11,7 @@ import { DomainError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import { limitPlugins } from './core/limits.js';
 import { loadManifest, usePersistedManifest } from './core/persisted.js';
+import { useActionableRefusals } from './core/refusals.js';
 import type { PubSub } from './core/pubsub.js';
 import { memoryRateLimiter, useRateLimit, type RateLimiter } from './core/ratelimit.js';
 import { schema } from './schema.js';
@@ -53,6 +54,7 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
     plugins: [
       useReadinessCheck({ endpoint: '/ready', check: () => database.ping() }),
       ...limitPlugins(config),
+      useActionableRefusals(config),
       ...usePersistedManifest(manifest, config.allowAdhocOperations),
       useRateLimit(rateLimiter, config.rateLimits),
       useBroadcastSubscriptions(),

@@ -1,7 +1,7 @@
 // Check-in: the checkIn mutation and the month calendar query (check-ins plus the live schedule).
 import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { invalid } from '../core/errors.js';
+import { parseMonth } from '../core/scalars.js';
 import { FanRef } from '../fans/schema.js';
 import { LiveSessionRef } from '../live/schema.js';
 import { checkInCalendar, type Calendar, type CalendarDay } from './calendar.js';
@@ -71,8 +71,7 @@ builder.queryFields((t) => ({
       fanId: t.arg.globalID({ for: FanRef, required: false, description: 'The fan; omit when the fan asks for themself.' }),
     },
     resolve: (_root, args, ctx) => {
-      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(args.month)) throw invalid('month', 'month: must be a month like 2026-11');
-      return checkInCalendar(ctx, orgOf(ctx.viewer), actingFanId(ctx.viewer, args.fanId?.id, 'fanId'), args.month);
+      return checkInCalendar(ctx, orgOf(ctx.viewer), actingFanId(ctx.viewer, args.fanId?.id, 'fanId'), parseMonth(args.month, 'month'));
     },
   }),
 }));

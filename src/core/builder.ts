@@ -6,12 +6,14 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
-import { DateResolver, DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { JSONResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { Context } from './context.js';
 import { DomainError, ErrorCodes } from './errors.js';
+import InputRulesPlugin from './input-plugin.js';
 import { PAGE } from './result-size.js';
+import { DateScalar, DateTimeScalar } from './scalars.js';
 
 export interface AuthScopes {
   /** Anyone, credential or not: declared explicitly so an unguarded field stands out. */
@@ -40,7 +42,7 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string | number };
   };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, InputRulesPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // Refusals surface as a clear FORBIDDEN error rather than a silent null.
@@ -89,8 +91,8 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver, { description: 'An instant, as an ISO-8601 string in UTC.' });
-builder.addScalarType('Date', DateResolver, { description: 'A calendar day, as YYYY-MM-DD.' });
+builder.addScalarType('DateTime', DateTimeScalar, {});
+builder.addScalarType('Date', DateScalar, {});
 builder.addScalarType('JSON', JSONResolver, { description: 'Free-form JSON, used for small event payloads.' });
 
 builder.queryType({ description: 'Reads, always confined to the caller\'s organization.' });

@@ -32,6 +32,8 @@ const ConfigSchema = z.object({
   AUTH_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   JWT_ISSUER: z.string().min(1).default('fanops'),
   JWT_AUDIENCE: z.string().min(1).default('fanops-api'),
+  /** The longest lifetime (exp − iat) a token may have; longer ones are refused, and never minted. */
+  JWT_MAX_LIFETIME_HOURS: positiveInt(8_760).default(168),
   /** Operators and fans may send documents that are not in the persisted manifest. */
   ALLOW_ADHOC_OPERATIONS: bool.optional(),
   INTROSPECTION: bool.optional(),
@@ -73,7 +75,7 @@ export interface Config {
   graphiql: boolean;
   seedOnStart: boolean;
   shutdownTimeoutMs: number;
-  auth: { secret: string; issuer: string; audience: string };
+  auth: { secret: string; issuer: string; audience: string; maxLifetimeSeconds: number };
   allowAdhocOperations: boolean;
   introspection: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxResultNodes: number; maxBodyBytes: number };
@@ -119,7 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphiql: c.GRAPHIQL ?? !production,
     seedOnStart: c.SEED_ON_START ?? !production,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
-    auth: { secret: c.AUTH_SECRET ?? DEV_AUTH_SECRET, issuer: c.JWT_ISSUER, audience: c.JWT_AUDIENCE },
+    auth: { secret: c.AUTH_SECRET ?? DEV_AUTH_SECRET, issuer: c.JWT_ISSUER, audience: c.JWT_AUDIENCE, maxLifetimeSeconds: c.JWT_MAX_LIFETIME_HOURS * 3600 },
     allowAdhocOperations: c.ALLOW_ADHOC_OPERATIONS ?? !production,
     introspection: c.INTROSPECTION ?? !production,
     limits: { maxDepth: c.MAX_DEPTH, maxAliases: c.MAX_ALIASES, maxTokens: c.MAX_TOKENS, maxDirectives: c.MAX_DIRECTIVES, maxCost: c.MAX_COST, maxResultNodes: c.MAX_RESULT_NODES, maxBodyBytes: c.MAX_BODY_BYTES },

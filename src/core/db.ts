@@ -130,7 +130,33 @@ function counted(adapter: PrismaPg, emit: Emit): PrismaClient {
   (prisma as unknown as { $on(e: 'query', cb: (e: { query: string; params: string }) => void): void }).$on('query', (e) =>
     emit(e.query, () => JSON.parse(e.params) as unknown[]),
   );
-  return prisma;
+  return withNonEmptySelects(prisma);
+}
+
+// Pothos selects the columns a client asked for. A client that asks for nothing but `__typename`
+// (say `acceptInvite { __typename ... on DomainError { code } }`) yields `select: {}`, which Prisma
+// refuses — after the mutation has committed, so the retry met CONFLICT. An empty selection reads
+// the row's own columns instead, at every level; a selection with fields is passed on untouched.
+type Query = { select?: Record<string, unknown>; include?: Record<string, unknown> };
+function hasEmptySelect(q: Query): boolean {
+  if (q.select && !Object.keys(q.select).length) return true;
+  return Object.values(q.select ?? q.include ?? {}).some((v) => typeof v === 'object' && v !== null && hasEmptySelect(v as Query));
+}
+function withoutEmptySelects(q: Query): Query {
+  const { select, ...rest } = q;
+  const fixed: Query = select && !Object.keys(select).length ? rest : q;
+  const nested = fixed.select ? 'select' : fixed.include ? 'include' : null;
+  if (!nested) return fixed;
+  const entries = Object.entries(fixed[nested]!).map(([k, v]) => [k, typeof v === 'object' && v !== null ? withoutEmptySelects(v as Query) : v]);
+  return { ...fixed, [nested]: Object.fromEntries(entries) };
+}
+function withNonEmptySelects(prisma: PrismaClient): PrismaClient {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const read = ({ args, query }: { args: any; query: (a: any) => Promise<unknown> }) => query(args && hasEmptySelect(args) ? withoutEmptySelects(args) : args);
+  // Query extensions keep the client's type; only the reads Pothos plans go through this.
+  return prisma.$extends({
+    query: { $allModels: { findUnique: read, findUniqueOrThrow: read, findFirst: read, findFirstOrThrow: read, findMany: read } },
+  }) as unknown as PrismaClient;
 }
 
 // Prisma keeps DateTime as UTC in \`timestamp(3)\` columns; both drivers would read them as local time.
@@ -161,7 +187,7 @@ function withReads(adapter: PrismaPg, emit: Emit, opts: DatabaseOptions, run: Ru
   const mode = opts.reads ?? (process.env.READS as DatabaseOptions['reads']) ?? 'sql';
   if (mode === 'prisma') return prisma;
   // Verification asks a second, uncounted client, so statement counts stay those of the real path.
-  const verifyWith = mode === 'verify' ? new PrismaClient({ adapter, transactionOptions }) : undefined;
+  const verifyWith = mode === 'verify' ? withNonEmptySelects(new PrismaClient({ adapter, transactionOptions })) : undefined;
   return readThrough(prisma, dataModel, new Reader(dataModel, run), { verifyWith });
 }
 

@@ -3,10 +3,10 @@
 // 1001 "going away" so clients reconnect elsewhere, then returns.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { graphqlWsOptions } from './graphql-ws.js';
 
 export interface RunningServer {
   server: Server;
@@ -14,8 +14,6 @@ export interface RunningServer {
   url: string;
   stop(): Promise<void>;
 }
-
-type EnvelopedArgs = ExecutionArgs & { rootValue: { execute(a: ExecutionArgs): unknown; subscribe(a: ExecutionArgs): unknown } };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function startServer(yoga: YogaServerInstance<any, any>, opts: { host: string; port: number; shutdownTimeoutMs: number }): Promise<RunningServer> {
@@ -28,41 +26,12 @@ export async function startServer(yoga: YogaServerInstance<any, any>, opts: { ho
     }
     void yoga(req, res);
   });
-  // 1 MiB per message is far above any real operation; it bounds what one socket can make us buffer.
+  // 1 MiB per frame bounds what one socket can make us buffer; MAX_BODY_BYTES applies per message
+  // in graphql-ws.ts, as it does to HTTP bodies.
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1 << 20 });
 
   const wsServer = useServer(
-    {
-      // A socket that never says connection_init is closed (4408) instead of holding a slot forever.
-      connectionInitWaitTimeout: 5_000,
-      execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
-      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
-      onSubscribe: async (ctx, _id, params) => {
-        // Partners integrate through persisted operations over HTTP only; a key never opens ad-hoc streams.
-        const auth = String(ctx.connectionParams?.authorization ?? '');
-        if (/^\s*apikey\b/i.test(auth) || ctx.connectionParams?.['x-api-key']) {
-          return [new GraphQLError('Partner API keys may only run persisted operations over HTTP', { extensions: { code: 'PERSISTED_QUERY_ONLY' } })];
-        }
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params,
-          connectionParams: ctx.connectionParams,
-        });
-        const args: EnvelopedArgs = {
-          schema,
-          operationName: params.operationName,
-          document: parse(params.query),
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        if (errors.length) return errors;
-        return args;
-      },
-    },
+    graphqlWsOptions(yoga),
     wss,
     12_000, // keep-alive ping interval
   );

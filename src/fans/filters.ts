@@ -28,7 +28,7 @@ const sortColumn: Record<FanSortField, keyof Prisma.FanOrderByWithRelationInput>
 
 export function fanWhere(orgId: string, f: FanFilter = {}): Prisma.FanWhereInput {
   const where: Prisma.FanWhereInput = { orgId };
-  if (f.search) where.displayName = { contains: f.search, mode: 'insensitive' };
+  if (f.search) where.displayName = { contains: escapeLike(f.search), mode: 'insensitive' };
   // Every listed tag must be present (AND), which is how operators narrow a segment.
   if (f.tagIds?.length) where.AND = f.tagIds.map((tagId) => ({ tags: { some: { tagId } } }));
   if (f.lifecycles?.length) where.lifecycle = { in: f.lifecycles };
@@ -39,6 +39,9 @@ export function fanWhere(orgId: string, f: FanFilter = {}): Prisma.FanWhereInput
   if (f.isKoc != null) where.isKoc = f.isKoc;
   return where;
 }
+
+/** Prisma's `contains` becomes ILIKE '%…%' as is: escape the pattern characters so they match themselves. */
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
 export function fanOrderBy(field: FanSortField = 'CREATED_AT', direction: 'ASC' | 'DESC' = 'DESC'): Prisma.FanOrderByWithRelationInput[] {
   const dir = direction === 'ASC' ? 'asc' : 'desc';

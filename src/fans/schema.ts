@@ -56,7 +56,7 @@ export const SortDirection = builder.enumType('SortDirection', {
 export const FanFilterInput = builder.inputType('FanFilter', {
   description: 'Conditions a fan must all meet.',
   fields: (t) => ({
-    search: t.string({ required: false, description: 'Part of the display name, case-insensitive.' }),
+    search: t.string({ required: false, extensions: { maxLength: 64 }, description: 'Part of the display name, case-insensitive, matched literally (`%` and `_` are ordinary characters); at most 64 characters.' }),
     tagIds: t.globalIDList({ required: false, for: TagRef, description: 'Fans carrying every one of these tags.' }),
     lifecycles: t.field({ type: [FanLifecycleEnum], required: false, description: 'Fans in any of these lifecycle stages.' }),
     communityId: t.globalID({ required: false, for: CommunityRef, description: 'Current members of this community.' }),

@@ -30,7 +30,7 @@ const CreateRewardInput = builder.inputType('CreateRewardInput', {
   description: 'A new points-mall reward.',
   fields: (t) => ({
     name: t.string({ required: true, description: 'Reward name, 1–80 characters.' }),
-    description: t.string({ required: false, description: 'What the fan gets, up to 500 characters.' }),
+    description: t.string({ required: false, extensions: { maxLength: 500 }, description: 'What the fan gets, up to 500 characters.' }),
     shelf: t.field({ type: RewardShelfEnum, required: true, description: 'Shelf it sits on.' }),
     costPoints: t.int({ required: true, description: 'Points it costs (1–1,000,000).' }),
     stock: t.int({ required: true, description: 'Units available (0–1,000,000).' }),
@@ -42,7 +42,7 @@ const UpdateRewardInput = builder.inputType('UpdateRewardInput', {
   fields: (t) => ({
     rewardId: t.globalID({ for: RewardRef, required: true, description: 'The reward to change.' }),
     name: t.string({ required: false, description: 'New name.' }),
-    description: t.string({ required: false, description: 'New description.' }),
+    description: t.string({ required: false, extensions: { maxLength: 500 }, description: 'New description, up to 500 characters.' }),
     shelf: t.field({ type: RewardShelfEnum, required: false, description: 'New shelf.' }),
     costPoints: t.int({ required: false, description: 'New price in points.' }),
     stock: t.int({ required: false, description: 'New stock level.' }),

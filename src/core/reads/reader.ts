@@ -68,13 +68,16 @@ export class Reader {
   private selection(model: ModelInfo, args: Args): Selection {
     for (const key of Object.keys(args)) if (!ARG_KEYS.has(key) && args[key] !== undefined) throw new Unsupported(`argument ${key}`);
     if (args.select && args.include) throw new Unsupported('select and include together');
-    const chosen = (args.select ?? args.include) as Args | undefined;
-    const selection: Selection = { scalars: args.select ? [] : [...model.scalars.keys()], relations: [], counts: [] };
+    // An empty select (a client asking only for __typename) reads the row's own columns, as Prisma
+    // is made to (db.ts), rather than nothing.
+    const select = args.select && Object.values(args.select as Args).some(Boolean) ? (args.select as Args) : undefined;
+    const chosen = (select ?? args.include) as Args | undefined;
+    const selection: Selection = { scalars: select ? [] : [...model.scalars.keys()], relations: [], counts: [] };
     for (const [key, value] of Object.entries(chosen ?? {})) {
       if (!value) continue;
       if (key === '_count') selection.counts.push(...this.counts(model, value));
       else if (model.scalars.has(key)) {
-        if (args.select) selection.scalars.push(key);
+        if (select) selection.scalars.push(key);
       } else if (model.relations.has(key)) selection.relations.push({ rel: model.relations.get(key)!, args: value === true ? {} : (value as Args) });
       else throw new Unsupported(`selection ${model.name}.${key}`);
     }

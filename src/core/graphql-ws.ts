@@ -1,0 +1,101 @@
+// graphql-ws over the same pipeline as HTTP. Each `subscribe` message becomes the request an HTTP
+// client would have sent — a POST carrying the connection's credential — and goes through Yoga's
+// own parameter handling (`getResultForParams`): persisted-only rules, APQ, document limits,
+// introspection, result size, rate limits, the context and its credential check, error masking.
+// So one policy holds on POST, GET, SSE and WebSocket alike (test/security/transports.test.ts).
+//
+// A refusal answers its own operation with an `error` message and the socket stays open for the
+// others; only a bad `connection_init` closes it: 4400 for a malformed payload, 4403 for a
+// credential that is refused — the codes graphql-ws defines.
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError, parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import type { ServerOptions } from 'graphql-ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import type { WebSocket } from 'ws';
+
+type Extra = { socket: WebSocket; request: IncomingMessage };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Yoga = YogaServerInstance<any, any>;
+type Pipeline = { getResultForParams(payload: { params: object; request: Request }, serverContext: object): Promise<unknown> };
+
+// graphql-ws decides between execute and subscribe from the operation type; the result itself was
+// produced by the pipeline, so these stand-in documents only carry that type.
+const STAND_IN = { query: parse('query Result { __typename }'), subscription: parse('subscription Result { __typename }') };
+
+/** The HTTP request a WebSocket client would have sent, with the connection's credential as headers. */
+function asRequest(yoga: Yoga, params: Record<string, unknown> | undefined, upgrade: IncomingMessage): Request {
+  const headers = new Headers({ 'content-type': 'application/json' });
+  if (typeof params?.authorization === 'string') headers.set('authorization', params.authorization);
+  if (typeof params?.['x-api-key'] === 'string') headers.set('x-api-key', params['x-api-key']);
+  const forwarded = upgrade.headers['x-forwarded-for'];
+  if (typeof forwarded === 'string') headers.set('x-forwarded-for', forwarded);
+  return new Request(`http://${upgrade.headers.host ?? 'localhost'}${yoga.graphqlEndpoint}`, { method: 'POST', headers });
+}
+
+// `extensions.http` steers HTTP status codes; it means nothing in a WebSocket message.
+function withoutHttp(e: GraphQLError): GraphQLError {
+  if (!e.extensions?.http) return e;
+  const { http: _http, ...extensions } = e.extensions;
+  return new GraphQLError(e.message, { nodes: e.nodes, path: e.path, extensions });
+}
+
+const isAsyncIterable = (x: unknown): x is AsyncIterable<unknown> => typeof x === 'object' && x !== null && Symbol.asyncIterator in x;
+const unexpected = () => new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+
+export function graphqlWsOptions(yoga: Yoga): ServerOptions<Record<string, unknown>, Extra> {
+  const pipeline = yoga as unknown as Pipeline;
+  let schema: GraphQLSchema | undefined;
+  const schemaOf = () => (schema ??= yoga.getEnveloped({}).schema as GraphQLSchema);
+  const serverContext = (ctx: { connectionParams?: Record<string, unknown>; extra: Extra }, payloadBytes?: number) => ({
+    req: ctx.extra.request,
+    socket: ctx.extra.socket,
+    connectionParams: ctx.connectionParams,
+    wsPayloadBytes: payloadBytes,
+  });
+
+  return {
+    // A socket that never says connection_init is closed (4408) instead of holding a slot forever.
+    connectionInitWaitTimeout: 5_000,
+    onConnect: async (ctx) => {
+      const params = ctx.connectionParams;
+      const socket = ctx.extra.socket;
+      for (const key of ['authorization', 'x-api-key']) {
+        if (params?.[key] !== undefined && typeof params[key] !== 'string') {
+          socket.close(4400, `connection_init payload: ${key} must be a string`);
+          return false;
+        }
+      }
+      // The credential is checked once here, as the HTTP context would check it, so a bad one fails
+      // the connection rather than each operation; it is checked again for every operation.
+      try {
+        const request = asRequest(yoga, params, ctx.extra.request);
+        await yoga.getEnveloped({ request, params: {}, ...serverContext(ctx) }).contextFactory();
+        return true;
+      } catch (e) {
+        const refused = e instanceof GraphQLError && (e.extensions?.code === 'UNAUTHENTICATED' || e.extensions?.code === 'FORBIDDEN');
+        // Close reasons are limited to 123 bytes.
+        socket.close(refused ? 4403 : 4500, refused ? Buffer.from(e.message).subarray(0, 120).toString() : 'Internal server error');
+        return false;
+      }
+    },
+    onSubscribe: async (ctx, _id, payload) => {
+      const params = { ...payload, query: payload.query || undefined };
+      let result: unknown;
+      try {
+        const request = asRequest(yoga, ctx.connectionParams, ctx.extra.request);
+        result = await pipeline.getResultForParams({ params, request }, serverContext(ctx, Buffer.byteLength(JSON.stringify(payload))));
+      } catch (e) {
+        // What Yoga's HTTP handler would answer for an error thrown before execution.
+        return [e instanceof GraphQLError ? withoutHttp(e) : unexpected()];
+      }
+      if (isAsyncIterable(result)) return { schema: schemaOf(), document: STAND_IN.subscription, rootValue: result, contextValue: {} };
+      const single = result as ExecutionResult;
+      // Refused before anything ran: answer this operation alone with an `error` message.
+      if (single.data === undefined && single.errors?.length) return single.errors.map((e) => withoutHttp(e instanceof GraphQLError ? e : new GraphQLError(String((e as Error).message))));
+      return { schema: schemaOf(), document: STAND_IN.query, rootValue: single, contextValue: {} };
+    },
+    execute: (args) => args.rootValue as ExecutionResult,
+    subscribe: (args) => args.rootValue as AsyncGenerator<ExecutionResult>,
+    onNext: (_ctx, _id, _payload, _args, result) => (result.errors?.some((e) => (e as GraphQLError).extensions?.http) ? { ...result, errors: result.errors.map((e) => withoutHttp(e as GraphQLError).toJSON()) } : undefined),
+  };
+}
