@@ -50,7 +50,9 @@ export function estimateResultNodes(schema: GraphQLSchema, document: DocumentNod
         if (!isCompositeType(named)) continue;
         const args = Object.fromEntries((sel.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, variables ?? undefined)]));
         const isConnection = named.name.endsWith('Connection') && field.args.some((a) => a.name === 'first');
-        const copies = isListType(getNullableType(field.type)) ? (sel.name.value === 'nodes' || sel.name.value === 'edges' ? listLength : ASSUMED_LIST_LENGTH) : 1;
+        // A list fetched by ids (`nodes(ids:)`) holds one object per id asked for.
+        const byIds = Array.isArray(args.ids) ? args.ids.length : undefined;
+        const copies = isListType(getNullableType(field.type)) ? (byIds ?? (sel.name.value === 'nodes' || sel.name.value === 'edges' ? listLength : ASSUMED_LIST_LENGTH)) : 1;
         total += copies * (1 + walk(sel.selectionSet, named, isConnection ? pageSize(args) : ASSUMED_LIST_LENGTH, seen));
       }
     }

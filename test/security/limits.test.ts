@@ -96,6 +96,15 @@ describe('result size (rows, not fields)', () => {
     expect(codes(await sized.gql(viaFragment))).toEqual(['RESULT_TOO_LARGE']);
   });
 
+  it('counts nodes(ids:) by the ids asked for, not as a short list', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => Buffer.from(`Fan:missing${i}`).toString('base64'));
+    const many = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Fan { memberships(first: 100) { nodes { id } } } } }`;
+    const result = await sized.gql(many, { ids });
+    expect(codes(result)).toEqual(['RESULT_TOO_LARGE']);
+    expect(result.errors?.[0].message).toMatch(/up to 6,120 objects/);
+    expect(codes(await sized.gql(many, { ids: ids.slice(0, 40) }))).toEqual([]);
+  });
+
   it('lets the same shape through with smaller pages', async () => {
     const ok = await sized.ok(NESTED, { fans: 100, memberships: 10 });
     expect(ok.fans.nodes.length).toBe(5);
