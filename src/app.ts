@@ -51,6 +51,9 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
     // Domain errors carry safe messages; everything else is masked outside development.
     maskedErrors: { isDev: config.env === 'development' },
     healthCheckEndpoint: '/health',
+    // MAX_BODY_BYTES is enforced by limitPlugins before parsing (declared lengths and chunked bodies
+    // alike); Yoga's own limit would pipe every body through a second counting stream.
+    maxRequestBodySize: false,
     plugins: [
       useReadinessCheck({ endpoint: '/ready', check: () => database.ping() }),
       ...limitPlugins(config),
