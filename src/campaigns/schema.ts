@@ -53,6 +53,7 @@ export const CampaignRef = builder.prismaNode('Campaign', {
 
 builder.prismaObject('LikeCampaign', {
   description: 'Live like count toward a target; every `milestoneEvery` likes unlocks a lottery round.',
+  select: { campaignId: true },
   fields: (t) => ({
     targetLikes: t.exposeInt('targetLikes', { description: 'The like count the room is aiming for.' }),
     milestoneEvery: t.exposeInt('milestoneEvery', { description: 'Likes between lottery rounds.' }),
@@ -67,6 +68,8 @@ builder.prismaObject('LikeCampaign', {
 
 builder.prismaObject('LikeDraw', {
   description: 'One lottery round of a like campaign: reproducible from its seed and the participant list.',
+  // The participant snapshot can hold every fan who liked (tens of thousands): read only when asked.
+  select: { id: true },
   fields: (t) => ({
     milestone: t.exposeInt('milestone', { description: 'Which milestone this round belongs to (1, 2, …).' }),
     seed: t.exposeString('seed', { description: 'The recorded random seed; re-running the draw with it gives the same winners.' }),

@@ -18,6 +18,7 @@ export const LikeBatchRef = builder.objectRef<LikeBatchResult>('LikeBatch').impl
 
 builder.prismaObject('LikeContribution', {
   description: "One fan's likes in a like campaign.",
+  select: { campaignId: true, fanId: true },
   fields: (t) => ({
     fan: t.relation('fan', { description: 'The fan.' }),
     likes: t.exposeInt('likes', { description: 'Likes the fan sent in this campaign.' }),
