@@ -8,7 +8,7 @@
 import SchemaBuilder, { BasePlugin, isThenable, PothosValidationError, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import { getNamedType, GraphQLError, isInputObjectType, isObjectType, type GraphQLArgument, type GraphQLField, type GraphQLFieldResolver, type GraphQLInputField, type GraphQLSchema } from 'graphql';
 import { DomainError } from './errors.js';
-import { checkArguments, describeIssues, INPUT_LIMITS, type InputIssue, type InputRuleExtensions } from './input-rules.js';
+import { checkArguments, describeIssues, INPUT_LIMITS, normalizeArguments, type InputIssue, type InputRuleExtensions } from './input-rules.js';
 
 const REFUSED = Symbol('refused input');
 type Args = Record<string | symbol, unknown>;
@@ -34,13 +34,31 @@ function fieldOf(schema: GraphQLSchema, parentType: string, name: string): Graph
 // Descriptions that already state a bound ("1–80 characters", "(1–32)", "up to 500") are left alone.
 const STATES_A_BOUND = /character|\d\s*[–-]\s*\d|up to \d|at most \d/i;
 
-/** States the length bound in the description of a String or JSON input that does not state one. */
-function describeBound(input: GraphQLArgument | GraphQLInputField) {
+const n = (x: number) => x.toLocaleString('en');
+
+/** The bound a field declares (or the default for text), as a sentence for its description. */
+function boundOf(input: GraphQLArgument | GraphQLInputField): string | null {
+  const ext = input.extensions as InputRuleExtensions;
   const type = getNamedType(input.type).name;
-  if ((type !== 'String' && type !== 'JSON') || STATES_A_BOUND.test(input.description ?? '')) return;
-  const max = (input.extensions as InputRuleExtensions).maxLength ?? (type === 'JSON' ? INPUT_LIMITS.json : INPUT_LIMITS.string);
-  const bound = `At most ${max.toLocaleString('en')} characters${type === 'JSON' ? ' of JSON' : ''}.`;
-  input.description = input.description ? `${input.description.replace(/\.?$/, '.')} ${bound}` : bound;
+  const between = (lo: number | undefined, hi: number | undefined, unit: string) =>
+    lo !== undefined && hi !== undefined ? `${n(lo)} to ${n(hi)}${unit}` : lo !== undefined ? `At least ${n(lo)}${unit}` : hi !== undefined ? `At most ${n(hi)}${unit}` : null;
+  const list = ext.minItems !== undefined || ext.maxItems !== undefined ? between(ext.minItems, ext.maxItems, ' items') : null;
+  let value: string | null = null;
+  if (type === 'String' || type === 'JSON') {
+    const max = ext.maxLength ?? (type === 'JSON' ? INPUT_LIMITS.json : INPUT_LIMITS.string);
+    value = between(ext.minLength || undefined, max, type === 'JSON' ? ' characters of JSON' : ' characters');
+    if (value && ext.trim) value += ' once trimmed';
+  } else if (type === 'Int' || type === 'Float') value = between(ext.min, ext.max, '');
+  if (value && /^\d/.test(value) && (type === 'Int' || type === 'Float')) value = `From ${value}`;
+  const parts = [list && `${list}${value ? ',' : ''}`, value && (list ? value.replace(/^[A-Z]/, (c) => c.toLowerCase()) + ' each' : value)].filter(Boolean);
+  return parts.length ? `${parts.join(' ')}.` : null;
+}
+
+/** States the declared bound in the description of an input that does not state one in words already. */
+function describeBound(input: GraphQLArgument | GraphQLInputField) {
+  if (STATES_A_BOUND.test(input.description ?? '')) return;
+  const bound = boundOf(input);
+  if (bound) input.description = input.description ? `${input.description.replace(/\.?$/, '.')} ${bound}` : bound;
 }
 
 export class InputRulesPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
@@ -66,6 +84,7 @@ export class InputRulesPlugin<Types extends SchemaTypes> extends BasePlugin<Type
           const field = fieldOf(info.schema, parentType, name);
           const issues = field ? checkArguments(info.schema, field, args) : [];
           if (issues.length) return refuse(args, issues);
+          if (field) args = normalizeArguments(field, args);
           // The remaining mappers (global-id decoding) may still refuse: record it, do not throw.
           const run = (i: number, acc: Record<string, unknown>): Record<string, unknown> | Promise<Record<string, unknown>> => {
             if (i === mappers.length) return acc;

@@ -3,8 +3,10 @@
 // unpaired UTF-16 surrogate (PostgreSQL cannot store either), numbers stay within declared ranges,
 // lists and JSON are bounded, JSON is storable, global ids decode to a known type (and to the
 // declared one). A field that needs other bounds declares them next to itself:
-//   t.string({ extensions: { maxLength: 2000 } })      t.int({ extensions: { min: 0, max: 999 } })
-// Every issue is reported with its path ("input.fans.3.displayName"), not just the first.
+//   t.string({ ...text(1, 80) })   t.int({ ...range(0, 999) })   t.field({ type: [Row], ...items(1, 500) })
+// text() trims the value before it is measured and before the resolver sees it. The bound is stated
+// once: input-plugin.ts appends it to the field's description. Every issue is reported with its path
+// ("input.fans.3.displayName"), not just the first.
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLField, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 
@@ -22,11 +24,22 @@ export const INPUT_LIMITS = {
 
 /** What a field, argument or input field may declare in `extensions`. */
 export interface InputRuleExtensions {
+  /** Trim surrounding white space first (the resolver receives the trimmed text). */
+  trim?: boolean;
+  minLength?: number;
   maxLength?: number;
+  minItems?: number;
   maxItems?: number;
   min?: number;
   max?: number;
 }
+
+/** A text field of `minLength` to `maxLength` characters once trimmed. */
+export const text = (minLength: number, maxLength: number) => ({ extensions: { trim: true, minLength, maxLength } satisfies InputRuleExtensions });
+/** A number from `min` to `max` (either may be undefined). */
+export const range = (min: number | undefined, max: number | undefined) => ({ extensions: { min, max } satisfies InputRuleExtensions });
+/** A list of `minItems` to `maxItems` items. */
+export const items = (minItems: number, maxItems: number) => ({ extensions: { minItems, maxItems } satisfies InputRuleExtensions });
 
 export interface InputIssue {
   /** Where, from the argument name down: "input.fans.3.displayName". */
@@ -50,10 +63,13 @@ export function unstorableCharacter(s: string): string | null {
   return null;
 }
 
-function checkText(s: string, max: number, path: string, issues: InputIssue[]) {
+function checkText(given: string, ext: Extensions, max: number, path: string, issues: InputIssue[]) {
+  const s = ext.trim ? given.trim() : given;
   const bad = unstorableCharacter(s);
   if (bad) issues.push({ path, message: `must not contain ${bad}` });
   if (s.length > max) issues.push({ path, message: `must be at most ${max.toLocaleString('en')} characters (got ${s.length.toLocaleString('en')})` });
+  const min = ext.minLength ?? 0;
+  if (s.length < min) issues.push({ path, message: min === 1 ? 'must not be empty' : `must be at least ${min.toLocaleString('en')} characters (got ${s.length.toLocaleString('en')})` });
 }
 
 function checkGlobalId(s: string, ext: Extensions, nodeTypes: Set<string>, path: string, issues: InputIssue[]) {
@@ -104,6 +120,7 @@ function checkValue(type: GraphQLInputType, value: unknown, ext: Extensions, pat
     if (!Array.isArray(value)) return checkValue(type.ofType, value, ext, path, nodeTypes, issues);
     const max = ext.maxItems ?? INPUT_LIMITS.items;
     if (value.length > max) return void issues.push({ path, message: `must hold at most ${max.toLocaleString('en')} items (got ${value.length.toLocaleString('en')})` });
+    if (value.length < (ext.minItems ?? 0)) issues.push({ path, message: `must hold at least ${ext.minItems!.toLocaleString('en')} item${ext.minItems === 1 ? '' : 's'}` });
     value.forEach((v, i) => checkValue(type.ofType, v, ext, `${path}.${i}`, nodeTypes, issues));
     return;
   }
@@ -117,11 +134,11 @@ function checkValue(type: GraphQLInputType, value: unknown, ext: Extensions, pat
   }
   switch (type.name) {
     case 'String':
-      if (typeof value === 'string') checkText(value, ext.maxLength ?? INPUT_LIMITS.string, path, issues);
+      if (typeof value === 'string') checkText(value, ext, ext.maxLength ?? INPUT_LIMITS.string, path, issues);
       return;
     case 'ID':
       if (typeof value !== 'string') return;
-      checkText(value, ext.maxLength ?? INPUT_LIMITS.id, path, issues);
+      checkText(value, ext, ext.maxLength ?? INPUT_LIMITS.id, path, issues);
       if (ext.isRelayGlobalID && !issues.some((i) => i.path === path)) checkGlobalId(value, ext, nodeTypes, path, issues);
       return;
     case 'Int':
@@ -154,5 +171,40 @@ export function checkArguments(schema: GraphQLSchema, field: GraphQLField<unknow
   return issues;
 }
 
-/** "input.name: must not contain …; input.region: must be at most 200 characters" */
-export const describeIssues = (issues: InputIssue[]) => issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+/** "input.name: must not contain …", or "2 problems: input.name: …; input.region: …" (the first 5 listed). */
+export function describeIssues(issues: InputIssue[]): string {
+  const listed = issues.slice(0, 5).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  if (issues.length === 1) return listed;
+  return `${issues.length} problems: ${listed}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}`;
+}
+
+// Which arguments hold text to trim, per field (most hold none, and are passed through untouched).
+const trims = new WeakMap<GraphQLField<unknown, unknown>, boolean>();
+function typeTrims(type: GraphQLInputType, ext: Extensions, seen: Set<GraphQLInputType>): boolean {
+  if (isNonNullType(type) || isListType(type)) return typeTrims(type.ofType, ext, seen);
+  if (!isInputObjectType(type)) return Boolean(ext.trim);
+  if (seen.has(type)) return false;
+  seen.add(type);
+  return Object.values(type.getFields()).some((f) => typeTrims(f.type, f.extensions as Extensions, seen));
+}
+
+function trimmed(type: GraphQLInputType, value: unknown, ext: Extensions): unknown {
+  if (value === null || value === undefined) return value;
+  if (isNonNullType(type)) return trimmed(type.ofType, value, ext);
+  if (isListType(type)) return Array.isArray(value) ? value.map((v) => trimmed(type.ofType, v, ext)) : trimmed(type.ofType, value, ext);
+  if (isInputObjectType(type)) {
+    const fields = type.getFields();
+    return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, fields[k] ? trimmed(fields[k].type, v, fields[k].extensions as Extensions) : v]));
+  }
+  return ext.trim && typeof value === 'string' ? value.trim() : value;
+}
+
+/** The arguments with every `trim` text trimmed (the same object when the field declares none). */
+export function normalizeArguments(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): Record<string, unknown> {
+  let any = trims.get(field);
+  if (any === undefined) trims.set(field, (any = field.args.some((a) => typeTrims(a.type, a.extensions as Extensions, new Set()))));
+  if (!any) return args;
+  const out = { ...args };
+  for (const arg of field.args) if (arg.name in out) out[arg.name] = trimmed(arg.type, out[arg.name], arg.extensions as Extensions);
+  return out;
+}

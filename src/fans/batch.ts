@@ -1,14 +1,8 @@
-// Batch input (imports): every row is validated before anything is written. A bad row refuses the
+// Batch input (imports): every row is checked before anything is written (shapes and bounds by the
+// schema's input rules, the rest — repeated keys, unknown references — here). A bad row refuses the
 // whole batch with VALIDATION; `field` names the first bad row ("input.fans.3.externalId") and the
 // message lists up to five, so a partner fixes a file in one round trip.
-import type { z } from 'zod';
 import { DomainError } from '../core/errors.js';
-
-export function parseBatch<S extends z.ZodType>(schema: S, input: unknown, prefix = 'input'): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw batchError(result.error.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].join('.'), message: i.message })));
-}
 
 export function batchError(problems: { field: string; message: string }[], code: 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' = 'VALIDATION'): DomainError {
   const listed = problems.slice(0, 5).map((p) => `${p.field}: ${p.message}`).join('; ');

@@ -1,34 +1,28 @@
 // Fan mutations: partner/operator import, operator tags, consent, KOC flag, lifecycle refresh, segments.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { z } from 'zod';
 import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { parseInput } from '../core/validation.js';
-import { parseBatch } from './batch.js';
+import { items, text } from '../core/input-rules.js';
 import { importFans } from './import.js';
 import { refreshLifecycles } from './lifecycle.js';
 import { FanFilterInput, FanRef, FanSourceEnum, SegmentRef, TagRef, toFanFilter } from './schema.js';
 import { createSegment, deleteSegment } from './segments.js';
 import { setFanKoc, setFanOptOut, tagFans, untagFan, type TagFansResult } from './tags.js';
 
-const externalId = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
-const displayName = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
-const tagName = z.string().trim().min(1, 'must not be empty').max(32, 'must be at most 32 characters');
-
 const FanImportRowInput = builder.inputType('FanImportRow', {
   description: 'One fan as the live platform or CRM knows them.',
   fields: (t) => ({
-    externalId: t.string({ required: true, description: "The fan's user id on the platform (1–64 characters); the import key." }),
-    displayName: t.string({ required: true, description: 'Display name (1–64). "region-skin type[·nickname]" sets region, skin type and self-tags.' }),
-    region: t.string({ required: false, description: 'Region (1–32), used when the display name does not carry one; omitted keeps the current one.' }),
+    externalId: t.string({ required: true, description: "The fan's user id on the platform; the import key.", ...text(1, 64) }),
+    displayName: t.string({ required: true, description: 'Display name; "region-skin type[·nickname]" sets region, skin type and self-tags.', ...text(1, 64) }),
+    region: t.string({ required: false, description: 'Region, used when the display name does not carry one; omitted keeps the current one.', ...text(1, 32) }),
     source: t.field({ type: FanSourceEnum, required: false, description: 'How the fan came in; new fans default to IMPORT, omitted keeps the current one.' }),
-    referredByExternalId: t.string({ required: false, description: 'External id of the referring fan (in your organization or in this batch).' }),
+    referredByExternalId: t.string({ required: false, description: 'External id of the referring fan (in your organization or in this batch).', ...text(1, 64) }),
   }),
 });
 
 const ImportFansInput = builder.inputType('ImportFansInput', {
-  description: 'A batch of fans to create or update, 1–1,000 rows. A bad row refuses the whole batch.',
-  fields: (t) => ({ fans: t.field({ type: [FanImportRowInput], required: true, description: 'The rows; external ids must not repeat.' }) }),
+  description: 'A batch of fans to create or update. A bad row refuses the whole batch.',
+  fields: (t) => ({ fans: t.field({ type: [FanImportRowInput], required: true, description: 'The rows; external ids must not repeat.', ...items(1, 1_000) }) }),
 });
 
 const ImportFansResult = builder.simpleObject('ImportFansResult', {
@@ -69,8 +63,8 @@ const DeletedSegment = builder.simpleObject('DeletedSegment', {
 const TagFansInput = builder.inputType('TagFansInput', {
   description: 'Put an operator tag on fans.',
   fields: (t) => ({
-    fanIds: t.globalIDList({ for: FanRef, required: true, description: 'The fans, 1–500.' }),
-    tagName: t.string({ required: true, description: 'The tag name (1–32); created if your organization has none of that name.' }),
+    fanIds: t.globalIDList({ for: FanRef, required: true, description: 'The fans.', ...items(1, 500) }),
+    tagName: t.string({ required: true, description: 'The tag name; created if your organization has none of that name.', ...text(1, 32) }),
   }),
 });
 
@@ -101,22 +95,10 @@ const SetFanKocInput = builder.inputType('SetFanKocInput', {
 const CreateSegmentInput = builder.inputType('CreateSegmentInput', {
   description: 'Save a fan filter under a name.',
   fields: (t) => ({
-    name: t.string({ required: true, description: 'Segment name (1–60), unique in your organization.' }),
+    name: t.string({ required: true, description: 'Segment name, unique in your organization.', ...text(1, 60) }),
     filter: t.field({ type: FanFilterInput, required: true, description: 'The conditions; tags and community must be yours.' }),
   }),
 });
-
-const FilterSchema = z
-  .object({
-    search: z.string().trim().max(64, 'must be at most 64 characters').nullish(),
-    tagIds: z.array(z.unknown()).max(20, 'at most 20 tags').nullish(),
-    minOrders: z.number().int().min(0, 'must not be negative').nullish(),
-    maxOrders: z.number().int().min(0, 'must not be negative').nullish(),
-    minSpendCents: z.number().int().min(0, 'must not be negative').nullish(),
-    maxSpendCents: z.number().int().min(0, 'must not be negative').nullish(),
-  })
-  .refine((f) => f.minOrders == null || f.maxOrders == null || f.minOrders <= f.maxOrders, { message: 'must not exceed maxOrders', path: ['minOrders'] })
-  .refine((f) => f.minSpendCents == null || f.maxSpendCents == null || f.minSpendCents <= f.maxSpendCents, { message: 'must not exceed maxSpendCents', path: ['minSpendCents'] });
 
 builder.mutationFields((t) => ({
   importFans: t.field({
@@ -125,11 +107,7 @@ builder.mutationFields((t) => ({
     description: 'Create or update fans by external id. Idempotent: the same batch twice changes nothing. A bad row refuses the whole batch.',
     authScopes: { partner: 'import', operatorWrite: true },
     args: { input: t.arg({ type: ImportFansInput, required: true, description: 'The batch.' }) },
-    resolve: (_root, { input }, ctx) => {
-      const row = z.object({ externalId, displayName, region: z.string().trim().min(1, 'must not be empty').max(32, 'must be at most 32 characters').nullish(), referredByExternalId: externalId.nullish() });
-      const v = parseBatch(z.object({ fans: z.array(row).min(1, 'must have at least one row').max(1000, 'must have at most 1,000 rows') }), input);
-      return importFans(ctx.db, orgOf(ctx.viewer), v.fans.map((r, i) => ({ ...r, source: input.fans[i].source })));
-    },
+    resolve: (_root, { input }, ctx) => importFans(ctx.db, orgOf(ctx.viewer), input.fans),
   }),
   tagFans: t.field({
     type: TagFansResultRef,
@@ -137,10 +115,7 @@ builder.mutationFields((t) => ({
     description: 'Tag fans (operator tag), creating the tag if needed. Re-tagging is harmless.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: TagFansInput, required: true, description: 'Fans and tag.' }) },
-    resolve: (_root, { input }, ctx) => {
-      const v = parseInput(z.object({ fanIds: z.array(z.unknown()).min(1, 'must name at least one fan').max(500, 'must name at most 500 fans'), tagName }), input);
-      return tagFans(ctx.db, orgOf(ctx.viewer), input.fanIds.map((g) => g.id), v.tagName);
-    },
+    resolve: (_root, { input }, ctx) => tagFans(ctx.db, orgOf(ctx.viewer), input.fanIds.map((g) => g.id), input.tagName),
   }),
   untagFan: t.field({
     type: FanRef,
@@ -184,11 +159,7 @@ builder.mutationFields((t) => ({
     description: 'Save a fan filter as a named segment (names are unique in your organization).',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: CreateSegmentInput, required: true, description: 'Name and filter.' }) },
-    resolve: (_root, { input }, ctx) => {
-      const v = parseInput(z.object({ name: z.string().trim().min(1, 'must not be empty').max(60, 'must be at most 60 characters'), filter: FilterSchema }), input);
-      const filter = toFanFilter(input.filter as Parameters<typeof toFanFilter>[0]);
-      return createSegment(ctx.db, orgOf(ctx.viewer), { name: v.name, filter: { ...filter, search: v.filter.search } });
-    },
+    resolve: (_root, { input }, ctx) => createSegment(ctx.db, orgOf(ctx.viewer), { name: input.name, filter: toFanFilter(input.filter) }),
   }),
   deleteSegment: t.field({
     type: DeletedSegment,

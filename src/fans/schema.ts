@@ -1,8 +1,9 @@
 // Fans, their tags and saved segments: the people the private domain is built around.
 import { builder } from '../core/builder.js';
+import { range, text } from '../core/input-rules.js';
 import { orgIdOf } from '../core/context.js';
 import { CommunityRef } from '../communities/schema.js';
-import { fanOrderBy, fanWhere, type FanSortField } from './filters.js';
+import { fanOrderBy, fanWhere, type FanFilter, type FanSortField } from './filters.js';
 import { segmentFanWhere } from './segments.js';
 
 export const FanLifecycleEnum = builder.enumType('FanLifecycle', {
@@ -56,14 +57,14 @@ export const SortDirection = builder.enumType('SortDirection', {
 export const FanFilterInput = builder.inputType('FanFilter', {
   description: 'Conditions a fan must all meet.',
   fields: (t) => ({
-    search: t.string({ required: false, extensions: { maxLength: 64 }, description: 'Part of the display name, case-insensitive, matched literally (`%` and `_` are ordinary characters); at most 64 characters.' }),
-    tagIds: t.globalIDList({ required: false, for: TagRef, description: 'Fans carrying every one of these tags.' }),
+    search: t.string({ required: false, description: 'Part of the display name, case-insensitive, matched literally (`%` and `_` are ordinary characters).', ...text(0, 64) }),
+    tagIds: t.globalIDList({ required: false, for: TagRef, description: 'Fans carrying every one of these tags.', extensions: { maxItems: 20 } }),
     lifecycles: t.field({ type: [FanLifecycleEnum], required: false, description: 'Fans in any of these lifecycle stages.' }),
     communityId: t.globalID({ required: false, for: CommunityRef, description: 'Current members of this community.' }),
-    minOrders: t.int({ required: false, description: 'At least this many orders (e.g. 2 for the invite threshold).' }),
-    maxOrders: t.int({ required: false, description: 'At most this many orders.' }),
-    minSpendCents: t.int({ required: false, description: 'Total spend at least this much, in cents.' }),
-    maxSpendCents: t.int({ required: false, description: 'Total spend at most this much, in cents.' }),
+    minOrders: t.int({ required: false, description: 'At least this many orders (e.g. 2 for the invite threshold).', ...range(0, undefined) }),
+    maxOrders: t.int({ required: false, description: 'At most this many orders.', ...range(0, undefined) }),
+    minSpendCents: t.int({ required: false, description: 'Total spend at least this much, in cents.', ...range(0, undefined) }),
+    maxSpendCents: t.int({ required: false, description: 'Total spend at most this much, in cents.', ...range(0, undefined) }),
     isKoc: t.boolean({ required: false, description: 'Only KOCs (true) or only non-KOCs (false).' }),
   }),
 });
@@ -207,7 +208,7 @@ type FilterArg = {
   communityId?: { id: string } | null;
 } & Record<string, unknown>;
 
-export function toFanFilter(f: FilterArg | null | undefined) {
+export function toFanFilter(f: FilterArg | null | undefined): FanFilter {
   if (!f) return {};
-  return { ...f, tagIds: f.tagIds?.map((g) => g.id), communityId: f.communityId?.id } as Parameters<typeof fanWhere>[1];
+  return { ...f, tagIds: f.tagIds?.map((g) => g.id), communityId: f.communityId?.id } as FanFilter;
 }

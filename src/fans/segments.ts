@@ -12,6 +12,9 @@ export type StoredFanFilter = Omit<FanFilter, 'tagIds' | 'communityId'> & { tagI
 
 export async function createSegment(db: Db, orgId: string, input: { name: string; filter: FanFilter }): Promise<Segment> {
   const raw = input.filter;
+  // A saved segment that can never match anyone is a mistake worth reporting (a query just answers nothing).
+  if (raw.minOrders != null && raw.maxOrders != null && raw.minOrders > raw.maxOrders) throw new DomainError('VALIDATION', 'input.filter.minOrders: must not exceed maxOrders', 'input.filter.minOrders');
+  if (raw.minSpendCents != null && raw.maxSpendCents != null && raw.minSpendCents > raw.maxSpendCents) throw new DomainError('VALIDATION', 'input.filter.minSpendCents: must not exceed maxSpendCents', 'input.filter.minSpendCents');
   const tagIds = raw.tagIds ?? [];
   const found = new Set((await db.tag.findMany({ where: { orgId, id: { in: tagIds } }, select: { id: true } })).map((t) => t.id));
   const missing = tagIds.findIndex((id) => !found.has(id));

@@ -1,8 +1,7 @@
 // Fan-facing live mutations: reservations and wishes. A fan acts for themself; an operator names the fan.
-import { z } from 'zod';
 import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { parseInput } from '../core/validation.js';
+import { text } from '../core/input-rules.js';
 import { FanRef } from '../fans/schema.js';
 import { cancelReservation, reserveItem, reserveSession } from './reservations.js';
 import { LineupItemRef, LiveSessionRef, ReservationRef, WishRef } from './schema.js';
@@ -29,7 +28,7 @@ const ReserveItemInput = builder.inputType('ReserveItemInput', {
 const MakeWishInput = builder.inputType('MakeWishInput', {
   description: 'A product a fan wishes to see in a live session.',
   fields: (t) => ({
-    productName: t.string({ required: true, description: 'The product, 1–120 characters. The same name (ignoring case and spacing) as an open wish votes for it instead.' }),
+    productName: t.string({ required: true, description: 'The product. The same name (ignoring case and spacing) as an open wish votes for it instead.', ...text(1, 120) }),
     fanId: t.globalID({ for: FanRef, required: false, description: FAN }),
   }),
 });
@@ -51,7 +50,6 @@ const WishMadeRef = builder.objectRef<WishMade>('WishMade').implement({
   }),
 });
 
-const productName = z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters');
 const fanScopes = { fan: true, operatorWrite: true } as const;
 
 builder.mutationFields((t) => ({
@@ -85,10 +83,7 @@ builder.mutationFields((t) => ({
     description: "Wish for a product; if an open wish for it exists, this votes for it. The maker's wish counts as their vote.",
     authScopes: fanScopes,
     args: { input: t.arg({ type: MakeWishInput, required: true, description: 'The wish.' }) },
-    resolve: (_root, { input }, ctx) => {
-      const v = parseInput(z.object({ productName }), input);
-      return makeWish(ctx, orgOf(ctx.viewer), actingFanId(ctx.viewer, input.fanId?.id), v.productName);
-    },
+    resolve: (_root, { input }, ctx) => makeWish(ctx, orgOf(ctx.viewer), actingFanId(ctx.viewer, input.fanId?.id), input.productName),
   }),
   voteWish: t.field({
     type: WishRef,

@@ -1,29 +1,20 @@
 // Line-up mutations: add, change, remove items, and put an item on sale during the stream.
-import { z } from 'zod';
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { parseInput } from '../core/validation.js';
+import { range, text } from '../core/input-rules.js';
 import type { LineupItem } from '../generated/prisma/client.js';
 import { addLineupItem, putItemOnSale, removeLineupItem, updateLineupItem, type LineupChange } from './lineup.js';
 import { LineupItemRef, LiveSessionRef, WishRef } from './schema.js';
-
-const ItemFields = {
-  productName: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
-  sku: z.string().trim().max(64, 'must be at most 64 characters').nullish().transform((s) => s || null),
-  priceCents: z.number().int().min(1, 'must be greater than 0').max(100_000_000, 'must be at most 100,000,000'),
-  slotAt: z.date().nullish(),
-  position: z.number().int().min(0, 'must not be negative').max(999, 'must be at most 999').nullish(),
-};
 
 const AddLineupItemInput = builder.inputType('AddLineupItemInput', {
   description: 'A product joining the line-up of a SCHEDULED or LIVE session.',
   fields: (t) => ({
     sessionId: t.globalID({ for: LiveSessionRef, required: true, description: 'The session.' }),
-    productName: t.string({ required: true, description: 'Product name, 1–120 characters; open wishes it matches become FULFILLED.' }),
-    sku: t.string({ required: false, description: 'Product code on the live platform, up to 64 characters.' }),
-    priceCents: t.int({ required: true, description: 'Live price in cents, greater than 0.' }),
+    productName: t.string({ required: true, description: 'Product name; open wishes it matches become FULFILLED.', ...text(1, 120) }),
+    sku: t.string({ required: false, description: 'Product code on the live platform.', ...text(0, 64) }),
+    priceCents: t.int({ required: true, description: 'Live price in cents.', ...range(1, 100_000_000) }),
     slotAt: t.field({ type: 'DateTime', required: false, description: "Planned moment it is presented; must fall on the session's day (organization time zone)." }),
-    position: t.int({ required: false, description: 'Order in the line-up (0–999); defaults to the end.' }),
+    position: t.int({ required: false, description: 'Order in the line-up; defaults to the end.', ...range(0, 999) }),
   }),
 });
 
@@ -31,11 +22,11 @@ const UpdateLineupItemInput = builder.inputType('UpdateLineupItemInput', {
   description: 'Changes to a line-up item; omitted fields stay as they are.',
   fields: (t) => ({
     itemId: t.globalID({ for: LineupItemRef, required: true, description: 'The item.' }),
-    productName: t.string({ required: false, description: 'New product name.' }),
-    sku: t.string({ required: false, description: 'New product code.' }),
-    priceCents: t.int({ required: false, description: 'New price in cents, greater than 0.' }),
+    productName: t.string({ required: false, description: 'New product name.', ...text(1, 120) }),
+    sku: t.string({ required: false, description: 'New product code; empty removes it.', ...text(0, 64) }),
+    priceCents: t.int({ required: false, description: 'New price in cents.', ...range(1, 100_000_000) }),
     slotAt: t.field({ type: 'DateTime', required: false, description: "New planned slot, on the session's day." }),
-    position: t.int({ required: false, description: 'New position (0–999).' }),
+    position: t.int({ required: false, description: 'New position.', ...range(0, 999) }),
   }),
 });
 
@@ -55,8 +46,6 @@ const ItemOnSale = builder.objectRef<{ item: LineupItem; remindedCount: number }
   }),
 });
 
-const present = (o: object) => Object.fromEntries(Object.entries(o).filter(([, x]) => x != null));
-
 builder.mutationFields((t) => ({
   addLineupItem: t.field({
     type: LineupChangeRef,
@@ -64,7 +53,7 @@ builder.mutationFields((t) => ({
     description: 'Add a product to the line-up of a SCHEDULED or LIVE session; matching open wishes are fulfilled in the same step.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: AddLineupItemInput, required: true, description: 'The item.' }) },
-    resolve: (_root, { input }, ctx) => addLineupItem(ctx, orgOf(ctx.viewer), input.sessionId.id, parseInput(z.object(ItemFields), input)),
+    resolve: (_root, { input: { sessionId, ...item } }, ctx) => addLineupItem(ctx, orgOf(ctx.viewer), sessionId.id, { ...item, sku: item.sku || null }),
   }),
   updateLineupItem: t.field({
     type: LineupChangeRef,
@@ -73,9 +62,10 @@ builder.mutationFields((t) => ({
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: UpdateLineupItemInput, required: true, description: 'The changes.' }) },
     resolve: (_root, { input }, ctx) => {
-      const { itemId, ...rest } = input;
-      const v = parseInput(z.object(ItemFields).partial(), present(rest));
-      return updateLineupItem(ctx, orgOf(ctx.viewer), itemId.id, present(v));
+      const { itemId, productName, sku, priceCents, slotAt, position } = input;
+      // Omitted (or null) fields stay as they are; an empty sku removes it.
+      const patch = { productName: productName ?? undefined, sku: sku == null ? undefined : sku || null, priceCents: priceCents ?? undefined, slotAt: slotAt ?? undefined, position: position ?? undefined };
+      return updateLineupItem(ctx, orgOf(ctx.viewer), itemId.id, patch);
     },
   }),
   removeLineupItem: t.field({

@@ -17,12 +17,23 @@ export interface SessionInput {
   scheduledAt: Date;
 }
 
+const YEAR_MS = 366 * 86_400_000;
+
+/** A session is planned ahead, but not further than a year. */
+function checkStart(scheduledAt: Date) {
+  const ms = scheduledAt.getTime() - Date.now();
+  if (ms <= 0) throw new DomainError('VALIDATION', 'input.scheduledAt: must be in the future', 'input.scheduledAt');
+  if (ms >= YEAR_MS) throw new DomainError('VALIDATION', 'input.scheduledAt: must be within a year', 'input.scheduledAt');
+}
+
 export async function scheduleLiveSession(deps: Deps, orgId: string, input: SessionInput): Promise<LiveSession> {
+  checkStart(input.scheduledAt);
   return deps.db.liveSession.create({ data: { orgId, title: input.title, host: input.host, theme: input.theme ?? null, scheduledAt: input.scheduledAt } });
 }
 
 /** Moves a SCHEDULED session (and its planned slots by the same amount, so they stay on its day). */
 export async function rescheduleLiveSession(deps: Deps, orgId: string, sessionId: string, patch: Partial<SessionInput>): Promise<LiveSession> {
+  if (patch.scheduledAt) checkStart(patch.scheduledAt);
   return deps.db.$transaction(async (tx) => {
     // Row lock first: the slot shift needs the old start, and no transition may slip in between.
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "LiveSession" WHERE "id" = ${sessionId} AND "orgId" = ${orgId} FOR UPDATE`;

@@ -41,11 +41,19 @@ export interface OrderImportCounts {
   pointsAwarded: number;
 }
 
+const EARLIEST_ORDER = Date.UTC(2000, 0, 1);
+
 export const pointsForOrder = (amountCents: number) => Math.floor(amountCents / 100);
 const rowField = (i: number, f: string) => `input.orders.${i}.${f}`;
 const byKey = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
 export async function importOrders(deps: Deps, orgId: string, rows: OrderImportRow[], now = new Date()): Promise<OrderImportCounts> {
+  // A clock up to 10 minutes ahead of ours is tolerated; orders before 2000 are typos.
+  const latest = now.getTime() + 10 * 60_000;
+  const badTimes = rows.flatMap((r, i) =>
+    r.placedAt.getTime() > latest ? [{ field: rowField(i, 'placedAt'), message: 'must not be in the future' }]
+    : r.placedAt.getTime() < EARLIEST_ORDER ? [{ field: rowField(i, 'placedAt'), message: 'is too far in the past' }] : []);
+  if (badTimes.length) throw batchError(badTimes);
   const dups = duplicateKeys(rows.map((r) => r.externalId), (i) => rowField(i, 'externalId'));
   if (dups.length) throw batchError(dups);
 

@@ -1,9 +1,8 @@
 // Order mutations: the live platform (partner scope "import") or an operator imports and refunds orders.
-import { z } from 'zod';
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
+import { items, range, text } from '../core/input-rules.js';
 import { CommunityRef } from '../communities/schema.js';
-import { parseBatch } from '../fans/batch.js';
 import { FanRef } from '../fans/schema.js';
 import { LiveSessionRef } from '../live/schema.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -14,11 +13,11 @@ import { OrderRef } from './schema.js';
 const OrderImportRowInput = builder.inputType('OrderImportRow', {
   description: 'One paid order as the live platform reports it.',
   fields: (t) => ({
-    externalId: t.string({ required: true, description: 'Order id on the platform (1–64 characters); the import key.' }),
-    fanExternalId: t.string({ required: true, description: "The buyer's user id on the platform; the fan must already exist (import fans first)." }),
-    amountCents: t.int({ required: true, description: 'Amount paid in cents, 1 to 100,000,000. Earns floor(amount / 100) points.' }),
-    itemCount: t.int({ required: false, description: 'Number of items, 1–999 (default 1).' }),
-    items: t.field({ type: 'JSON', required: false, description: 'Line items as the platform sends them (up to 10,000 characters of JSON).' }),
+    externalId: t.string({ required: true, description: 'Order id on the platform; the import key.', ...text(1, 64) }),
+    fanExternalId: t.string({ required: true, description: "The buyer's user id on the platform; the fan must already exist (import fans first).", ...text(1, 64) }),
+    amountCents: t.int({ required: true, description: 'Amount paid in cents; earns floor(amount / 100) points.', ...range(1, 100_000_000) }),
+    itemCount: t.int({ required: false, description: 'Number of items (default 1).', ...range(1, 999) }),
+    items: t.field({ type: 'JSON', required: false, description: 'Line items as the platform sends them.' }),
     placedAt: t.field({ type: 'DateTime', required: true, description: 'When the order was placed; not in the future.' }),
     liveSessionId: t.globalID({ for: LiveSessionRef, required: false, description: 'The live session it was placed in.' }),
     communityId: t.globalID({ for: CommunityRef, required: false, description: 'The group it is attributed to.' }),
@@ -27,8 +26,8 @@ const OrderImportRowInput = builder.inputType('OrderImportRow', {
 });
 
 const ImportOrdersInput = builder.inputType('ImportOrdersInput', {
-  description: 'A batch of orders, 1–500 rows. A bad row refuses the whole batch.',
-  fields: (t) => ({ orders: t.field({ type: [OrderImportRowInput], required: true, description: 'The rows; external ids must not repeat.' }) }),
+  description: 'A batch of orders. A bad row refuses the whole batch.',
+  fields: (t) => ({ orders: t.field({ type: [OrderImportRowInput], required: true, description: 'The rows; external ids must not repeat.', ...items(1, 500) }) }),
 });
 
 const ImportOrdersResult = builder.simpleObject('ImportOrdersResult', {
@@ -54,8 +53,6 @@ const RefundResult = builder.objectRef<RefundOutcome>('RefundOrderResult').imple
   }),
 });
 
-const key = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
-
 builder.mutationFields((t) => ({
   importOrders: t.field({
     type: ImportOrdersResult,
@@ -64,20 +61,7 @@ builder.mutationFields((t) => ({
     authScopes: { partner: 'import', operatorWrite: true },
     args: { input: t.arg({ type: ImportOrdersInput, required: true, description: 'The batch.' }) },
     resolve: (_root, { input }, ctx) => {
-      const latest = new Date(Date.now() + 10 * 60_000);
-      const row = z.object({
-        externalId: key,
-        fanExternalId: key,
-        amountCents: z.number().int().min(1, 'must be at least 1').max(100_000_000, 'must be at most 100,000,000'),
-        itemCount: z.number().int().min(1, 'must be at least 1').max(999, 'must be at most 999').nullish(),
-        items: z.unknown().optional().refine((x) => x == null || JSON.stringify(x).length <= 10_000, 'must be at most 10,000 characters of JSON'),
-        placedAt: z.date().min(new Date('2000-01-01'), 'is too far in the past').max(latest, 'must not be in the future'),
-      });
-      const v = parseBatch(z.object({ orders: z.array(row).min(1, 'must have at least one row').max(500, 'must have at most 500 rows') }), input);
-      const rows = v.orders.map((r, i) => {
-        const raw = input.orders[i];
-        return { ...r, items: (r.items ?? null) as Prisma.InputJsonValue | null, liveSessionId: raw.liveSessionId?.id, communityId: raw.communityId?.id, kocFanId: raw.kocFanId?.id };
-      });
+      const rows = input.orders.map((r) => ({ ...r, items: (r.items ?? null) as Prisma.InputJsonValue | null, liveSessionId: r.liveSessionId?.id, communityId: r.communityId?.id, kocFanId: r.kocFanId?.id }));
       return importOrders(ctx, orgOf(ctx.viewer), rows);
     },
   }),

@@ -1,10 +1,9 @@
 // GraphQL management of partner API keys, for an organization's OWNER and ADMIN operators only.
 import type { ApiKey } from '../generated/prisma/client.js';
-import { z } from 'zod';
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
+import { text } from '../core/input-rules.js';
 import { orgIdOf } from '../core/context.js';
-import { parseInput } from '../core/validation.js';
 import { createApiKey, PARTNER_SCOPES, revokeApiKey } from './api-key-service.js';
 
 const PartnerScopeEnum = builder.enumType('PartnerScope', {
@@ -51,7 +50,7 @@ const CreatedApiKey = builder.objectRef<{ key: string; apiKey: ApiKey }>('Create
 const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   description: 'A new partner API key.',
   fields: (t) => ({
-    name: t.string({ required: true, description: 'What the key is for, 1–80 characters.' }),
+    name: t.string({ required: true, description: 'What the key is for.', ...text(1, 80) }),
     scopes: t.field({ type: [PartnerScopeEnum], required: true, description: 'What the key may do (at least one).' }),
     expiresAt: t.field({ type: 'DateTime', required: false, description: 'When the key stops working (in the future); omit for never.' }),
   }),
@@ -73,10 +72,7 @@ builder.mutationFields((t) => ({
     description: 'Create a partner API key. The full key is returned once and never again.',
     authScopes: { operatorAdmin: true },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'Name, scopes and expiry.' }) },
-    resolve: (_root, { input }, ctx) => {
-      const v = parseInput(z.object({ name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters') }), input);
-      return createApiKey(ctx.db, orgOf(ctx.viewer), { name: v.name, scopes: input.scopes, expiresAt: input.expiresAt });
-    },
+    resolve: (_root, { input }, ctx) => createApiKey(ctx.db, orgOf(ctx.viewer), { name: input.name, scopes: input.scopes, expiresAt: input.expiresAt }),
   }),
   revokeApiKey: t.field({
     type: ApiKeyRef,

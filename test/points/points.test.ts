@@ -44,3 +44,28 @@ describe('Query.rewards', () => {
     expect(seasonal.rewards.map((r: { name: string }) => r.name)).toEqual(['Winter slippers', 'Mite remover']);
   });
 });
+
+describe('input rules declared on the schema', () => {
+  const CREATE = `mutation($input: CreateRewardInput!) { createReward(input: $input) {
+    __typename ... on MutationCreateRewardSuccess { data { name description costPoints } } ... on DomainError { code field message } } }`;
+
+  it('text is trimmed before it is measured and stored', async () => {
+    const res = await t.ok(CREATE, { input: { name: '  Lip balm  ', description: '  travel size ', shelf: 'ESSENTIALS', costPoints: 300, stock: 5 } });
+    expect(res.createReward.data).toEqual({ name: 'Lip balm', description: 'travel size', costPoints: 300 });
+  });
+
+  it('every broken rule is reported with its path, and nothing is created', async () => {
+    const before = (await t.ok(`{ rewards { name } }`)).rewards.length;
+    const res = await t.ok(CREATE, { input: { name: '   ', shelf: 'ESSENTIALS', costPoints: 0, stock: -1 } });
+    expect(res.createReward).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'input.name' });
+    expect(res.createReward.message).toBe('3 problems: input.name: must not be empty; input.costPoints: must be from 1 to 1,000,000 (got 0); input.stock: must be from 0 to 1,000,000 (got -1)');
+    expect((await t.ok(`{ rewards { name } }`)).rewards).toHaveLength(before);
+  });
+
+  it('the bound is stated once, in the description the schema prints', async () => {
+    const res = await t.ok(`{ __type(name: "CreateRewardInput") { inputFields { name description } } }`);
+    const byName = Object.fromEntries(res.__type.inputFields.map((f: { name: string; description: string }) => [f.name, f.description]));
+    expect(byName.name).toBe('Reward name. 1 to 80 characters once trimmed.');
+    expect(byName.costPoints).toBe('Points it costs. From 1 to 1,000,000.');
+  });
+});

@@ -75,7 +75,7 @@ describe('lengths', () => {
     const before = await communities();
     const res = await t.ok(CREATE_COMMUNITY, { input: { name: 'n'.repeat(201), kind: 'VERTICAL', category: 'c'.repeat(300), capacity: 30 } });
     expect(res.createCommunity).toMatchObject({ code: 'VALIDATION', field: 'input.name' });
-    expect(res.createCommunity.message).toBe('input.name: must be at most 200 characters (got 201); input.category: must be at most 200 characters (got 300)');
+    expect(res.createCommunity.message).toBe('2 problems: input.name: must be at most 200 characters (got 201); input.category: must be at most 200 characters (got 300)');
     expect(await communities()).toBe(before);
   });
 
