@@ -27,7 +27,7 @@ function errorCode(e: unknown): string | undefined {
   return err?.code ?? err?.errors?.find((x) => x.code)?.code;
 }
 
-const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(2))} s`;
 
 /**
  * Waits until PostgreSQL answers, retrying with backoff (250 ms doubling to 5 s) for up to waitMs,
