@@ -9,6 +9,7 @@ import type { Context } from './core/context.js';
 import type { Database } from './core/db.js';
 import { DomainError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
+import { renderGraphiQLPage, useGraphiQLAssets } from './core/graphiql.js';
 import { limitPlugins } from './core/limits.js';
 import { loadManifest, usePersistedManifest } from './core/persisted.js';
 import { useActionableRefusals } from './core/refusals.js';
@@ -46,7 +47,12 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: config.graphiql ? { title: 'Fan operations API', defaultQuery: exampleQuery } : false,
+    // Served from the installed bundle (core/graphiql.ts); in development the header editor starts with
+    // the development credential, so the example query runs as is.
+    graphiql: config.graphiql
+      ? { title: 'Fan operations API', defaultQuery: exampleQuery, ...(config.devAuth ? { headers: JSON.stringify({ Authorization: 'Dev demo' }, null, 2) } : {}) }
+      : false,
+    renderGraphiQL: renderGraphiQLPage,
     logging: config.logLevel === 'silent' ? false : config.logLevel,
     // Domain errors carry safe messages; everything else is masked outside development.
     maskedErrors: { isDev: config.env === 'development' },
@@ -55,6 +61,7 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
     // alike); Yoga's own limit would pipe every body through a second counting stream.
     maxRequestBodySize: false,
     plugins: [
+      ...(config.graphiql ? [useGraphiQLAssets()] : []),
       useReadinessCheck({ endpoint: '/ready', check: () => database.ping() }),
       ...limitPlugins(config),
       useActionableRefusals(config),

@@ -1,51 +1,133 @@
-// Maintenance commands: `migrate`, `seed`, `print-schema [--check]`, and development credentials:
+// Maintenance commands: `migrate`, `seed`, `seed-scale`, `print-schema [--check]`, and development credentials:
 //   token operator <slug> <email> [--expires 12h]     token fan <slug> <externalId> [--expires 12h]
 //   apikey create <slug> <name> --scopes read,import [--expires-days 90]     apikey revoke <prefix>
+// runCli() is what the command line runs, and what tests call in-process. On the embedded database the
+// CLI takes the data directory's lock; while the server holds it, commands are sent to the server's
+// admin socket and run there (never on a copy the server does not see), or refused naming its pid.
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { printSchema } from 'graphql';
+import { adminSocketOf, callAdminSocket } from './core/admin-socket.js';
 import { ConfigError, loadConfig } from './core/config.js';
-import { createDatabase, type Db } from './core/db.js';
 import type { Config } from './core/config.js';
+import { acquireDataDirLock, DataDirBusy } from './core/datadir-lock.js';
+import { createDatabase, type Database, type Db } from './core/db.js';
+import { isEntryPoint } from './core/entry.js';
+import { StartupError, waitForDatabase } from './core/startup.js';
+import { createLogger } from './core/logger.js';
 
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
 
-async function main(command: string | undefined, args: string[]) {
-  if (command === 'print-schema') {
-    const { sortedSchema, schemaFile } = await import('./schema.js');
+export const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+/** Inside the server (admin socket): its open database and its configuration. */
+export interface InServer {
+  database: Database;
+  config: Config;
+}
+
+const USAGE = 'unknown command "%s" (migrate | seed | seed-scale | print-schema [--check] | token | apikey)';
+const DATABASE_COMMANDS = new Set(['migrate', 'seed', 'seed-scale', 'token', 'apikey']);
+
+/** Runs one command; returns the exit code. Errors are reported on io.err as one line. */
+export async function runCli(argv: string[], io: CliIo = consoleIo, env: Record<string, string | undefined> = process.env, inServer?: InServer): Promise<number> {
+  try {
+    await run(argv, io, env, inServer);
+    return 0;
+  } catch (e) {
+    if (e instanceof Silent) return 1;
+    io.err(e instanceof ConfigError || e instanceof StartupError ? e.message : `error: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+async function run(argv: string[], io: CliIo, env: Record<string, string | undefined>, inServer?: InServer) {
+  const [command, ...args] = argv;
+  if (command === 'print-schema') return printSchemaCommand(args, io);
+  if (!command || !DATABASE_COMMANDS.has(command)) throw new Error(USAGE.replace('%s', command ?? ''));
+  if (inServer) return databaseCommand(command, args, io, inServer.database, inServer.config, true);
+
+  const config = loadConfig(env);
+  const embedded = !config.databaseUrl && !config.dataDir.startsWith('memory://');
+  let lock;
+  if (embedded) {
+    try {
+      lock = acquireDataDirLock(config.dataDir, 'cli');
+    } catch (e) {
+      if (!(e instanceof DataDirBusy)) throw e;
+      return forwardToServer(e, argv, io);
+    }
+  }
+  try {
+    const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      if (config.databaseUrl) await waitForDatabase(database, config.databaseUrl, config.dbStartupWaitMs, createLogger(config.logLevel === 'silent' ? 'silent' : 'warn'));
+      await databaseCommand(command, args, io, database, config, false);
+    } finally {
+      await database.close();
+    }
+  } finally {
+    lock?.release();
+  }
+}
+
+/** The directory is held: a running server runs the command for us; anything else is a clear refusal. */
+async function forwardToServer(busy: DataDirBusy, argv: string[], io: CliIo) {
+  const holder = busy.holder;
+  if (!holder) throw busy;
+  const why = `DATA_DIR ${busy.dataDir} is in use by ${holder.role === 'server' ? 'the server' : 'another CLI command'} (pid ${holder.pid})`;
+  if (holder.role !== 'server' || !holder.socket) throw new Error(`${why}; retry when it has finished`);
+  if (argv[0] === 'seed-scale') throw new Error(`${why}; seed-scale needs the data directory to itself: stop the server first`);
+  let reply;
+  try {
+    reply = await callAdminSocket(holder.socket, argv);
+  } catch (e) {
+    throw new Error(`${why} and its admin socket does not answer (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was changed. Retry once it is ready, or stop it first`);
+  }
+  reply.out.forEach((l) => io.out(l));
+  reply.err.forEach((l) => io.err(l));
+  if (reply.code !== 0) throw new Silent();
+}
+
+/** A failure already reported (by the server's reply). */
+class Silent extends Error {}
+
+async function databaseCommand(command: string, args: string[], io: CliIo, database: Database, config: Config, inServer: boolean) {
+  if (command === 'seed-scale') {
+    if (inServer) throw new Error('seed-scale needs the data directory to itself: stop the server first');
+    return (await import('./demo/scale.js')).scaleCommand(database, args);
+  }
+  if (command === 'migrate') {
+    const applied = await database.migrate();
+    io.out(applied.length ? `applied ${applied.join(', ')}` : 'database is up to date');
+  } else if (command === 'seed') {
+    await database.migrate();
+    const { seedDemo } = await import('./demo/seed.js');
+    const result = await seedDemo(database.prisma);
+    io.out(result.created ? 'seeded the demo organization' : 'demo organization already present; nothing to do');
+  } else if (command === 'token') {
+    io.out(await token(database.prisma, config, args));
+  } else {
+    await apikey(database.prisma, args, io);
+  }
+}
+
+function printSchemaCommand(args: string[], io: CliIo) {
+  return import('./schema.js').then(({ sortedSchema, schemaFile }) => {
     const printed = `${printSchema(sortedSchema())}\n`;
     const fileArg = args.indexOf('--file');
     const file = fileArg >= 0 ? args[fileArg + 1] : schemaFile;
     if (args.includes('--check')) {
       const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
       if (current !== printed) throw new Error(`${file} is out of date with the code: run \`npm run schema:print\``);
-      console.log(`${file} is current`);
+      io.out(`${file} is current`);
     } else {
       writeFileSync(file, printed);
-      console.log(`wrote ${file}`);
+      io.out(`wrote ${file}`);
     }
-    return;
-  }
-  const config = loadConfig();
-  const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    if (command === 'seed-scale') return await (await import('./demo/scale.js')).scaleCommand(database, args);
-    if (command === 'migrate') {
-      const applied = await database.migrate();
-      console.log(applied.length ? `applied ${applied.join(', ')}` : 'database is up to date');
-    } else if (command === 'seed') {
-      await database.migrate();
-      const { seedDemo } = await import('./demo/seed.js');
-      const result = await seedDemo(database.prisma);
-      console.log(result.created ? 'seeded the demo organization' : 'demo organization already present; nothing to do');
-    } else if (command === 'token') {
-      console.log(await token(database.prisma, config, args));
-    } else if (command === 'apikey') {
-      await apikey(database.prisma, args);
-    } else {
-      throw new Error(`unknown command "${command ?? ''}" (migrate | seed | print-schema [--check] | token | apikey)`);
-    }
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 /** Value of `--name value`, or undefined. */
@@ -67,7 +149,7 @@ async function token(db: Db, config: Config, args: string[]): Promise<string> {
   throw new Error('usage: token operator <slug> <email> [--expires 12h] | token fan <slug> <externalId> [--expires 12h]');
 }
 
-async function apikey(db: Db, args: string[]) {
+async function apikey(db: Db, args: string[], io: CliIo) {
   const { createApiKey, revokeApiKey, PARTNER_SCOPES } = await import('./organizations/api-key-service.js');
   const { orgBySlug } = await import('./organizations/credentials.js');
   const scopes = option(args, '--scopes');
@@ -77,17 +159,15 @@ async function apikey(db: Db, args: string[]) {
     if (days !== undefined && !/^[1-9][0-9]*$/.test(days)) throw new Error('--expires-days must be a positive whole number');
     const expiresAt = days ? new Date(Date.now() + Number(days) * 86_400_000) : null;
     const { key, apiKey } = await createApiKey(db, await orgBySlug(db, a), { name: rest.join(' '), scopes: scopes.split(','), expiresAt });
-    console.log(key);
-    console.error(`created "${apiKey.name}" (prefix ${apiKey.prefix}, scopes ${apiKey.scopes.join(',')}, ${expiresAt ? `expires ${expiresAt.toISOString()}` : 'no expiry'}); the key is shown only this once`);
+    io.out(key);
+    io.err(`created "${apiKey.name}" (prefix ${apiKey.prefix}, scopes ${apiKey.scopes.join(',')}, ${expiresAt ? `expires ${expiresAt.toISOString()}` : 'no expiry'}); the key is shown only this once`);
   } else if (action === 'revoke' && a) {
     const key = await revokeApiKey(db, null, { prefix: a.replace(/^fo_/, '').split('_')[0] });
-    console.log(`revoked "${key.name}" (prefix ${key.prefix}) at ${key.revokedAt?.toISOString()}`);
+    io.out(`revoked "${key.name}" (prefix ${key.prefix}) at ${key.revokedAt?.toISOString()}`);
   } else {
     throw new Error(`usage: apikey create <slug> <name> --scopes ${PARTNER_SCOPES.join(',')} [--expires-days 90] | apikey revoke <prefix>`);
   }
 }
 
-main(process.argv[2], process.argv.slice(3)).catch((e: Error) => {
-  console.error(e instanceof ConfigError ? e.message : `error: ${e.message}`);
-  process.exit(1);
-});
+// The command line itself: `tsx src/cli.ts …`, or `node dist/cli.js …` after `npm run build`.
+if (isEntryPoint(import.meta.url)) process.exitCode = await runCli(process.argv.slice(2));

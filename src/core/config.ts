@@ -23,6 +23,8 @@ const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: z.string().refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// URL' }).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'must be one of debug, info, warn, error, silent' }).default('info'),
+  /** How long startup keeps retrying an unreachable PostgreSQL before giving up (0: try once). */
+  DB_STARTUP_WAIT_MS: z.coerce.number({ message: 'must be an integer from 0 to 3600000' }).int({ message: 'must be an integer from 0 to 3600000' }).min(0, { message: 'must be an integer from 0 to 3600000' }).max(3_600_000, { message: 'must be an integer from 0 to 3600000' }).default(30_000),
   DB_POOL_SIZE: z.coerce.number({ message: 'must be a positive integer' }).int({ message: 'must be a positive integer' }).min(1, { message: 'must be a positive integer' }).max(500, { message: 'must be at most 500' }).default(10),
   /** Dev credential ("Authorization: Dev demo") — on by default outside production. */
   DEV_AUTH: bool.optional(),
@@ -54,6 +56,29 @@ const ConfigSchema = z.object({
   COUNTER_MESSAGES_PER_SECOND: positiveInt(10_000_000).default(25_000),
 });
 
+// Secrets never reach a log line: a secret-like variable shows its length only, and a URL its
+// password replaced by ***.
+const SECRET_NAME = /SECRET|PASSWORD|TOKEN|(^|_)KEY($|_)/;
+function shown(key: string, value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (SECRET_NAME.test(key)) return `a value of ${value.length} characters`;
+  if (/_URL$/.test(key)) return JSON.stringify(redactUrl(value));
+  return JSON.stringify(value);
+}
+
+/** The URL with any password replaced by *** (also for strings that are not valid URLs). */
+export function redactUrl(value: string): string {
+  const query = (v: string) => v.replace(/([?&](password|pass|pwd|secret|token)=)[^&#]*/gi, '$1***');
+  const at = value.lastIndexOf('@');
+  if (at < 0) return query(value);
+  const scheme = value.indexOf('://');
+  const start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+  const userinfo = value.slice(start, at);
+  const colon = userinfo.indexOf(':');
+  const user = colon >= 0 ? `${userinfo.slice(0, colon)}:***` : userinfo;
+  return `${value.slice(0, start)}${user}@${query(value.slice(at + 1))}`;
+}
+
 function positiveInt(max: number) {
   const message = `must be an integer from 1 to ${max}`;
   return z.coerce.number({ message }).int({ message }).min(1, { message }).max(max, { message });
@@ -71,6 +96,7 @@ export interface Config {
   redisUrl?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   dbPoolSize: number;
+  dbStartupWaitMs: number;
   devAuth: boolean;
   graphiql: boolean;
   seedOnStart: boolean;
@@ -100,7 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const key = String(issue.path[0]);
-        return `${key}: ${issue.message} (got ${JSON.stringify(env[key])})`;
+        return `${key}: ${issue.message} (got ${shown(key, env[key])})`;
       }),
     );
   }
@@ -116,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: c.REDIS_URL,
     logLevel: c.LOG_LEVEL,
     dbPoolSize: c.DB_POOL_SIZE,
+    dbStartupWaitMs: c.DB_STARTUP_WAIT_MS,
     // Never in production, whatever DEV_AUTH says: it would let anyone act as any operator.
     devAuth: !production && (c.DEV_AUTH ?? true),
     graphiql: c.GRAPHIQL ?? !production,

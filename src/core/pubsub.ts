@@ -22,12 +22,32 @@ export function createPubSub(): PubSub {
   return createYogaPubSub<Topics>();
 }
 
+/**
+ * Connects, failing with the underlying error (ECONNREFUSED …) rather than "Connection is closed".
+ * Later connection errors are left to ioredis, which reconnects by itself (commands fail meanwhile);
+ * listening keeps it from printing every retry's stack as an unhandled error event.
+ */
+export async function connectRedis(client: Redis): Promise<void> {
+  let last: Error | undefined;
+  client.on('error', (e: Error) => void (last = e));
+  try {
+    await client.connect();
+  } catch (e) {
+    client.disconnect();
+    throw last ?? e;
+  }
+}
+
 export async function createPubSubHandle(redisUrl?: string): Promise<PubSubHandle> {
   if (!redisUrl) return { pubsub: createPubSub(), kind: 'memory', close: async () => {} };
   // A subscribing Redis connection can do nothing else, so publishing needs its own.
   const publishClient = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  await Promise.all([publishClient.connect(), subscribeClient.connect()]);
+  await Promise.all([connectRedis(publishClient), connectRedis(subscribeClient)]).catch((e: unknown) => {
+    publishClient.disconnect();
+    subscribeClient.disconnect();
+    throw e;
+  });
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   return {
     pubsub: createYogaPubSub<Topics>({ eventTarget }) as PubSub,

@@ -5,6 +5,7 @@ import type { Plugin } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { Context, Viewer } from './context.js';
+import { connectRedis } from './pubsub.js';
 
 export interface RateLimiter {
   /** Counts one hit for `key` in the current window; true when still within `limit`. */
@@ -35,7 +36,7 @@ export function memoryRateLimiter(): RateLimiter {
 
 export async function redisRateLimiter(url: string): Promise<RateLimiter> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  await redis.connect();
+  await connectRedis(redis);
   return {
     async hit(key, limit) {
       const window = Math.floor(Date.now() / WINDOW_MS);

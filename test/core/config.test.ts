@@ -31,10 +31,10 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT: must be an integer from 0 to 65535 (got "70000")');
   });
 
-  it('the server exits with one line per bad value and no stack trace', () => {
+  it('the server exits with one line per bad value, no stack trace and no secret', () => {
     const run = spawnSync('node', ['--import', 'tsx', 'src/main.ts'], {
       encoding: 'utf8',
-      env: { ...process.env, PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: '' },
+      env: { ...process.env, PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: '', AUTH_SECRET: 'hunter2' },
       timeout: 30_000,
     });
     expect(run.status).toBe(1);
@@ -43,7 +43,9 @@ describe('configuration', () => {
       'Invalid configuration:',
       '  PORT: must be an integer from 0 to 65535 (got "eighty")',
       '  LOG_LEVEL: must be one of debug, info, warn, error, silent (got "loud")',
+      '  AUTH_SECRET: must be at least 32 characters (got a value of 7 characters)',
     ]);
+    expect(run.stderr + run.stdout).not.toContain('hunter2');
     expect(run.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 });

@@ -1,8 +1,10 @@
 // With TEST_DATABASE_URL set, migrate a template database once; every test file then clones it
 // (CREATE DATABASE … TEMPLATE) so files run in parallel on databases of their own.
+import { readdirSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { createDatabase } from '../../src/core/db.js';
 import { TEMPLATE_DB, withAdmin, databaseUrl } from './postgres.js';
+import { TEMP_PREFIX } from './temp.js';
 
 export async function setup() {
   const url = process.env.TEST_DATABASE_URL;
@@ -18,6 +20,11 @@ export async function setup() {
 
 export async function teardown() {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) return;
-  await withAdmin(url, (admin) => admin.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DB}" WITH (FORCE)`));
+  if (url) await withAdmin(url, (admin) => admin.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DB}" WITH (FORCE)`));
+  // The run's temp folder goes in any case; a directory a test made and did not remove fails the run.
+  const root = process.env.FANOPS_TEST_TMP;
+  if (!root) return;
+  const left = readdirSync(root).filter((name) => name.startsWith(TEMP_PREFIX));
+  rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+  if (left.length) throw new Error(`tests left temporary directories behind (removed now): ${left.join(', ')}`);
 }

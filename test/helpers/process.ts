@@ -1,5 +1,6 @@
-// Real server processes (`node --import tsx src/main.ts`) on loopback, for tests that need several
-// instances or the real entry point. Every process started here is killed by stopAllServers().
+// Real server processes (`node --import tsx src/main.ts`, or `npm start` itself) on loopback, for tests
+// that need several instances or the real entry point. Every process started here is killed by
+// stopAllServers().
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface ServerProcess {
@@ -12,8 +13,9 @@ export interface ServerProcess {
 
 const started = new Set<ChildProcess>();
 
-export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn('node', ['--import', 'tsx', 'src/main.ts'], {
+export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000, command: 'node' | 'npm start' = 'node'): Promise<ServerProcess> {
+  const [file, args] = command === 'node' ? ['node', ['--import', 'tsx', 'src/main.ts']] : ['npm', ['start', '--silent']];
+  const child = spawn(file, args, {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,13 +3,11 @@
 // accepted batch, wherever it was accepted. Without TEST_DATABASE_URL and REDIS_URL only one process
 // can own an embedded database directory, so the same scenario runs against a single instance
 // (and the test title says so); CI runs both modes.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { disposeClients, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { createPostgresDatabase } from '../helpers/postgres.js';
 import { spawnServer, stopAllServers, type ServerProcess } from '../helpers/process.js';
+import { makeTempDir, removeTempDir } from '../helpers/temp.js';
 
 const multi = Boolean(process.env.TEST_DATABASE_URL && process.env.REDIS_URL);
 const mode = multi ? 'two instances on PostgreSQL + Redis' : 'one instance on embedded PGlite (no shared database/Redis configured)';
@@ -29,17 +27,19 @@ async function post(server: ServerProcess, query: string, variables: Record<stri
 describe(`realtime across instances (${mode})`, () => {
   it('delivers activity and like updates produced anywhere; the like total is the exact sum of accepted batches', async () => {
     let dropDatabase = async () => {};
+    let dataDir: string | undefined;
     let env: Record<string, string>;
     if (multi) {
       const db = await createPostgresDatabase(process.env.TEST_DATABASE_URL!);
       dropDatabase = db.drop;
       env = { DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL!, NODE_ENV: 'development' };
     } else {
-      env = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'fanops-rt-')), DATABASE_URL: '', REDIS_URL: '', NODE_ENV: 'development' };
+      dataDir = makeTempDir('rt');
+      env = { DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', NODE_ENV: 'development' };
     }
     // Only the first instance seeds; the second starts on the seeded database.
-    const a = await spawnServer({ ...env, SEED_ON_START: 'true' });
-    const b = multi ? await spawnServer({ ...env, SEED_ON_START: 'false' }) : a;
+    const a = await spawnServer({ ...env, SEED_ON_START: 'true' }, 150_000);
+    const b = multi ? await spawnServer({ ...env, SEED_ON_START: 'false' }, 150_000) : a;
     try {
       const setup = await post(a, `{ campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id like { totalLikes } } }
         fans(first: 20, filter: { minOrders: 1 }) { nodes { id externalId } } rewards { id costPoints stock } }`, {});
@@ -82,9 +82,11 @@ describe(`realtime across instances (${mode})`, () => {
       await expect.poll(() => counter.items.at(-1)?.likeCampaign.total, { timeout: 5_000 }).toBe(initial + accepted);
     } finally {
       await disposeClients();
-      if (multi) expect(await b.stop()).toBe(0);
-      expect(await a.stop()).toBe(0);
+      const exitCodes = [multi ? await b.stop() : 0, await a.stop()];
       await dropDatabase().catch(() => {});
+      if (dataDir) removeTempDir(dataDir);
+      expect(exitCodes).toEqual([0, 0]);
     }
-  });
+    // Real processes: transpiling, migrating and seeding take 10–40 s on a busy 2-core machine.
+  }, 180_000);
 });
