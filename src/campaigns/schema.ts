@@ -1,5 +1,6 @@
 // Campaigns: like, fission (referral), check-in, member-day lottery and coupons. One Campaign node
 // carries the common fields; each kind's own state hangs off it as a detail object.
+import { ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { FanRef } from '../fans/schema.js';
 import { orgIdOf } from '../core/context.js';
@@ -98,7 +99,8 @@ builder.prismaObject('FissionCampaign', {
 });
 
 builder.prismaNode('InviteCode', {
-  description: "A fan's personal referral code in one fission campaign.",
+  description: "A fan's personal referral code in one fission campaign. A fan sees only their own.",
+  authScopes: ownFanRow,
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
