@@ -1,6 +1,5 @@
 // Campaigns: like, fission (referral), check-in, member-day lottery and coupons. One Campaign node
 // carries the common fields; each kind's own state hangs off it as a detail object.
-import { ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { FanRef } from '../fans/schema.js';
 import { orgIdOf } from '../core/context.js';
@@ -99,8 +98,7 @@ builder.prismaObject('FissionCampaign', {
 });
 
 builder.prismaNode('InviteCode', {
-  description: "A fan's personal referral code in one fission campaign. A fan sees only their own.",
-  authScopes: ownFanRow,
+  description: "A fan's personal referral code in one fission campaign (a fan who accepts it sees its count, not its owner's profile).",
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),

@@ -70,8 +70,9 @@ export interface Subscriber {
   close(): Promise<void>;
 }
 
-/** Opens a subscription over SSE and resolves once the server is listening. */
+/** Opens a subscription over SSE and resolves once the server is listening (or has ended the stream). */
 export async function subscribe(t: TestApp, query: string, variables: Record<string, unknown>, as: string): Promise<Subscriber> {
+  const listening = t.listening();
   const res = await t.app.fetch('http://test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: as },
@@ -82,14 +83,11 @@ export async function subscribe(t: TestApp, query: string, variables: Record<str
   const decoder = new TextDecoder();
   const events: Record<string, any>[] = [];
   let buffer = '';
-  let first!: () => void;
-  const started = new Promise<void>((resolve) => (first = resolve));
   const pump = (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        first();
         buffer += decoder.decode(value, { stream: true });
         for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
           const block = buffer.slice(0, i);
@@ -100,14 +98,11 @@ export async function subscribe(t: TestApp, query: string, variables: Record<str
       }
     } catch {
       // cancelled
-    } finally {
-      first();
     }
   })();
-  // The first chunk is the server's ping; reading it makes the stream pull the subscription, which
-  // attaches the listener a few ticks later.
-  await started;
-  await new Promise((r) => setTimeout(r, 30));
+  // Reading the stream makes the server pull the subscription, which attaches its pub/sub listener and
+  // says so; a refused subscription ends the stream instead.
+  await Promise.race([listening, pump]);
   return {
     events,
     async waitFor(count, ms = 2_000) {

@@ -3,10 +3,17 @@
 // accepted batch, wherever it was accepted. Without TEST_DATABASE_URL and REDIS_URL only one process
 // can own an embedded database directory, so the same scenario runs against a single instance
 // (and the test title says so); CI runs both modes.
-import { mkdtempSync } from 'node:fs';
+//
+// The test seeds a small demo organization itself (the servers would seed a thousand fans), waits for
+// the subscribing instance to say its feed is listening (its debug log line, written once the Redis
+// SUBSCRIBE is acknowledged) rather than for a fixed delay, and sends 36 like batches in three parallel
+// waves across both instances — enough to interleave group commits on both, few enough for a busy machine.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createDatabase } from '../../src/core/db.js';
+import { seedDemo } from '../../src/demo/seed.js';
 import { disposeClients, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { createPostgresDatabase } from '../helpers/postgres.js';
 import { spawnServer, stopAllServers, type ServerProcess } from '../helpers/process.js';
@@ -26,6 +33,20 @@ async function post(server: ServerProcess, query: string, variables: Record<stri
   return body.data;
 }
 
+/** Resolves when the server prints a line matching `pattern` after this call (its own signal, no timer). */
+function printed(server: ServerProcess, pattern: RegExp): Promise<void> {
+  const from = server.output().length;
+  return new Promise((resolve) => {
+    // Registered after spawnServer's own listener, so output() already holds the chunk.
+    const check = () => {
+      if (!pattern.test(server.output().slice(from))) return;
+      server.child.stdout!.off('data', check);
+      resolve();
+    };
+    server.child.stdout!.on('data', check);
+  });
+}
+
 describe(`realtime across instances (${mode})`, () => {
   it('delivers activity and like updates produced anywhere; the like total is the exact sum of accepted batches', async () => {
     let dropDatabase = async () => {};
@@ -35,11 +56,17 @@ describe(`realtime across instances (${mode})`, () => {
       dropDatabase = db.drop;
       env = { DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL!, NODE_ENV: 'development' };
     } else {
-      env = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'fanops-rt-')), DATABASE_URL: '', REDIS_URL: '', NODE_ENV: 'development' };
+      const dir = mkdtempSync(path.join(tmpdir(), 'fanops-rt-'));
+      dropDatabase = async () => rmSync(dir, { recursive: true, force: true });
+      env = { DATA_DIR: dir, DATABASE_URL: '', REDIS_URL: '', NODE_ENV: 'development' };
     }
-    // Only the first instance seeds; the second starts on the seeded database.
-    const a = await spawnServer({ ...env, SEED_ON_START: 'true' });
-    const b = multi ? await spawnServer({ ...env, SEED_ON_START: 'false' }) : a;
+    // Seeded here, small, and closed before any server opens the database.
+    const seeding = await createDatabase(multi ? { url: env.DATABASE_URL } : { dataDir: env.DATA_DIR });
+    await seeding.migrate();
+    await seedDemo(seeding.prisma, { fans: 24 });
+    await seeding.close();
+    const a = await spawnServer({ ...env, SEED_ON_START: 'false', LOG_LEVEL: 'debug' });
+    const b = multi ? await spawnServer({ ...env, SEED_ON_START: 'false', LOG_LEVEL: 'debug' }) : a;
     try {
       const setup = await post(a, `{ campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id like { totalLikes } } }
         fans(first: 20, filter: { minOrders: 1 }) { nodes { id externalId } } rewards { id costPoints stock } }`, {});
@@ -48,10 +75,11 @@ describe(`realtime across instances (${mode})`, () => {
       const fans = setup.fans.nodes as { id: string; externalId: string }[];
       const reward = (setup.rewards as { id: string; costPoints: number; stock: number }[]).find((r) => r.stock > 0)!;
 
-      // Subscribers on instance B.
+      // Subscribers on instance B: the feed is live once B says so; the counter sends its state first.
+      const listening = printed(b, /subscriber listening on activity/);
       const feed = wsSubscribe(wsClient(b.url, 'Dev demo'), `subscription { organizationActivity(kinds: [REWARD_REDEEMED]) { kind fanId } }`);
       const counter = wsSubscribe(wsClient(b.url, 'Dev demo'), `subscription($c: ID!) { likeCampaign(campaignId: $c) { total } }`, { c: campaignId });
-      await Promise.all([feed.started, counter.waitFor(1)]);
+      await Promise.all([listening, counter.waitFor(1)]);
       expect(counter.items[0].likeCampaign.total).toBe(initial);
 
       // Activity produced on instance A reaches the subscriber on B.
@@ -62,12 +90,12 @@ describe(`realtime across instances (${mode})`, () => {
       const [notice] = await feed.waitFor(1);
       expect(notice.organizationActivity).toEqual({ kind: 'REWARD_REDEEMED', fanId: fan.id });
 
-      // 120 like batches split across both instances, in parallel waves.
+      // 36 like batches split across both instances, in parallel waves.
       let accepted = 0;
-      for (let wave = 0; wave < 6; wave++) {
+      for (let wave = 0; wave < 3; wave++) {
         const results = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => {
-            const taps = 1 + ((wave * 20 + i) * 7) % 100;
+          Array.from({ length: 12 }, (_, i) => {
+            const taps = 1 + ((wave * 12 + i) * 7) % 100;
             const target = i % 2 ? b : a;
             const as = `Dev demo/fan:${fans[i % fans.length].externalId}`;
             return post(target, `mutation($i: SendLikesInput!) { sendLikes(input: $i) { __typename ... on MutationSendLikesSuccess { data { totalLikes } } } }`, { i: { campaignId, taps } }, as)
