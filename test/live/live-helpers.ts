@@ -82,6 +82,10 @@ export async function subscribe(t: TestApp, query: string, variables: Record<str
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   const events: Record<string, any>[] = [];
+  // Waiters are woken by each arriving event (or the end of the stream), never by polling.
+  const waiters = new Set<() => void>();
+  const arrived = () => waiters.forEach((w) => w());
+  let ended = false;
   let buffer = '';
   const pump = (async () => {
     try {
@@ -94,10 +98,14 @@ export async function subscribe(t: TestApp, query: string, variables: Record<str
           buffer = buffer.slice(i + 2);
           const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('');
           if (data) events.push(JSON.parse(data));
+          arrived();
         }
       }
     } catch {
       // cancelled
+    } finally {
+      ended = true;
+      arrived();
     }
   })();
   // Reading the stream makes the server pull the subscription, which attaches its pub/sub listener and
@@ -106,8 +114,17 @@ export async function subscribe(t: TestApp, query: string, variables: Record<str
   return {
     events,
     async waitFor(count, ms = 2_000) {
-      const until = Date.now() + ms;
-      while (events.length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      if (events.length >= count || ended) return events;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        const check = () => (events.length >= count || ended) && done();
+        const timer = setTimeout(done, ms); // a bound for the assertion that follows, not a wait for the server
+        waiters.add(check);
+      });
       return events;
     },
     async close() {
