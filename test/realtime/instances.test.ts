@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/core/db.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { disposeClients, wsClient, wsSubscribe } from '../helpers/clients.js';
@@ -20,11 +20,6 @@ import { spawnServer, stopAllServers, type ServerProcess } from '../helpers/proc
 
 const multi = Boolean(process.env.TEST_DATABASE_URL && process.env.REDIS_URL);
 const mode = multi ? 'two instances on PostgreSQL + Redis' : 'one instance on embedded PGlite (no shared database/Redis configured)';
-
-afterAll(async () => {
-  await disposeClients();
-  stopAllServers();
-});
 
 async function post(server: ServerProcess, query: string, variables: Record<string, unknown>, as = 'Dev demo') {
   const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: as }, body: JSON.stringify({ query, variables }) });
@@ -48,8 +43,11 @@ function printed(server: ServerProcess, pattern: RegExp): Promise<void> {
 }
 
 describe(`realtime across instances (${mode})`, () => {
-  it('delivers activity and like updates produced anywhere; the like total is the exact sum of accepted batches', async () => {
-    let dropDatabase = async () => {};
+  // Starting the processes is setup (hook timeout), not what the test measures.
+  let a: ServerProcess;
+  let b: ServerProcess;
+  let dropDatabase = async () => {};
+  beforeAll(async () => {
     let env: Record<string, string>;
     if (multi) {
       const db = await createPostgresDatabase(process.env.TEST_DATABASE_URL!);
@@ -65,54 +63,61 @@ describe(`realtime across instances (${mode})`, () => {
     await seeding.migrate();
     await seedDemo(seeding.prisma, { fans: 24 });
     await seeding.close();
-    const a = await spawnServer({ ...env, SEED_ON_START: 'false', LOG_LEVEL: 'debug' });
-    const b = multi ? await spawnServer({ ...env, SEED_ON_START: 'false', LOG_LEVEL: 'debug' }) : a;
-    try {
-      const setup = await post(a, `{ campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id like { totalLikes } } }
-        fans(first: 20, filter: { minOrders: 1 }) { nodes { id externalId } } rewards { id costPoints stock } }`, {});
-      const campaignId = setup.campaigns.nodes[0].id;
-      const initial = setup.campaigns.nodes[0].like.totalLikes;
-      const fans = setup.fans.nodes as { id: string; externalId: string }[];
-      const reward = (setup.rewards as { id: string; costPoints: number; stock: number }[]).find((r) => r.stock > 0)!;
+    const instance = () => spawnServer({ ...env, SEED_ON_START: 'false', LOG_LEVEL: 'debug' }, 110_000);
+    [a, b] = multi ? await Promise.all([instance(), instance()]) : await instance().then((one) => [one, one]);
+  });
+  afterAll(async () => {
+    await disposeClients();
+    stopAllServers();
+    await dropDatabase().catch(() => {});
+  });
 
-      // Subscribers on instance B: the feed is live once B says so; the counter sends its state first.
-      const listening = printed(b, /subscriber listening on activity/);
-      const feed = wsSubscribe(wsClient(b.url, 'Dev demo'), `subscription { organizationActivity(kinds: [REWARD_REDEEMED]) { kind fanId } }`);
-      const counter = wsSubscribe(wsClient(b.url, 'Dev demo'), `subscription($c: ID!) { likeCampaign(campaignId: $c) { total } }`, { c: campaignId });
-      await Promise.all([listening, counter.waitFor(1)]);
-      expect(counter.items[0].likeCampaign.total).toBe(initial);
+  it('delivers activity and like updates produced anywhere; the like total is the exact sum of accepted batches', async () => {
+    const setup = await post(a, `{ campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id like { totalLikes } } }
+      fans(first: 20, filter: { minOrders: 1 }) { nodes { id externalId } } rewards { id costPoints stock } }`, {});
+    const campaignId = setup.campaigns.nodes[0].id;
+    const initial = setup.campaigns.nodes[0].like.totalLikes;
+    const fans = setup.fans.nodes as { id: string; externalId: string }[];
+    const reward = (setup.rewards as { id: string; costPoints: number; stock: number }[]).find((r) => r.stock > 0)!;
 
-      // Activity produced on instance A reaches the subscriber on B.
-      const fan = fans[0];
-      await post(a, `mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, { i: { fanId: fan.id, points: reward.costPoints, note: 'instances test', idempotencyKey: 'instances-gift-1' } });
-      const redeemed = await post(a, `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`, { i: { rewardId: reward.id, fanId: fan.id, idempotencyKey: 'instances-redeem-1' } });
-      expect(redeemed.redeemReward.__typename).toBe('MutationRedeemRewardSuccess');
-      const [notice] = await feed.waitFor(1);
-      expect(notice.organizationActivity).toEqual({ kind: 'REWARD_REDEEMED', fanId: fan.id });
+    // Subscribers on instance B: the feed is live once B says so; the counter sends its state first.
+    const listening = printed(b, /subscriber listening on activity/);
+    const feed = wsSubscribe(wsClient(b.url, 'Dev demo'), `subscription { organizationActivity(kinds: [REWARD_REDEEMED]) { kind fanId } }`);
+    const counter = wsSubscribe(wsClient(b.url, 'Dev demo'), `subscription($c: ID!) { likeCampaign(campaignId: $c) { total } }`, { c: campaignId });
+    await Promise.all([listening, counter.waitFor(1)]);
+    expect(counter.items[0].likeCampaign.total).toBe(initial);
 
-      // 36 like batches split across both instances, in parallel waves.
-      let accepted = 0;
-      for (let wave = 0; wave < 3; wave++) {
-        const results = await Promise.all(
-          Array.from({ length: 12 }, (_, i) => {
-            const taps = 1 + ((wave * 12 + i) * 7) % 100;
-            const target = i % 2 ? b : a;
-            const as = `Dev demo/fan:${fans[i % fans.length].externalId}`;
-            return post(target, `mutation($i: SendLikesInput!) { sendLikes(input: $i) { __typename ... on MutationSendLikesSuccess { data { totalLikes } } } }`, { i: { campaignId, taps } }, as)
-              .then((d) => (d.sendLikes.__typename === 'MutationSendLikesSuccess' ? taps : 0));
-          }),
-        );
-        accepted += results.reduce((s, x) => s + x, 0);
-      }
-      expect(accepted).toBeGreaterThan(0);
-      const final = await post(b, `query($id: ID!) { node(id: $id) { ... on Campaign { like { totalLikes } } } }`, { id: campaignId });
-      expect(final.node.like.totalLikes).toBe(initial + accepted);
-      await expect.poll(() => counter.items.at(-1)?.likeCampaign.total, { timeout: 5_000 }).toBe(initial + accepted);
-    } finally {
-      await disposeClients();
-      if (multi) expect(await b.stop()).toBe(0);
-      expect(await a.stop()).toBe(0);
-      await dropDatabase().catch(() => {});
+    // Activity produced on instance A reaches the subscriber on B.
+    const fan = fans[0];
+    await post(a, `mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, { i: { fanId: fan.id, points: reward.costPoints, note: 'instances test', idempotencyKey: 'instances-gift-1' } });
+    const redeemed = await post(a, `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`, { i: { rewardId: reward.id, fanId: fan.id, idempotencyKey: 'instances-redeem-1' } });
+    expect(redeemed.redeemReward.__typename).toBe('MutationRedeemRewardSuccess');
+    const [notice] = await feed.waitFor(1);
+    expect(notice.organizationActivity).toEqual({ kind: 'REWARD_REDEEMED', fanId: fan.id });
+
+    // 36 like batches split across both instances, in parallel waves.
+    let accepted = 0;
+    for (let wave = 0; wave < 3; wave++) {
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => {
+          const taps = 1 + ((wave * 12 + i) * 7) % 100;
+          const target = i % 2 ? b : a;
+          const as = `Dev demo/fan:${fans[i % fans.length].externalId}`;
+          return post(target, `mutation($i: SendLikesInput!) { sendLikes(input: $i) { __typename ... on MutationSendLikesSuccess { data { totalLikes } } } }`, { i: { campaignId, taps } }, as)
+            .then((d) => (d.sendLikes.__typename === 'MutationSendLikesSuccess' ? taps : 0));
+        }),
+      );
+      accepted += results.reduce((s, x) => s + x, 0);
     }
+    expect(accepted).toBeGreaterThan(0);
+    const final = await post(b, `query($id: ID!) { node(id: $id) { ... on Campaign { like { totalLikes } } } }`, { id: campaignId });
+    expect(final.node.like.totalLikes).toBe(initial + accepted);
+    await expect.poll(() => counter.items.at(-1)?.likeCampaign.total, { timeout: 5_000 }).toBe(initial + accepted);
+  });
+
+  it('every instance stops cleanly on SIGTERM', async () => {
+    await disposeClients();
+    if (multi) expect(await b.stop()).toBe(0);
+    expect(await a.stop()).toBe(0);
   });
 });
