@@ -13,7 +13,7 @@ import { renderGraphiQLPage, useGraphiQLAssets } from './core/graphiql.js';
 import { limitPlugins } from './core/limits.js';
 import { loadManifest, usePersistedManifest } from './core/persisted.js';
 import { useActionableRefusals } from './core/refusals.js';
-import type { PubSub } from './core/pubsub.js';
+import { onListening, type PubSub } from './core/pubsub.js';
 import { memoryRateLimiter, useRateLimit, type RateLimiter } from './core/ratelimit.js';
 import { schema } from './schema.js';
 
@@ -42,6 +42,8 @@ export type App = YogaServerInstance<ServerContext, Context>;
 
 export function createApp({ config, database, pubsub, logger, plugins = [], rateLimiter = memoryRateLimiter(), manifest = loadManifest() }: AppDeps): App {
   const principals = new PrincipalCache();
+  // One line per subscriber ready to receive (on Redis: once subscribed there), for operators tracing a feed.
+  if (config.logLevel === 'debug') onListening(pubsub, (topic) => logger.debug(`subscriber listening on ${topic}`));
   const auth = { devAuth: config.devAuth, tokens: config.auth, principals };
   return createYoga<ServerContext, Context>({
     schema,

@@ -101,7 +101,7 @@ builder.prismaObject('FissionCampaign', {
 });
 
 builder.prismaNode('InviteCode', {
-  description: "A fan's personal referral code in one fission campaign.",
+  description: "A fan's personal referral code in one fission campaign (a fan who accepts it sees its count, not its owner's profile).",
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),

@@ -1,5 +1,5 @@
 // Check-in: the checkIn mutation and the month calendar query (check-ins plus the live schedule).
-import { actingFanId, orgOf } from '../core/acting.js';
+import { actingFanId, orgOf, ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { parseMonth } from '../core/scalars.js';
 import { FanRef } from '../fans/schema.js';
@@ -8,7 +8,8 @@ import { checkInCalendar, type Calendar, type CalendarDay } from './calendar.js'
 import { checkIn } from './service.js';
 
 const CheckInRef = builder.prismaObject('CheckIn', {
-  description: "One day's check-in of a fan.",
+  description: "One day's check-in of a fan. A fan sees only their own.",
+  authScopes: ownFanRow,
   fields: (t) => ({
     day: t.expose('day', { type: 'Date', description: "The day, in the organization's time zone." }),
     streak: t.exposeInt('streak', { description: 'Consecutive days checked in, this one included.' }),

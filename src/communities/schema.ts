@@ -1,4 +1,5 @@
 // Communities (fan groups), their members and the activity feed dashboards watch.
+import { ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { OperatorRef } from '../organizations/schema.js';
 import { orgIdOf } from '../core/context.js';
@@ -95,8 +96,9 @@ export const CommunityRef = builder.prismaNode('Community', {
 });
 
 export const MembershipRef = builder.prismaNode('Membership', {
-  description: "A fan's place in a group: role, when they joined and whether they left.",
-  select: { id: true },
+  description: "A fan's place in a group: role, when they joined and whether they left. A fan sees only their own.",
+  select: { id: true, fanId: true },
+  authScopes: ownFanRow,
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),

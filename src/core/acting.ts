@@ -20,3 +20,11 @@ export function orgOf(viewer: Viewer): string {
 export function operatorIdOf(viewer: Viewer): string | null {
   return viewer.kind === 'operator' ? viewer.operatorId : null;
 }
+
+/**
+ * Type-level rule for rows that belong to one fan (orders, memberships, reservations, ledger lines…):
+ * a fan sees only their own, wherever the row is reached from; other callers as the fields allow.
+ */
+export function ownFanRow(row: { fanId: string }, ctx: { viewer: Viewer }): boolean {
+  return ctx.viewer.kind !== 'fan' || row.fanId === ctx.viewer.fanId;
+}

@@ -1,5 +1,7 @@
 // Persisted operations. The manifest (hash → document) is built by codegen from schema/operations;
-// partner API keys may run only those, by hash; operators and fans may also send ad-hoc documents
+// partner API keys may run only those registered for partners (schema/operations/partner, listed in
+// a second generated manifest), by hash — a first-party hash answers PERSISTED_QUERY_NOT_FOR_PARTNERS
+// (403) and nothing runs; operators and fans may also send ad-hoc documents
 // when ALLOW_ADHOC_OPERATIONS is on (default outside production) — and, when they may, register them
 // as automatic persisted queries (APQ: send the hash alone; on PERSISTED_QUERY_NOT_FOUND send the
 // document with its hash once, then the hash alone again), which saves the console's bandwidth.
@@ -11,12 +13,18 @@ import { credentialScheme } from './auth.js';
 import { sha256Hex } from './hash.js';
 
 export const manifestFile = fileURLToPath(new URL('../generated/graphql/persisted-documents.json', import.meta.url));
+export const partnerManifestFile = fileURLToPath(new URL('../generated/graphql/partner/persisted-documents.json', import.meta.url));
 
 /** hash (bare sha256 hex) → document text. */
 export function loadManifest(file = manifestFile): Map<string, string> {
   if (!existsSync(file)) return new Map();
   const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
   return new Map(Object.entries(raw).map(([k, v]) => [k.replace(/^sha256:/, ''), v]));
+}
+
+/** The hashes partner keys may run: the operations under schema/operations/partner. */
+export function loadPartnerOperations(file = partnerManifestFile): Set<string> {
+  return new Set(loadManifest(file).keys());
 }
 
 /** Partners present an API key; only they are held to the manifest unconditionally. */
@@ -61,12 +69,23 @@ export class AutomaticPersistedQueries {
   }
 }
 
-export function usePersistedManifest(manifest: Map<string, string>, allowAdhoc: boolean, apq = new AutomaticPersistedQueries()): Plugin[] {
+export function usePersistedManifest(
+  manifest: Map<string, string>,
+  allowAdhoc: boolean,
+  apq = new AutomaticPersistedQueries(),
+  partnerOperations = loadPartnerOperations(),
+): Plugin[] {
   const mayRegister = (request: Request) => allowAdhoc && !isPartnerRequest(request);
-  // Runs before the manifest plugin: a document sent with its hash is checked and remembered.
-  const registerApq: Plugin = {
+  // Runs before the manifest plugin: a partner's hash must be a partner operation; a document sent
+  // with its hash is checked and remembered.
+  const checkHash: Plugin = {
     onParams({ params, request }) {
       const hash = extractId(params);
+      if (hash && !params.query && isPartnerRequest(request) && manifest.has(hash) && !partnerOperations.has(hash)) {
+        throw createGraphQLError('This persisted operation is registered for first-party clients, not for partners: use an operation from schema/operations/partner', {
+          extensions: { code: 'PERSISTED_QUERY_NOT_FOR_PARTNERS', http: { status: 403 } },
+        });
+      }
       if (!params.query || !hash || !mayRegister(request)) return;
       if (sha256Hex(params.query) !== hash) {
         throw createGraphQLError('The document does not match extensions.persistedQuery.sha256Hash (SHA-256 of the exact query text, hex)', {
@@ -86,5 +105,5 @@ export function usePersistedManifest(manifest: Map<string, string>, allowAdhoc: 
       keyNotFound: { message: 'Send the persisted operation hash in extensions.persistedQuery.sha256Hash', extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } } },
     },
   });
-  return [registerApq, manifestPlugin];
+  return [checkHash, manifestPlugin];
 }

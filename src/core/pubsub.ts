@@ -18,8 +18,53 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
+type Target = { addEventListener(topic: string, listener: unknown): void; removeEventListener(topic: string, listener: unknown): void; dispatchEvent(event: Event): boolean };
+type ListeningHook = (topic: string) => void;
+const listeningHooks = new WeakMap<object, Set<ListeningHook>>();
+
+/**
+ * Calls `hook` each time a subscriber's listener is in place — in this process, and on Redis once the
+ * SUBSCRIBE is acknowledged — so whoever publishes next is heard. Tests wait on it instead of a timer;
+ * the server logs it at debug level. Returns a function that removes the hook.
+ */
+export function onListening(pubsub: PubSub, hook: ListeningHook): () => void {
+  const hooks = listeningHooks.get(pubsub);
+  if (!hooks) throw new Error('onListening: this pub/sub was not made by createPubSub or createPubSubHandle');
+  hooks.add(hook);
+  return () => hooks.delete(hook);
+}
+
+/** Wraps an event target so each added listener reports itself once `ready(topic)` settles. */
+function observed(target: Target, ready: (topic: string) => Promise<unknown> | void): { eventTarget: Target; hooks: Set<ListeningHook> } {
+  const hooks = new Set<ListeningHook>();
+  const announce = (topic: string) => {
+    for (const hook of hooks) hook(topic);
+  };
+  return {
+    hooks,
+    eventTarget: {
+      addEventListener(topic, listener) {
+        target.addEventListener(topic, listener);
+        if (!hooks.size) return;
+        const pending = ready(topic);
+        if (pending) void pending.then(() => announce(topic), () => {});
+        else announce(topic);
+      },
+      removeEventListener: (topic, listener) => target.removeEventListener(topic, listener),
+      dispatchEvent: (event) => target.dispatchEvent(event),
+    },
+  };
+}
+
+function withHooks(eventTarget: Target, ready: (topic: string) => Promise<unknown> | void): PubSub {
+  const { eventTarget: wrapped, hooks } = observed(eventTarget, ready);
+  const pubsub = createYogaPubSub<Topics>({ eventTarget: wrapped as never }) as PubSub;
+  listeningHooks.set(pubsub, hooks);
+  return pubsub;
+}
+
 export function createPubSub(): PubSub {
-  return createYogaPubSub<Topics>();
+  return withHooks(new EventTarget() as unknown as Target, () => {});
 }
 
 /**
@@ -50,7 +95,9 @@ export async function createPubSubHandle(redisUrl?: string): Promise<PubSubHandl
   });
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   return {
-    pubsub: createYogaPubSub<Topics>({ eventTarget }) as PubSub,
+    // The Redis target subscribes without waiting for the reply; a second SUBSCRIBE to the same channel
+    // changes nothing in Redis and is answered after the first, so its reply says the channel is live.
+    pubsub: withHooks(eventTarget as unknown as Target, (topic) => subscribeClient.subscribe(topic)),
     kind: 'redis',
     close: async () => {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);

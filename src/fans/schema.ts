@@ -3,6 +3,7 @@ import { builder } from '../core/builder.js';
 import { range, text } from '../core/input-rules.js';
 import { orgIdOf } from '../core/context.js';
 import { CommunityRef } from '../communities/schema.js';
+import { ViewerRef } from '../organizations/schema.js';
 import { fanOrderBy, fanWhere, type FanFilter, type FanSortField } from './filters.js';
 import { segmentFanWhere } from './segments.js';
 
@@ -78,8 +79,10 @@ const FanOrderInput = builder.inputType('FanOrder', {
 });
 
 export const FanRef = builder.prismaNode('Fan', {
-  description: 'A consumer who bought in the live room and joined the private domain.',
+  description: 'A consumer who bought in the live room and joined the private domain. A fan sees only themself.',
   select: { id: true },
+  // A fan reaches other fans' rows through shared groups, wishes and referrals: their profile stays closed.
+  authScopes: (fan, ctx) => ctx.viewer.kind !== 'fan' || fan.id === ctx.viewer.fanId,
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
@@ -169,6 +172,20 @@ export const SegmentRef = builder.prismaNode('Segment', {
     }),
   }),
 });
+
+// A fan's first screen: `{ viewer { fan { displayName pointsBalance checkInStreak memberships … } } }`.
+builder.objectField(ViewerRef, 'fan', (t) =>
+  t.prismaField({
+    type: 'Fan',
+    nullable: true,
+    description: 'The signed-in fan\'s own profile (points, streak, groups, reservations, coupons); null for every other caller.',
+    resolve: (query, _viewer, _args, ctx) => {
+      const v = ctx.viewer;
+      const read = { ...query, where: { id: v.kind === 'fan' ? v.fanId : '' } }; // spread first: the selection is always used
+      return v.kind === 'fan' ? ctx.db.fan.findUnique(read) : null;
+    },
+  }),
+);
 
 builder.queryFields((t) => ({
   fans: t.prismaConnection({

@@ -1,4 +1,5 @@
 // Live sessions, their line-ups, fans' reservations and wish lists.
+import { ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { orgIdOf } from '../core/context.js';
 import { anyOf, within } from '../core/filters.js';
@@ -69,7 +70,8 @@ export const LineupItemRef = builder.prismaNode('LineupItem', {
 });
 
 export const ReservationRef = builder.prismaNode('Reservation', {
-  description: 'A fan reserving a whole live session or one item of it, to be reminded.',
+  description: 'A fan reserving a whole live session or one item of it, to be reminded. A fan sees only their own.',
+  authScopes: ownFanRow,
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),

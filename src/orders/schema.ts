@@ -1,4 +1,5 @@
 // Orders imported from the live platform: the commerce facts behind fan value and group GMV.
+import { ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { CommunityRef } from '../communities/schema.js';
 import { FanRef } from '../fans/schema.js';
@@ -12,8 +13,9 @@ export const OrderStatusEnum = builder.enumType('OrderStatus', {
 });
 
 export const OrderRef = builder.prismaNode('Order', {
-  description: 'An order placed on the live platform, attributed to a session, group and KOC when known.',
-  select: { id: true },
+  description: 'An order placed on the live platform, attributed to a session, group and KOC when known. A fan sees only their own.',
+  select: { id: true, fanId: true },
+  authScopes: ownFanRow,
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),

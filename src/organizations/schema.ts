@@ -25,16 +25,19 @@ builder.prismaNode('Organization', {
     timeZone: t.exposeString('timeZone', { description: 'IANA time zone that defines "today" for check-ins and schedules.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the organization was created.' }),
     operators: t.relation('operators', {
-      description: 'Staff of the organization, by display name.',
+      description: 'Staff of the organization, by display name. Not for fans.',
+      authScopes: { operator: true, partner: 'read' },
       query: { orderBy: { displayName: 'asc' } },
     }),
   }),
 });
 
 export const OperatorRef = builder.prismaNode('Operator', {
-  description: 'A staff member of the organization: community assistant, group admin, campaign manager or analyst.',
+  description: 'A staff member of the organization: community assistant, group admin, campaign manager or analyst. Hidden from fans.',
   id: { field: 'id' },
   nullable: true,
+  // Wherever an operator is reachable from (a community's owner, a mutation's result), fans are refused.
+  authScopes: (_operator, ctx) => ctx.viewer.kind !== 'fan',
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
   fields: (t) => ({
     email: t.exposeString('email', { description: 'Sign-in e-mail, unique within the organization.' }),
@@ -56,18 +59,43 @@ const ViewerKind = builder.enumType('ViewerKind', {
   },
 });
 
-const ViewerRef = builder.simpleObject('Viewer', {
-  description: 'The caller of this request and the organization it acts in.',
+export const ViewerRef = builder.simpleObject('Viewer', {
+  description:
+    "The caller of this request and the organization it acts in: a client's first query. A fan gets their own profile in `fan`, an operator their record in `operator`.",
   fields: (t) => ({
     kind: t.field({ type: ViewerKind, description: 'What kind of caller this is.' }),
     organizationId: t.id({ nullable: true, description: 'Global id of the organization, when the caller has one.' }),
   }),
 });
 
+builder.objectFields(ViewerRef, (t) => ({
+  organization: t.prismaField({
+    type: 'Organization',
+    nullable: true,
+    description:
+      "The caller's organization (its name, and the time zone that decides a check-in's day); null for anonymous callers and partner keys without `read`.",
+    resolve: (query, _viewer, _args, ctx) => {
+      const v = ctx.viewer;
+      const read = { ...query, where: { id: v.orgId ?? '' } }; // spread first: the selection is always used
+      return !v.orgId || (v.kind === 'partner' && !v.scopes.includes('read')) ? null : ctx.db.organization.findUnique(read);
+    },
+  }),
+  operator: t.prismaField({
+    type: 'Operator',
+    nullable: true,
+    description: 'The signed-in operator; null for every other caller.',
+    resolve: (query, _viewer, _args, ctx) => {
+      const v = ctx.viewer;
+      const read = { ...query, where: { id: v.kind === 'operator' ? v.operatorId : '' } }; // spread first: the selection is always used
+      return v.kind === 'operator' ? ctx.db.operator.findUnique(read) : null;
+    },
+  }),
+}));
+
 builder.queryFields((t) => ({
   viewer: t.field({
     type: ViewerRef,
-    description: 'Who you are. Open to every caller, so a client can check its credential.',
+    description: 'Who you are, with your own profile (`fan` or `operator`). Open to every caller, so a client can check its credential.',
     authScopes: { public: true },
     resolve: (_root, _args, ctx) => ({
       kind: ctx.viewer.kind.toUpperCase() as 'ANONYMOUS',
@@ -84,7 +112,7 @@ builder.queryFields((t) => ({
   me: t.prismaField({
     type: 'Operator',
     nullable: true,
-    description: 'The signed-in operator, or null for other callers.',
+    description: 'The signed-in operator (operators only; `viewer` answers every caller, fans included).',
     authScopes: { operator: true },
     resolve: (query, _root, _args, ctx) =>
       ctx.viewer.kind === 'operator' ? ctx.db.operator.findUnique({ ...query, where: { id: ctx.viewer.operatorId } }) : null,

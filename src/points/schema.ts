@@ -1,4 +1,5 @@
 // The points ledger, the points-mall catalogue and redemptions.
+import { ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { FanRef } from '../fans/schema.js';
 import { orgIdOf } from '../core/context.js';
@@ -32,8 +33,9 @@ export const RedemptionStatusEnum = builder.enumType('RedemptionStatus', {
 });
 
 export const PointsEntryRef = builder.prismaNode('PointsEntry', {
-  description: 'One append-only line of the points ledger.',
-  select: { id: true },
+  description: 'One append-only line of the points ledger. A fan sees only their own.',
+  select: { id: true, fanId: true },
+  authScopes: ownFanRow,
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
@@ -65,7 +67,8 @@ export const RewardRef = builder.prismaNode('Reward', {
 });
 
 export const RedemptionRef = builder.prismaNode('Redemption', {
-  description: 'A fan spending points on a reward.',
+  description: 'A fan spending points on a reward. A fan sees only their own.',
+  authScopes: ownFanRow,
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),

@@ -39,9 +39,10 @@ async function redeemOnce(as: string, key: string) {
 
 describe('organizationActivity over graphql-ws', () => {
   it('delivers a redemption to its organization’s subscriber and nothing to another tenant', async () => {
+    const listening = t.listening(2);
     const demo = wsSubscribe(wsClient(server.url, 'Dev demo'), ORG_FEED, { kinds: ['REWARD_REDEEMED'] });
     const rival = wsSubscribe(wsClient(server.url, 'Dev rival'), ORG_FEED, { kinds: ['REWARD_REDEEMED'] });
-    await Promise.all([demo.started, rival.started]);
+    await listening;
     const fanId = await redeemOnce('Dev demo', 'feed-ws-1');
     const [notice] = await demo.waitFor(1);
     expect(notice.organizationActivity).toMatchObject({ kind: 'REWARD_REDEEMED', fanId, missedBefore: 0 });
@@ -55,8 +56,9 @@ describe('organizationActivity over graphql-ws', () => {
   });
 
   it('filters by event kind', async () => {
+    const listening = t.listening();
     const checkIns = wsSubscribe(wsClient(server.url, 'Dev demo'), ORG_FEED, { kinds: ['CHECK_IN'] });
-    await checkIns.started;
+    await listening;
     await redeemOnce('Dev demo', 'feed-ws-3');
     const { publishActivity, recordActivity } = await import('../../src/communities/events.js');
     const events = await recordActivity(t.database.prisma, [{ orgId: demoOrgId, kind: 'CHECK_IN' }]);
@@ -80,8 +82,9 @@ describe('communityActivity over SSE', () => {
   it('streams one community’s events over real HTTP', async () => {
     const community = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: demoOrgId, kind: 'LIKE' } });
     const other = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: demoOrgId, kind: 'VIP' } });
+    const listening = t.listening();
     const sse = sseSubscribe(server.url, `subscription($c: ID!) { communityActivity(communityId: $c) { kind count communityId communityKind } }`, { c: gid('Community', community.id) }, 'Dev demo');
-    await sse.started;
+    await listening;
     const { publishActivity, recordActivity } = await import('../../src/communities/events.js');
     const events = await recordActivity(t.database.prisma, [
       { orgId: demoOrgId, communityId: other.id, kind: 'MESSAGE_POSTED', count: 4 },

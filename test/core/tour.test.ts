@@ -1,4 +1,4 @@
-// The README's operator's tour, executed verbatim: each documented mutation must succeed in order.
+// The README's operator's tour, executed verbatim: each documented step must succeed in order.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -10,22 +10,25 @@ const section = readme.slice(readme.indexOf("## Operator's tour"), readme.indexO
 const documents = [...section.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
 
 // Who runs each step, and which returned values later steps refer to as <name>.
+const FAN = 'Dev demo/fan:tour-01';
 const steps: Record<string, { as?: string; capture?: Record<string, (data: any) => string> }> = {
   ImportTourFans: {},
   ImportTourOrders: {},
   CreateTourGroup: { capture: { inviteCode: (d) => d.inviteCode, communityId: (d) => d.id } },
-  JoinTourGroup: { as: 'Dev demo/fan:tour-01' },
+  JoinTourGroup: { as: FAN },
   CreateTourLikes: { capture: { campaignId: (d) => d.id } },
   ScheduleTourLikes: {},
   StartTourLikes: {},
-  TourLikes: { as: 'Dev demo/fan:tour-01' },
-  TourCheckIn: { as: 'Dev demo/fan:tour-01' },
+  TourLikes: { as: FAN },
+  TourCheckIn: { as: FAN },
   TourSession: { capture: { sessionId: (d) => d.id } },
   TourItem: { capture: { itemId: (d) => d.item.id } },
-  TourReserve: { as: 'Dev demo/fan:tour-01' },
+  TourReserveSession: { as: FAN },
+  TourReserve: { as: FAN },
   TourGoLive: {},
   TourOnSale: {},
-  TourRedeem: { as: 'Dev demo/fan:tour-01' },
+  TourFanHome: { as: FAN, capture: { rewardId: (d) => d.rewards[0].id } },
+  TourRedeem: { as: FAN },
 };
 
 let t: TestApp;
@@ -37,23 +40,24 @@ afterAll(() => t?.dispose());
 
 describe("README operator's tour", () => {
   it('documents every step the test knows, in order', () => {
-    const names = documents.map((d) => /mutation (\w+)/.exec(d)?.[1]);
+    const names = documents.map((d) => /(?:query|mutation) (\w+)/.exec(d)?.[1]);
     expect(names).toEqual(Object.keys(steps));
   });
 
   it('runs from import to redemption without a refusal', async () => {
-    const reward = await t.database.prisma.reward.findFirstOrThrow({ where: { org: { slug: 'demo' } }, orderBy: { costPoints: 'asc' } });
+    const reward = await t.database.prisma.reward.findFirstOrThrow({ where: { org: { slug: 'demo' }, active: true }, orderBy: [{ costPoints: 'asc' }, { id: 'asc' }] });
     const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
-    const values: Record<string, string> = { rewardId: gid('Reward', reward.id), inAWeek };
+    const values: Record<string, string> = { inAWeek };
     const results: Record<string, any> = {};
     for (const doc of documents) {
-      const name = /mutation (\w+)/.exec(doc)![1];
+      const [, kind, name] = /(query|mutation) (\w+)/.exec(doc)!;
       const text = doc.replace(/<(\w+)>/g, (_, key: string) => {
         if (!(key in values)) throw new Error(`${name} needs <${key}> before any step provides it`);
         return values[key];
       });
       const data = await t.ok(text, {}, steps[name].as ?? 'Dev demo');
-      const result = Object.values(data)[0] as { code?: string; message?: string; data?: unknown };
+      // A mutation answers its union: the step must not be a DomainError. A query's data is the result.
+      const result = kind === 'query' ? { data } : (Object.values(data)[0] as { code?: string; message?: string; data?: unknown });
       expect(result.code, `${name}: ${result.message}`).toBeUndefined();
       results[name] = result.data;
       for (const [key, pick] of Object.entries(steps[name].capture ?? {})) values[key] = pick(result.data);
@@ -63,7 +67,10 @@ describe("README operator's tour", () => {
     expect(results.JoinTourGroup.community).toEqual({ name: 'Tea Lovers', memberCount: 1 });
     expect(results.TourLikes).toMatchObject({ totalLikes: 120, milestonesReached: 1, newlyReached: [1] });
     expect(results.TourCheckIn.streak).toBe(1);
+    expect(results.TourGoLive.remindedCount).toBe(1);
     expect(results.TourOnSale.remindedCount).toBe(1);
+    expect(results.TourFanHome.viewer.fan).toMatchObject({ displayName: 'Hangzhou-dry skin·Ning', pointsBalance: 458 + results.TourCheckIn.points, checkInStreak: 1 });
+    expect(results.TourFanHome.rewards[0].id).toBe(gid('Reward', reward.id));
     expect(results.TourRedeem.fan.pointsBalance).toBe(458 + results.TourCheckIn.points - reward.costPoints);
   });
 });

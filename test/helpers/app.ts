@@ -6,7 +6,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
 import { createDatabase, type Database } from '../../src/core/db.js';
 import { createLogger } from '../../src/core/logger.js';
-import { createPubSubHandle, type PubSub } from '../../src/core/pubsub.js';
+import { createPubSubHandle, onListening, type PubSub } from '../../src/core/pubsub.js';
 import { memoryRateLimiter, redisRateLimiter } from '../../src/core/ratelimit.js';
 import { createPostgresDatabase } from './postgres.js';
 
@@ -38,6 +38,11 @@ export interface TestApp {
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | null): Promise<GraphQLResult<T>>;
   /** Like gql, but fails the test on any error and returns data. */
   ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | null): Promise<T>;
+  /**
+   * Resolves once `n` more subscribers are listening on pub/sub (on Redis: subscribed there) — the
+   * server's own signal that an event published now reaches them. Call it before opening them.
+   */
+  listening(n?: number): Promise<void>;
   /** Counts SQL statements sent while fn runs. */
   countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
   dispose(): Promise<void>;
@@ -69,6 +74,16 @@ export async function createTestApp(opts: { env?: Record<string, string>; defaul
       const res = await gql(query, variables, as);
       if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors, null, 2)}`);
       return res.data as never;
+    },
+    listening(n = 1) {
+      let seen = 0;
+      return new Promise<void>((resolve) => {
+        const off = onListening(events.pubsub, () => {
+          if (++seen < n) return;
+          off();
+          resolve();
+        });
+      });
     },
     async countStatements(fn) {
       const statements: string[] = [];

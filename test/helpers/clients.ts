@@ -65,10 +65,10 @@ export async function disposeClients() {
   clients.clear();
 }
 
-export function wsSubscribe<T = any>(client: Client, query: string, variables?: Record<string, unknown>): Received<T> & { started: Promise<void> } {
+// Whether the server is listening yet is the server's to say: see TestApp.listening (pub/sub) or a
+// subscription's first message (like counters send their current state first).
+export function wsSubscribe<T = any>(client: Client, query: string, variables?: Record<string, unknown>): Received<T> {
   const q = queue<T>();
-  let resolveStarted = () => {};
-  const started = new Promise<void>((r) => (resolveStarted = r));
   const unsubscribe = client.subscribe<T>(
     { query, variables },
     {
@@ -77,17 +77,13 @@ export function wsSubscribe<T = any>(client: Client, query: string, variables?: 
       complete: () => {},
     },
   );
-  // graphql-ws acknowledges the connection before the subscription runs; give the server a moment to subscribe.
-  client.on('connected', () => setTimeout(resolveStarted, 150));
-  return { ...q, started, stop: unsubscribe };
+  return { ...q, stop: unsubscribe };
 }
 
 /** Subscribes over SSE (Yoga's "distinct connections" mode) with a real HTTP request. */
-export function sseSubscribe<T = any>(url: string, query: string, variables: Record<string, unknown>, authorization?: string): Received<T> & { started: Promise<void> } {
+export function sseSubscribe<T = any>(url: string, query: string, variables: Record<string, unknown>, authorization?: string): Received<T> {
   const q = queue<T>();
   const abort = new AbortController();
-  let resolveStarted = () => {};
-  const started = new Promise<void>((r) => (resolveStarted = r));
   void (async () => {
     try {
       const res = await fetch(url, {
@@ -96,7 +92,6 @@ export function sseSubscribe<T = any>(url: string, query: string, variables: Rec
         headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(authorization ? { authorization } : {}) },
         body: JSON.stringify({ query, variables }),
       });
-      setTimeout(resolveStarted, 150);
       const decoder = new TextDecoder();
       let buffer = '';
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -116,5 +111,5 @@ export function sseSubscribe<T = any>(url: string, query: string, variables: Rec
       if (!abort.signal.aborted) q.fail(String(e));
     }
   })();
-  return { ...q, started, stop: () => abort.abort() };
+  return { ...q, stop: () => abort.abort() };
 }

@@ -70,8 +70,9 @@ export interface Subscriber {
   close(): Promise<void>;
 }
 
-/** Opens a subscription over SSE and resolves once the server is listening. */
+/** Opens a subscription over SSE and resolves once the server is listening (or has ended the stream). */
 export async function subscribe(t: TestApp, query: string, variables: Record<string, unknown>, as: string): Promise<Subscriber> {
+  const listening = t.listening();
   const res = await t.app.fetch('http://test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: as },
@@ -81,38 +82,49 @@ export async function subscribe(t: TestApp, query: string, variables: Record<str
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   const events: Record<string, any>[] = [];
+  // Waiters are woken by each arriving event (or the end of the stream), never by polling.
+  const waiters = new Set<() => void>();
+  const arrived = () => waiters.forEach((w) => w());
+  let ended = false;
   let buffer = '';
-  let first!: () => void;
-  const started = new Promise<void>((resolve) => (first = resolve));
   const pump = (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        first();
         buffer += decoder.decode(value, { stream: true });
         for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
           const block = buffer.slice(0, i);
           buffer = buffer.slice(i + 2);
           const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('');
           if (data) events.push(JSON.parse(data));
+          arrived();
         }
       }
     } catch {
       // cancelled
     } finally {
-      first();
+      ended = true;
+      arrived();
     }
   })();
-  // The first chunk is the server's ping; reading it makes the stream pull the subscription, which
-  // attaches the listener a few ticks later.
-  await started;
-  await new Promise((r) => setTimeout(r, 30));
+  // Reading the stream makes the server pull the subscription, which attaches its pub/sub listener and
+  // says so; a refused subscription ends the stream instead.
+  await Promise.race([listening, pump]);
   return {
     events,
     async waitFor(count, ms = 2_000) {
-      const until = Date.now() + ms;
-      while (events.length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      if (events.length >= count || ended) return events;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        const check = () => (events.length >= count || ended) && done();
+        const timer = setTimeout(done, ms); // a bound for the assertion that follows, not a wait for the server
+        waiters.add(check);
+      });
       return events;
     },
     async close() {

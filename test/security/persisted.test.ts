@@ -3,8 +3,10 @@
 // ALLOW_ADHOC_OPERATIONS=false operators are held to the manifest too; otherwise they may register
 // automatic persisted queries, which partners can never use.
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadManifest } from '../../src/core/persisted.js';
+import { loadManifest, loadPartnerOperations } from '../../src/core/persisted.js';
 import { startServer, type RunningServer } from '../../src/core/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { disposeClients, wsClient, wsSubscribe } from '../helpers/clients.js';
@@ -67,6 +69,30 @@ describe('partner keys', () => {
     expect(codes(res.body)).toEqual(['PERSISTED_QUERY_ONLY']);
     expect(res.body.data ?? null).toBeNull();
     expect(counter.executed).toBe(before);
+  });
+
+  it('a first-party hash answers PERSISTED_QUERY_NOT_FOR_PARTNERS (403) and nothing runs; an operator runs the same hash', async () => {
+    const reactivation = hashOf(manifest, 'ReactivationList');
+    const before = counter.executed;
+    const res = await post(t.app, persisted(reactivation), { authorization: key });
+    expect(res.status).toBe(403);
+    expect(codes(res.body)).toEqual(['PERSISTED_QUERY_NOT_FOR_PARTNERS']);
+    expect(res.body.data ?? null).toBeNull();
+    const viaGet = await get(t.app, persisted(reactivation), { authorization: key, 'x-graphql-yoga-csrf': '1' });
+    expect([viaGet.status, codes(viaGet.body)]).toEqual([403, ['PERSISTED_QUERY_NOT_FOR_PARTNERS']]);
+    expect(counter.executed).toBe(before);
+    const asOperator = await post(t.app, persisted(reactivation), { authorization: await operatorBearer(t, 'demo', 'analyst@demo.test') });
+    expect(asOperator.body.data.fans.totalCount).toEqual(expect.any(Number));
+  });
+
+  it('the manifest records exactly the operations under schema/operations/partner as partner operations', () => {
+    const named = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.graphql')).map((f) => /(?:query|mutation|subscription) (\w+)/.exec(readFileSync(path.join(dir, f), 'utf8'))![1]);
+    const partnerOps = loadPartnerOperations();
+    const partnerNames = named('schema/operations/partner');
+    expect(partnerNames.length).toBeGreaterThan(0);
+    for (const name of partnerNames) expect(partnerOps.has(hashOf(manifest, name)), name).toBe(true);
+    for (const name of named('schema/operations')) expect(partnerOps.has(hashOf(manifest, name)), name).toBe(false);
+    expect(partnerOps.size).toBe(partnerNames.length);
   });
 
   it('an unknown hash answers PERSISTED_QUERY_NOT_FOUND', async () => {

@@ -145,9 +145,9 @@ describe('subscriptions with foreign ids are refused', () => {
   it('over SSE with an operator token; an own session streams its events', async () => {
     const foreign = sseSubscribe(server.url, SESSION, { s: rival.LiveSession }, owner);
     await expect(foreign.waitFor(1, 5_000)).rejects.toThrow(/not found/i);
+    const listening = t.listening();
     const mine = sseSubscribe(server.url, SESSION, { s: own.LiveSession }, owner);
-    await mine.started;
-    await new Promise((r) => setTimeout(r, 200));
+    await listening;
     await t.ok(`mutation($s: ID!) { goLive(sessionId: $s) { __typename } }`, { s: own.LiveSession }, owner);
     expect((await mine.waitFor(1))[0].liveSessionEvents).toEqual({ kind: 'STATUS', status: 'LIVE' });
     mine.stop();

@@ -80,6 +80,7 @@ const rows: Row[] = [
   { name: 'an unstorable cursor through a persisted operation', app: 'strict', as: () => owner, op: () => persisted(hashOf(manifest, 'ReactivationList'), { after: '\u0000' }), code: 'BAD_USER_INPUT', message: /after: must not contain a NUL/ },
   { name: 'a year-0 date through a partner persisted operation', app: 'strict', as: () => partner, op: () => persisted(hashOf(manifest, 'PartnerRecentOrders'), { since: '0000-01-01T00:00:00Z' }), code: 'BAD_USER_INPUT', message: /1970–2100/ },
   { name: 'a partner key sending a document', app: 'strict', as: () => partner, op: () => ({ query: '{ organization { name } }' }), code: 'PERSISTED_QUERY_ONLY' },
+  { name: 'a partner key running a first-party persisted operation', app: 'strict', as: () => partner, op: () => persisted(hashOf(manifest, 'ReactivationList')), code: 'PERSISTED_QUERY_NOT_FOR_PARTNERS', message: /not for partners/ },
   { name: 'an expired token', app: 'strict', as: () => bearer({ exp: Math.floor(Date.now() / 1000) - 60 }), op: () => persisted(hashOf(manifest, 'ReactivationList')), code: 'UNAUTHENTICATED', message: /expired/ },
   { name: 'a signed token without exp', app: 'strict', as: () => bearer({}), op: () => persisted(hashOf(manifest, 'ReactivationList')), code: 'UNAUTHENTICATED', message: /no expiry/ },
   { name: 'a token living longer than JWT_MAX_LIFETIME_HOURS', app: 'strict', as: () => bearer({}, 'HS256', '400d'), op: () => persisted(hashOf(manifest, 'ReactivationList')), code: 'UNAUTHENTICATED', message: /JWT_MAX_LIFETIME_HOURS/ },

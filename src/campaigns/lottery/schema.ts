@@ -1,9 +1,11 @@
 // Member-day lottery read types: a spin (what the fan got, and the seed it was rolled with).
+import { ownFanRow } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { orgIdOf } from '../../core/context.js';
 
 export const LotterySpinRef = builder.prismaNode('LotterySpin', {
-  description: 'One spin of a member-day prize wheel.',
+  description: 'One spin of a member-day prize wheel. A fan sees only their own.',
+  authScopes: ownFanRow,
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
