@@ -97,7 +97,7 @@ builder.prismaObject('FissionCampaign', {
   }),
 });
 
-builder.prismaNode('InviteCode', {
+export const InviteCodeRef = builder.prismaNode('InviteCode', {
   description: "A fan's personal referral code in one fission campaign.",
   id: { field: 'id' },
   nullable: true,

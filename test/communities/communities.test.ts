@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { NOW, seedTwoTenants } from '../helpers/fixtures.js';
+import { gid } from '../helpers/ids.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -66,7 +67,3 @@ describe('Query.activity', () => {
     expect(times).toEqual([...times].sort().reverse());
   });
 });
-
-function gid(type: string, id: string) {
-  return Buffer.from(`${type}:${id}`).toString('base64');
-}

@@ -5,7 +5,7 @@ import type { Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/prisma-errors.js';
 import { Prisma, type Invite, type InviteCode } from '../../generated/prisma/client.js';
-import { assertRunning, findCampaign } from '../lifecycle/lookup.js';
+import { assertRunning, findCampaign } from '../lookup.js';
 
 type Deps = Pick<Context, 'db'>;
 

@@ -10,6 +10,7 @@ import type { Context } from '../../core/context.js';
 import type { Db, Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import type { PubSub } from '../../core/pubsub.js';
+import { campaignRefusal } from '../lookup.js';
 import './events.js';
 
 type Deps = Pick<Context, 'db' | 'pubsub'>;
@@ -101,9 +102,9 @@ async function applyGroup(tx: Tx, group: Pending[]) {
   const fans = new Map((await tx.fan.findMany({ where: { id: { in: [...new Set(group.map((p) => p.fanId))] } }, select: { id: true, orgId: true } })).map((f) => [f.id, f]));
   for (const p of group) {
     const c = campaigns.get(p.campaignId);
-    if (!c || c.orgId !== p.orgId) p.error = notFound('Campaign', 'input.campaignId');
-    else if (c.kind !== 'LIKE') p.error = new DomainError('INVALID_STATE', `"${c.name}" is a ${c.kind} campaign, not LIKE`, 'input.campaignId');
-    else if (c.status !== 'RUNNING') p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${c.name}" is ${c.status.toLowerCase()}`);
+    const refusal = campaignRefusal(c, p.orgId, 'input.campaignId', 'LIKE');
+    if (refusal) p.error = refusal;
+    else if (c!.status !== 'RUNNING') p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${c!.name}" is ${c!.status.toLowerCase()}`, 'input.campaignId');
     else if (fans.get(p.fanId)?.orgId !== p.orgId) p.error = notFound('Fan', 'input.fanId');
   }
 
@@ -124,7 +125,7 @@ async function applyGroup(tx: Tx, group: Pending[]) {
       RETURNING lc."totalLikes", lc."milestonesReached", lc."milestoneEvery", lc."targetLikes"`;
     const campaign = campaigns.get(campaignId)!;
     if (!rows.length) {
-      for (const p of batch) p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" is not running`);
+      for (const p of batch) p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" is not running`, 'input.campaignId');
       continue;
     }
     const total = Number(rows[0].totalLikes);

@@ -93,9 +93,9 @@ describe('sendLikes', () => {
       [{ campaignId: c.gid, taps: 1001, fanId: f.gid }, 'VALIDATION', 'input.taps', c.id],
       [{ campaignId: c.gid, taps: 5 }, 'VALIDATION', 'input.fanId', c.id],
       [{ campaignId: f.gid, taps: 5, fanId: f.gid }, 'VALIDATION', 'input.campaignId', c.id],
-      [{ campaignId: draft.gid, taps: 5, fanId: f.gid }, 'CAMPAIGN_NOT_RUNNING', null, draft.id],
-      [{ campaignId: ended.gid, taps: 5, fanId: f.gid }, 'CAMPAIGN_NOT_RUNNING', null, ended.id],
-      [{ campaignId: coupon.gid, taps: 5, fanId: f.gid }, 'INVALID_STATE', 'input.campaignId', c.id],
+      [{ campaignId: draft.gid, taps: 5, fanId: f.gid }, 'CAMPAIGN_NOT_RUNNING', 'input.campaignId', draft.id],
+      [{ campaignId: ended.gid, taps: 5, fanId: f.gid }, 'CAMPAIGN_NOT_RUNNING', 'input.campaignId', ended.id],
+      [{ campaignId: coupon.gid, taps: 5, fanId: f.gid }, 'VALIDATION', 'input.campaignId', c.id],
       [{ campaignId: rival.gid, taps: 5, fanId: f.gid }, 'NOT_FOUND', 'input.campaignId', rival.id],
       [{ campaignId: c.gid, taps: 5, fanId: rivalFan.gid }, 'NOT_FOUND', 'input.fanId', c.id],
     ];
