@@ -15,6 +15,7 @@ import { useActionableRefusals } from './core/refusals.js';
 import type { PubSub } from './core/pubsub.js';
 import { memoryRateLimiter, useRateLimit, type RateLimiter } from './core/ratelimit.js';
 import { schema } from './schema.js';
+import { createServices } from './services.js';
 
 export interface AppDeps {
   config: Config;
@@ -42,6 +43,7 @@ export type App = YogaServerInstance<ServerContext, Context>;
 export function createApp({ config, database, pubsub, logger, plugins = [], rateLimiter = memoryRateLimiter(), manifest = loadManifest() }: AppDeps): App {
   const principals = new PrincipalCache();
   const auth = { devAuth: config.devAuth, tokens: config.auth, principals };
+  const services = createServices({ db: database.prisma, pubsub, config });
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -69,7 +71,7 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
       try {
         const viewer = await viewerFromCredential(database.prisma, authorization, auth);
         const forwarded = config.trustProxy ? request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-        return { viewer, db: database.prisma, pubsub, config, principals, clientAddress: forwarded || req?.socket?.remoteAddress };
+        return { viewer, db: database.prisma, pubsub, config, principals, services, clientAddress: forwarded || req?.socket?.remoteAddress };
       } catch (e) {
         if (e instanceof DomainError) throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401 } } });
         logger.error('context failed', e);

@@ -65,7 +65,7 @@ builder.prismaObject('LikeCampaign', {
   }),
 });
 
-builder.prismaObject('LikeDraw', {
+export const LikeDrawRef = builder.prismaObject('LikeDraw', {
   description: 'One lottery round of a like campaign: reproducible from its seed and the participant list.',
   fields: (t) => ({
     milestone: t.exposeInt('milestone', { description: 'Which milestone this round belongs to (1, 2, …).' }),

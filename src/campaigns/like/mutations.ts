@@ -1,20 +1,14 @@
 // Like-campaign mutations: fans (or operators / the live platform for them) send like batches;
 // operators draw a milestone's lottery round.
-import { getRefFromModel } from '@pothos/plugin-prisma';
 import { z } from 'zod';
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { parseInput } from '../../core/validation.js';
 import { FanRef } from '../../fans/schema.js';
-import type PrismaTypes from '../../generated/pothos-types.js';
-import type { PrismaObjectRef } from '@pothos/plugin-prisma';
-import { CampaignRef } from '../schema.js';
+import { CampaignRef, LikeDrawRef } from '../schema.js';
 import { drawLikeMilestone } from './draw-service.js';
 import { sendLikes } from './likes.js';
 import { LikeBatchRef } from './schema.js';
-
-// LikeDraw is declared in src/campaigns/schema.ts without an exported ref; this is the same ref.
-const LikeDrawRef = getRefFromModel('LikeDraw', builder) as unknown as PrismaObjectRef<never, PrismaTypes['LikeDraw']>;
 
 const SendLikesInput = builder.inputType('SendLikesInput', {
   description: 'Taps a client counted since its last send.',
