@@ -16,6 +16,7 @@ import { useActionableRefusals } from './core/refusals.js';
 import { onListening, type PubSub } from './core/pubsub.js';
 import { memoryRateLimiter, useRateLimit, type RateLimiter } from './core/ratelimit.js';
 import { schema } from './schema.js';
+import { createServices } from './services.js';
 
 export interface AppDeps {
   config: Config;
@@ -45,6 +46,7 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
   // One line per subscriber ready to receive (on Redis: once subscribed there), for operators tracing a feed.
   if (config.logLevel === 'debug') onListening(pubsub, (topic) => logger.debug(`subscriber listening on ${topic}`));
   const auth = { devAuth: config.devAuth, tokens: config.auth, principals };
+  const services = createServices({ db: database.prisma, pubsub, config });
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -78,7 +80,7 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
       try {
         const viewer = await viewerFromCredential(database.prisma, authorization, auth);
         const forwarded = config.trustProxy ? request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-        return { viewer, db: database.prisma, pubsub, config, principals, clientAddress: forwarded || req?.socket?.remoteAddress };
+        return { viewer, db: database.prisma, pubsub, config, principals, services, clientAddress: forwarded || req?.socket?.remoteAddress };
       } catch (e) {
         if (e instanceof DomainError) throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401 } } });
         logger.error('context failed', e);

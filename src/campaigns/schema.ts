@@ -66,7 +66,7 @@ builder.prismaObject('LikeCampaign', {
   }),
 });
 
-builder.prismaObject('LikeDraw', {
+export const LikeDrawRef = builder.prismaObject('LikeDraw', {
   description: 'One lottery round of a like campaign: reproducible from its seed and the participant list.',
   // The participant snapshot can hold every fan who liked (tens of thousands): read only when asked.
   select: { id: true },
@@ -100,7 +100,7 @@ builder.prismaObject('FissionCampaign', {
   }),
 });
 
-builder.prismaNode('InviteCode', {
+export const InviteCodeRef = builder.prismaNode('InviteCode', {
   description: "A fan's personal referral code in one fission campaign (a fan who accepts it sees its count, not its owner's profile).",
   id: { field: 'id' },
   nullable: true,

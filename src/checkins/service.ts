@@ -1,7 +1,7 @@
 // Daily check-in: once per fan per day in the organization's time zone. The unique (fanId, day)
 // constraint decides races: the insert skips on conflict (waiting for a concurrent check-in to commit),
 // and a skipped insert is ALREADY_CHECKED_IN, so parallel taps credit points once.
-import { publishActivity, recordActivity } from '../communities/events.js';
+import { publishActivity, recordActivity } from '../activity/events.js';
 import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';

@@ -8,7 +8,7 @@ import type { Context } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import { boundedFeed, FEED_BUFFER } from '../core/streams.js';
 import type { ActivityKind, CommunityKind } from '../generated/prisma/enums.js';
-import type { ActivityMessage } from './events.js';
+import type { ActivityMessage } from '../activity/events.js';
 import { ActivityKindEnum, CommunityKindEnum, CommunityRef } from './schema.js';
 
 interface Notice extends ActivityMessage {

@@ -5,7 +5,7 @@ import { DomainError, notFound } from '../core/errors.js';
 import { sha256Hex } from '../core/hash.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ActivityKind } from '../generated/prisma/enums.js';
-import { publishActivity, recordActivity, type ActivityInput } from './events.js';
+import { publishActivity, recordActivity, type ActivityInput } from '../activity/events.js';
 
 type Deps = Pick<Context, 'db' | 'pubsub'>;
 

@@ -1,15 +1,15 @@
 // Joining and leaving groups. Seats are taken with one conditional UPDATE (memberCount < capacity),
 // so parallel joins never overfill a group; a full group rolls over to exactly one successor.
-import { voidInvitesOfLeaver } from '../campaigns/fission/invites.js';
 import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';
 import { isUniqueViolation } from '../core/prisma-errors.js';
 import type { Community, Membership } from '../generated/prisma/client.js';
 import { chainOf, successorOf } from './chain.js';
-import { publishActivity, recordActivity } from './events.js';
+import { publishActivity, recordActivity } from '../activity/events.js';
 
 type Deps = Pick<Context, 'db' | 'pubsub'>;
+type LeaveDeps = Pick<Context, 'db' | 'pubsub' | 'services'>;
 
 // A chain longer than this means something is wrong (or a bot is farming groups); stop rather than loop.
 const MAX_ROLLOVERS_PER_JOIN = 20;
@@ -74,7 +74,7 @@ export async function joinCommunity(deps: Deps, orgId: string, input: { inviteCo
   }
 }
 
-export async function leaveCommunity(deps: Deps, orgId: string, input: { communityId: string; fanId: string }): Promise<Membership> {
+export async function leaveCommunity(deps: LeaveDeps, orgId: string, input: { communityId: string; fanId: string }): Promise<Membership> {
   const { membership, events } = await deps.db.$transaction(async (tx) => {
     const community = await tx.community.findFirst({ where: { id: input.communityId, orgId }, select: { id: true } });
     if (!community) throw notFound('Community', 'input.communityId');
@@ -84,8 +84,8 @@ export async function leaveCommunity(deps: Deps, orgId: string, input: { communi
     if (!count) throw new DomainError('NOT_FOUND', 'The fan is not a member of this group', 'input.fanId');
     await tx.community.updateMany({ where: { id: community.id, memberCount: { gt: 0 } }, data: { memberCount: { decrement: 1 } } });
     const events = await recordActivity(tx, [{ orgId, communityId: community.id, fanId: input.fanId, kind: 'MEMBER_LEFT' }]);
-    // A referral helper who leaves during the campaign no longer counts for the inviter.
-    await voidInvitesOfLeaver(tx, orgId, input.fanId, community.id);
+    // Other modules react in this transaction (a referral helper who leaves no longer counts).
+    await deps.services.activity.run(tx, events);
     const membership = await tx.membership.findUniqueOrThrow({ where: { communityId_fanId: { communityId: community.id, fanId: input.fanId } } });
     return { membership, events };
   });

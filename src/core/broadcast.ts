@@ -6,24 +6,36 @@
 import { createSourceEventStream, execute, getOperationAST, isObjectType, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
-/** Payloads published to every subscriber alike; only these are executed once and shared. */
-const sharedPayloads = new WeakSet<object>();
+/** Brands payloads published to every subscriber alike; only these are executed once and shared. */
+const SHARED = Symbol('shared payload');
 
 /** Marks an event object as the same for every watcher, so its execution result may be shared. */
 export function sharedPayload<T extends object>(payload: T): T {
-  sharedPayloads.add(payload);
+  // Not enumerable: a copy made with a spread (one watcher's own delta) is not shared.
+  Object.defineProperty(payload, SHARED, { value: true });
   return payload;
 }
 
-// payload → operation key → result. Weak: a result lives as long as its event object.
-const results = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
-const documentIds = new WeakMap<DocumentNode, number>();
-let nextDocumentId = 0;
+const isShared = (payload: unknown): payload is object => typeof payload === 'object' && payload !== null && (payload as { [SHARED]?: boolean })[SHARED] === true;
 
-function operationKey(args: ExecutionArgs): string {
-  let id = documentIds.get(args.document);
-  if (id === undefined) documentIds.set(args.document, (id = nextDocumentId++));
-  return `${id}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+/** One app's cache of shared executions: payload → operation key → result. */
+class SharedResults {
+  // Weak: a result lives as long as its event object.
+  private readonly results = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
+  private readonly documentIds = new WeakMap<DocumentNode, number>();
+  private nextDocumentId = 0;
+
+  operationKey(args: ExecutionArgs): string {
+    let id = this.documentIds.get(args.document);
+    if (id === undefined) this.documentIds.set(args.document, (id = this.nextDocumentId++));
+    return `${id}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+  }
+
+  of(payload: object) {
+    let byOperation = this.results.get(payload);
+    if (!byOperation) this.results.set(payload, (byOperation = new Map()));
+    return byOperation;
+  }
 }
 
 function isBroadcastOperation(args: ExecutionArgs): boolean {
@@ -36,15 +48,14 @@ function isBroadcastOperation(args: ExecutionArgs): boolean {
 }
 
 /** Subscribe with per-event execution shared between subscribers of the same operation. */
-async function subscribeShared(args: ExecutionArgs) {
+async function subscribeShared(shared: SharedResults, args: ExecutionArgs) {
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source;
-  const key = operationKey(args);
+  const key = shared.operationKey(args);
   const run = (payload: unknown) => execute({ ...args, rootValue: payload }) as Promise<ExecutionResult> | ExecutionResult;
   const executeEvent = (payload: unknown) => {
-    if (typeof payload !== 'object' || payload === null || !sharedPayloads.has(payload)) return run(payload);
-    let byOperation = results.get(payload);
-    if (!byOperation) results.set(payload, (byOperation = new Map()));
+    if (!isShared(payload)) return run(payload);
+    const byOperation = shared.of(payload);
     let result = byOperation.get(key);
     if (!result) byOperation.set(key, (result = run(payload)));
     return result;
@@ -72,9 +83,11 @@ async function subscribeShared(args: ExecutionArgs) {
 
 /** Envelop plugin: broadcast fields' subscriptions execute each shared event once per operation. */
 export function useBroadcastSubscriptions(): Plugin {
+  const shared = new SharedResults();
+  const subscribe = (args: ExecutionArgs) => subscribeShared(shared, args);
   return {
     onSubscribe({ args, setSubscribeFn }) {
-      if (isBroadcastOperation(args)) setSubscribeFn(subscribeShared as never);
+      if (isBroadcastOperation(args)) setSubscribeFn(subscribe as never);
     },
   };
 }

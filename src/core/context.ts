@@ -25,7 +25,18 @@ export interface Context {
   principals: PrincipalCache;
   /** The caller's network address, for anonymous rate limits (see TRUST_PROXY). */
   clientAddress?: string;
+  /** This app's long-lived services (created once by createApp, shared by its requests). */
+  services: Services;
 }
+
+/**
+ * App-scoped services: anything that outlives a request (a write queue, a per-instance hub, a
+ * registry of reactions) lives here, created once per app in src/services.ts, never in module-level
+ * state, so two apps in one process (tests, instances) share nothing. Each module declares its own
+ * entry by augmenting this interface next to the service (core does not know the domains).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Services {}
 
 /**
  * The organization every query of this request is confined to. For a caller without one it returns

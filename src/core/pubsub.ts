@@ -1,5 +1,5 @@
 // One typed pub/sub for the whole app. Domain modules declare their topics by merging into
-// PubSubTopics (see src/communities/events.ts). With REDIS_URL set, events travel through Redis so
+// PubSubTopics (see src/activity/events.ts). With REDIS_URL set, events travel through Redis so
 // subscribers on every instance see what any instance publishes; otherwise they stay in process.
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub as createYogaPubSub, type PubSub as YogaPubSub } from 'graphql-yoga';

@@ -1,8 +1,8 @@
 // Fans, their tags and saved segments: the people the private domain is built around.
+import { getRefFromModel, PrismaObjectRef } from '@pothos/plugin-prisma';
 import { builder } from '../core/builder.js';
 import { range, text } from '../core/input-rules.js';
 import { orgIdOf } from '../core/context.js';
-import { CommunityRef } from '../communities/schema.js';
 import { ViewerRef } from '../organizations/schema.js';
 import { fanOrderBy, fanWhere, type FanFilter, type FanSortField } from './filters.js';
 import { segmentFanWhere } from './segments.js';
@@ -54,6 +54,12 @@ export const SortDirection = builder.enumType('SortDirection', {
   description: 'Sort order.',
   values: { ASC: { description: 'Smallest first.' }, DESC: { description: 'Largest first.' } },
 });
+
+// Communities sit above fans (they import FanRef), so the filter names the Community type through its
+// Prisma model — the same ref communities/schema.ts implements — rather than importing that module.
+const communityModel = getRefFromModel('Community', builder, 'object');
+if (!(communityModel instanceof PrismaObjectRef)) throw new Error('Community must be an object type');
+const CommunityRef = communityModel;
 
 export const FanFilterInput = builder.inputType('FanFilter', {
   description: 'Conditions a fan must all meet.',

@@ -1,7 +1,7 @@
 // Reservations: a fan reserves a whole session or one item, once per target (unique fanId + targetId),
 // while the session is SCHEDULED or LIVE. Locks are taken session first, then item — the same order as
 // putItemOnSale — so the two never deadlock and a reservation never misses its reminder.
-import { publishActivity, recordActivity } from '../communities/events.js';
+import { publishActivity, recordActivity } from '../activity/events.js';
 import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';

@@ -1,5 +1,5 @@
 // Points-mall rules: gifts, redemptions (no oversell, no double spend, idempotent) and cancellations.
-import { recordActivity, publishActivity } from '../communities/events.js';
+import { recordActivity, publishActivity } from '../activity/events.js';
 import type { Context } from '../core/context.js';
 import { DomainError, notFound } from '../core/errors.js';
 import { isUniqueViolation } from '../core/prisma-errors.js';

@@ -1,17 +1,11 @@
 // Campaigns of every kind with their own state, filtered by kind and status.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  await seedTwoTenants(t);
-});
-afterAll(() => t?.dispose());
+const it = useTestApp();
 
 describe('Query.campaigns', () => {
-  it('shows each kind with exactly its own detail set', async () => {
+  it('shows each kind with exactly its own detail set', async ({ t }) => {
     const data = await t.ok(`{ campaigns(first: 10) { totalCount nodes { kind status
       like { targetLikes milestoneEvery totalLikes participantCount }
       fission { targetInvites prizeName inviteCodes { totalCount } }
@@ -29,14 +23,14 @@ describe('Query.campaigns', () => {
     expect(byKind.COUPON.coupon).toMatchObject({ discountCents: 300, minSpendCents: 9900, issuedCount: 0, redeemedCount: 0 });
   });
 
-  it('filters by kind and status', async () => {
+  it('filters by kind and status', async ({ t }) => {
     const running = await t.ok(`{ campaigns(kinds: [LIKE, LOTTERY], statuses: [RUNNING]) { totalCount nodes { kind } } }`);
     expect(running.campaigns.nodes.map((c: { kind: string }) => c.kind).sort()).toEqual(['LIKE', 'LOTTERY']);
     const drafts = await t.ok(`{ campaigns(statuses: [DRAFT]) { totalCount } }`);
     expect(drafts.campaigns.totalCount).toBe(0);
   });
 
-  it('links a like campaign to its group and live session', async () => {
+  it('links a like campaign to its group and live session', async ({ t }) => {
     const data = await t.ok(`{ campaigns(kinds: [LIKE]) { nodes { community { kind } liveSession { status } } } }`);
     expect(data.campaigns.nodes[0]).toEqual({ community: { kind: 'LIKE' }, liveSession: { status: 'SCHEDULED' } });
   });

@@ -1,17 +1,13 @@
 // Communities by kind and lifecycle, their members, and the activity feed by group, kind and time.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { NOW, seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import { NOW } from '../helpers/fixtures.js';
+import { gid } from '../helpers/ids.js';
+import { useTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  await seedTwoTenants(t);
-});
-afterAll(() => t?.dispose());
+const it = useTestApp();
 
 describe('Query.communities', () => {
-  it('lists the seven vertical groups and filters by kind and lifecycle', async () => {
+  it('lists the seven vertical groups and filters by kind and lifecycle', async ({ t }) => {
     const all = await t.ok(`{ communities(first: 50) { totalCount nodes { kind } } }`);
     expect(all.communities.totalCount).toBe(11);
     const vertical = await t.ok(`{ communities(kinds: [VERTICAL]) { totalCount nodes { name kind category minOrders capacity } } }`);
@@ -23,7 +19,7 @@ describe('Query.communities', () => {
     expect(activating.communities.totalCount).toBe(2);
   });
 
-  it('shows current members with roles, owner and assistants', async () => {
+  it('shows current members with roles, owner and assistants', async ({ t }) => {
     const data = await t.ok(`{ communities(kinds: [KOC]) { nodes { memberCount owner { displayName } assistants { persona }
       members(first: 100) { totalCount nodes { role fan { isKoc } community { kind } } } } } }`);
     const koc = data.communities.nodes[0];
@@ -36,7 +32,7 @@ describe('Query.communities', () => {
     }
   });
 
-  it('hides members who left', async () => {
+  it('hides members who left', async ({ t }) => {
     const c = await t.database.prisma.community.findFirstOrThrow({ where: { kind: 'LIKE', org: { slug: 'demo' } } });
     const before = await t.ok(`query($id: ID!) { node(id: $id) { ... on Community { members { totalCount } } } }`, { id: gid('Community', c.id) });
     const leaver = await t.database.prisma.membership.findFirstOrThrow({ where: { communityId: c.id } });
@@ -47,7 +43,7 @@ describe('Query.communities', () => {
 });
 
 describe('Query.activity', () => {
-  it('filters the feed by group, kinds and time window, newest first', async () => {
+  it('filters the feed by group, kinds and time window, newest first', async ({ t }) => {
     const c = await t.ok(`{ communities(kinds: [LIKE]) { nodes { id } } }`);
     const since = new Date(NOW.getTime() - 3 * 86_400_000).toISOString();
     const data = await t.ok(
@@ -66,7 +62,3 @@ describe('Query.activity', () => {
     expect(times).toEqual([...times].sort().reverse());
   });
 });
-
-function gid(type: string, id: string) {
-  return Buffer.from(`${type}:${id}`).toString('base64');
-}

@@ -60,7 +60,7 @@ describe('organizationActivity over graphql-ws', () => {
     const checkIns = wsSubscribe(wsClient(server.url, 'Dev demo'), ORG_FEED, { kinds: ['CHECK_IN'] });
     await listening;
     await redeemOnce('Dev demo', 'feed-ws-3');
-    const { publishActivity, recordActivity } = await import('../../src/communities/events.js');
+    const { publishActivity, recordActivity } = await import('../../src/activity/events.js');
     const events = await recordActivity(t.database.prisma, [{ orgId: demoOrgId, kind: 'CHECK_IN' }]);
     publishActivity(t.pubsub, events);
     const [n] = await checkIns.waitFor(1);
@@ -85,7 +85,7 @@ describe('communityActivity over SSE', () => {
     const listening = t.listening();
     const sse = sseSubscribe(server.url, `subscription($c: ID!) { communityActivity(communityId: $c) { kind count communityId communityKind } }`, { c: gid('Community', community.id) }, 'Dev demo');
     await listening;
-    const { publishActivity, recordActivity } = await import('../../src/communities/events.js');
+    const { publishActivity, recordActivity } = await import('../../src/activity/events.js');
     const events = await recordActivity(t.database.prisma, [
       { orgId: demoOrgId, communityId: other.id, kind: 'MESSAGE_POSTED', count: 4 },
       { orgId: demoOrgId, communityId: community.id, kind: 'MESSAGE_POSTED', count: 7 },

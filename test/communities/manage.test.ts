@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
-import { gid } from '../helpers/ids.js';
+import { gid, rawId } from '../helpers/ids.js';
 
 let t: TestApp;
 let orgId: string;
@@ -15,7 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => t?.dispose());
 
-const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1];
 const operator = (email: string) => t.database.prisma.operator.findFirstOrThrow({ where: { email } });
 
 const CREATE = /* GraphQL */ `

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
-import { gid } from '../helpers/ids.js';
+import { gid, rawId } from '../helpers/ids.js';
 
 let t: TestApp;
 let orgId: string;
@@ -243,7 +243,7 @@ describe('leaveCommunity', () => {
     const g = await newGroup();
     const fan = await newFan();
     const first = await join(g.inviteCode, fan);
-    await t.database.prisma.membership.update({ where: { id: Buffer.from(first.data.id, 'base64').toString().split(':')[1] }, data: { role: 'KOC' } });
+    await t.database.prisma.membership.update({ where: { id: rawId(first.data.id) }, data: { role: 'KOC' } });
     await t.ok(LEAVE, { input: { communityId: gid('Community', g.id), fanId: gid('Fan', fan.id) } });
     const again = await join(g.inviteCode, fan, true);
     expect(again).toMatchObject({ __typename: 'MutationJoinCommunitySuccess', data: { id: first.data.id, leftAt: null, role: 'MEMBER', community: { memberCount: 1 } } });

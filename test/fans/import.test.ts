@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
+import { gid } from '../helpers/ids.js';
 
 let t: TestApp;
 let orgId: string;
@@ -77,7 +78,7 @@ describe('importFans', () => {
     // An operator tag on the same label as a self-tag must survive the rename.
     const shanghai = await t.database.prisma.tag.findFirstOrThrow({ where: { orgId, name: 'Shanghai' } });
     const q = `mutation($i: TagFansInput!) { tagFans(input: $i) { __typename } }`;
-    await t.ok(q, { i: { fanIds: [Buffer.from(`Fan:${fan.id}`).toString('base64')], tagName: 'oily skin' } });
+    await t.ok(q, { i: { fanIds: [gid('Fan', fan.id)], tagName: 'oily skin' } });
     expect((await importFans([{ externalId: 'ren-1', displayName: 'Hangzhou-combination skin·Ting' }])).data).toEqual({ created: 0, updated: 1, unchanged: 0 });
     const after = await fanByExt('ren-1');
     expect(after).toMatchObject({ region: 'Hangzhou', skinType: 'combination skin' });

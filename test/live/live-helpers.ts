@@ -2,6 +2,7 @@
 // subscription events from the app in-process (POST with accept: text/event-stream).
 import { expect } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
+import { gid } from '../helpers/ids.js';
 
 export const DAY = 86_400_000;
 
@@ -11,7 +12,7 @@ export function eveningIn(days: number): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + days, 12));
 }
 
-export const decodeId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1];
+export { rawId as decodeId } from '../helpers/ids.js';
 
 const SESSION_FIELDS = 'id status scheduledAt startedAt endedAt title host theme viewers likes orderCount gmvCents reservationCount';
 
@@ -60,7 +61,7 @@ let fanSeq = 0;
 export async function newFan(t: TestApp, orgId: string, slug: string, opts: { optedOut?: boolean } = {}) {
   const externalId = `live-fan-${++fanSeq}-${Math.random().toString(36).slice(2, 8)}`;
   const fan = await t.database.prisma.fan.create({ data: { orgId, externalId, displayName: `Hangzhou-oily skin·${externalId}`, optedOut: opts.optedOut ?? false } });
-  return { id: fan.id, gid: Buffer.from(`Fan:${fan.id}`).toString('base64'), as: `Dev ${slug}/fan:${externalId}` };
+  return { id: fan.id, gid: gid('Fan', fan.id), as: `Dev ${slug}/fan:${externalId}` };
 }
 
 export interface Subscriber {

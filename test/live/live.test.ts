@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { NOW, seedTwoTenants } from '../helpers/fixtures.js';
+import { gid } from '../helpers/ids.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -30,7 +31,7 @@ describe('Query.liveSessions', () => {
     const item = s.items[2];
     await t.database.prisma.reservation.create({ data: { orgId: s.orgId, fanId: fan.id, sessionId: s.id, itemId: item.id, targetId: item.id } });
     await t.database.prisma.reservation.create({ data: { orgId: s.orgId, fanId: fan.id, sessionId: s.id, targetId: s.id } });
-    const data = await t.ok(`query($id: ID!) { node(id: $id) { ... on LiveSession { reservationCount items { position productName reservationCount } } } }`, { id: Buffer.from(`LiveSession:${s.id}`).toString('base64') });
+    const data = await t.ok(`query($id: ID!) { node(id: $id) { ... on LiveSession { reservationCount items { position productName reservationCount } } } }`, { id: gid('LiveSession', s.id) });
     expect(data.node.reservationCount).toBe(2);
     expect(data.node.items.map((i: { position: number }) => i.position)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(data.node.items[2].reservationCount).toBe(1);

@@ -1,17 +1,11 @@
 // Orders, the points ledger and the points-mall catalogue as operators read them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  await seedTwoTenants(t);
-});
-afterAll(() => t?.dispose());
+const it = useTestApp();
 
 describe('orders and the points ledger', () => {
-  it('a fan’s ledger ends at their balance and each order converted exactly once', async () => {
+  it('a fan’s ledger ends at their balance and each order converted exactly once', async ({ t }) => {
     const fans = await t.ok(`{ fans(first: 1, orderBy: { field: ORDER_COUNT }) { nodes { id pointsBalance orderCount totalSpendCents averageOrderValueCents
       orders(first: 50) { totalCount nodes { id externalId amountCents } }
       pointsEntries(first: 1) { nodes { balanceAfter reason } } } } }`);
@@ -25,7 +19,7 @@ describe('orders and the points ledger', () => {
     expect(new Set(ledger.pointsLedger.nodes.map((e: { reference: string }) => e.reference)).size).toBe(fan.orderCount);
   });
 
-  it('filters orders by live session', async () => {
+  it('filters orders by live session', async ({ t }) => {
     const s = await t.ok(`{ liveSessions(statuses: [ENDED]) { nodes { id orderCount gmvCents } } }`);
     const session = s.liveSessions.nodes.find((x: { orderCount: number }) => x.orderCount > 0);
     const orders = await t.ok(`query($s: ID!) { orders(liveSessionId: $s, first: 100) { totalCount nodes { amountCents liveSession { id } } } }`, { s: session.id });
@@ -35,7 +29,7 @@ describe('orders and the points ledger', () => {
 });
 
 describe('Query.rewards', () => {
-  it('lists the three shelves, cheapest first, filtered by shelf', async () => {
+  it('lists the three shelves, cheapest first, filtered by shelf', async ({ t }) => {
     const all = await t.ok(`{ rewards { name shelf costPoints stock } }`);
     expect(new Set(all.rewards.map((r: { shelf: string }) => r.shelf))).toEqual(new Set(['ASPIRATIONAL', 'ESSENTIALS', 'SEASONAL']));
     const costs = all.rewards.map((r: { costPoints: number }) => r.costPoints);
@@ -49,12 +43,12 @@ describe('input rules declared on the schema', () => {
   const CREATE = `mutation($input: CreateRewardInput!) { createReward(input: $input) {
     __typename ... on MutationCreateRewardSuccess { data { name description costPoints } } ... on DomainError { code field message } } }`;
 
-  it('text is trimmed before it is measured and stored', async () => {
+  it('text is trimmed before it is measured and stored', async ({ t }) => {
     const res = await t.ok(CREATE, { input: { name: '  Lip balm  ', description: '  travel size ', shelf: 'ESSENTIALS', costPoints: 300, stock: 5 } });
     expect(res.createReward.data).toEqual({ name: 'Lip balm', description: 'travel size', costPoints: 300 });
   });
 
-  it('every broken rule is reported with its path, and nothing is created', async () => {
+  it('every broken rule is reported with its path, and nothing is created', async ({ t }) => {
     const before = (await t.ok(`{ rewards { name } }`)).rewards.length;
     const res = await t.ok(CREATE, { input: { name: '   ', shelf: 'ESSENTIALS', costPoints: 0, stock: -1 } });
     expect(res.createReward).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'input.name' });
@@ -62,7 +56,7 @@ describe('input rules declared on the schema', () => {
     expect((await t.ok(`{ rewards { name } }`)).rewards).toHaveLength(before);
   });
 
-  it('the bound is stated once, in the description the schema prints', async () => {
+  it('the bound is stated once, in the description the schema prints', async ({ t }) => {
     const res = await t.ok(`{ __type(name: "CreateRewardInput") { inputFields { name description } } }`);
     const byName = Object.fromEntries(res.__type.inputFields.map((f: { name: string; description: string }) => [f.name, f.description]));
     expect(byName.name).toBe('Reward name. 1 to 80 characters once trimmed.');

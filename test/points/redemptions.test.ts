@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
-import { gid } from '../helpers/ids.js';
+import { gid, rawId } from '../helpers/ids.js';
 
 let t: TestApp;
 let orgId: string;
@@ -88,7 +88,7 @@ describe('redeemReward', () => {
     const off = await t.ok(REDEEM, { input: { rewardId, fanId: gid('Fan', fan.id), idempotencyKey: 'refuse-0003' } });
     expect(off.redeemReward).toMatchObject({ __typename: 'DomainError', code: 'INVALID_STATE' });
     expect(await balanceOf(fan.id)).toBe(550);
-    expect((await t.database.prisma.reward.findUniqueOrThrow({ where: { id: Buffer.from(rewardId, 'base64').toString().split(':')[1] } })).stock).toBe(5);
+    expect((await t.database.prisma.reward.findUniqueOrThrow({ where: { id: rawId(rewardId) } })).stock).toBe(5);
     expect(await t.database.prisma.redemption.count({ where: { fanId: fan.id } })).toBe(0);
   });
 
@@ -101,7 +101,7 @@ describe('redeemReward', () => {
     const outcomes = results.map((r) => r.redeemReward.__typename === 'DomainError' ? r.redeemReward.code : 'OK');
     expect(outcomes.filter((o) => o === 'OK')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'OUT_OF_STOCK')).toHaveLength(99);
-    const id = Buffer.from(rewardId, 'base64').toString().split(':')[1];
+    const id = rawId(rewardId);
     expect((await t.database.prisma.reward.findUniqueOrThrow({ where: { id } })).stock).toBe(0);
     expect(await t.database.prisma.redemption.count({ where: { rewardId: id } })).toBe(1);
     const spent = await t.database.prisma.fan.count({ where: { id: { in: fans.map((f) => f.id) }, pointsBalance: 0 } });

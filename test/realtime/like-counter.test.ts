@@ -5,7 +5,7 @@ import { startServer, type RunningServer } from '../../src/core/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { disposeClients, sseSubscribe, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
-import { gid } from '../helpers/ids.js';
+import { gid, rawId } from '../helpers/ids.js';
 
 let t: TestApp;
 let server: RunningServer;
@@ -56,7 +56,7 @@ describe('likeCampaign subscription', () => {
     expect(first.likeCampaign).toMatchObject({ total: 5, target: 100_000, milestonesReached: 0, delta: 0 });
     const started = Date.now();
     const sum = await burst(campaignId, 200);
-    const durable = (await t.database.prisma.likeCampaign.findFirstOrThrow({ where: { campaignId: Buffer.from(campaignId, 'base64').toString().split(':')[1] } })).totalLikes;
+    const durable = (await t.database.prisma.likeCampaign.findFirstOrThrow({ where: { campaignId: rawId(campaignId) } })).totalLikes;
     expect(durable).toBe(5 + sum);
     // The last message arrives within ~one interval of the last batch and carries the exact total.
     await expect.poll(() => sub.items.at(-1)?.likeCampaign.total, { timeout: 5_000 }).toBe(durable);

@@ -9,6 +9,7 @@ import { loadManifest } from '../../src/core/persisted.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
 import { codes, executionCounter, fanBearer, hashOf, operatorBearer, partnerKey, persisted, post } from './security-helpers.js';
+import { gid } from '../helpers/ids.js';
 
 let t: TestApp;
 const counter = executionCounter();
@@ -144,7 +145,7 @@ describe('partner API keys', () => {
     const owner = await operatorBearer(t, 'demo', 'owner@demo.test');
     const { key, apiKey } = await partnerKey(t, 'demo', ['read']);
     expect((await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` })).status).toBe(200);
-    const id = Buffer.from(`ApiKey:${apiKey.id}`).toString('base64');
+    const id = gid('ApiKey', apiKey.id);
     const revoked = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on MutationRevokeApiKeySuccess { data { active revokedAt } } } }`, { id }, owner);
     expect(revoked.revokeApiKey.data.active).toBe(false);
     await refused(`ApiKey ${key}`, /revoked/, ORDERS());
@@ -175,7 +176,7 @@ describe('partner API keys', () => {
 
   it("another organization's admin cannot revoke a key (NOT_FOUND) and it keeps working", async () => {
     const { key, apiKey } = await partnerKey(t, 'demo', ['read']);
-    const id = Buffer.from(`ApiKey:${apiKey.id}`).toString('base64');
+    const id = gid('ApiKey', apiKey.id);
     const res = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on DomainError { code } } }`, { id }, await operatorBearer(t, 'rival', 'owner@rival.test'));
     expect(res.revokeApiKey).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND' });
     expect((await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` })).body.errors).toBeUndefined();
@@ -215,7 +216,7 @@ describe('partner API keys', () => {
 
   it('keys are invisible to partners and analysts, even through node(id)', async () => {
     const { apiKey } = await partnerKey(t, 'demo', ['read']);
-    const id = Buffer.from(`ApiKey:${apiKey.id}`).toString('base64');
+    const id = gid('ApiKey', apiKey.id);
     const analyst = await t.gql(`query($id: ID!) { node(id: $id) { id ... on ApiKey { prefix } } }`, { id }, await operatorBearer(t, 'demo', 'analyst@demo.test'));
     expect(analyst.data?.node ?? null).toBeNull();
     expect(codes(analyst)).toEqual(['FORBIDDEN']);

@@ -8,6 +8,7 @@ import { startServer, type RunningServer } from '../../src/core/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
 import { codes, executionCounter, get, operatorBearer, post } from './security-helpers.js';
+import { gid } from '../helpers/ids.js';
 
 const counter = executionCounter();
 let t: TestApp;
@@ -97,7 +98,7 @@ describe('result size (rows, not fields)', () => {
   });
 
   it('counts nodes(ids:) by the ids asked for, not as a short list', async () => {
-    const ids = Array.from({ length: 60 }, (_, i) => Buffer.from(`Fan:missing${i}`).toString('base64'));
+    const ids = Array.from({ length: 60 }, (_, i) => gid('Fan', `missing${i}`));
     const many = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Fan { memberships(first: 100) { nodes { id } } } } }`;
     const result = await sized.gql(many, { ids });
     expect(codes(result)).toEqual(['RESULT_TOO_LARGE']);

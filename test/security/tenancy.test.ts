@@ -6,7 +6,7 @@ import { startServer, type RunningServer } from '../../src/core/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { disposeClients, sseSubscribe, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
-import { gid } from '../helpers/ids.js';
+import { gid, rawId } from '../helpers/ids.js';
 import { codes, fanBearer, hashOf, operatorBearer, partnerKey, persisted, post } from './security-helpers.js';
 
 let t: TestApp;
@@ -42,7 +42,6 @@ afterAll(async () => {
   await t?.dispose();
 });
 
-const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1];
 
 /** Row counts and states that a refused mutation must leave as they were. */
 async function snapshot() {

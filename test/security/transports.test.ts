@@ -16,6 +16,7 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
 import { hashOf, operatorBearer, partnerKey, persisted } from './security-helpers.js';
 import { codesOf, send, TRANSPORTS, WsConnection, type Answer, type Operation, type Transport } from './transport-clients.js';
+import { gid } from '../helpers/ids.js';
 
 const PRODUCTION = { NODE_ENV: 'production', AUTH_SECRET: 'transport-parity-secret-'.padEnd(40, 'x'), LOG_LEVEL: 'silent' };
 const manifest = loadManifest();
@@ -159,7 +160,7 @@ describe('graphql-ws: one operation\'s problem stays with that operation', () =>
     const community = await strict.database.prisma.community.findFirstOrThrow({ where: { org: { slug: 'demo' } } });
     const record = await send(openServer.url, 'POST', {
       query: 'mutation($i: RecordActivityBatchInput!) { recordActivityBatch(input: $i) { __typename } }',
-      variables: { i: { events: [{ kind: 'MESSAGE_POSTED', communityId: Buffer.from(`Community:${community.id}`).toString('base64') }] } },
+      variables: { i: { events: [{ kind: 'MESSAGE_POSTED', communityId: gid('Community', community.id) }] } },
     }, owner);
     expect(codesOf(record)).toEqual([]);
     await c.until(() => (c.nexts('live').length ? true : undefined));

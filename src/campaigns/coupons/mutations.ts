@@ -7,15 +7,17 @@ import { DomainError } from '../../core/errors.js';
 import { parseInput } from '../../core/validation.js';
 import { CommunityRef } from '../../communities/schema.js';
 import { FanRef } from '../../fans/schema.js';
-import { campaignIdOf } from '../lifecycle/lookup.js';
+import { OrderRef } from '../../orders/schema.js';
+import { SegmentRef } from '../../fans/schema.js';
+import { CampaignRef } from '../schema.js';
 import { IssueCouponResultRef } from './schema.js';
 import { issueCoupon, redeemCoupon, type CouponTarget } from './service.js';
 
 const IssueCouponInput = builder.inputType('IssueCouponInput', {
   description: 'Who gets a COUPON campaign\'s coupon: exactly one of segmentId, communityId or fanIds.',
   fields: (t) => ({
-    campaignId: t.globalID({ required: true, description: 'The COUPON campaign.' }),
-    segmentId: t.globalID({ required: false, description: 'Every fan matching this saved segment.' }),
+    campaignId: t.globalID({ for: CampaignRef, required: true, description: 'The COUPON campaign.' }),
+    segmentId: t.globalID({ for: SegmentRef, required: false, description: 'Every fan matching this saved segment.' }),
     communityId: t.globalID({ for: CommunityRef, required: false, description: 'Every current member of this group.' }),
     fanIds: t.globalIDList({ for: FanRef, required: false, description: 'These fans (1–1,000).' }),
   }),
@@ -24,9 +26,9 @@ const IssueCouponInput = builder.inputType('IssueCouponInput', {
 const RedeemCouponInput = builder.inputType('RedeemCouponInput', {
   description: "Use a fan's coupon on an order: give exactly one of orderId and orderExternalId.",
   fields: (t) => ({
-    campaignId: t.globalID({ required: true, description: 'The COUPON campaign.' }),
+    campaignId: t.globalID({ for: CampaignRef, required: true, description: 'The COUPON campaign.' }),
     fanId: t.globalID({ for: FanRef, required: true, description: 'The fan holding the coupon.' }),
-    orderId: t.globalID({ required: false, description: 'An imported order of this fan.' }),
+    orderId: t.globalID({ for: OrderRef, required: false, description: 'An imported order of this fan.' }),
     orderExternalId: t.string({ required: false, description: "The live platform's order id (1–100 characters); if the order is imported its amount is used." }),
     amountCents: t.int({ required: false, description: 'Order amount in cents; required when the order is not imported yet.' }),
   }),
@@ -45,16 +47,14 @@ builder.mutationFields((t) => ({
       const given = [input.segmentId, input.communityId, input.fanIds].filter((x) => x != null).length;
       if (given !== 1) throw new DomainError('VALIDATION', 'input: give exactly one of segmentId, communityId and fanIds', 'input');
       let target: CouponTarget;
-      if (input.segmentId) {
-        if (input.segmentId.typename !== 'Segment') throw new DomainError('VALIDATION', 'input.segmentId: must be the id of a Segment', 'input.segmentId');
-        target = { segmentId: input.segmentId.id };
-      } else if (input.communityId) target = { communityId: input.communityId.id };
+      if (input.segmentId) target = { segmentId: input.segmentId.id };
+      else if (input.communityId) target = { communityId: input.communityId.id };
       else {
         const ids = input.fanIds!.map((f) => f.id);
         parseInput(z.object({ fanIds: z.array(z.string()).min(1, 'must list at least one fan').max(1_000, 'must list at most 1,000 fans') }), { fanIds: ids });
         target = { fanIds: ids };
       }
-      return issueCoupon(ctx, orgOf(ctx.viewer), campaignIdOf(input.campaignId), target);
+      return issueCoupon(ctx, orgOf(ctx.viewer), input.campaignId.id, target);
     },
   }),
   redeemCoupon: t.prismaField({
@@ -73,9 +73,8 @@ builder.mutationFields((t) => ({
         }),
         input,
       );
-      if (input.orderId && input.orderId.typename !== 'Order') throw new DomainError('VALIDATION', 'input.orderId: must be the id of an Order', 'input.orderId');
       const grant = await redeemCoupon(ctx, orgOf(ctx.viewer), {
-        campaignId: campaignIdOf(input.campaignId),
+        campaignId: input.campaignId.id,
         fanId: actingFanId(ctx.viewer, input.fanId.id),
         orderId: input.orderId?.id,
         orderExternalId: v.orderExternalId,

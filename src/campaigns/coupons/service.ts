@@ -6,7 +6,7 @@ import type { Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { fanWhere, type FanFilter } from '../../fans/filters.js';
 import type { Campaign, Coupon, CouponGrant, Prisma } from '../../generated/prisma/client.js';
-import { assertRunning, findCampaign } from '../lifecycle/lookup.js';
+import { assertRunning, findCampaign } from '../lookup.js';
 
 type Deps = Pick<Context, 'db'>;
 

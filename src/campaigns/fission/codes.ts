@@ -5,7 +5,7 @@ import type { Context } from '../../core/context.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/prisma-errors.js';
 import type { InviteCode } from '../../generated/prisma/client.js';
-import { findCampaign } from '../lifecycle/lookup.js';
+import { findCampaign } from '../lookup.js';
 
 type Deps = Pick<Context, 'db'>;
 

@@ -5,7 +5,8 @@ import type { Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/prisma-errors.js';
 import { Prisma, type Invite, type InviteCode } from '../../generated/prisma/client.js';
-import { assertRunning, findCampaign } from '../lifecycle/lookup.js';
+import type { ActivityReactions } from '../../activity/reactions.js';
+import { assertRunning, findCampaign } from '../lookup.js';
 
 type Deps = Pick<Context, 'db'>;
 
@@ -76,7 +77,12 @@ export async function voidInvitesOfLeavers(tx: Tx, orgId: string, campaignId: st
  * Called when a fan leaves a group: voids the invites that counted this fan as a helper in every
  * RUNNING referral campaign of that group (or of no particular group). Runs in the caller's transaction.
  */
-export async function voidInvitesOfLeaver(tx: Tx, orgId: string, fanId: string, communityId: string): Promise<number> {
+/** Registers the fission module's reaction: a helper who leaves a group during a campaign no longer counts. */
+export function voidInvitesWhenHelpersLeave(activity: ActivityReactions): void {
+  activity.on('MEMBER_LEFT', (tx, e) => (e.fanId && e.communityId ? voidInvitesOfLeaver(tx, e.orgId, e.fanId, e.communityId) : Promise.resolve(0)));
+}
+
+async function voidInvitesOfLeaver(tx: Tx, orgId: string, fanId: string, communityId: string): Promise<number> {
   const campaigns = await tx.invite.findMany({
     where: { orgId, inviteeId: fanId, status: 'COUNTED' },
     select: { campaignId: true },

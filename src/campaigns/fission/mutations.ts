@@ -2,11 +2,10 @@
 import { z } from 'zod';
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
-import { DomainError } from '../../core/errors.js';
 import { parseInput } from '../../core/validation.js';
 import { FanRef } from '../../fans/schema.js';
+import { CampaignRef, InviteCodeRef } from '../schema.js';
 import './schema.js';
-import { campaignIdOf } from '../lifecycle/lookup.js';
 import { claimFissionPrize } from './claims.js';
 import { myInviteCode } from './codes.js';
 import { acceptInvite, clearInviteFlag, voidInvitesOfLeavers } from './invites.js';
@@ -33,7 +32,7 @@ const ShippingAddressInput = builder.inputType('ShippingAddressInput', {
 const ClaimFissionPrizeInput = builder.inputType('ClaimFissionPrizeInput', {
   description: "Claim a referral campaign's prize.",
   fields: (t) => ({
-    campaignId: t.globalID({ required: true, description: 'The FISSION campaign.' }),
+    campaignId: t.globalID({ for: CampaignRef, required: true, description: 'The FISSION campaign.' }),
     fanId: t.globalID({ for: FanRef, required: false, description: 'The inviter; omit when the fan claims for themself.' }),
     shippingAddress: t.field({ type: ShippingAddressInput, required: true, description: 'Where to ship the prize.' }),
   }),
@@ -56,11 +55,11 @@ builder.mutationFields((t) => ({
     description: "The fan's personal invite code in a SCHEDULED or RUNNING referral campaign, created on first ask; asking again returns the same code.",
     authScopes: { fan: true, operatorWrite: true },
     args: {
-      campaignId: t.arg.globalID({ required: true, description: 'The FISSION campaign.' }),
+      campaignId: t.arg.globalID({ for: CampaignRef, required: true, description: 'The FISSION campaign.' }),
       fanId: t.arg.globalID({ for: FanRef, required: false, description: 'The inviter; omit when the fan asks for themself.' }),
     },
     resolve: async (query, _root, args, ctx) => {
-      const code = await myInviteCode(ctx, orgOf(ctx.viewer), { campaignId: campaignIdOf(args.campaignId, 'campaignId'), fanId: actingFanId(ctx.viewer, args.fanId?.id, 'fanId') });
+      const code = await myInviteCode(ctx, orgOf(ctx.viewer), { campaignId: args.campaignId.id, fanId: actingFanId(ctx.viewer, args.fanId?.id, 'fanId') });
       return ctx.db.inviteCode.findUniqueOrThrow({ ...query, where: { id: code.id } });
     },
   }),
@@ -84,17 +83,16 @@ builder.mutationFields((t) => ({
     description:
       "Void the invites of helpers who left the campaign's group (any group, if it has none) between startsAt and endsAt (or now); each inviter loses one valid invite per voided helper. Returns how many were voided; running it again voids only new leavers.",
     authScopes: { operatorWrite: true },
-    args: { campaignId: t.arg.globalID({ required: true, description: 'The FISSION campaign.' }) },
-    resolve: (_root, { campaignId }, ctx) => ctx.db.$transaction((tx) => voidInvitesOfLeavers(tx, orgOf(ctx.viewer), campaignIdOf(campaignId, 'campaignId'))),
+    args: { campaignId: t.arg.globalID({ for: CampaignRef, required: true, description: 'The FISSION campaign.' }) },
+    resolve: (_root, { campaignId }, ctx) => ctx.db.$transaction((tx) => voidInvitesOfLeavers(tx, orgOf(ctx.viewer), campaignId.id)),
   }),
   clearInviteFlag: t.prismaField({
     type: 'InviteCode',
     errors: {},
     description: 'Clear the burst flag of an invite code after review, so its fan can claim (INVALID_STATE when not flagged).',
     authScopes: { operatorWrite: true },
-    args: { inviteCodeId: t.arg.globalID({ required: true, description: 'The flagged invite code.' }) },
+    args: { inviteCodeId: t.arg.globalID({ for: InviteCodeRef, required: true, description: 'The flagged invite code.' }) },
     resolve: async (query, _root, { inviteCodeId }, ctx) => {
-      if (inviteCodeId.typename !== 'InviteCode') throw new DomainError('VALIDATION', 'inviteCodeId: must be the id of an InviteCode', 'inviteCodeId');
       const code = await clearInviteFlag(ctx, orgOf(ctx.viewer), inviteCodeId.id);
       return ctx.db.inviteCode.findUniqueOrThrow({ ...query, where: { id: code.id } });
     },
@@ -110,7 +108,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, { input }, ctx) => {
       const v = parseInput(z.object({ shippingAddress }), input);
       const code = await claimFissionPrize(ctx, orgOf(ctx.viewer), {
-        campaignId: campaignIdOf(input.campaignId),
+        campaignId: input.campaignId.id,
         fanId: actingFanId(ctx.viewer, input.fanId?.id),
         shippingAddress: v.shippingAddress,
       });

@@ -4,8 +4,7 @@ import { builder } from '../../core/builder.js';
 import { parseInput } from '../../core/validation.js';
 import { CommunityRef } from '../../communities/schema.js';
 import { LiveSessionRef } from '../../live/schema.js';
-import { CampaignKindEnum } from '../schema.js';
-import { campaignIdOf } from './lookup.js';
+import { CampaignKindEnum, CampaignRef } from '../schema.js';
 import { createCampaign, transitionCampaign, type Transition } from './service.js';
 import { createCampaignSchema } from './validation.js';
 
@@ -124,9 +123,9 @@ function transitionField(t: MutationFieldBuilder, action: Transition) {
     errors: {},
     description: `${transitionDocs[action]} Any other starting status is refused with INVALID_STATE.`,
     authScopes: { operatorWrite: true },
-    args: { campaignId: t.arg.globalID({ required: true, description: 'The campaign.' }) },
+    args: { campaignId: t.arg.globalID({ for: CampaignRef, required: true, description: 'The campaign.' }) },
     resolve: async (query, _root, { campaignId }, ctx) => {
-      const moved = await transitionCampaign(ctx, orgOf(ctx.viewer), campaignIdOf(campaignId, 'campaignId'), action);
+      const moved = await transitionCampaign(ctx, orgOf(ctx.viewer), campaignId.id, action);
       return ctx.db.campaign.findUniqueOrThrow({ ...query, where: { id: moved.id } });
     },
   });

@@ -7,7 +7,7 @@ import type { Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import type { Campaign, Prisma } from '../../generated/prisma/client.js';
 import type { CampaignStatus } from '../../generated/prisma/enums.js';
-import { findCampaign } from './lookup.js';
+import { findCampaign } from '../lookup.js';
 import type { CreateCampaign } from './validation.js';
 
 type Deps = Pick<Context, 'db'>;

@@ -148,7 +148,7 @@ class CounterHub {
 /** Spreads an instance's message budget over everyone watching any counter on it. */
 class FanoutBudget {
   readonly hubs = new Map<string, CounterHub>();
-  constructor(public messagesPerSecond: number) {}
+  constructor(readonly messagesPerSecond: number) {}
 
   intervalMs() {
     let watchers = 0;
@@ -157,19 +157,31 @@ class FanoutBudget {
   }
 }
 
-// One budget (with its hubs) per pub/sub, i.e. per instance — tests run several apps in one process.
-const instances = new WeakMap<PubSub, FanoutBudget>();
-
-/** The campaign's counter hub on this instance, created (and listening) on first use. */
-export function likeCounterHub(pubsub: PubSub, campaignId: string, messagesPerSecond: number): CounterHub {
-  let budget = instances.get(pubsub);
-  if (!budget) instances.set(pubsub, (budget = new FanoutBudget(messagesPerSecond)));
-  budget.messagesPerSecond = messagesPerSecond;
-  const { hubs } = budget;
-  let hub = hubs.get(campaignId);
-  if (!hub) {
-    hub = new CounterHub(pubsub, campaignId, budget, () => hubs.delete(campaignId));
-    hubs.set(campaignId, hub);
+/** This instance's like counters: one hub per watched campaign, one message budget for all (one per app, src/services.ts). */
+export class LikeCounterHubs {
+  private readonly budget: FanoutBudget;
+  constructor(
+    private readonly pubsub: PubSub,
+    messagesPerSecond: number,
+  ) {
+    this.budget = new FanoutBudget(messagesPerSecond);
   }
-  return hub;
+
+  /** The campaign's counter hub, created (and listening) on first use. */
+  hub(campaignId: string): CounterHub {
+    const { hubs } = this.budget;
+    let hub = hubs.get(campaignId);
+    if (!hub) {
+      hub = new CounterHub(this.pubsub, campaignId, this.budget, () => hubs.delete(campaignId));
+      hubs.set(campaignId, hub);
+    }
+    return hub;
+  }
+}
+
+declare module '../../core/context.js' {
+  interface Services {
+    /** Live like counters on this instance (see counter-hub.ts). */
+    likeCounters: LikeCounterHubs;
+  }
 }

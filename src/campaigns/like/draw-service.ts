@@ -7,7 +7,7 @@ import type { Tx } from '../../core/db.js';
 import { DomainError } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/prisma-errors.js';
 import type { LikeDraw } from '../../generated/prisma/client.js';
-import { campaignOfKind, requireStatus } from './campaign.js';
+import { assertStatus, findCampaign } from '../lookup.js';
 import { drawWinners, eligibleFans, type DrawEntry } from './draw.js';
 import { byCodeUnits, newSeed } from './prng.js';
 
@@ -17,9 +17,9 @@ export async function drawLikeMilestone(deps: Deps, orgId: string, input: { camp
   const { campaignId, milestone } = input;
   try {
     return await deps.db.$transaction(async (tx) => {
-      const campaign = await campaignOfKind(tx, orgId, campaignId, 'LIKE');
+      const campaign = await findCampaign(tx, orgId, campaignId, 'input.campaignId', 'LIKE');
       // Rounds can still be drawn after the live session ends, for milestones reached while running.
-      requireStatus(campaign, ['RUNNING', 'ENDED']);
+      assertStatus(campaign, ['RUNNING', 'ENDED'], 'input.campaignId');
       const [lc] = await tx.$queryRaw<{ milestonesReached: number; winnersPerMilestone: number; perFanWinCap: number }[]>`
         SELECT "milestonesReached", "winnersPerMilestone", "perFanWinCap" FROM "LikeCampaign" WHERE "campaignId" = ${campaignId} FOR UPDATE`;
       if (!lc) throw new DomainError('INVALID_STATE', `"${campaign.name}" has no like settings`, 'input.campaignId');

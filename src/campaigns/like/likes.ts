@@ -5,14 +5,15 @@
 // claims milestones while the campaign row is locked. A caller is answered only after that commit,
 // so an acknowledged like is durable; each caller still gets the exact running total after its batch.
 import { Prisma } from '../../generated/prisma/client.js';
-import { publishActivity, recordActivity, type ActivityInput } from '../../communities/events.js';
+import { publishActivity, recordActivity, type ActivityInput } from '../../activity/events.js';
 import type { Context } from '../../core/context.js';
 import type { Db, Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import type { PubSub } from '../../core/pubsub.js';
+import { campaignRefusal } from '../lookup.js';
 import './events.js';
 
-type Deps = Pick<Context, 'db' | 'pubsub'>;
+type Deps = Pick<Context, 'services'>;
 
 export interface LikeBatchResult {
   totalLikes: number;
@@ -40,20 +41,20 @@ const MAX_GROUP = 500;
 export function sendLikes(deps: Deps, orgId: string, input: { campaignId: string; fanId: string; taps: number }): Promise<LikeBatchResult> {
   const { taps } = input;
   if (!Number.isInteger(taps) || taps < 1 || taps > 1000) throw new DomainError('VALIDATION', 'input.taps: must be a whole number from 1 to 1,000', 'input.taps');
-  return committerFor(deps).submit(orgId, input);
+  return deps.services.likes.submit(orgId, input);
 }
 
-// One committer per database client and pub/sub (tests run several apps in one process).
-const committers = new WeakMap<Db, WeakMap<PubSub, ReturnType<typeof createCommitter>>>();
-function committerFor(deps: Deps) {
-  let byPubSub = committers.get(deps.db);
-  if (!byPubSub) committers.set(deps.db, (byPubSub = new WeakMap()));
-  let c = byPubSub.get(deps.pubsub);
-  if (!c) byPubSub.set(deps.pubsub, (c = createCommitter(deps.db, deps.pubsub)));
-  return c;
+export type LikeCommitter = ReturnType<typeof createLikeCommitter>;
+
+declare module '../../core/context.js' {
+  interface Services {
+    /** The app's like queue: batches that arrive together commit in one transaction. */
+    likes: LikeCommitter;
+  }
 }
 
-function createCommitter(db: Db, pubsub: PubSub) {
+/** One per app (src/services.ts): its queue groups the batches of every request of that app. */
+export function createLikeCommitter(db: Db, pubsub: PubSub) {
   let queue: Pending[] = [];
   let running = false;
   const drain = async () => {
@@ -101,9 +102,9 @@ async function applyGroup(tx: Tx, group: Pending[]) {
   const fans = new Map((await tx.fan.findMany({ where: { id: { in: [...new Set(group.map((p) => p.fanId))] } }, select: { id: true, orgId: true } })).map((f) => [f.id, f]));
   for (const p of group) {
     const c = campaigns.get(p.campaignId);
-    if (!c || c.orgId !== p.orgId) p.error = notFound('Campaign', 'input.campaignId');
-    else if (c.kind !== 'LIKE') p.error = new DomainError('INVALID_STATE', `"${c.name}" is a ${c.kind} campaign, not LIKE`, 'input.campaignId');
-    else if (c.status !== 'RUNNING') p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${c.name}" is ${c.status.toLowerCase()}`);
+    const refusal = campaignRefusal(c, p.orgId, 'input.campaignId', 'LIKE');
+    if (refusal) p.error = refusal;
+    else if (c!.status !== 'RUNNING') p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${c!.name}" is ${c!.status.toLowerCase()}`, 'input.campaignId');
     else if (fans.get(p.fanId)?.orgId !== p.orgId) p.error = notFound('Fan', 'input.fanId');
   }
 
@@ -124,7 +125,7 @@ async function applyGroup(tx: Tx, group: Pending[]) {
       RETURNING lc."totalLikes", lc."milestonesReached", lc."milestoneEvery", lc."targetLikes"`;
     const campaign = campaigns.get(campaignId)!;
     if (!rows.length) {
-      for (const p of batch) p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" is not running`);
+      for (const p of batch) p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" is not running`, 'input.campaignId');
       continue;
     }
     const total = Number(rows[0].totalLikes);

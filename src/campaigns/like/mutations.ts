@@ -1,25 +1,19 @@
 // Like-campaign mutations: fans (or operators / the live platform for them) send like batches;
 // operators draw a milestone's lottery round.
-import { getRefFromModel } from '@pothos/plugin-prisma';
 import { z } from 'zod';
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { parseInput } from '../../core/validation.js';
 import { FanRef } from '../../fans/schema.js';
-import type PrismaTypes from '../../generated/pothos-types.js';
-import type { PrismaObjectRef } from '@pothos/plugin-prisma';
-import { campaignIdOf } from './campaign.js';
+import { CampaignRef, LikeDrawRef } from '../schema.js';
 import { drawLikeMilestone } from './draw-service.js';
 import { sendLikes } from './likes.js';
 import { LikeBatchRef } from './schema.js';
 
-// LikeDraw is declared in src/campaigns/schema.ts without an exported ref; this is the same ref.
-const LikeDrawRef = getRefFromModel('LikeDraw', builder) as unknown as PrismaObjectRef<never, PrismaTypes['LikeDraw']>;
-
 const SendLikesInput = builder.inputType('SendLikesInput', {
   description: 'Taps a client counted since its last send.',
   fields: (t) => ({
-    campaignId: t.globalID({ required: true, description: 'The LIKE campaign (a Campaign id).' }),
+    campaignId: t.globalID({ for: CampaignRef, required: true, description: 'The LIKE campaign (a Campaign id).' }),
     taps: t.int({ required: true, description: 'Taps since the last send, 1 to 1,000.' }),
     fanId: t.globalID({ for: FanRef, required: false, description: 'The fan who tapped; omit when the fan calls for themself.' }),
   }),
@@ -28,7 +22,7 @@ const SendLikesInput = builder.inputType('SendLikesInput', {
 const DrawLikeMilestoneInput = builder.inputType('DrawLikeMilestoneInput', {
   description: 'Which milestone round to draw.',
   fields: (t) => ({
-    campaignId: t.globalID({ required: true, description: 'The LIKE campaign (a Campaign id).' }),
+    campaignId: t.globalID({ for: CampaignRef, required: true, description: 'The LIKE campaign (a Campaign id).' }),
     milestone: t.int({ required: true, description: 'The milestone (1, 2, …); it must have been reached and not drawn yet.' }),
   }),
 });
@@ -42,7 +36,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: SendLikesInput, required: true, description: 'The batch.' }) },
     resolve: (_root, { input }, ctx) => {
       const v = parseInput(z.object({ taps: z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1,000') }), input);
-      return sendLikes(ctx, orgOf(ctx.viewer), { campaignId: campaignIdOf(input.campaignId), fanId: actingFanId(ctx.viewer, input.fanId?.id), taps: v.taps });
+      return sendLikes(ctx, orgOf(ctx.viewer), { campaignId: input.campaignId.id, fanId: actingFanId(ctx.viewer, input.fanId?.id), taps: v.taps });
     },
   }),
   drawLikeMilestone: t.field({
@@ -53,7 +47,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DrawLikeMilestoneInput, required: true, description: 'The round to draw.' }) },
     resolve: (_root, { input }, ctx) => {
       const v = parseInput(z.object({ milestone: z.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100,000') }), input);
-      return drawLikeMilestone(ctx, orgOf(ctx.viewer), { campaignId: campaignIdOf(input.campaignId), milestone: v.milestone });
+      return drawLikeMilestone(ctx, orgOf(ctx.viewer), { campaignId: input.campaignId.id, milestone: v.milestone });
     },
   }),
 }));

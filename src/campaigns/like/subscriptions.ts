@@ -4,7 +4,6 @@ import { orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { notFound } from '../../core/errors.js';
 import { CampaignRef } from '../schema.js';
-import { likeCounterHub } from './counter-hub.js';
 
 const LikeCounterRef = builder.simpleObject('LikeCounter', {
   description: "A like campaign's live counter.",
@@ -29,7 +28,7 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, { campaignId }, ctx) => {
       const orgId = orgOf(ctx.viewer);
       // Listen before reading the durable state, so no batch falls between the two.
-      const hub = likeCounterHub(ctx.pubsub, campaignId.id, ctx.config.counterMessagesPerSecond);
+      const hub = ctx.services.likeCounters.hub(campaignId.id);
       const release = hub.hold();
       try {
         const known = hub.known(orgId);

@@ -2,14 +2,14 @@
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { FanRef } from '../../fans/schema.js';
-import { campaignIdOf } from '../like/campaign.js';
+import { CampaignRef } from '../schema.js';
 import { LotterySpinRef } from './schema.js';
 import { spinLottery } from './service.js';
 
 const SpinLotteryInput = builder.inputType('SpinLotteryInput', {
   description: 'Spin a member-day prize wheel.',
   fields: (t) => ({
-    campaignId: t.globalID({ required: true, description: 'The LOTTERY campaign (a Campaign id).' }),
+    campaignId: t.globalID({ for: CampaignRef, required: true, description: 'The LOTTERY campaign (a Campaign id).' }),
     fanId: t.globalID({ for: FanRef, required: false, description: 'The fan spinning; omit when the fan calls for themself.' }),
   }),
 });
@@ -22,6 +22,6 @@ builder.mutationFields((t) => ({
     authScopes: { fan: true, operatorWrite: true },
     args: { input: t.arg({ type: SpinLotteryInput, required: true, description: 'The spin.' }) },
     resolve: (_root, { input }, ctx) =>
-      spinLottery(ctx, orgOf(ctx.viewer), { campaignId: campaignIdOf(input.campaignId), fanId: actingFanId(ctx.viewer, input.fanId?.id) }),
+      spinLottery(ctx, orgOf(ctx.viewer), { campaignId: input.campaignId.id, fanId: actingFanId(ctx.viewer, input.fanId?.id) }),
   }),
 }));

@@ -4,7 +4,7 @@
 import type { Context } from '../../core/context.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import type { LotterySpin } from '../../generated/prisma/client.js';
-import { campaignOfKind, requireStatus } from '../like/campaign.js';
+import { assertRunning, findCampaign } from '../lookup.js';
 import { newSeed } from '../like/prng.js';
 import { dayIn } from './day.js';
 import { spinWheel } from './wheel.js';
@@ -14,8 +14,8 @@ type Deps = Pick<Context, 'db'>;
 export async function spinLottery(deps: Deps, orgId: string, input: { campaignId: string; fanId: string }, now = new Date()): Promise<LotterySpin> {
   const { campaignId, fanId } = input;
   return deps.db.$transaction(async (tx) => {
-    const campaign = await campaignOfKind(tx, orgId, campaignId, 'LOTTERY');
-    requireStatus(campaign);
+    const campaign = await findCampaign(tx, orgId, campaignId, 'input.campaignId', 'LOTTERY');
+    assertRunning(campaign, 'input.campaignId', now);
     const settings = await tx.lotteryCampaign.findUnique({ where: { campaignId }, include: { campaign: { select: { org: { select: { timeZone: true } } } } } });
     if (!settings) throw new DomainError('INVALID_STATE', `"${campaign.name}" has no lottery settings`, 'input.campaignId');
 

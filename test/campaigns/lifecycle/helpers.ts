@@ -39,4 +39,4 @@ export async function runningCampaign(t: TestApp, input: Record<string, unknown>
 }
 
 /** The database id inside a global id. */
-export const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1];
+export { rawId } from '../../helpers/ids.js';

@@ -115,8 +115,8 @@ describe('drawLikeMilestone', () => {
       [c.gid, 0, 'VALIDATION', 'input.milestone'],
       [gid('Fan', c.fans[0].id), 1, 'VALIDATION', 'input.campaignId'],
       [rival.gid, 1, 'NOT_FOUND', 'input.campaignId'],
-      [draft.gid, 1, 'CAMPAIGN_NOT_RUNNING', null],
-      [lottery.gid, 1, 'INVALID_STATE', 'input.campaignId'],
+      [draft.gid, 1, 'CAMPAIGN_NOT_RUNNING', 'input.campaignId'],
+      [lottery.gid, 1, 'VALIDATION', 'input.campaignId'],
       [nobody.gid, 1, 'INVALID_STATE', 'input.milestone'],
     ];
     for (const [campaignId, milestone, code, field] of cases) {

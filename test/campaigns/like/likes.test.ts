@@ -2,7 +2,7 @@
 // realtime event — and 50 parallel batches that must add up exactly with every milestone claimed once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPubSub } from '../../../src/core/pubsub.js';
-import { sendLikes } from '../../../src/campaigns/like/likes.js';
+import { createLikeCommitter } from '../../../src/campaigns/like/likes.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { seedTwoTenants } from '../../helpers/fixtures.js';
 import { gid } from '../../helpers/ids.js';
@@ -93,9 +93,9 @@ describe('sendLikes', () => {
       [{ campaignId: c.gid, taps: 1001, fanId: f.gid }, 'VALIDATION', 'input.taps', c.id],
       [{ campaignId: c.gid, taps: 5 }, 'VALIDATION', 'input.fanId', c.id],
       [{ campaignId: f.gid, taps: 5, fanId: f.gid }, 'VALIDATION', 'input.campaignId', c.id],
-      [{ campaignId: draft.gid, taps: 5, fanId: f.gid }, 'CAMPAIGN_NOT_RUNNING', null, draft.id],
-      [{ campaignId: ended.gid, taps: 5, fanId: f.gid }, 'CAMPAIGN_NOT_RUNNING', null, ended.id],
-      [{ campaignId: coupon.gid, taps: 5, fanId: f.gid }, 'INVALID_STATE', 'input.campaignId', c.id],
+      [{ campaignId: draft.gid, taps: 5, fanId: f.gid }, 'CAMPAIGN_NOT_RUNNING', 'input.campaignId', draft.id],
+      [{ campaignId: ended.gid, taps: 5, fanId: f.gid }, 'CAMPAIGN_NOT_RUNNING', 'input.campaignId', ended.id],
+      [{ campaignId: coupon.gid, taps: 5, fanId: f.gid }, 'VALIDATION', 'input.campaignId', c.id],
       [{ campaignId: rival.gid, taps: 5, fanId: f.gid }, 'NOT_FOUND', 'input.campaignId', rival.id],
       [{ campaignId: c.gid, taps: 5, fanId: rivalFan.gid }, 'NOT_FOUND', 'input.fanId', c.id],
     ];
@@ -131,7 +131,7 @@ describe('sendLikes', () => {
     const pubsub = createPubSub();
     const events = pubsub.subscribe('likeCampaign', c.id);
     const next = events.next();
-    await sendLikes({ db: t.database.prisma, pubsub }, orgId, { campaignId: c.id, fanId: f.id, taps: 25 });
+    await createLikeCommitter(t.database.prisma, pubsub).submit(orgId, { campaignId: c.id, fanId: f.id, taps: 25 });
     const { value } = await next;
     expect(value).toMatchObject({ total: 25, delta: 25, milestonesReached: 2, newlyReached: [1, 2] });
     expect(Date.parse(value.at)).not.toBeNaN();

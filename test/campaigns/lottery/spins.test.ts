@@ -146,9 +146,9 @@ describe('spinLottery', () => {
       [{ campaignId: rival.gid, fanId: f.gid }, undefined, 'NOT_FOUND', 'input.campaignId'],
       [{ campaignId: w.gid, fanId: rivalFan.gid }, undefined, 'NOT_FOUND', 'input.fanId'],
       [{ campaignId: w.gid, fanId: rivalFan.gid }, 'Dev rival', 'NOT_FOUND', 'input.campaignId'],
-      [{ campaignId: draft.gid, fanId: f.gid }, undefined, 'CAMPAIGN_NOT_RUNNING', null],
-      [{ campaignId: ended.gid, fanId: f.gid }, undefined, 'CAMPAIGN_NOT_RUNNING', null],
-      [{ campaignId: like.gid, fanId: f.gid }, undefined, 'INVALID_STATE', 'input.campaignId'],
+      [{ campaignId: draft.gid, fanId: f.gid }, undefined, 'CAMPAIGN_NOT_RUNNING', 'input.campaignId'],
+      [{ campaignId: ended.gid, fanId: f.gid }, undefined, 'CAMPAIGN_NOT_RUNNING', 'input.campaignId'],
+      [{ campaignId: like.gid, fanId: f.gid }, undefined, 'VALIDATION', 'input.campaignId'],
       [{ campaignId: empty.gid, fanId: f.gid }, undefined, 'OUT_OF_STOCK', 'input.campaignId'],
     ];
     for (const [input, as, code, field] of cases) {

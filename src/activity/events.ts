@@ -1,4 +1,6 @@
-// Activity events: written to the feed table inside the caller's transaction, published after commit.
+// The activity kernel, below every domain: events are written to the feed table inside the caller's
+// transaction and published after commit; any module may record them, and reactions.ts lets a module
+// react to another module's events without importing it.
 import type { Tx } from '../core/db.js';
 import type { PubSub } from '../core/pubsub.js';
 import type { Prisma } from '../generated/prisma/client.js';
