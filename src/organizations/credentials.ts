@@ -46,7 +46,7 @@ export async function demoCredentialLines(db: Db, config: Config, slug: string, 
   lines.push(
     key
       ? `Partner API key "${DEMO_KEY_NAME}" (all scopes, shown once):  Authorization: ApiKey ${key}`
-      : `Partner API key: mint one with  node --import tsx src/cli.ts apikey create ${slug} "my partner" --scopes read,import`,
+      : `Partner API key: mint one with  npm run cli -- apikey create ${slug} "my partner" --scopes read,import`,
   );
   return lines;
 }

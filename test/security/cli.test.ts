@@ -184,6 +184,6 @@ describe('npm start in development', () => {
     const output = second.lines.join('\n');
     expect(output).toMatch(/Operator token .*Bearer \S+/);
     expect(output).not.toMatch(/Authorization: ApiKey/);
-    expect(output).toContain('src/cli.ts apikey create demo');
+    expect(output).toContain('npm run cli -- apikey create demo');
   }, 180_000);
 });
