@@ -186,9 +186,8 @@ builder.objectField(ViewerRef, 'fan', (t) =>
     nullable: true,
     description: 'The signed-in fan\'s own profile (points, streak, groups, reservations, coupons); null for every other caller.',
     resolve: (query, _viewer, _args, ctx) => {
-      const v = ctx.viewer;
-      const read = { ...query, where: { id: v.kind === 'fan' ? v.fanId : '' } }; // spread first: the selection is always used
-      return v.kind === 'fan' ? ctx.db.fan.findUnique(read) : null;
+      const selection = { ...query }; // spread even when unused: Pothos refuses a resolver that ignores its query
+      return ctx.viewer.kind === 'fan' ? ctx.db.fan.findUnique({ ...selection, where: { id: ctx.viewer.fanId } }) : null;
     },
   }),
 );

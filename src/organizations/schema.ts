@@ -1,7 +1,7 @@
 // Organizations (tenants) and their operators, plus `viewer`: who the caller is.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../core/builder.js';
-import { orgIdOf } from '../core/context.js';
+import { orgIdOf, type Context } from '../core/context.js';
 import './api-keys.js';
 
 export const OperatorRoleEnum = builder.enumType('OperatorRole', {
@@ -68,6 +68,12 @@ export const ViewerRef = builder.simpleObject('Viewer', {
   }),
 });
 
+/** The caller's own Operator row (with the fields the query selects), or null for any other caller. */
+function signedInOperator(query: object, ctx: Context) {
+  const selection = { ...query }; // spread even when unused: Pothos refuses a resolver that ignores its query
+  return ctx.viewer.kind === 'operator' ? ctx.db.operator.findUnique({ ...selection, where: { id: ctx.viewer.operatorId } }) : null;
+}
+
 builder.objectFields(ViewerRef, (t) => ({
   organization: t.prismaField({
     type: 'Organization',
@@ -76,19 +82,15 @@ builder.objectFields(ViewerRef, (t) => ({
       "The caller's organization (its name, and the time zone that decides a check-in's day); null for anonymous callers and partner keys without `read`.",
     resolve: (query, _viewer, _args, ctx) => {
       const v = ctx.viewer;
-      const read = { ...query, where: { id: v.orgId ?? '' } }; // spread first: the selection is always used
-      return !v.orgId || (v.kind === 'partner' && !v.scopes.includes('read')) ? null : ctx.db.organization.findUnique(read);
+      const selection = { ...query }; // spread even when unused: Pothos refuses a resolver that ignores its query
+      return !v.orgId || (v.kind === 'partner' && !v.scopes.includes('read')) ? null : ctx.db.organization.findUnique({ ...selection, where: { id: v.orgId } });
     },
   }),
   operator: t.prismaField({
     type: 'Operator',
     nullable: true,
     description: 'The signed-in operator; null for every other caller.',
-    resolve: (query, _viewer, _args, ctx) => {
-      const v = ctx.viewer;
-      const read = { ...query, where: { id: v.kind === 'operator' ? v.operatorId : '' } }; // spread first: the selection is always used
-      return v.kind === 'operator' ? ctx.db.operator.findUnique(read) : null;
-    },
+    resolve: (query, _viewer, _args, ctx) => signedInOperator(query, ctx),
   }),
 }));
 
@@ -114,7 +116,6 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The signed-in operator (operators only; `viewer` answers every caller, fans included).',
     authScopes: { operator: true },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.viewer.kind === 'operator' ? ctx.db.operator.findUnique({ ...query, where: { id: ctx.viewer.operatorId } }) : null,
+    resolve: (query, _root, _args, ctx) => signedInOperator(query, ctx),
   }),
 }));
