@@ -5,7 +5,7 @@ import { viewerFromCredential } from './core/auth.js';
 import { PrincipalCache } from './core/principals.js';
 import { useBroadcastSubscriptions } from './core/broadcast.js';
 import type { Config } from './core/config.js';
-import type { Context } from './core/context.js';
+import { orgIdOf, type Context } from './core/context.js';
 import type { Database } from './core/db.js';
 import { DomainError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
@@ -17,6 +17,7 @@ import { onListening, type PubSub } from './core/pubsub.js';
 import { memoryRateLimiter, useRateLimit, type RateLimiter } from './core/ratelimit.js';
 import { schema } from './schema.js';
 import { createServices } from './services.js';
+import { confineToOrganization } from './core/tenancy.js';
 
 export interface AppDeps {
   config: Config;
@@ -80,7 +81,7 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
       try {
         const viewer = await viewerFromCredential(database.prisma, authorization, auth);
         const forwarded = config.trustProxy ? request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-        return { viewer, db: database.prisma, pubsub, config, principals, services, clientAddress: forwarded || req?.socket?.remoteAddress };
+        return { viewer, db: confineToOrganization(database.prisma, orgIdOf(viewer)), pubsub, config, principals, services, clientAddress: forwarded || req?.socket?.remoteAddress };
       } catch (e) {
         if (e instanceof DomainError) throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401 } } });
         logger.error('context failed', e);
