@@ -3,6 +3,7 @@
 import type { Context } from '../core/context.js';
 import { DomainError, notFound } from '../core/errors.js';
 import { sha256Hex } from '../core/hash.js';
+import { refuseIssues, type InputIssue } from '../core/input-rules.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ActivityKind } from '../generated/prisma/enums.js';
 import { publishActivity, recordActivity, type ActivityInput } from '../activity/events.js';
@@ -20,11 +21,16 @@ export type ReportableKind = (typeof REPORTABLE_KINDS)[number];
  */
 export const INTIMACY = { MESSAGE_POSTED: 1, MESSAGE_CAP: 20, BUYER_SHOW_POSTED: 5, KOC_ACTION: 3, LIKE_BURST: 1 } as const;
 
+/** How old a reported event may be; a sender's clock may run up to FUTURE_SKEW_MS ahead of ours. */
+export const MAX_EVENT_AGE_DAYS = 30;
+const FUTURE_SKEW_MS = 5 * 60_000;
+
 export interface ReportedEvent {
   communityId: string;
   fanId?: string | null;
   fanExternalId?: string | null;
-  kind: ReportableKind;
+  /** One of REPORTABLE_KINDS (checked here: the schema's enum lists every kind). */
+  kind: ActivityKind;
   count: number;
   occurredAt?: Date | null;
   payload?: Prisma.InputJsonValue | null;
@@ -41,7 +47,24 @@ export interface ActivityBatchReceipt {
 const eventsHash = (events: ReportedEvent[]) =>
   sha256Hex(JSON.stringify(events.map((e) => [e.communityId, e.fanId ?? null, e.fanExternalId ?? null, e.kind, e.count, e.occurredAt?.toISOString() ?? null, e.payload ?? null])));
 
+/** What the schema's declared rules cannot say about the rows: their kind, one fan reference, a recent time. */
+function eventIssues(events: ReportedEvent[], now: Date): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const oldest = now.getTime() - MAX_EVENT_AGE_DAYS * 86_400_000;
+  const latest = now.getTime() + FUTURE_SKEW_MS;
+  events.forEach((e, i) => {
+    const add = (field: string, message: string) => issues.push({ path: `input.events.${i}.${field}`, message });
+    if (!(REPORTABLE_KINDS as readonly ActivityKind[]).includes(e.kind)) add('kind', `must be one of ${REPORTABLE_KINDS.join(', ')} (got ${e.kind})`);
+    if (e.fanId && e.fanExternalId) add('fanExternalId', 'give fanId or fanExternalId, not both');
+    const at = e.occurredAt?.getTime();
+    if (at !== undefined && at > latest) add('occurredAt', 'must not be in the future');
+    else if (at !== undefined && at < oldest) add('occurredAt', `must be within the last ${MAX_EVENT_AGE_DAYS} days`);
+  });
+  return issues;
+}
+
 export async function recordActivityBatch(deps: Deps, orgId: string, events: ReportedEvent[], now = new Date(), batchKey?: string | null): Promise<ActivityBatchReceipt> {
+  refuseIssues(eventIssues(events, now));
   const hash = batchKey ? eventsHash(events) : '';
   const outcome = await deps.db.$transaction(async (tx) => {
     if (batchKey) {

@@ -1,8 +1,7 @@
 // Joining and leaving groups (fans for themselves, operators for a fan) and members' roles.
-import { z } from 'zod';
 import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { parseInput } from '../core/validation.js';
+import { text } from '../core/input-rules.js';
 import { FanRef } from '../fans/schema.js';
 import { setMemberRole } from './manage.js';
 import { joinCommunity, leaveCommunity } from './membership.js';
@@ -13,7 +12,8 @@ const JoinCommunityInput = builder.inputType('JoinCommunityInput', {
   fields: (t) => ({
     inviteCode: t.string({
       required: true,
-      description: 'The code from the poster or QR. If its group is full, the fan lands in the newest group the code rolled over to.',
+      description: 'The code from the poster or QR, case-insensitive. If its group is full, the fan lands in the newest group the code rolled over to.',
+      ...text(4, 32),
     }),
     fanId: t.globalID({ for: FanRef, required: false, description: 'The fan; omit when the fan calls for themself.' }),
   }),
@@ -45,10 +45,7 @@ builder.mutationFields((t) => ({
       'CONFLICT when already a member. A full group rolls over to a new group of the same kind and settings, and the fan joins that one.',
     authScopes: { fan: true, operatorWrite: true },
     args: { input: t.arg({ type: JoinCommunityInput, required: true, description: 'Invite code and fan.' }) },
-    resolve: (_root, { input }, ctx) => {
-      const v = parseInput(z.object({ inviteCode: z.string().trim().toUpperCase().min(4, 'must be at least 4 characters').max(32, 'must be at most 32 characters') }), input);
-      return joinCommunity(ctx, orgOf(ctx.viewer), { inviteCode: v.inviteCode, fanId: actingFanId(ctx.viewer, input.fanId?.id) });
-    },
+    resolve: (_root, { input }, ctx) => joinCommunity(ctx, orgOf(ctx.viewer), { inviteCode: input.inviteCode, fanId: actingFanId(ctx.viewer, input.fanId?.id) }),
   }),
   leaveCommunity: t.field({
     type: MembershipRef,

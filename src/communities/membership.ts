@@ -32,7 +32,9 @@ async function takeSeat(tx: Tx, communityId: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-export async function joinCommunity(deps: Deps, orgId: string, input: { inviteCode: string; fanId: string }): Promise<Membership> {
+export async function joinCommunity(deps: Deps, orgId: string, given: { inviteCode: string; fanId: string }): Promise<Membership> {
+  // Codes are generated in capitals; a fan may type one in any case.
+  const input = { ...given, inviteCode: given.inviteCode.toUpperCase() };
   try {
     const { membership, events } = await deps.db.$transaction(async (tx) => {
       const fan = await lockFan(tx, orgId, input.fanId);

@@ -1,37 +1,32 @@
 // Community mutations: operators create and run groups (this file); joining, leaving and roles live in
 // member-mutations.ts, partner activity batches in activity-mutations.ts.
-import { z } from 'zod';
 import { operatorIdOf, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { parseInput } from '../core/validation.js';
+import { range, text } from '../core/input-rules.js';
 import { OperatorRef } from '../organizations/schema.js';
 import { createCommunity, setCommunityLifecycle, updateCommunity } from './manage.js';
 import { CommunityKindEnum, CommunityLifecycleEnum, CommunityRef } from './schema.js';
 import './member-mutations.js';
 import './activity-mutations.js';
 
-const settings = {
-  name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
-  category: z.string().trim().min(1, 'must not be empty').max(40, 'must be at most 40 characters').nullish(),
-  capacity: z.number().int().min(1, 'must be at least 1').max(500, 'must be at most 500 (the chat platform caps groups at 500)'),
-  minOrders: z.number().int().min(0, 'must not be negative').max(1_000, 'must be at most 1,000'),
-  minIntimacy: z.number().int().min(0, 'must not be negative').max(1_000_000, 'must be at most 1,000,000'),
-  rules: z.string().trim().max(2_000, 'must be at most 2,000 characters').nullish(),
-  assistantIds: z.array(z.string()).max(20, 'at most 20 assistants'),
-};
+// The chat platform caps a group at 500 members (the declared range); SMALL and LARGE are defined by their size.
+const CAPACITY = 'SMALL groups hold ≤ 30, LARGE ones ≥ 200 (the chat platform caps every group at 500).';
+
+// Omitted or null, these take their default.
+const DEFAULTS = { capacity: 200, minOrders: 0, minIntimacy: 0 } as const;
 
 const CreateCommunityInput = builder.inputType('CreateCommunityInput', {
   description: 'A new fan group. Its invite code is generated.',
   fields: (t) => ({
-    name: t.string({ required: true, description: 'Group name, 1–80 characters; rollover groups get " #2", " #3"… appended.' }),
+    name: t.string({ required: true, description: 'Group name; rollover groups get " #2", " #3"… appended.', ...text(1, 80) }),
     kind: t.field({ type: CommunityKindEnum, required: true, description: 'How the group is run; fixed for its life.' }),
-    category: t.string({ required: false, description: 'Product category (1–40 characters); required for VERTICAL groups.' }),
-    capacity: t.int({ required: false, defaultValue: 200, description: 'Member cap, 1–500 (SMALL ≤ 30, LARGE ≥ 200). Default 200.' }),
-    minOrders: t.int({ required: false, defaultValue: 0, description: 'Orders a fan needs to join (0–1,000), e.g. 2.' }),
-    minIntimacy: t.int({ required: false, defaultValue: 0, description: 'Intimacy score a fan needs to join (0–1,000,000).' }),
-    rules: t.string({ required: false, extensions: { maxLength: 2_000 }, description: 'Group rules shown to newcomers, up to 2,000 characters.' }),
+    category: t.string({ required: false, description: 'Product category; required for VERTICAL groups.', ...text(1, 40) }),
+    capacity: t.int({ required: false, defaultValue: DEFAULTS.capacity, description: `Member cap; ${CAPACITY} Default 200.`, ...range(1, 500) }),
+    minOrders: t.int({ required: false, defaultValue: DEFAULTS.minOrders, description: 'Orders a fan needs to join, e.g. 2.', ...range(0, 1_000) }),
+    minIntimacy: t.int({ required: false, defaultValue: DEFAULTS.minIntimacy, description: 'Intimacy score a fan needs to join.', ...range(0, 1_000_000) }),
+    rules: t.string({ required: false, description: 'Group rules shown to newcomers.', ...text(0, 2_000) }),
     ownerId: t.globalID({ for: OperatorRef, required: false, description: 'Owner operator of your organization; defaults to you.' }),
-    assistantIds: t.globalIDList({ for: OperatorRef, required: false, description: 'Assisting operators of your organization (at most 20).' }),
+    assistantIds: t.globalIDList({ for: OperatorRef, required: false, description: 'Assisting operators of your organization.', extensions: { maxItems: 20 } }),
     lifecycle: t.field({ type: CommunityLifecycleEnum, required: false, description: 'Starting lifecycle stage; default ACTIVATING.' }),
   }),
 });
@@ -40,14 +35,14 @@ const UpdateCommunityInput = builder.inputType('UpdateCommunityInput', {
   description: "Changes to a group's settings; omitted fields stay as they are. Kind and lifecycle change elsewhere.",
   fields: (t) => ({
     communityId: t.globalID({ for: CommunityRef, required: true, description: 'The group to change.' }),
-    name: t.string({ required: false, description: 'New name, 1–80 characters.' }),
-    category: t.string({ required: false, description: 'New product category; null clears it (not allowed for VERTICAL groups).' }),
-    capacity: t.int({ required: false, description: 'New member cap, 1–500, never below the current member count.' }),
-    minOrders: t.int({ required: false, description: 'New order threshold for joining.' }),
-    minIntimacy: t.int({ required: false, description: 'New intimacy threshold for joining.' }),
-    rules: t.string({ required: false, extensions: { maxLength: 2_000 }, description: 'New group rules, up to 2,000 characters; null clears them.' }),
+    name: t.string({ required: false, description: 'New name.', ...text(1, 80) }),
+    category: t.string({ required: false, description: 'New product category; null clears it (not allowed for VERTICAL groups).', ...text(1, 40) }),
+    capacity: t.int({ required: false, description: `New member cap, never below the current member count; ${CAPACITY}`, ...range(1, 500) }),
+    minOrders: t.int({ required: false, description: 'New order threshold for joining.', ...range(0, 1_000) }),
+    minIntimacy: t.int({ required: false, description: 'New intimacy threshold for joining.', ...range(0, 1_000_000) }),
+    rules: t.string({ required: false, description: 'New group rules; null clears them.', ...text(0, 2_000) }),
     ownerId: t.globalID({ for: OperatorRef, required: false, description: 'New owner operator; null leaves the group without one.' }),
-    assistantIds: t.globalIDList({ for: OperatorRef, required: false, description: 'Replaces the assistants; [] removes them all.' }),
+    assistantIds: t.globalIDList({ for: OperatorRef, required: false, description: 'Replaces the assistants; [] removes them all.', extensions: { maxItems: 20 } }),
   }),
 });
 
@@ -61,7 +56,6 @@ const SetCommunityLifecycleInput = builder.inputType('SetCommunityLifecycleInput
 
 /** Keeps explicit nulls (they clear a value) but drops omitted fields. */
 const given = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-const dropNulls = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v != null)) as Partial<T>;
 
 builder.mutationFields((t) => ({
   createCommunity: t.field({
@@ -70,15 +64,15 @@ builder.mutationFields((t) => ({
     description: 'Create a fan group with a fresh, unique invite code.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: CreateCommunityInput, required: true, description: 'The group.' }) },
-    resolve: (_root, { input }, ctx) => {
-      const v = parseInput(z.object({ ...settings, assistantIds: settings.assistantIds.optional() }), { ...input, assistantIds: input.assistantIds?.map((a) => a.id) });
-      return createCommunity(ctx, orgOf(ctx.viewer), {
-        ...v,
-        kind: input.kind,
-        lifecycle: input.lifecycle,
+    resolve: (_root, { input }, ctx) =>
+      createCommunity(ctx, orgOf(ctx.viewer), {
+        ...input,
+        capacity: input.capacity ?? DEFAULTS.capacity,
+        minOrders: input.minOrders ?? DEFAULTS.minOrders,
+        minIntimacy: input.minIntimacy ?? DEFAULTS.minIntimacy,
+        assistantIds: input.assistantIds?.map((a) => a.id),
         ownerId: input.ownerId?.id ?? operatorIdOf(ctx.viewer),
-      });
-    },
+      }),
   }),
   updateCommunity: t.field({
     type: CommunityRef,
@@ -87,10 +81,10 @@ builder.mutationFields((t) => ({
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: UpdateCommunityInput, required: true, description: 'The changes.' }) },
     resolve: (_root, { input }, ctx) => {
-      const { communityId, ownerId, assistantIds, category, rules, ...rest } = input;
+      const { communityId, ownerId, assistantIds, category, rules, name, capacity, minOrders, minIntimacy } = input;
       // null clears category, rules and owner; for the other fields null means "leave as is".
-      const v = parseInput(z.object(settings).partial(), given({ ...dropNulls(rest), category, rules, assistantIds: assistantIds?.map((a) => a.id) }));
-      return updateCommunity(ctx, orgOf(ctx.viewer), communityId.id, given({ ...v, ownerId: ownerId === null ? null : ownerId?.id }));
+      const patch = { name: name ?? undefined, capacity: capacity ?? undefined, minOrders: minOrders ?? undefined, minIntimacy: minIntimacy ?? undefined, category, rules };
+      return updateCommunity(ctx, orgOf(ctx.viewer), communityId.id, given({ ...patch, assistantIds: assistantIds?.map((a) => a.id), ownerId: ownerId === null ? null : ownerId?.id }));
     },
   }),
   setCommunityLifecycle: t.field({

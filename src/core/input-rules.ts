@@ -9,6 +9,7 @@
 // ("input.fans.3.displayName"), not just the first.
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLField, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { DomainError } from './errors.js';
 
 /** Defaults for inputs that declare nothing. */
 export const INPUT_LIMITS = {
@@ -40,6 +41,8 @@ export const text = (minLength: number, maxLength: number) => ({ extensions: { t
 export const range = (min: number | undefined, max: number | undefined) => ({ extensions: { min, max } satisfies InputRuleExtensions });
 /** A list of `minItems` to `maxItems` items. */
 export const items = (minItems: number, maxItems: number) => ({ extensions: { minItems, maxItems } satisfies InputRuleExtensions });
+/** A JSON value of at most `maxLength` characters once serialized. */
+export const json = (maxLength: number) => ({ extensions: { maxLength } satisfies InputRuleExtensions });
 
 export interface InputIssue {
   /** Where, from the argument name down: "input.fans.3.displayName". */
@@ -176,6 +179,15 @@ export function describeIssues(issues: InputIssue[]): string {
   const listed = issues.slice(0, 5).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
   if (issues.length === 1) return listed;
   return `${issues.length} problems: ${listed}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}`;
+}
+
+/**
+ * For the rules a schema cannot declare (across fields, against the clock or stored rows), checked by
+ * services: refuses with one VALIDATION error reporting every issue as the declared rules do
+ * (`field` is the first path), and does nothing when there is none.
+ */
+export function refuseIssues(issues: InputIssue[]): void {
+  if (issues.length) throw new DomainError('VALIDATION', describeIssues(issues), issues[0].path);
 }
 
 // Which arguments hold text to trim, per field (most hold none, and are passed through untouched).

@@ -1,17 +1,15 @@
 // Coupon actions: operators issue to a segment, a group or a list of fans; the order importer
 // (or an operator) redeems a fan's coupon against an order.
-import { z } from 'zod';
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
-import { DomainError } from '../../core/errors.js';
-import { parseInput } from '../../core/validation.js';
+import { items, range, text } from '../../core/input-rules.js';
 import { CommunityRef } from '../../communities/schema.js';
 import { FanRef } from '../../fans/schema.js';
 import { OrderRef } from '../../orders/schema.js';
 import { SegmentRef } from '../../fans/schema.js';
 import { CampaignRef } from '../schema.js';
 import { IssueCouponResultRef } from './schema.js';
-import { issueCoupon, redeemCoupon, type CouponTarget } from './service.js';
+import { issueCoupon, redeemCoupon } from './service.js';
 
 const IssueCouponInput = builder.inputType('IssueCouponInput', {
   description: 'Who gets a COUPON campaign\'s coupon: exactly one of segmentId, communityId or fanIds.',
@@ -19,7 +17,7 @@ const IssueCouponInput = builder.inputType('IssueCouponInput', {
     campaignId: t.globalID({ for: CampaignRef, required: true, description: 'The COUPON campaign.' }),
     segmentId: t.globalID({ for: SegmentRef, required: false, description: 'Every fan matching this saved segment.' }),
     communityId: t.globalID({ for: CommunityRef, required: false, description: 'Every current member of this group.' }),
-    fanIds: t.globalIDList({ for: FanRef, required: false, description: 'These fans (1–1,000).' }),
+    fanIds: t.globalIDList({ for: FanRef, required: false, description: 'These fans.', ...items(1, 1_000) }),
   }),
 });
 
@@ -29,8 +27,8 @@ const RedeemCouponInput = builder.inputType('RedeemCouponInput', {
     campaignId: t.globalID({ for: CampaignRef, required: true, description: 'The COUPON campaign.' }),
     fanId: t.globalID({ for: FanRef, required: true, description: 'The fan holding the coupon.' }),
     orderId: t.globalID({ for: OrderRef, required: false, description: 'An imported order of this fan.' }),
-    orderExternalId: t.string({ required: false, description: "The live platform's order id (1–100 characters); if the order is imported its amount is used." }),
-    amountCents: t.int({ required: false, description: 'Order amount in cents; required when the order is not imported yet.' }),
+    orderExternalId: t.string({ required: false, description: "The live platform's order id; if the order is imported its amount is used.", ...text(1, 100) }),
+    amountCents: t.int({ required: false, description: 'Order amount in cents; required when the order is not imported yet.', ...range(1, 1_000_000_000) }),
   }),
 });
 
@@ -43,19 +41,8 @@ builder.mutationFields((t) => ({
       'and so are fans who opted out of pushes. Refused for ENDED or CANCELLED campaigns and expired coupons (INVALID_STATE).',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: IssueCouponInput, required: true, description: 'The campaign and the fans.' }) },
-    resolve: (_root, { input }, ctx) => {
-      const given = [input.segmentId, input.communityId, input.fanIds].filter((x) => x != null).length;
-      if (given !== 1) throw new DomainError('VALIDATION', 'input: give exactly one of segmentId, communityId and fanIds', 'input');
-      let target: CouponTarget;
-      if (input.segmentId) target = { segmentId: input.segmentId.id };
-      else if (input.communityId) target = { communityId: input.communityId.id };
-      else {
-        const ids = input.fanIds!.map((f) => f.id);
-        parseInput(z.object({ fanIds: z.array(z.string()).min(1, 'must list at least one fan').max(1_000, 'must list at most 1,000 fans') }), { fanIds: ids });
-        target = { fanIds: ids };
-      }
-      return issueCoupon(ctx, orgOf(ctx.viewer), input.campaignId.id, target);
-    },
+    resolve: (_root, { input }, ctx) =>
+      issueCoupon(ctx, orgOf(ctx.viewer), input.campaignId.id, { segmentId: input.segmentId?.id, communityId: input.communityId?.id, fanIds: input.fanIds?.map((f) => f.id) }),
   }),
   redeemCoupon: t.prismaField({
     type: 'CouponGrant',
@@ -66,19 +53,12 @@ builder.mutationFields((t) => ({
     authScopes: { partner: 'import', operatorWrite: true },
     args: { input: t.arg({ type: RedeemCouponInput, required: true, description: 'The coupon, the fan and the order.' }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const v = parseInput(
-        z.object({
-          orderExternalId: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').nullish(),
-          amountCents: z.number().int().min(1, 'must be at least 1').max(1_000_000_000, 'must be at most 1,000,000,000').nullish(),
-        }),
-        input,
-      );
       const grant = await redeemCoupon(ctx, orgOf(ctx.viewer), {
         campaignId: input.campaignId.id,
         fanId: actingFanId(ctx.viewer, input.fanId.id),
         orderId: input.orderId?.id,
-        orderExternalId: v.orderExternalId,
-        amountCents: v.amountCents,
+        orderExternalId: input.orderExternalId,
+        amountCents: input.amountCents,
       });
       return ctx.db.couponGrant.findUniqueOrThrow({ ...query, where: { id: grant.id } });
     },

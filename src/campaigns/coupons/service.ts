@@ -1,16 +1,21 @@
 // Coupons: issued once per fan per campaign (the unique grant row makes re-issuing a no-op), redeemed
 // once per grant (a conditional UPDATE on redeemedAt IS NULL decides between parallel redemptions).
-import { z } from 'zod';
 import type { Context } from '../../core/context.js';
 import type { Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
-import { fanWhere, type FanFilter } from '../../fans/filters.js';
+import { fanWhere } from '../../fans/filters.js';
+import { segmentFanWhere } from '../../fans/segments.js';
 import type { Campaign, Coupon, CouponGrant, Prisma } from '../../generated/prisma/client.js';
 import { assertRunning, findCampaign } from '../lookup.js';
 
 type Deps = Pick<Context, 'db'>;
 
-export type CouponTarget = { segmentId: string } | { communityId: string } | { fanIds: string[] };
+/** Who gets the coupon: exactly one of the three. */
+export interface CouponTarget {
+  segmentId?: string | null;
+  communityId?: string | null;
+  fanIds?: string[] | null;
+}
 
 export interface IssueResult {
   /** Grants created now. */
@@ -30,6 +35,9 @@ async function couponCampaign(tx: Tx, orgId: string, id: string): Promise<Campai
 }
 
 export async function issueCoupon(deps: Deps, orgId: string, campaignId: string, target: CouponTarget, now = new Date()): Promise<IssueResult> {
+  if ([target.segmentId, target.communityId, target.fanIds].filter((x) => x != null).length !== 1) {
+    throw new DomainError('VALIDATION', 'input: give exactly one of segmentId, communityId and fanIds', 'input');
+  }
   const campaign = await couponCampaign(deps.db, orgId, campaignId);
   if (campaign.status === 'ENDED' || campaign.status === 'CANCELLED') throw new DomainError('INVALID_STATE', `"${campaign.name}" is ${campaign.status}`, 'input.campaignId');
   if (campaign.coupon.validUntil && campaign.coupon.validUntil < now) throw new DomainError('INVALID_STATE', `The coupon expired at ${campaign.coupon.validUntil.toISOString()}`, 'input.campaignId');
@@ -54,35 +62,26 @@ export async function issueCoupon(deps: Deps, orgId: string, campaignId: string,
   return result;
 }
 
-// Saved segments hold a FanFilter as JSON; anything else in it is ignored.
-const savedFilter = z.object({
-  search: z.string().nullish(),
-  tagIds: z.array(z.string()).nullish(),
-  lifecycles: z.array(z.enum(['NEW', 'ACTIVE', 'SILENT', 'DORMANT', 'CHURNED'])).nullish(),
-  communityId: z.string().nullish(),
-  minOrders: z.number().nullish(),
-  maxOrders: z.number().nullish(),
-  minSpendCents: z.number().nullish(),
-  maxSpendCents: z.number().nullish(),
-  isKoc: z.boolean().nullish(),
-});
-
 async function targetWhere(tx: Tx, orgId: string, target: CouponTarget): Promise<Prisma.FanWhereInput> {
-  if ('segmentId' in target) {
+  if (target.segmentId) {
     const segment = await tx.segment.findFirst({ where: { id: target.segmentId, orgId } });
     if (!segment) throw notFound('Segment', 'input.segmentId');
-    const filter = savedFilter.safeParse(segment.filter ?? {});
-    if (!filter.success) throw new DomainError('INVALID_STATE', `The segment "${segment.name}" has a filter this version cannot read`, 'input.segmentId');
-    // fanWhere always starts from orgId, so a segment can never reach another tenant's fans.
-    return fanWhere(orgId, filter.data as FanFilter);
+    // The segment's own reading of its filter (ids stored as global ids), always within its orgId,
+    // so a segment can never reach another tenant's fans.
+    try {
+      return segmentFanWhere(segment);
+    } catch {
+      throw new DomainError('INVALID_STATE', `The segment "${segment.name}" has a filter this version cannot read`, 'input.segmentId');
+    }
   }
-  if ('communityId' in target) {
+  if (target.communityId) {
     if (!(await tx.community.findFirst({ where: { id: target.communityId, orgId }, select: { id: true } }))) throw notFound('Community', 'input.communityId');
     return fanWhere(orgId, { communityId: target.communityId });
   }
-  const ids = [...new Set(target.fanIds)];
+  const fanIds = target.fanIds ?? [];
+  const ids = [...new Set(fanIds)];
   const found = new Set((await tx.fan.findMany({ where: { orgId, id: { in: ids } }, select: { id: true } })).map((f) => f.id));
-  const missing = target.fanIds.findIndex((id) => !found.has(id));
+  const missing = fanIds.findIndex((id) => !found.has(id));
   if (missing >= 0) throw notFound('Fan', `input.fanIds.${missing}`);
   return { orgId, id: { in: ids } };
 }

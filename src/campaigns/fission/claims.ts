@@ -16,7 +16,15 @@ export interface ShippingAddress {
   address: string;
 }
 
+/** The phone number as digits only: people type "138-0013 8000". */
+function phoneOf(given: string): string {
+  const digits = given.replace(/[\s-]/g, '');
+  if (!/^\d{6,15}$/.test(digits)) throw new DomainError('VALIDATION', 'input.shippingAddress.phone: must be 6–15 digits (spaces and dashes are ignored)', 'input.shippingAddress.phone');
+  return digits;
+}
+
 export async function claimFissionPrize(deps: Deps, orgId: string, input: { campaignId: string; fanId: string; shippingAddress: ShippingAddress }, now = new Date()): Promise<InviteCode> {
+  const shippingAddress = { ...input.shippingAddress, phone: phoneOf(input.shippingAddress.phone) };
   return deps.db.$transaction(async (tx) => {
     const campaign = await findCampaign(tx, orgId, input.campaignId, 'input.campaignId', 'FISSION');
     // A fan who reached the target may still claim after the campaign ended.
@@ -27,7 +35,7 @@ export async function claimFissionPrize(deps: Deps, orgId: string, input: { camp
     if (!code) throw new DomainError('THRESHOLD_NOT_MET', `0 of ${fission.targetInvites} valid invites`, 'input.campaignId');
     const { count } = await tx.inviteCode.updateMany({
       where: { id: code.id, claimedAt: null, flagged: false, validInvites: { gte: fission.targetInvites } },
-      data: { claimedAt: now, shippingAddress: { ...input.shippingAddress } },
+      data: { claimedAt: now, shippingAddress: { ...shippingAddress } },
     });
     const current = await tx.inviteCode.findUniqueOrThrow({ where: { id: code.id } });
     if (count) return current;

@@ -10,10 +10,18 @@ import { assertRunning, findCampaign } from '../lookup.js';
 
 type Deps = Pick<Context, 'db'>;
 
+/** Codes are stored in capitals; the poster's code may be typed in any case. */
+function inviteCodeOf(given: string, field = 'input.code'): string {
+  const code = given.toUpperCase();
+  if (!/^[A-Z0-9]+$/.test(code)) throw new DomainError('VALIDATION', `${field}: must be letters and digits only`, field);
+  return code;
+}
+
 export async function acceptInvite(deps: Deps, orgId: string, input: { code: string; inviteeId: string }, now = new Date()): Promise<Invite> {
+  const given = inviteCodeOf(input.code);
   try {
     return await deps.db.$transaction(async (tx) => {
-      const code = await tx.inviteCode.findFirst({ where: { code: input.code, orgId }, include: { campaign: { include: { campaign: true } } } });
+      const code = await tx.inviteCode.findFirst({ where: { code: given, orgId }, include: { campaign: { include: { campaign: true } } } });
       if (!code) throw notFound('Invite code', 'input.code');
       const { campaign, burstLimit, burstWindowSecs } = code.campaign;
       assertRunning(campaign, 'input.code', now);

@@ -1,8 +1,7 @@
 // Referral (FISSION) campaign actions: personal codes, counted invites, voiding leavers, flags, prize claims.
-import { z } from 'zod';
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
-import { parseInput } from '../../core/validation.js';
+import { text } from '../../core/input-rules.js';
 import { FanRef } from '../../fans/schema.js';
 import { CampaignRef, InviteCodeRef } from '../schema.js';
 import './schema.js';
@@ -13,7 +12,7 @@ import { acceptInvite, clearInviteFlag, voidInvitesOfLeavers } from './invites.j
 const AcceptInviteInput = builder.inputType('AcceptInviteInput', {
   description: 'A fan joined through an invite code.',
   fields: (t) => ({
-    code: t.string({ required: true, description: 'The invite code from the poster (case-insensitive).' }),
+    code: t.string({ required: true, description: 'The invite code from the poster: letters and digits, case-insensitive.', ...text(4, 32) }),
     inviteeFanId: t.globalID({ for: FanRef, required: false, description: 'The fan who joined; omit when the invitee calls for themself.' }),
   }),
 });
@@ -21,11 +20,11 @@ const AcceptInviteInput = builder.inputType('AcceptInviteInput', {
 const ShippingAddressInput = builder.inputType('ShippingAddressInput', {
   description: 'Where to ship a prize.',
   fields: (t) => ({
-    name: t.string({ required: true, description: 'Recipient, 1–40 characters.' }),
-    phone: t.string({ required: true, description: 'Phone number: 6–15 digits (spaces and dashes are ignored).' }),
-    province: t.string({ required: true, description: 'Province, 1–40 characters.' }),
-    city: t.string({ required: true, description: 'City, 1–40 characters.' }),
-    address: t.string({ required: true, description: 'Street address, 5–200 characters.' }),
+    name: t.string({ required: true, description: 'Recipient.', ...text(1, 40) }),
+    phone: t.string({ required: true, description: 'Phone number: 6–15 digits; spaces and dashes are ignored (at most 40 characters in all).', ...text(1, 40) }),
+    province: t.string({ required: true, description: 'Province.', ...text(1, 40) }),
+    city: t.string({ required: true, description: 'City.', ...text(1, 40) }),
+    address: t.string({ required: true, description: 'Street address.', ...text(5, 200) }),
   }),
 });
 
@@ -37,16 +36,6 @@ const ClaimFissionPrizeInput = builder.inputType('ClaimFissionPrizeInput', {
     shippingAddress: t.field({ type: ShippingAddressInput, required: true, description: 'Where to ship the prize.' }),
   }),
 });
-
-const text = (min: number, max: number) => z.string().trim().min(min, `must be at least ${min} character${min > 1 ? 's' : ''}`).max(max, `must be at most ${max} characters`);
-const shippingAddress = z.object({
-  name: text(1, 40),
-  phone: z.string().transform((s) => s.replace(/[\s-]/g, '')).pipe(z.string().regex(/^\d{6,15}$/, 'must be 6–15 digits')),
-  province: text(1, 40),
-  city: text(1, 40),
-  address: text(5, 200),
-});
-const inviteCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{4,32}$/, 'must be 4–32 letters or digits');
 
 builder.mutationFields((t) => ({
   myInviteCode: t.prismaField({
@@ -73,8 +62,7 @@ builder.mutationFields((t) => ({
     authScopes: { partner: 'events', operatorWrite: true, fan: true },
     args: { input: t.arg({ type: AcceptInviteInput, required: true, description: 'The code and the invitee.' }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const v = parseInput(z.object({ code: inviteCode }), input);
-      const invite = await acceptInvite(ctx, orgOf(ctx.viewer), { code: v.code, inviteeId: actingFanId(ctx.viewer, input.inviteeFanId?.id, 'input.inviteeFanId') });
+      const invite = await acceptInvite(ctx, orgOf(ctx.viewer), { code: input.code, inviteeId: actingFanId(ctx.viewer, input.inviteeFanId?.id, 'input.inviteeFanId') });
       return ctx.db.invite.findUniqueOrThrow({ ...query, where: { id: invite.id } });
     },
   }),
@@ -106,11 +94,10 @@ builder.mutationFields((t) => ({
     authScopes: { fan: true, operatorWrite: true },
     args: { input: t.arg({ type: ClaimFissionPrizeInput, required: true, description: 'The campaign, the inviter and the address.' }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const v = parseInput(z.object({ shippingAddress }), input);
       const code = await claimFissionPrize(ctx, orgOf(ctx.viewer), {
         campaignId: input.campaignId.id,
         fanId: actingFanId(ctx.viewer, input.fanId?.id),
-        shippingAddress: v.shippingAddress,
+        shippingAddress: input.shippingAddress,
       });
       return ctx.db.inviteCode.findUniqueOrThrow({ ...query, where: { id: code.id } });
     },

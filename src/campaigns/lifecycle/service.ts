@@ -5,19 +5,64 @@
 import type { Context } from '../../core/context.js';
 import type { Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
+import { refuseIssues, type InputIssue } from '../../core/input-rules.js';
 import type { Campaign, Prisma } from '../../generated/prisma/client.js';
-import type { CampaignStatus } from '../../generated/prisma/enums.js';
+import type { CampaignKind, CampaignStatus } from '../../generated/prisma/enums.js';
 import { findCampaign } from '../lookup.js';
-import type { CreateCampaign } from './validation.js';
 
 type Deps = Pick<Context, 'db'>;
 
-export interface CreateCampaignData extends CreateCampaign {
+// Each value's own bounds (lengths, ranges, list sizes) are declared on the input fields of the
+// schema; what is checked here needs several fields at once, or the clock.
+export interface CreateCampaignData {
+  kind: CampaignKind;
+  name: string;
   communityId?: string | null;
   liveSessionId?: string | null;
+  startsAt?: Date | null;
+  endsAt?: Date | null;
+  like?: { targetLikes: number; milestoneEvery: number; winnersPerMilestone?: number | null; perFanWinCap?: number | null } | null;
+  fission?: { targetInvites: number; prizeName: string; burstLimit?: number | null; burstWindowSecs?: number | null } | null;
+  checkIn?: { pointsPerCheckIn: number; streakBonuses?: { days: number; points: number }[] | null } | null;
+  lottery?: { perFanDailyCap: number; perFanTotalCap: number; prizes: { name: string; weight: number; stock: number }[] } | null;
+  coupon?: { title: string; discountCents: number; minSpendCents?: number | null; validUntil?: Date | null } | null;
 }
 
-export async function createCampaign(deps: Deps, orgId: string, input: CreateCampaignData): Promise<Campaign> {
+/** Input key of each kind's settings block. */
+const settingsKey = { LIKE: 'like', FISSION: 'fission', CHECK_IN: 'checkIn', LOTTERY: 'lottery', COUPON: 'coupon' } as const satisfies Record<CampaignKind, keyof CreateCampaignData>;
+
+/** Every way the campaign contradicts itself or the clock: one settings block matching the kind, endsAt > startsAt, milestoneEvery ≤ targetLikes… */
+export function campaignIssues(input: CreateCampaignData, now = new Date()): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path: `input.${path}`, message });
+  const own = settingsKey[input.kind];
+  if (input[own] == null) add(own, `required for a ${input.kind} campaign`);
+  for (const key of Object.values(settingsKey)) if (key !== own && input[key] != null) add(key, `not allowed for a ${input.kind} campaign (give only ${own})`);
+  if (input.startsAt && input.endsAt && input.endsAt <= input.startsAt) add('endsAt', 'must be after startsAt');
+  // "Only new fans count" is measured from startsAt, so a referral campaign must say when it starts.
+  if (input.kind === 'FISSION' && !input.startsAt) add('startsAt', 'required for a FISSION campaign');
+  const { like, checkIn, lottery, coupon } = input;
+  if (like && like.milestoneEvery > like.targetLikes) add('like.milestoneEvery', 'must not exceed targetLikes');
+  const days = new Set<number>();
+  checkIn?.streakBonuses?.forEach((b, i) => {
+    if (days.has(b.days)) add(`checkIn.streakBonuses.${i}.days`, `streak length ${b.days} is listed twice`);
+    days.add(b.days);
+  });
+  if (lottery) {
+    if (lottery.perFanDailyCap > lottery.perFanTotalCap) add('lottery.perFanDailyCap', 'must not exceed perFanTotalCap');
+    const names = new Set<string>();
+    lottery.prizes.forEach((p, i) => {
+      if (names.has(p.name)) add(`lottery.prizes.${i}.name`, `prize "${p.name}" is listed twice`);
+      names.add(p.name);
+    });
+  }
+  if (coupon?.minSpendCents && coupon.discountCents >= coupon.minSpendCents) add('coupon.discountCents', 'must be less than minSpendCents');
+  if (coupon?.validUntil && coupon.validUntil <= now) add('coupon.validUntil', 'must be in the future');
+  return issues;
+}
+
+export async function createCampaign(deps: Deps, orgId: string, input: CreateCampaignData, now = new Date()): Promise<Campaign> {
+  refuseIssues(campaignIssues(input, now));
   return deps.db.$transaction(async (tx) => {
     if (input.communityId && !(await tx.community.findFirst({ where: { id: input.communityId, orgId }, select: { id: true } }))) throw notFound('Community', 'input.communityId');
     if (input.liveSessionId && !(await tx.liveSession.findFirst({ where: { id: input.liveSessionId, orgId }, select: { id: true } }))) throw notFound('Live session', 'input.liveSessionId');
@@ -36,7 +81,7 @@ export async function createCampaign(deps: Deps, orgId: string, input: CreateCam
   });
 }
 
-function settingsOf(orgId: string, input: CreateCampaign): Partial<Prisma.CampaignUncheckedCreateInput> {
+function settingsOf(orgId: string, input: CreateCampaignData): Partial<Prisma.CampaignUncheckedCreateInput> {
   const { like, fission, checkIn, lottery, coupon } = input;
   if (like) return { like: { create: { targetLikes: like.targetLikes, milestoneEvery: like.milestoneEvery, winnersPerMilestone: like.winnersPerMilestone ?? 1, perFanWinCap: like.perFanWinCap ?? 1 } } };
   if (fission) return { fission: { create: { targetInvites: fission.targetInvites, prizeName: fission.prizeName, burstLimit: fission.burstLimit ?? 100, burstWindowSecs: fission.burstWindowSecs ?? 60 } } };
@@ -51,7 +96,7 @@ function settingsOf(orgId: string, input: CreateCampaign): Partial<Prisma.Campai
     };
   }
   if (coupon) return { coupon: { create: { title: coupon.title, discountCents: coupon.discountCents, minSpendCents: coupon.minSpendCents ?? 0, validUntil: coupon.validUntil ?? null } } };
-  throw new Error('unreachable: validation guarantees one settings block');
+  throw new Error('unreachable: campaignIssues requires the settings block of the kind');
 }
 
 export type Transition = 'schedule' | 'start' | 'end' | 'cancel';

@@ -1,9 +1,8 @@
 // Like-campaign mutations: fans (or operators / the live platform for them) send like batches;
 // operators draw a milestone's lottery round.
-import { z } from 'zod';
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
-import { parseInput } from '../../core/validation.js';
+import { range } from '../../core/input-rules.js';
 import { FanRef } from '../../fans/schema.js';
 import { CampaignRef, LikeDrawRef } from '../schema.js';
 import { drawLikeMilestone } from './draw-service.js';
@@ -14,7 +13,7 @@ const SendLikesInput = builder.inputType('SendLikesInput', {
   description: 'Taps a client counted since its last send.',
   fields: (t) => ({
     campaignId: t.globalID({ for: CampaignRef, required: true, description: 'The LIKE campaign (a Campaign id).' }),
-    taps: t.int({ required: true, description: 'Taps since the last send, 1 to 1,000.' }),
+    taps: t.int({ required: true, description: 'Taps since the last send.', ...range(1, 1_000) }),
     fanId: t.globalID({ for: FanRef, required: false, description: 'The fan who tapped; omit when the fan calls for themself.' }),
   }),
 });
@@ -23,7 +22,7 @@ const DrawLikeMilestoneInput = builder.inputType('DrawLikeMilestoneInput', {
   description: 'Which milestone round to draw.',
   fields: (t) => ({
     campaignId: t.globalID({ for: CampaignRef, required: true, description: 'The LIKE campaign (a Campaign id).' }),
-    milestone: t.int({ required: true, description: 'The milestone (1, 2, …); it must have been reached and not drawn yet.' }),
+    milestone: t.int({ required: true, description: 'The milestone (1, 2, …); it must have been reached and not drawn yet.', ...range(1, 100_000) }),
   }),
 });
 
@@ -34,10 +33,7 @@ builder.mutationFields((t) => ({
     description: 'Count a batch of likes for a fan in a running LIKE campaign; reports milestones the batch crossed.',
     authScopes: { fan: true, operatorWrite: true, partner: 'likes' },
     args: { input: t.arg({ type: SendLikesInput, required: true, description: 'The batch.' }) },
-    resolve: (_root, { input }, ctx) => {
-      const v = parseInput(z.object({ taps: z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1,000') }), input);
-      return sendLikes(ctx, orgOf(ctx.viewer), { campaignId: input.campaignId.id, fanId: actingFanId(ctx.viewer, input.fanId?.id), taps: v.taps });
-    },
+    resolve: (_root, { input }, ctx) => sendLikes(ctx, orgOf(ctx.viewer), { campaignId: input.campaignId.id, fanId: actingFanId(ctx.viewer, input.fanId?.id), taps: input.taps }),
   }),
   drawLikeMilestone: t.field({
     type: LikeDrawRef,
@@ -45,10 +41,7 @@ builder.mutationFields((t) => ({
     description: "Draw a reached milestone's winners among the fans who liked, honouring the per-fan win cap. Recorded with its seed and participant snapshot, so it can be re-run and checked (see LikeDraw.verified).",
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: DrawLikeMilestoneInput, required: true, description: 'The round to draw.' }) },
-    resolve: (_root, { input }, ctx) => {
-      const v = parseInput(z.object({ milestone: z.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100,000') }), input);
-      return drawLikeMilestone(ctx, orgOf(ctx.viewer), { campaignId: input.campaignId.id, milestone: v.milestone });
-    },
+    resolve: (_root, { input }, ctx) => drawLikeMilestone(ctx, orgOf(ctx.viewer), { campaignId: input.campaignId.id, milestone: input.milestone }),
   }),
 }));
 import './subscriptions.js';
