@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { parseInput } from '../core/validation.js';
+import { refusals } from '../core/error-types.js';
 import { FanRef } from '../fans/schema.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { INTIMACY, recordActivityBatch, REPORTABLE_KINDS } from './ingest.js';
@@ -80,7 +81,7 @@ function eventSchema(now: number) {
 builder.mutationFields((t) => ({
   recordActivityBatch: t.field({
     type: Receipt,
-    errors: {},
+    errors: refusals('CONFLICT', 'NOT_FOUND'),
     description: 'Partners (scope "events") and operators push group activity in batches; feed, intimacy and last-active update together.',
     authScopes: { partner: 'events', operatorWrite: true },
     args: { input: t.arg({ type: RecordActivityBatchInput, required: true, description: 'The batch.' }) },
