@@ -44,8 +44,8 @@ export const DomainErrorInterface = builder.interfaceRef<DomainError>('DomainErr
 });
 
 const TYPE_DESCRIPTIONS: Record<ErrorCode, string> = {
-  NOT_FOUND: 'An id names nothing in your organization (`field` is the argument).',
-  FORBIDDEN: 'You may not do this (e.g. a fan acting for another fan).',
+  NOT_FOUND: 'An id names nothing in your organization; `field` is the argument.',
+  FORBIDDEN: 'A domain rule refuses this caller, e.g. a fan acting for another fan.',
   UNAUTHENTICATED: 'The action needs a signed-in caller.',
   VALIDATION: 'An input value is malformed, out of range or names the wrong kind of thing; `field` names it.',
   CONFLICT: 'It already exists or clashes with existing data.',
@@ -56,14 +56,14 @@ const TYPE_DESCRIPTIONS: Record<ErrorCode, string> = {
   ALREADY_CHECKED_IN: 'The fan already checked in today.',
   CAMPAIGN_NOT_RUNNING: 'The campaign is not open for this action now.',
   CAP_REACHED: 'A per-fan limit is reached.',
-  INVALID_STATE: 'Not possible in the current state (e.g. ending a session that never went live).',
+  INVALID_STATE: 'Not possible in the current state, e.g. ending a session that never went live.',
 };
 
 for (const code of ErrorCodes) {
   const cls = ErrorClasses[code];
   builder.objectType(cls, {
     name: cls.name,
-    description: `Refusal ${code}: ${TYPE_DESCRIPTIONS[code]} Nothing was changed.`,
+    description: `${TYPE_DESCRIPTIONS[code].replace(/\.$/, '')} (code ${code}). Nothing was changed.`,
     interfaces: [ErrorInterface, DomainErrorInterface],
     isTypeOf: (e) => e instanceof cls,
     fields: () => ({}),
