@@ -1,6 +1,6 @@
 // createApp(deps) builds the GraphQL server without listening: main.ts listens, tests call yoga.fetch.
 import { GraphQLError } from 'graphql';
-import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createGraphQLError, createYoga, maskError, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { viewerFromCredential } from './core/auth.js';
 import { PrincipalCache } from './core/principals.js';
 import { useBroadcastSubscriptions } from './core/broadcast.js';
@@ -59,8 +59,10 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
       : false,
     renderGraphiQL: renderGraphiQLPage,
     logging: config.logLevel === 'silent' ? false : config.logLevel,
-    // Domain errors carry safe messages; everything else is masked outside development.
-    maskedErrors: { isDev: config.env === 'development' },
+    // Domain errors carry safe messages: one not caught into a result union (a query, a subscription, or
+    // a code its mutation did not declare) reaches the client with its code; everything else is masked
+    // outside development.
+    maskedErrors: { isDev: config.env === 'development', maskError: (error, message, isDev) => refusalError(error) ?? maskError(error, message, isDev) },
     healthCheckEndpoint: '/health',
     // MAX_BODY_BYTES is enforced by limitPlugins before parsing (declared lengths and chunked bodies
     // alike); Yoga's own limit would pipe every body through a second counting stream.
@@ -88,6 +90,20 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
         throw e;
       }
     },
+  });
+}
+
+/** A DomainError (thrown, or wrapped by graphql-js with the field's path) as a GraphQL error with its code. */
+function refusalError(error: unknown): GraphQLError | undefined {
+  const located = error instanceof GraphQLError ? error : undefined;
+  const domain = located ? located.originalError : error;
+  if (!(domain instanceof DomainError)) return undefined;
+  return createGraphQLError(domain.message, {
+    nodes: located?.nodes,
+    source: located?.source,
+    positions: located?.positions,
+    path: located?.path,
+    extensions: { code: domain.code, ...(domain.field ? { field: domain.field } : {}) },
   });
 }
 

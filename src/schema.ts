@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from './core/builder.js';
 import { describeRelayPlumbing } from './core/describe.js';
+import './core/error-types.js';
 import './organizations/schema.js';
 import './fans/schema.js';
 import './fans/mutations.js';

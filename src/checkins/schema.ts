@@ -2,6 +2,7 @@
 import { actingFanId, orgOf, ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { parseMonth } from '../core/scalars.js';
+import { refusals } from '../core/error-types.js';
 import { FanRef } from '../fans/schema.js';
 import { LiveSessionRef } from '../live/schema.js';
 import { checkInCalendar, type Calendar, type CalendarDay } from './calendar.js';
@@ -47,7 +48,7 @@ const CalendarRef = builder.objectRef<Calendar>('CheckInCalendar').implement({
 builder.mutationFields((t) => ({
   checkIn: t.field({
     type: CheckInRef,
-    errors: {},
+    errors: refusals('ALREADY_CHECKED_IN', 'CAMPAIGN_NOT_RUNNING', 'FORBIDDEN', 'NOT_FOUND'),
     description:
       "Check in for today (the organization's day). Earns the running CHECK_IN campaign's points, plus a bonus when the streak reaches a length in " +
       'its streakBonuses. Refused with ALREADY_CHECKED_IN the second time in a day and CAMPAIGN_NOT_RUNNING without a running campaign.',
@@ -61,7 +62,8 @@ builder.queryFields((t) => ({
   checkInCalendar: t.field({
     type: CalendarRef,
     errors: {
-      union: { name: 'CheckInCalendarResult', description: 'What `checkInCalendar` answers: the calendar, or a DomainError saying why not.' },
+      ...refusals('FORBIDDEN', 'NOT_FOUND'),
+      union: { name: 'CheckInCalendarResult', description: 'What `checkInCalendar` answers: the calendar, or an error saying why not.' },
       result: { name: 'CheckInCalendarSuccess', description: '`checkInCalendar` succeeded.' },
       dataField: { description: 'The calendar.' },
     },

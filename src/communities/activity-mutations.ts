@@ -3,6 +3,7 @@
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { items, json, range, text } from '../core/input-rules.js';
+import { refusals } from '../core/error-types.js';
 import { FanRef } from '../fans/schema.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { INTIMACY, MAX_EVENT_AGE_DAYS, recordActivityBatch, REPORTABLE_KINDS } from './ingest.js';
@@ -55,7 +56,7 @@ const Receipt = builder.simpleObject('ActivityBatchReceipt', {
 builder.mutationFields((t) => ({
   recordActivityBatch: t.field({
     type: Receipt,
-    errors: {},
+    errors: refusals('CONFLICT', 'NOT_FOUND'),
     description: 'Partners (scope "events") and operators push group activity in batches; feed, intimacy and last-active update together.',
     authScopes: { partner: 'events', operatorWrite: true },
     args: { input: t.arg({ type: RecordActivityBatchInput, required: true, description: 'The batch.' }) },

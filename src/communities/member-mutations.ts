@@ -2,6 +2,7 @@
 import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { text } from '../core/input-rules.js';
+import { refusals } from '../core/error-types.js';
 import { FanRef } from '../fans/schema.js';
 import { setMemberRole } from './manage.js';
 import { joinCommunity, leaveCommunity } from './membership.js';
@@ -39,7 +40,7 @@ const SetMemberRoleInput = builder.inputType('SetMemberRoleInput', {
 builder.mutationFields((t) => ({
   joinCommunity: t.field({
     type: MembershipRef,
-    errors: {},
+    errors: refusals('COMMUNITY_FULL', 'CONFLICT', 'FORBIDDEN', 'NOT_FOUND', 'THRESHOLD_NOT_MET'),
     description:
       'Join a group by invite code. Refused with THRESHOLD_NOT_MET when the fan has fewer orders than minOrders or less intimacy than minIntimacy, ' +
       'CONFLICT when already a member. A full group rolls over to a new group of the same kind and settings, and the fan joins that one.',
@@ -49,7 +50,7 @@ builder.mutationFields((t) => ({
   }),
   leaveCommunity: t.field({
     type: MembershipRef,
-    errors: {},
+    errors: refusals('FORBIDDEN', 'NOT_FOUND'),
     description: 'Leave a group: the seat is freed and MEMBER_LEFT is recorded. NOT_FOUND when the fan is not a current member.',
     authScopes: { fan: true, operatorWrite: true },
     args: { input: t.arg({ type: LeaveCommunityInput, required: true, description: 'Group and fan.' }) },
@@ -57,7 +58,7 @@ builder.mutationFields((t) => ({
   }),
   setMemberRole: t.field({
     type: MembershipRef,
-    errors: {},
+    errors: refusals('NOT_FOUND'),
     description: "Make a member a MEMBER, KOC, ASSISTANT or OWNER of one group.",
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: SetMemberRoleInput, required: true, description: 'Group, member and role.' }) },

@@ -3,6 +3,7 @@
 import { operatorIdOf, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { range, text } from '../core/input-rules.js';
+import { refusals } from '../core/error-types.js';
 import { OperatorRef } from '../organizations/schema.js';
 import { createCommunity, setCommunityLifecycle, updateCommunity } from './manage.js';
 import { CommunityKindEnum, CommunityLifecycleEnum, CommunityRef } from './schema.js';
@@ -60,7 +61,7 @@ const given = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).f
 builder.mutationFields((t) => ({
   createCommunity: t.field({
     type: CommunityRef,
-    errors: {},
+    errors: refusals('NOT_FOUND'),
     description: 'Create a fan group with a fresh, unique invite code.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: CreateCommunityInput, required: true, description: 'The group.' }) },
@@ -76,7 +77,7 @@ builder.mutationFields((t) => ({
   }),
   updateCommunity: t.field({
     type: CommunityRef,
-    errors: {},
+    errors: refusals('NOT_FOUND'),
     description: "Change a group's name, category, capacity, entry thresholds, rules, owner or assistants.",
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: UpdateCommunityInput, required: true, description: 'The changes.' }) },
@@ -89,7 +90,7 @@ builder.mutationFields((t) => ({
   }),
   setCommunityLifecycle: t.field({
     type: CommunityRef,
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description: 'Move a group to another lifecycle stage; a move the lifecycle does not allow is INVALID_STATE.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: SetCommunityLifecycleInput, required: true, description: 'The group and its new stage.' }) },

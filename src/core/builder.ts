@@ -10,7 +10,8 @@ import { JSONResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { Context } from './context.js';
-import { DomainError, ErrorCodes } from './errors.js';
+import DeclaredErrorsPlugin from './declared-errors.js';
+import { ValidationError } from './errors.js';
 import InputRulesPlugin from './input-plugin.js';
 import { PAGE } from './result-size.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
@@ -42,7 +43,8 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string | number };
   };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, InputRulesPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
+  // DeclaredErrors first: its wrapper sits outside the errors plugin's and sees what that let through.
+  plugins: [DeclaredErrorsPlugin, ScopeAuthPlugin, ErrorsPlugin, InputRulesPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // Refusals surface as a clear FORBIDDEN error rather than a silent null.
@@ -66,8 +68,9 @@ export const builder = new SchemaBuilder<{
       };
     },
   },
-  // Every mutation that declares `errors: {}` answers a union of its success type and DomainError.
-  errors: { defaultTypes: [DomainError] },
+  // A field that declares `errors: refusals(…)` (core/error-types.ts) answers a union of its success type
+  // and the error types of those codes; VALIDATION is always among them (input rules refuse arguments).
+  errors: { defaultTypes: [ValidationError] },
   prisma: {
     // Hot types declare \`select: { id: true }\`: their columns are then read as fields ask for them,
     // not the whole row. Reads go through the SQL read path (core/reads) behind ctx.db.
@@ -96,34 +99,5 @@ builder.addScalarType('Date', DateScalar, {});
 builder.addScalarType('JSON', JSONResolver, { description: 'Free-form JSON, used for small event payloads.' });
 
 builder.queryType({ description: 'Reads, always confined to the caller\'s organization.' });
-builder.mutationType({ description: 'Actions of operators, fans and partner systems. Refusals come back as DomainError.' });
+builder.mutationType({ description: 'Actions of operators, fans and partner systems. Refusals come back as one of the error types its result union names (all implement `Error`).' });
 builder.subscriptionType({ description: 'Live streams over graphql-ws or SSE, confined to the caller\'s organization.' });
-
-const ErrorCodeEnum = builder.enumType('ErrorCode', {
-  description: 'Why an action was refused.',
-  values: {
-    NOT_FOUND: { description: 'No such object in your organization.' },
-    FORBIDDEN: { description: 'You may not do this.' },
-    UNAUTHENTICATED: { description: 'Sign in first.' },
-    VALIDATION: { description: 'An input value is malformed or out of range; `field` names it.' },
-    CONFLICT: { description: 'It already exists or clashes with existing data.' },
-    THRESHOLD_NOT_MET: { description: "The fan does not meet the group's entry thresholds." },
-    COMMUNITY_FULL: { description: 'The group is at capacity.' },
-    INSUFFICIENT_POINTS: { description: 'Not enough points.' },
-    OUT_OF_STOCK: { description: 'No stock left.' },
-    ALREADY_CHECKED_IN: { description: 'Already checked in today.' },
-    CAMPAIGN_NOT_RUNNING: { description: 'The campaign is not open now.' },
-    CAP_REACHED: { description: 'A per-fan limit is reached.' },
-    INVALID_STATE: { description: 'Not possible in the current state (e.g. ending a session that never went live).' },
-  } satisfies Record<(typeof ErrorCodes)[number], { description: string }>,
-});
-
-builder.objectType(DomainError, {
-  name: 'DomainError',
-  description: 'A refused action. Nothing was changed.',
-  fields: (t) => ({
-    code: t.field({ type: ErrorCodeEnum, description: 'Machine-readable reason.', resolve: (e) => e.code }),
-    message: t.exposeString('message', { description: 'Human-readable explanation.' }),
-    field: t.string({ nullable: true, description: 'The input field at fault, e.g. "input.capacity".', resolve: (e) => e.field ?? null }),
-  }),
-});

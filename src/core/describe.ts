@@ -33,11 +33,11 @@ const PAGE_INFO_FIELDS: Record<string, string> = {
 
 export function describeRelayPlumbing(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
-    // Mutation results from the errors plugin: MutationXResult = MutationXSuccess | DomainError.
+    // Mutation results from the errors plugin: MutationXResult = MutationXSuccess | NotFoundError | ….
     const mutation = /^Mutation(\w+?)(Result|Success)$/.exec(type.name);
     if (mutation && !type.description) {
       const name = mutation[1][0].toLowerCase() + mutation[1].slice(1);
-      type.description = mutation[2] === 'Result' ? `What \`${name}\` answers: the result, or a DomainError saying why nothing changed.` : `\`${name}\` succeeded.`;
+      type.description = mutation[2] === 'Result' ? `What \`${name}\` answers: the result, or an error (an \`Error\`) saying why nothing changed.` : `\`${name}\` succeeded.`;
     }
     if (isUnionType(type) || !(isObjectType(type) || isInterfaceType(type)) || type.name.startsWith('__')) continue;
     if (mutation?.[2] === 'Success') {

@@ -7,17 +7,17 @@
 // BAD_USER_INPUT error otherwise; each names the argument path.
 import SchemaBuilder, { BasePlugin, isThenable, PothosValidationError, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import { getNamedType, GraphQLError, isInputObjectType, isObjectType, type GraphQLArgument, type GraphQLField, type GraphQLFieldResolver, type GraphQLInputField, type GraphQLSchema } from 'graphql';
-import { DomainError } from './errors.js';
+import { ValidationError } from './errors.js';
 import { checkArguments, describeIssues, INPUT_LIMITS, normalizeArguments, type InputIssue, type InputRuleExtensions } from './input-rules.js';
 
 const REFUSED = Symbol('refused input');
 type Args = Record<string | symbol, unknown>;
 
 /** The refusal for `issues`: a DomainError where the field declares errors, else a GraphQL error. */
-export function inputRefusal(issues: InputIssue[], declaresErrors: boolean): GraphQLError {
+export function inputRefusal(issues: InputIssue[], declaresErrors: boolean): Error {
   const message = describeIssues(issues);
   const field = issues[0]?.path || undefined;
-  if (declaresErrors) return new DomainError('VALIDATION', message, field);
+  if (declaresErrors) return new ValidationError(message, field);
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}), issues } });
 }
 

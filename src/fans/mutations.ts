@@ -3,6 +3,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { items, text } from '../core/input-rules.js';
+import { refusals } from '../core/error-types.js';
 import { importFans } from './import.js';
 import { refreshLifecycles } from './lifecycle.js';
 import { FanFilterInput, FanRef, FanSourceEnum, SegmentRef, TagRef, toFanFilter } from './schema.js';
@@ -103,7 +104,7 @@ const CreateSegmentInput = builder.inputType('CreateSegmentInput', {
 builder.mutationFields((t) => ({
   importFans: t.field({
     type: ImportFansResult,
-    errors: {},
+    errors: refusals('NOT_FOUND'),
     description: 'Create or update fans by external id. Idempotent: the same batch twice changes nothing. A bad row refuses the whole batch.',
     authScopes: { partner: 'import', operatorWrite: true },
     args: { input: t.arg({ type: ImportFansInput, required: true, description: 'The batch.' }) },
@@ -111,7 +112,7 @@ builder.mutationFields((t) => ({
   }),
   tagFans: t.field({
     type: TagFansResultRef,
-    errors: {},
+    errors: refusals('NOT_FOUND'),
     description: 'Tag fans (operator tag), creating the tag if needed. Re-tagging is harmless.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: TagFansInput, required: true, description: 'Fans and tag.' }) },
@@ -119,7 +120,7 @@ builder.mutationFields((t) => ({
   }),
   untagFan: t.field({
     type: FanRef,
-    errors: {},
+    errors: refusals('NOT_FOUND'),
     description: 'Remove a tag from a fan (operator or self-tag). Removing a tag the fan does not carry changes nothing.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: UntagFanInput, required: true, description: 'Fan and tag.' }) },
@@ -127,7 +128,7 @@ builder.mutationFields((t) => ({
   }),
   setFanOptOut: t.field({
     type: FanRef,
-    errors: {},
+    errors: refusals('FORBIDDEN', 'NOT_FOUND'),
     description: 'Opt a fan out of pushes and reminders (fan or operator), or back in (the fan only).',
     authScopes: { fan: true, operatorWrite: true },
     args: { input: t.arg({ type: SetFanOptOutInput, required: true, description: 'Fan and choice.' }) },
@@ -136,7 +137,7 @@ builder.mutationFields((t) => ({
   }),
   setFanKoc: t.field({
     type: FanRef,
-    errors: {},
+    errors: refusals('NOT_FOUND'),
     description: 'Mark or unmark a fan as a KOC.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: SetFanKocInput, required: true, description: 'Fan and flag.' }) },
@@ -144,7 +145,7 @@ builder.mutationFields((t) => ({
   }),
   refreshFanLifecycles: t.field({
     type: LifecycleCounts,
-    errors: {},
+    errors: refusals(),
     description:
       'Recompute every fan\'s lifecycle stage: CHURNED if they left every group they were in; NEW in their first 7 days; ACTIVE if last active or ordered < 30 days ago; SILENT 30–89 days (or never active after the first week); DORMANT 90+ days.',
     authScopes: { operatorAdmin: true },
@@ -155,7 +156,7 @@ builder.mutationFields((t) => ({
   }),
   createSegment: t.field({
     type: SegmentRef,
-    errors: {},
+    errors: refusals('CONFLICT', 'NOT_FOUND'),
     description: 'Save a fan filter as a named segment (names are unique in your organization).',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: CreateSegmentInput, required: true, description: 'Name and filter.' }) },
@@ -163,7 +164,7 @@ builder.mutationFields((t) => ({
   }),
   deleteSegment: t.field({
     type: DeletedSegment,
-    errors: {},
+    errors: refusals('NOT_FOUND'),
     description: 'Delete a saved segment.',
     authScopes: { operatorWrite: true },
     args: { segmentId: t.arg.globalID({ for: SegmentRef, required: true, description: 'The segment.' }) },

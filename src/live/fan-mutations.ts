@@ -2,6 +2,7 @@
 import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { text } from '../core/input-rules.js';
+import { refusals } from '../core/error-types.js';
 import { FanRef } from '../fans/schema.js';
 import { cancelReservation, reserveItem, reserveSession } from './reservations.js';
 import { LineupItemRef, LiveSessionRef, ReservationRef, WishRef } from './schema.js';
@@ -55,7 +56,7 @@ const fanScopes = { fan: true, operatorWrite: true } as const;
 builder.mutationFields((t) => ({
   reserveSession: t.field({
     type: ReservationRef,
-    errors: {},
+    errors: refusals('CONFLICT', 'FORBIDDEN', 'INVALID_STATE', 'NOT_FOUND'),
     description: 'Reserve a live session (once per fan; again → CONFLICT).',
     authScopes: fanScopes,
     args: { input: t.arg({ type: ReserveSessionInput, required: true, description: 'What to reserve, for whom.' }) },
@@ -63,7 +64,7 @@ builder.mutationFields((t) => ({
   }),
   reserveItem: t.field({
     type: ReservationRef,
-    errors: {},
+    errors: refusals('CONFLICT', 'FORBIDDEN', 'INVALID_STATE', 'NOT_FOUND'),
     description: 'Reserve a line-up item (once per fan; again → CONFLICT).',
     authScopes: fanScopes,
     args: { input: t.arg({ type: ReserveItemInput, required: true, description: 'What to reserve, for whom.' }) },
@@ -71,7 +72,7 @@ builder.mutationFields((t) => ({
   }),
   cancelReservation: t.field({
     type: LiveSessionRef,
-    errors: {},
+    errors: refusals('NOT_FOUND'),
     description: 'Cancel a reservation (a fan only their own); answers the session.',
     authScopes: fanScopes,
     args: { reservationId: t.arg.globalID({ for: ReservationRef, required: true, description: 'The reservation.' }) },
@@ -79,7 +80,7 @@ builder.mutationFields((t) => ({
   }),
   makeWish: t.field({
     type: WishMadeRef,
-    errors: {},
+    errors: refusals('FORBIDDEN', 'NOT_FOUND'),
     description: "Wish for a product; if an open wish for it exists, this votes for it. The maker's wish counts as their vote.",
     authScopes: fanScopes,
     args: { input: t.arg({ type: MakeWishInput, required: true, description: 'The wish.' }) },
@@ -87,7 +88,7 @@ builder.mutationFields((t) => ({
   }),
   voteWish: t.field({
     type: WishRef,
-    errors: {},
+    errors: refusals('CONFLICT', 'FORBIDDEN', 'INVALID_STATE', 'NOT_FOUND'),
     description: 'Vote for an open wish, once per fan (again → CONFLICT).',
     authScopes: fanScopes,
     args: { input: t.arg({ type: WishVoteInput, required: true, description: 'The vote.' }) },
@@ -95,7 +96,7 @@ builder.mutationFields((t) => ({
   }),
   unvoteWish: t.field({
     type: WishRef,
-    errors: {},
+    errors: refusals('FORBIDDEN', 'INVALID_STATE', 'NOT_FOUND'),
     description: "Withdraw the fan's vote from an open wish.",
     authScopes: fanScopes,
     args: { input: t.arg({ type: WishVoteInput, required: true, description: 'The vote to withdraw.' }) },

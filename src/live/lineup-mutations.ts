@@ -2,6 +2,7 @@
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { range, text } from '../core/input-rules.js';
+import { refusals } from '../core/error-types.js';
 import type { LineupItem } from '../generated/prisma/client.js';
 import { addLineupItem, putItemOnSale, removeLineupItem, updateLineupItem, type LineupChange } from './lineup.js';
 import { LineupItemRef, LiveSessionRef, WishRef } from './schema.js';
@@ -49,7 +50,7 @@ const ItemOnSale = builder.objectRef<{ item: LineupItem; remindedCount: number }
 builder.mutationFields((t) => ({
   addLineupItem: t.field({
     type: LineupChangeRef,
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description: 'Add a product to the line-up of a SCHEDULED or LIVE session; matching open wishes are fulfilled in the same step.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: AddLineupItemInput, required: true, description: 'The item.' }) },
@@ -57,7 +58,7 @@ builder.mutationFields((t) => ({
   }),
   updateLineupItem: t.field({
     type: LineupChangeRef,
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description: 'Change a line-up item while its session is SCHEDULED or LIVE; a new name may fulfil open wishes.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: UpdateLineupItemInput, required: true, description: 'The changes.' }) },
@@ -70,7 +71,7 @@ builder.mutationFields((t) => ({
   }),
   removeLineupItem: t.field({
     type: LiveSessionRef,
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description: 'Take an item off the line-up (not once it is on sale); wishes it fulfilled open again, its reservations go.',
     authScopes: { operatorWrite: true },
     args: { itemId: t.arg.globalID({ for: LineupItemRef, required: true, description: 'The item.' }) },
@@ -78,7 +79,7 @@ builder.mutationFields((t) => ({
   }),
   putItemOnSale: t.field({
     type: ItemOnSale,
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description: 'Put an item of a LIVE session on sale (once) and remind every fan who reserved it.',
     authScopes: { operatorWrite: true, partner: 'live' },
     args: { itemId: t.arg.globalID({ for: LineupItemRef, required: true, description: 'The item.' }) },

@@ -3,6 +3,7 @@
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { range, text } from '../core/input-rules.js';
+import { refusals } from '../core/error-types.js';
 import { LiveSessionRef } from './schema.js';
 import { cancelLiveSession, endLiveSession, goLive, reportLiveStats, rescheduleLiveSession, scheduleLiveSession } from './sessions.js';
 import './lineup-mutations.js';
@@ -52,7 +53,7 @@ const SessionWentLive = builder.objectRef<{ session: object; remindedCount: numb
 builder.mutationFields((t) => ({
   scheduleLiveSession: t.field({
     type: LiveSessionRef,
-    errors: {},
+    errors: refusals(),
     description: 'Put a live session on the schedule (status SCHEDULED).',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: ScheduleLiveSessionInput, required: true, description: 'The session.' }) },
@@ -60,7 +61,7 @@ builder.mutationFields((t) => ({
   }),
   rescheduleLiveSession: t.field({
     type: LiveSessionRef,
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description: 'Move a SCHEDULED session; its planned item slots move with it. INVALID_STATE once it is live, ended or cancelled.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: RescheduleLiveSessionInput, required: true, description: 'The new plan.' }) },
@@ -72,7 +73,7 @@ builder.mutationFields((t) => ({
   }),
   cancelLiveSession: t.field({
     type: LiveSessionRef,
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description: 'Call off a SCHEDULED session (→ CANCELLED).',
     authScopes: { operatorWrite: true },
     args: { sessionId: t.arg.globalID({ for: LiveSessionRef, required: true, description: 'The session to cancel.' }) },
@@ -80,7 +81,7 @@ builder.mutationFields((t) => ({
   }),
   goLive: t.field({
     type: SessionWentLive,
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description: 'Start a SCHEDULED session (→ LIVE) and remind the fans who reserved it. Of two racing calls one succeeds, the other gets INVALID_STATE.',
     authScopes: { operatorWrite: true },
     args: { sessionId: t.arg.globalID({ for: LiveSessionRef, required: true, description: 'The session to start.' }) },
@@ -88,7 +89,7 @@ builder.mutationFields((t) => ({
   }),
   endLiveSession: t.field({
     type: LiveSessionRef,
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description: 'End a LIVE session (→ ENDED).',
     authScopes: { operatorWrite: true },
     args: { sessionId: t.arg.globalID({ for: LiveSessionRef, required: true, description: 'The session to end.' }) },
@@ -96,7 +97,7 @@ builder.mutationFields((t) => ({
   }),
   reportLiveStats: t.field({
     type: LiveSessionRef,
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description: 'Record the live numbers of a LIVE session (operators, or the live platform with partner scope "live").',
     authScopes: { operatorWrite: true, partner: 'live' },
     args: { input: t.arg({ type: ReportLiveStatsInput, required: true, description: 'The numbers.' }) },

@@ -2,6 +2,7 @@
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { items, range, text } from '../core/input-rules.js';
+import { refusals } from '../core/error-types.js';
 import { CommunityRef } from '../communities/schema.js';
 import { FanRef } from '../fans/schema.js';
 import { LiveSessionRef } from '../live/schema.js';
@@ -56,7 +57,7 @@ const RefundResult = builder.objectRef<RefundOutcome>('RefundOrderResult').imple
 builder.mutationFields((t) => ({
   importOrders: t.field({
     type: ImportOrdersResult,
-    errors: {},
+    errors: refusals('CONFLICT', 'NOT_FOUND'),
     description: 'Import orders by external id. Idempotent: each order counts, and converts to points, exactly once.',
     authScopes: { partner: 'import', operatorWrite: true },
     args: { input: t.arg({ type: ImportOrdersInput, required: true, description: 'The batch.' }) },
@@ -67,7 +68,7 @@ builder.mutationFields((t) => ({
   }),
   refundOrder: t.field({
     type: RefundResult,
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description: 'Refund an order once: reverses its order count, spend and points (never below a zero balance).',
     authScopes: { partner: 'import', operatorWrite: true },
     args: { input: t.arg({ type: RefundOrderInput, required: true, description: 'The order.' }) },

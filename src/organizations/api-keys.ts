@@ -4,6 +4,7 @@ import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { text } from '../core/input-rules.js';
 import { orgIdOf } from '../core/context.js';
+import { refusals } from '../core/error-types.js';
 import { createApiKey, PARTNER_SCOPES, revokeApiKey } from './api-key-service.js';
 
 const PartnerScopeEnum = builder.enumType('PartnerScope', {
@@ -68,7 +69,7 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: CreatedApiKey,
-    errors: {},
+    errors: refusals(),
     description: 'Create a partner API key. The full key is returned once and never again.',
     authScopes: { operatorAdmin: true },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'Name, scopes and expiry.' }) },
@@ -77,7 +78,7 @@ builder.mutationFields((t) => ({
   revokeApiKey: t.field({
     type: ApiKeyRef,
     nullable: false,
-    errors: {},
+    errors: refusals('NOT_FOUND'),
     description: 'Revoke a partner API key: its next request is refused. Revoking twice is harmless.',
     authScopes: { operatorAdmin: true },
     args: { id: t.arg.globalID({ for: ApiKeyRef, required: true, description: 'The key to revoke.' }) },

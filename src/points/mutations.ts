@@ -2,6 +2,7 @@
 import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { range, text } from '../core/input-rules.js';
+import { refusals } from '../core/error-types.js';
 import { FanRef } from '../fans/schema.js';
 import { PointsEntryRef, RedemptionRef, RewardRef, RewardShelfEnum } from './schema.js';
 import { cancelRedemption, createReward, giftPoints, redeemReward, updateReward } from './service.js';
@@ -52,7 +53,7 @@ const RedeemRewardInput = builder.inputType('RedeemRewardInput', {
 builder.mutationFields((t) => ({
   giftPoints: t.field({
     type: PointsEntryRef,
-    errors: {},
+    errors: refusals('CONFLICT', 'NOT_FOUND'),
     description: 'Give a fan points (reason GIFT).',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: GiftPointsInput, required: true, description: 'The gift.' }) },
@@ -60,7 +61,7 @@ builder.mutationFields((t) => ({
   }),
   createReward: t.field({
     type: RewardRef,
-    errors: {},
+    errors: refusals(),
     description: 'Add a reward to the points mall.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: CreateRewardInput, required: true, description: 'The reward.' }) },
@@ -68,7 +69,7 @@ builder.mutationFields((t) => ({
   }),
   updateReward: t.field({
     type: RewardRef,
-    errors: {},
+    errors: refusals('NOT_FOUND'),
     description: 'Change a reward: price, stock, shelf, or take it off the shelves.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: UpdateRewardInput, required: true, description: 'The changes.' }) },
@@ -79,7 +80,7 @@ builder.mutationFields((t) => ({
   }),
   redeemReward: t.field({
     type: RedemptionRef,
-    errors: {},
+    errors: refusals('CONFLICT', 'FORBIDDEN', 'INSUFFICIENT_POINTS', 'INVALID_STATE', 'NOT_FOUND', 'OUT_OF_STOCK'),
     description: 'Redeem a reward with points: never oversells, never spends twice for one idempotency key.',
     authScopes: { fan: true, operatorWrite: true },
     args: { input: t.arg({ type: RedeemRewardInput, required: true, description: 'What to redeem, for whom.' }) },
@@ -88,7 +89,7 @@ builder.mutationFields((t) => ({
   }),
   cancelRedemption: t.field({
     type: RedemptionRef,
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description: 'Cancel a redemption: the stock and the points go back.',
     authScopes: { operatorWrite: true },
     args: { redemptionId: t.arg.globalID({ for: RedemptionRef, required: true, description: 'The redemption to cancel.' }) },

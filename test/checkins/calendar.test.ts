@@ -70,7 +70,7 @@ describe('checkInCalendar', () => {
 
   it('refuses a malformed month, another fan, a foreign fan, and a missing fan id for operators', async () => {
     for (const month of ['2027-13', '2027-3', 'March', '2027-03-01']) {
-      expect((await t.ok(CALENDAR, { month, fanId: gid('Fan', fan.id) })).checkInCalendar).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'month' });
+      expect((await t.ok(CALENDAR, { month, fanId: gid('Fan', fan.id) })).checkInCalendar).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field: 'month' });
     }
     const other = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId, id: { not: fan.id } } });
     expect((await t.ok(CALENDAR, { month: '2027-03', fanId: gid('Fan', other.id) }, `Dev demo/fan:${fan.externalId}`)).checkInCalendar).toMatchObject({ code: 'FORBIDDEN', field: 'fanId' });

@@ -62,7 +62,7 @@ describe('checkIn', () => {
     const fan = await newFan();
     await t.ok(CHECK_IN, {}, asFan(fan));
     const again = await t.ok(CHECK_IN, { fanId: gid('Fan', fan.id) });
-    expect(again.checkIn).toMatchObject({ __typename: 'DomainError', code: 'ALREADY_CHECKED_IN' });
+    expect(again.checkIn).toMatchObject({ __typename: 'AlreadyCheckedInError', code: 'ALREADY_CHECKED_IN' });
     expect(await balance(fan.id)).toBe(10);
     expect(await t.database.prisma.pointsEntry.count({ where: { fanId: fan.id } })).toBe(1);
     expect(await t.database.prisma.activityEvent.count({ where: { fanId: fan.id } })).toBe(1);
@@ -103,7 +103,7 @@ describe('checkIn', () => {
     const fan = await newFan(rivalOrgId);
     await t.database.prisma.campaign.updateMany({ where: { orgId: rivalOrgId, kind: 'CHECK_IN' }, data: { status: 'ENDED' } });
     const ended = await t.ok(CHECK_IN, {}, asFan(fan, 'rival'));
-    expect(ended.checkIn).toMatchObject({ __typename: 'DomainError', code: 'CAMPAIGN_NOT_RUNNING' });
+    expect(ended.checkIn).toMatchObject({ __typename: 'CampaignNotRunningError', code: 'CAMPAIGN_NOT_RUNNING' });
     await t.database.prisma.campaign.updateMany({ where: { orgId: rivalOrgId, kind: 'CHECK_IN' }, data: { status: 'RUNNING', endsAt: new Date(Date.now() - 60_000) } });
     expect((await t.ok(CHECK_IN, {}, asFan(fan, 'rival'))).checkIn.code).toBe('CAMPAIGN_NOT_RUNNING');
     await t.database.prisma.campaign.updateMany({ where: { orgId: rivalOrgId, kind: 'CHECK_IN' }, data: { startsAt: new Date(Date.now() + 60_000), endsAt: null } });

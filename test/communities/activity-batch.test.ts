@@ -102,7 +102,7 @@ describe('recordActivityBatch', () => {
     const before = await t.database.prisma.activityEvent.count({ where: { orgId } });
     for (const [bad, field] of cases) {
       const res = await t.ok(BATCH, { input: { events: [good, good, bad] } });
-      expect(res.recordActivityBatch, field).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field });
+      expect(res.recordActivityBatch, field).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field });
     }
     expect((await t.ok(BATCH, { input: { events: [] } })).recordActivityBatch).toMatchObject({ code: 'VALIDATION', field: 'input.events' });
     expect((await t.ok(BATCH, { input: { events: Array(501).fill(good) } })).recordActivityBatch).toMatchObject({ code: 'VALIDATION', field: 'input.events' });
@@ -122,7 +122,7 @@ describe('recordActivityBatch', () => {
     ];
     const before = await t.database.prisma.activityEvent.count();
     for (const [bad, field] of cases) {
-      expect((await t.ok(BATCH, { input: { events: [good, bad] } })).recordActivityBatch).toMatchObject({ __typename: 'DomainError', code: 'NOT_FOUND', field });
+      expect((await t.ok(BATCH, { input: { events: [good, bad] } })).recordActivityBatch).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND', field });
     }
     expect(await t.database.prisma.activityEvent.count()).toBe(before);
     expect((await fanRow(a.id)).intimacy).toBe(5);
@@ -175,7 +175,7 @@ describe('recordActivityBatch', () => {
     const events = [{ communityId, fanId: gid('Fan', a.id), kind: 'KOC_ACTION' }];
     await t.ok(BATCH_KEYED, { input: { batchKey: 'crm-42', events } });
     const reused = await t.ok(BATCH_KEYED, { input: { batchKey: 'crm-42', events: [{ ...events[0], kind: 'BUYER_SHOW_POSTED' }] } });
-    expect(reused.recordActivityBatch).toMatchObject({ __typename: 'DomainError', code: 'CONFLICT', field: 'input.batchKey' });
+    expect(reused.recordActivityBatch).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT', field: 'input.batchKey' });
     expect((await fanRow(a.id)).intimacy).toBe(3);
     for (const batchKey of ['', ' ', 'k'.repeat(101)]) {
       expect((await t.ok(BATCH_KEYED, { input: { batchKey, events } })).recordActivityBatch).toMatchObject({ code: 'VALIDATION', field: 'input.batchKey' });

@@ -81,7 +81,7 @@ describe('createCommunity', () => {
     ];
     for (const [input, field] of cases) {
       const res = await create(input);
-      expect(res, JSON.stringify(input).slice(0, 80)).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field });
+      expect(res, JSON.stringify(input).slice(0, 80)).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field });
     }
     expect(await t.database.prisma.community.count({ where: { orgId } })).toBe(before);
   });
@@ -126,7 +126,7 @@ describe('updateCommunity', () => {
     const id = rawId(c.data.id);
     await t.database.prisma.community.update({ where: { id }, data: { memberCount: 8 } });
     const low = await t.ok(UPDATE, { input: { communityId: c.data.id, capacity: 7, name: 'Renamed' } });
-    expect(low.updateCommunity).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'input.capacity' });
+    expect(low.updateCommunity).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field: 'input.capacity' });
     expect(low.updateCommunity.message).toContain('8 members');
     const small = await t.ok(UPDATE, { input: { communityId: c.data.id, capacity: 40 } });
     expect(small.updateCommunity).toMatchObject({ code: 'VALIDATION', field: 'input.capacity' });
@@ -159,7 +159,7 @@ describe('setCommunityLifecycle', () => {
     const c = await create({ name: 'Stuck', kind: 'LARGE' });
     const id = rawId(c.data.id);
     for (const to of ['ACTIVATING', 'DECLINING', 'DORMANT']) {
-      expect((await t.ok(LIFECYCLE, { input: { communityId: c.data.id, lifecycle: to } })).setCommunityLifecycle).toEqual({ __typename: 'DomainError', code: 'INVALID_STATE', field: 'input.lifecycle' });
+      expect((await t.ok(LIFECYCLE, { input: { communityId: c.data.id, lifecycle: to } })).setCommunityLifecycle).toEqual({ __typename: 'InvalidStateError', code: 'INVALID_STATE', field: 'input.lifecycle' });
     }
     expect((await t.database.prisma.community.findUniqueOrThrow({ where: { id } })).lifecycle).toBe('ACTIVATING');
     await t.ok(LIFECYCLE, { input: { communityId: c.data.id, lifecycle: 'ACTIVE' } });
@@ -190,10 +190,10 @@ describe('setMemberRole', () => {
       expect((await t.ok(ROLE, { input: { ...input, role } })).setMemberRole).toMatchObject({ data: { role } });
     }
     const outsider = await t.database.prisma.fan.create({ data: { orgId, externalId: 'role-outsider', displayName: 'Outsider' } });
-    expect((await t.ok(ROLE, { input: { ...input, fanId: gid('Fan', outsider.id), role: 'KOC' } })).setMemberRole).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND', field: 'input.fanId' });
+    expect((await t.ok(ROLE, { input: { ...input, fanId: gid('Fan', outsider.id), role: 'KOC' } })).setMemberRole).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.fanId' });
     const rival = await t.database.prisma.membership.findFirstOrThrow({ where: { orgId: rivalOrgId } });
     const foreign = await t.ok(ROLE, { input: { communityId: gid('Community', rival.communityId), fanId: gid('Fan', rival.fanId), role: 'OWNER' } });
-    expect(foreign.setMemberRole).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND', field: 'input.communityId' });
+    expect(foreign.setMemberRole).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.communityId' });
     expect((await t.database.prisma.membership.findUniqueOrThrow({ where: { id: rival.id } })).role).toBe(rival.role);
     const analyst = await t.gql(ROLE, { input: { ...input, role: 'KOC' } }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');

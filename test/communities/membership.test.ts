@@ -83,10 +83,10 @@ describe('joinCommunity', () => {
     const fewOrders = await newFan({ orderCount: 1, intimacy: 80 });
     const cold = await newFan({ orderCount: 3, intimacy: 49 });
     const a = await join(g.inviteCode, fewOrders);
-    expect(a).toMatchObject({ __typename: 'DomainError', code: 'THRESHOLD_NOT_MET' });
+    expect(a).toMatchObject({ __typename: 'ThresholdNotMetError', code: 'THRESHOLD_NOT_MET' });
     expect(a.message).toMatch(/at least 2 orders \(minOrders\)/);
     const b = await join(g.inviteCode, cold);
-    expect(b).toMatchObject({ __typename: 'DomainError', code: 'THRESHOLD_NOT_MET' });
+    expect(b).toMatchObject({ __typename: 'ThresholdNotMetError', code: 'THRESHOLD_NOT_MET' });
     expect(b.message).toMatch(/intimacy of at least 50 \(minIntimacy\)/);
     expect((await t.database.prisma.community.findUniqueOrThrow({ where: { id: g.id } })).memberCount).toBe(0);
     expect(await t.database.prisma.membership.count({ where: { communityId: g.id } })).toBe(0);

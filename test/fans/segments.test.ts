@@ -50,7 +50,7 @@ describe('segments', () => {
   it('names are unique per organization; another tenant may reuse one', async () => {
     const i = { name: 'KOCs', filter: { isKoc: true } };
     expect((await t.ok(CREATE, { i })).createSegment.__typename).toBe('MutationCreateSegmentSuccess');
-    expect((await t.ok(CREATE, { i })).createSegment).toMatchObject({ __typename: 'DomainError', code: 'CONFLICT', field: 'input.name' });
+    expect((await t.ok(CREATE, { i })).createSegment).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT', field: 'input.name' });
     expect((await t.ok(CREATE, { i }, 'Dev rival')).createSegment.__typename).toBe('MutationCreateSegmentSuccess');
     expect(await t.database.prisma.segment.count({ where: { orgId, name: 'KOCs' } })).toBe(1);
   });
@@ -66,7 +66,7 @@ describe('segments', () => {
       [{ name: 'x', filter: { minSpendCents: -1 } }, 'VALIDATION', 'input.filter.minSpendCents'],
       [{ name: '  ', filter: {} }, 'VALIDATION', 'input.name'],
     ];
-    for (const [i, code, field] of cases) expect((await t.ok(CREATE, { i })).createSegment).toMatchObject({ __typename: 'DomainError', code, field });
+    for (const [i, code, field] of cases) expect((await t.ok(CREATE, { i })).createSegment).toMatchObject({ code, field });
     const analyst = await t.gql(CREATE, { i: { name: 'analyst', filter: {} } }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(await t.database.prisma.segment.count({ where: { orgId, name: { in: ['x', 'analyst'] } } })).toBe(0);
@@ -75,7 +75,7 @@ describe('segments', () => {
   it('deletes a segment once; foreign segments are NOT_FOUND; analysts are refused', async () => {
     const seg = (await t.ok(CREATE, { i: { name: 'To delete', filter: { minOrders: 1 } } })).createSegment.data;
     const rivalSeg = (await t.ok(CREATE, { i: { name: 'Rival only', filter: {} } }, 'Dev rival')).createSegment.data;
-    expect((await t.ok(DELETE, { id: rivalSeg.id })).deleteSegment).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND', field: 'segmentId' });
+    expect((await t.ok(DELETE, { id: rivalSeg.id })).deleteSegment).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'segmentId' });
     const analyst = await t.gql(DELETE, { id: seg.id }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await t.ok(DELETE, { id: seg.id })).deleteSegment).toEqual({ __typename: 'MutationDeleteSegmentSuccess', data: { deletedSegmentId: seg.id } });

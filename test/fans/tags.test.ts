@@ -69,7 +69,7 @@ describe('tagFans and untagFan', () => {
       [{ fanIds: [gid('Fan', mine.id)], tagName: 'x'.repeat(33) }, 'VALIDATION', 'input.tagName'],
       [{ fanIds: [], tagName: 'never created' }, 'VALIDATION', 'input.fanIds'],
     ];
-    for (const [i, code, field] of cases) expect((await t.ok(TAG, { i })).tagFans).toMatchObject({ __typename: 'DomainError', code, field });
+    for (const [i, code, field] of cases) expect((await t.ok(TAG, { i })).tagFans).toMatchObject({ code, field });
     const analyst = await t.gql(TAG, { i: { fanIds: [gid('Fan', mine.id)], tagName: 'never created' } }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(await t.database.prisma.tag.count({ where: { name: 'never created' } })).toBe(0);
@@ -85,9 +85,9 @@ describe('tagFans and untagFan', () => {
     expect((await t.ok(UNTAG, { i })).untagFan).toEqual({ __typename: 'MutationUntagFanSuccess', data: { tags: [] } });
     expect((await t.ok(UNTAG, { i })).untagFan.__typename).toBe('MutationUntagFanSuccess');
     const rivalTag = await t.database.prisma.tag.findFirstOrThrow({ where: { orgId: rivalOrgId } });
-    expect((await t.ok(UNTAG, { i: { ...i, tagId: gid('Tag', rivalTag.id) } })).untagFan).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND', field: 'input.tagId' });
+    expect((await t.ok(UNTAG, { i: { ...i, tagId: gid('Tag', rivalTag.id) } })).untagFan).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.tagId' });
     const rivalFan = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: rivalOrgId } });
-    expect((await t.ok(UNTAG, { i: { ...i, fanId: gid('Fan', rivalFan.id) } })).untagFan).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND', field: 'input.fanId' });
+    expect((await t.ok(UNTAG, { i: { ...i, fanId: gid('Fan', rivalFan.id) } })).untagFan).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.fanId' });
     const analyst = await t.gql(UNTAG, { i }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
@@ -100,7 +100,7 @@ describe('setFanOptOut and setFanKoc', () => {
     expect((await t.ok(OPT, { i: { optedOut: true } }, as)).setFanOptOut.data).toEqual({ optedOut: true });
     expect((await t.ok(OPT, { i: { optedOut: false } }, as)).setFanOptOut.data).toEqual({ optedOut: false });
     expect((await t.ok(OPT, { i: { fanId: gid('Fan', fan.id), optedOut: true } }, 'Dev demo/jujube@demo.test')).setFanOptOut.data).toEqual({ optedOut: true });
-    expect((await t.ok(OPT, { i: { fanId: gid('Fan', fan.id), optedOut: false } })).setFanOptOut).toEqual({ __typename: 'DomainError', code: 'FORBIDDEN', field: 'input.optedOut' });
+    expect((await t.ok(OPT, { i: { fanId: gid('Fan', fan.id), optedOut: false } })).setFanOptOut).toEqual({ __typename: 'ForbiddenError', code: 'FORBIDDEN', field: 'input.optedOut' });
     expect((await t.database.prisma.fan.findUniqueOrThrow({ where: { id: fan.id } })).optedOut).toBe(true);
   });
 
@@ -108,7 +108,7 @@ describe('setFanOptOut and setFanKoc', () => {
     const [fan, other] = await Promise.all([newFan(), newFan()]);
     const rival = await newFan('Rival', rivalOrgId);
     expect((await t.ok(OPT, { i: { fanId: gid('Fan', other.id), optedOut: true } }, `Dev demo/fan:${fan.externalId}`)).setFanOptOut).toMatchObject({ code: 'FORBIDDEN' });
-    expect((await t.ok(OPT, { i: { fanId: gid('Fan', rival.id), optedOut: true } })).setFanOptOut).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND', field: 'input.fanId' });
+    expect((await t.ok(OPT, { i: { fanId: gid('Fan', rival.id), optedOut: true } })).setFanOptOut).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.fanId' });
     const analyst = await t.gql(OPT, { i: { fanId: gid('Fan', fan.id), optedOut: true } }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const flags = await t.database.prisma.fan.findMany({ where: { id: { in: [fan.id, other.id, rival.id] } }, select: { optedOut: true } });
@@ -122,7 +122,7 @@ describe('setFanOptOut and setFanKoc', () => {
     expect(kocs.fans.nodes).toContainEqual({ id: gid('Fan', fan.id) });
     expect((await t.ok(KOC, { i: { fanId: gid('Fan', fan.id), isKoc: false } })).setFanKoc.data).toEqual({ isKoc: false });
     const rival = await newFan('Rival', rivalOrgId);
-    expect((await t.ok(KOC, { i: { fanId: gid('Fan', rival.id), isKoc: true } })).setFanKoc).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND', field: 'input.fanId' });
+    expect((await t.ok(KOC, { i: { fanId: gid('Fan', rival.id), isKoc: true } })).setFanKoc).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.fanId' });
     for (const as of ['Dev demo/analyst@demo.test', `Dev demo/fan:${fan.externalId}`]) {
       const r = await t.gql(KOC, { i: { fanId: gid('Fan', fan.id), isKoc: true } }, as);
       expect(r.errors?.[0].extensions?.code).toBe('FORBIDDEN');

@@ -5,6 +5,7 @@ import type { Plugin } from 'graphql-yoga';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
 import { createDatabase, type Database } from '../../src/core/db.js';
+import { takeUndeclaredRefusals } from '../../src/core/declared-errors.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createPubSubHandle, onListening, type PubSub } from '../../src/core/pubsub.js';
 import { memoryRateLimiter, redisRateLimiter } from '../../src/core/ratelimit.js';
@@ -98,6 +99,9 @@ export async function createTestApp(opts: { env?: Record<string, string>; defaul
       await events.close();
       await rateLimiter.close();
       await dispose();
+      // A mutation answered a refusal it does not declare (core/declared-errors.ts): fail the file.
+      const undeclared = takeUndeclaredRefusals();
+      if (undeclared.length) throw new Error(`Undeclared refusals (add them to the field's refusals(…)): ${JSON.stringify(undeclared)}`);
     },
   };
 }

@@ -40,7 +40,7 @@ describe('addLineupItem / updateLineupItem / removeLineupItem', () => {
       [{ productName: 'Scarf', priceCents: 100, position: -1 }, 'input.position'],
       [{ productName: 'Scarf', priceCents: 100, sku: 'S'.repeat(65) }, 'input.sku'],
     ] as const;
-    for (const [i, field] of cases) expect(await run(t, Q.addItem, { i: { sessionId: s.id, ...i } })).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field });
+    for (const [i, field] of cases) expect(await run(t, Q.addItem, { i: { sessionId: s.id, ...i } })).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field });
     expect(await t.database.prisma.lineupItem.count({ where: { sessionId: decodeId(s.id) } })).toBe(0);
   });
 
@@ -111,7 +111,7 @@ describe('putItemOnSale and reminders', () => {
     for (const f of fans) await ok(t, Q.reserveItem, { i: { itemId: item.id } }, f.as);
     await ok(t, Q.goLive, { id: s.id });
     const results = await Promise.all(Array.from({ length: 5 }, () => run(t, Q.onSale, { id: item.id })));
-    const wins = results.filter((r) => r.__typename !== 'DomainError');
+    const wins = results.filter((r) => !r.__typename.endsWith('Error'));
     expect(wins).toHaveLength(1);
     expect(wins[0].data.remindedCount).toBe(3);
     expect(results.filter((r) => r.code === 'INVALID_STATE')).toHaveLength(4);
@@ -178,8 +178,8 @@ describe('putItemOnSale and reminders', () => {
       ok(t, Q.onSale, { id: item.id }),
       ...fans.map((f) => run(t, Q.reserveItem, { i: { itemId: item.id } }, f.as)),
     ]);
-    const reserved = reservations.filter((r) => r.__typename !== 'DomainError').length;
-    expect(reservations.filter((r) => r.__typename === 'DomainError').every((r) => r.code === 'INVALID_STATE')).toBe(true);
+    const reserved = reservations.filter((r) => !r.__typename.endsWith('Error')).length;
+    expect(reservations.filter((r) => r.__typename.endsWith('Error')).every((r) => r.code === 'INVALID_STATE')).toBe(true);
     expect(sale.remindedCount).toBe(reserved);
     expect(await t.database.prisma.reservation.count({ where: { itemId: decodeId(item.id) } })).toBe(reserved);
   });

@@ -28,7 +28,7 @@ describe('scheduleLiveSession', () => {
       [{ title: 'x', host: 'Lumi', scheduledAt: new Date(Date.now() + 400 * DAY).toISOString() }, 'input.scheduledAt'],
     ] as const;
     const before = await t.database.prisma.liveSession.count({ where: { orgId } });
-    for (const [i, field] of cases) expect(await run(t, Q.schedule, { i })).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field });
+    for (const [i, field] of cases) expect(await run(t, Q.schedule, { i })).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field });
     expect(await t.database.prisma.liveSession.count({ where: { orgId } })).toBe(before);
   });
 
@@ -50,7 +50,7 @@ describe('the status machine', () => {
     expect(live.session).toMatchObject({ status: 'LIVE' });
     expect(live.session.startedAt).not.toBeNull();
     expect(live.remindedCount).toBe(0);
-    for (const q of [Q.goLive, Q.cancel]) expect(await run(t, q, { id: s.id })).toMatchObject({ __typename: 'DomainError', code: 'INVALID_STATE', field: 'sessionId' });
+    for (const q of [Q.goLive, Q.cancel]) expect(await run(t, q, { id: s.id })).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE', field: 'sessionId' });
     expect(await run(t, Q.reschedule, { i: { sessionId: s.id, scheduledAt: eveningIn(12).toISOString() } })).toMatchObject({ code: 'INVALID_STATE', field: 'input.sessionId' });
     const ended = await ok(t, Q.end, { id: s.id });
     expect(ended).toMatchObject({ status: 'ENDED' });
@@ -71,7 +71,7 @@ describe('the status machine', () => {
     for (let round = 0; round < 5; round++) {
       const s = await newSession(t);
       const results = await Promise.all([run(t, Q.goLive, { id: s.id }), run(t, Q.goLive, { id: s.id }, 'Dev demo/jujube@demo.test')]);
-      const kinds = results.map((r) => (r.__typename === 'DomainError' ? r.code : 'OK')).sort();
+      const kinds = results.map((r) => (r.__typename.endsWith('Error') ? r.code : 'OK')).sort();
       expect(kinds).toEqual(['INVALID_STATE', 'OK']);
     }
   });
@@ -79,9 +79,9 @@ describe('the status machine', () => {
   it('parallel cancel and goLive: exactly one wins and the session ends in that state', async () => {
     const s = await newSession(t);
     const [a, b] = await Promise.all([run(t, Q.cancel, { id: s.id }), run(t, Q.goLive, { id: s.id })]);
-    expect([a, b].filter((r) => r.__typename === 'DomainError')).toHaveLength(1);
+    expect([a, b].filter((r) => r.__typename.endsWith('Error'))).toHaveLength(1);
     const status = (await t.ok(`query($id: ID!) { node(id: $id) { ... on LiveSession { status } } }`, { id: s.id })).node.status;
-    expect(status).toBe(a.__typename === 'DomainError' ? 'LIVE' : 'CANCELLED');
+    expect(status).toBe(a.__typename.endsWith('Error') ? 'LIVE' : 'CANCELLED');
   });
 
   it('analysts may not move sessions; foreign and unknown ids are NOT_FOUND and change nothing', async () => {

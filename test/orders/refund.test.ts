@@ -76,7 +76,7 @@ describe('refundOrder', () => {
     const { fan, orders } = await fanWithOrders([9_900]);
     expect((await refund(orders[0].id)).__typename).toBe('MutationRefundOrderSuccess');
     const before = { fan: await fanRow(fan.id), ledger: await ledger(fan.id) };
-    expect(await refund(orders[0].id)).toMatchObject({ __typename: 'DomainError', code: 'INVALID_STATE', field: 'input.orderId' });
+    expect(await refund(orders[0].id)).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE', field: 'input.orderId' });
     const again = await t.ok(`mutation($i: ImportOrdersInput!) { importOrders(input: $i) { ... on MutationImportOrdersSuccess { data { created unchanged } } } }`, {
       i: { orders: [{ externalId: orders[0].externalId, fanExternalId: fan.externalId, amountCents: 9_900, placedAt: orders[0].placedAt.toISOString() }] },
     });
@@ -126,7 +126,7 @@ describe('refundOrder', () => {
 
   it('a foreign order is NOT_FOUND; analysts are refused; nothing changes', async () => {
     const rivalOrder = await t.database.prisma.order.findFirstOrThrow({ where: { orgId: rivalOrgId, status: 'PAID' } });
-    expect(await refund(rivalOrder.id)).toMatchObject({ __typename: 'DomainError', code: 'NOT_FOUND', field: 'input.orderId' });
+    expect(await refund(rivalOrder.id)).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.orderId' });
     expect((await t.database.prisma.order.findUniqueOrThrow({ where: { id: rivalOrder.id } })).status).toBe('PAID');
     const { fan, orders } = await fanWithOrders([1_000]);
     const analyst = await t.gql(REFUND, { input: { orderId: gid('Order', orders[0].id) } }, 'Dev demo/analyst@demo.test');

@@ -51,7 +51,7 @@ describe('input rules declared on the schema', () => {
   it('every broken rule is reported with its path, and nothing is created', async ({ t }) => {
     const before = (await t.ok(`{ rewards { name } }`)).rewards.length;
     const res = await t.ok(CREATE, { input: { name: '   ', shelf: 'ESSENTIALS', costPoints: 0, stock: -1 } });
-    expect(res.createReward).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'input.name' });
+    expect(res.createReward).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field: 'input.name' });
     expect(res.createReward.message).toBe('3 problems: input.name: must not be empty; input.costPoints: must be from 1 to 1,000,000 (got 0); input.stock: must be from 0 to 1,000,000 (got -1)');
     expect((await t.ok(`{ rewards { name } }`)).rewards).toHaveLength(before);
   });

@@ -64,7 +64,7 @@ describe('redeemReward', () => {
     const own = await t.ok(REDEEM, { input: { rewardId, idempotencyKey: 'self-00001' } }, 'Dev demo/fan:r-self');
     expect(own.redeemReward.__typename).toBe('MutationRedeemRewardSuccess');
     const foreign = await t.ok(REDEEM, { input: { rewardId, fanId: gid('Fan', other.id), idempotencyKey: 'self-00002' } }, 'Dev demo/fan:r-self');
-    expect(foreign.redeemReward).toMatchObject({ __typename: 'DomainError', code: 'FORBIDDEN' });
+    expect(foreign.redeemReward).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
     expect(await balanceOf(fan.id)).toBe(300);
     expect(await balanceOf(other.id)).toBe(400);
   });
@@ -78,15 +78,15 @@ describe('redeemReward', () => {
     ] as const;
     for (const [input, code, field] of cases) {
       const res = await t.ok(REDEEM, { input });
-      expect(res.redeemReward).toMatchObject({ __typename: 'DomainError', code, field });
+      expect(res.redeemReward).toMatchObject({ code, field });
     }
     const rivalReward = await t.database.prisma.reward.findFirstOrThrow({ where: { orgId: rivalOrgId } });
     const foreign = await t.ok(REDEEM, { input: { rewardId: gid('Reward', rivalReward.id), fanId: gid('Fan', fan.id), idempotencyKey: 'refuse-0002' } });
-    expect(foreign.redeemReward).toMatchObject({ __typename: 'DomainError', code: 'NOT_FOUND', field: 'input.rewardId' });
+    expect(foreign.redeemReward).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.rewardId' });
     await t.ok(`mutation($i: UpdateRewardInput!) { updateReward(input: $i) { __typename } }`, { i: { rewardId, active: false } });
     await t.ok(`mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, { i: { fanId: gid('Fan', fan.id), points: 500, note: 'top up', idempotencyKey: 'topup-refusals' } });
     const off = await t.ok(REDEEM, { input: { rewardId, fanId: gid('Fan', fan.id), idempotencyKey: 'refuse-0003' } });
-    expect(off.redeemReward).toMatchObject({ __typename: 'DomainError', code: 'INVALID_STATE' });
+    expect(off.redeemReward).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE' });
     expect(await balanceOf(fan.id)).toBe(550);
     expect((await t.database.prisma.reward.findUniqueOrThrow({ where: { id: rawId(rewardId) } })).stock).toBe(5);
     expect(await t.database.prisma.redemption.count({ where: { fanId: fan.id } })).toBe(0);
@@ -98,7 +98,7 @@ describe('redeemReward', () => {
     const results = await Promise.all(
       fans.map((f, i) => t.ok(REDEEM, { input: { rewardId, fanId: gid('Fan', f.id), idempotencyKey: `stock-race-${i}` } })),
     );
-    const outcomes = results.map((r) => r.redeemReward.__typename === 'DomainError' ? r.redeemReward.code : 'OK');
+    const outcomes = results.map((r) => r.redeemReward.__typename.endsWith('Error') ? r.redeemReward.code : 'OK');
     expect(outcomes.filter((o) => o === 'OK')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'OUT_OF_STOCK')).toHaveLength(99);
     const id = rawId(rewardId);
@@ -150,7 +150,7 @@ describe('giftPoints and cancelRedemption', () => {
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(await balanceOf(fan.id)).toBe(120);
     const tooMany = await t.ok(q, { i: { ...input, points: 0, idempotencyKey: 'gift-zero-0001' } });
-    expect(tooMany.giftPoints).toEqual({ __typename: 'DomainError', code: 'VALIDATION' });
+    expect(tooMany.giftPoints).toEqual({ __typename: 'ValidationError', code: 'VALIDATION' });
   });
 
   it('cancelling returns stock and points once', async () => {
@@ -161,7 +161,7 @@ describe('giftPoints and cancelRedemption', () => {
     const first = await t.ok(q, { id: r.redeemReward.data.id });
     expect(first.cancelRedemption.data).toEqual({ status: 'CANCELLED', reward: { stock: 1 } });
     const again = await t.ok(q, { id: r.redeemReward.data.id });
-    expect(again.cancelRedemption).toEqual({ __typename: 'DomainError', code: 'INVALID_STATE' });
+    expect(again.cancelRedemption).toEqual({ __typename: 'InvalidStateError', code: 'INVALID_STATE' });
     expect(await balanceOf(fan.id)).toBe(300);
   });
 });

@@ -178,7 +178,7 @@ describe('partner API keys', () => {
     const { key, apiKey } = await partnerKey(t, 'demo', ['read']);
     const id = gid('ApiKey', apiKey.id);
     const res = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on DomainError { code } } }`, { id }, await operatorBearer(t, 'rival', 'owner@rival.test'));
-    expect(res.revokeApiKey).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND' });
+    expect(res.revokeApiKey).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     expect((await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` })).body.errors).toBeUndefined();
   });
 
@@ -206,9 +206,9 @@ describe('partner API keys', () => {
     const owner = await operatorBearer(t, 'demo', 'owner@demo.test');
     const before = await t.database.prisma.apiKey.count();
     const create = (input: string) => t.ok(`mutation { createApiKey(input: ${input}) { __typename ... on DomainError { code field } } }`, {}, owner);
-    expect((await create(`{ name: " ", scopes: [READ] }`)).createApiKey).toEqual({ __typename: 'DomainError', code: 'VALIDATION', field: 'input.name' });
-    expect((await create(`{ name: "x", scopes: [] }`)).createApiKey).toEqual({ __typename: 'DomainError', code: 'VALIDATION', field: 'input.scopes' });
-    expect((await create(`{ name: "x", scopes: [READ], expiresAt: "2020-01-01T00:00:00Z" }`)).createApiKey).toEqual({ __typename: 'DomainError', code: 'VALIDATION', field: 'input.expiresAt' });
+    expect((await create(`{ name: " ", scopes: [READ] }`)).createApiKey).toEqual({ __typename: 'ValidationError', code: 'VALIDATION', field: 'input.name' });
+    expect((await create(`{ name: "x", scopes: [] }`)).createApiKey).toEqual({ __typename: 'ValidationError', code: 'VALIDATION', field: 'input.scopes' });
+    expect((await create(`{ name: "x", scopes: [READ], expiresAt: "2020-01-01T00:00:00Z" }`)).createApiKey).toEqual({ __typename: 'ValidationError', code: 'VALIDATION', field: 'input.expiresAt' });
     // Unknown scopes cannot even be expressed: PartnerScope is an enum.
     expect(codes(await t.gql(`mutation { createApiKey(input: { name: "x", scopes: [ADMIN] }) { __typename } }`, {}, owner))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(await t.database.prisma.apiKey.count()).toBe(before);

@@ -120,8 +120,8 @@ const roots: Root[] = (['query', 'mutation', 'subscription'] as const).flatMap((
 function operation(root: Root, values: Record<string, unknown>, literal: boolean) {
   const given = root.field.args.filter((a) => values[a.name] !== undefined);
   const named = getNamedType(root.field.type);
-  const withErrors = isUnionType(named) && named.getTypes().some((m) => m.name === 'DomainError');
-  const selection = !isCompositeType(named) ? '' : withErrors ? '{ __typename ... on DomainError { code message field } }' : '{ __typename }';
+  const withErrors = isUnionType(named) && named.getTypes().some((m) => m.getInterfaces().some((i) => i.name === 'Error'));
+  const selection = !isCompositeType(named) ? '' : withErrors ? '{ __typename ... on Error { code message field } }' : '{ __typename }';
   if (literal) {
     // Inline the values as literals where graphql-js can print them; anything else stays a variable.
     const literalOf = (value: unknown, type: GraphQLInputType) => {
@@ -163,7 +163,7 @@ async function run(root: Root, op: { query: string; variables: Record<string, un
   const body = (await res.json()) as { data?: Record<string, { __typename?: string } | null> | null; errors?: Outcome['errors'] };
   const errors = body.errors ?? [];
   const answer = body.data?.[root.field.name];
-  return { status: res.status, errors, refused: errors.length > 0 || (answer as { __typename?: string } | null)?.__typename === 'DomainError' };
+  return { status: res.status, errors, refused: errors.length > 0 || Boolean((answer as { __typename?: string } | null)?.__typename?.endsWith('Error')) };
 }
 
 function expectClean(outcome: Outcome, context: string) {

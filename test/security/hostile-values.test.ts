@@ -29,7 +29,7 @@ async function refusedMutation(count: () => Promise<number>, query: string, vari
   const res = await t.gql(query, variables);
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
   const result = Object.values(res.data!)[0];
-  expect(result).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field });
+  expect(result).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field });
   expect(result.message).toMatch(message);
   expect(await count()).toBe(before);
 }
@@ -156,6 +156,6 @@ describe('global ids', () => {
   it('an id whose inner part PostgreSQL cannot store never reaches it; in a mutation it is a VALIDATION result', async () => {
     await refusedQuery(NODE, { id: gid('Fan', 'a\u0000b') }, 'id', /must be a global id/);
     const res = await t.ok(`mutation($input: SetFanKocInput!) { setFanKoc(input: $input) { __typename ... on DomainError { code field } } }`, { input: { fanId: gid('Fan', '\u0000'), isKoc: true } });
-    expect(res.setFanKoc).toEqual({ __typename: 'DomainError', code: 'VALIDATION', field: 'input.fanId' });
+    expect(res.setFanKoc).toEqual({ __typename: 'ValidationError', code: 'VALIDATION', field: 'input.fanId' });
   });
 });

@@ -26,7 +26,7 @@ function minimalOperation(field: GraphQLField<unknown, unknown>, variables: Reco
   const args = field.args.filter((a) => a.name in variables);
   const defs = args.map((a) => `$${a.name}: ${a.type}`).join(', ');
   const named = getNamedType(field.type);
-  const selection = isUnionType(named) && named.getTypes().some((m) => m.name === 'DomainError') ? '{ __typename ... on DomainError { code message field } }' : isCompositeType(named) ? '{ __typename }' : '';
+  const selection = isUnionType(named) && named.getTypes().some((m) => m.getInterfaces().some((i) => i.name === 'Error')) ? '{ __typename ... on Error { code message field } }' : isCompositeType(named) ? '{ __typename }' : '';
   return `mutation${defs ? `(${defs})` : ''} { ${field.name}${args.length ? `(${args.map((a) => `${a.name}: $${a.name}`).join(', ')})` : ''} ${selection} }`;
 }
 

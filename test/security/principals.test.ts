@@ -75,14 +75,14 @@ describe('fans (signed tokens)', () => {
 
   it("a fan may not read another fan's calendar", async () => {
     const res = await t.ok(`query($f: ID) { checkInCalendar(month: "2026-11", fanId: $f) { __typename ... on DomainError { code } } }`, { f: gid('Fan', otherFanId) }, richFan.authorization);
-    expect(res.checkInCalendar).toEqual({ __typename: 'DomainError', code: 'FORBIDDEN' });
+    expect(res.checkInCalendar).toEqual({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
   });
 
   it('a fan redeems for themself, not for another fan (whose points stay untouched)', async () => {
     const db = t.database.prisma;
     const other = await db.fan.findUniqueOrThrow({ where: { id: otherFanId } });
     const refused = await t.ok(REDEEM, { i: { rewardId: gid('Reward', rewardId), fanId: gid('Fan', otherFanId), idempotencyKey: 'for-someone-else' } }, richFan.authorization);
-    expect(refused.redeemReward).toMatchObject({ __typename: 'DomainError', code: 'FORBIDDEN' });
+    expect(refused.redeemReward).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
     expect((await db.fan.findUniqueOrThrow({ where: { id: otherFanId } })).pointsBalance).toBe(other.pointsBalance);
     expect(await db.redemption.count({ where: { fanId: otherFanId } })).toBe(0);
 

@@ -93,9 +93,9 @@ describe('mutations with foreign ids answer NOT_FOUND and change nothing', () =>
     const before = await snapshot();
     const q = `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { ${result} } }`;
     const byFan = await t.ok(q, { i: { rewardId: rival.Reward, idempotencyKey: 'probe-reward-1' } }, fan.authorization);
-    expect(byFan.redeemReward).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND' });
+    expect(byFan.redeemReward).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     const forForeignFan = await t.ok(q, { i: { rewardId: own.Reward, fanId: rival.Fan, idempotencyKey: 'probe-reward-2' } }, owner);
-    expect(forForeignFan.redeemReward).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND' });
+    expect(forForeignFan.redeemReward).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -103,25 +103,25 @@ describe('mutations with foreign ids answer NOT_FOUND and change nothing', () =>
     const before = await snapshot();
     const code = (await t.database.prisma.community.findUniqueOrThrow({ where: { id: rawId(rival.Community) } })).inviteCode;
     const res = await t.ok(`mutation($i: JoinCommunityInput!) { joinCommunity(input: $i) { ${result} } }`, { i: { inviteCode: code } }, fan.authorization);
-    expect(res.joinCommunity).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND' });
+    expect(res.joinCommunity).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     expect(await snapshot()).toEqual(before);
   });
 
   it('goLive on a foreign session (operator token)', async () => {
     const before = await snapshot();
     const res = await t.ok(`mutation($s: ID!) { goLive(sessionId: $s) { ${result} } }`, { s: rival.LiveSession }, owner);
-    expect(res.goLive).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND' });
+    expect(res.goLive).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     expect(await snapshot()).toEqual(before);
   });
 
   it('sendLikes to a foreign campaign (fan token, operator token, partner key)', async () => {
     const before = await snapshot();
     const q = `mutation($i: SendLikesInput!) { sendLikes(input: $i) { ${result} } }`;
-    expect((await t.ok(q, { i: { campaignId: rival.Campaign, taps: 10 } }, fan.authorization)).sendLikes).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND' });
-    expect((await t.ok(q, { i: { campaignId: own.Campaign, fanId: rival.Fan, taps: 10 } }, owner)).sendLikes).toEqual({ __typename: 'DomainError', code: 'NOT_FOUND' });
+    expect((await t.ok(q, { i: { campaignId: rival.Campaign, taps: 10 } }, fan.authorization)).sendLikes).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    expect((await t.ok(q, { i: { campaignId: own.Campaign, fanId: rival.Fan, taps: 10 } }, owner)).sendLikes).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     const { authorization } = await partnerKey(t, 'demo', ['likes']);
     const byKey = await post(t.app, persisted(hashOf(manifest, 'PartnerSendLikes'), { input: { campaignId: rival.Campaign, fanId: own.Fan, taps: 10 } }), { authorization });
-    expect(byKey.body.data.sendLikes).toMatchObject({ __typename: 'DomainError', code: 'NOT_FOUND' });
+    expect(byKey.body.data.sendLikes).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     expect(await snapshot()).toEqual(before);
     // The same calls with own ids do change things, so the probes above could have.
     expect((await t.ok(q, { i: { campaignId: own.Campaign, taps: 10 } }, fan.authorization)).sendLikes.__typename).toBe('MutationSendLikesSuccess');

@@ -3,6 +3,7 @@
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { items, range, text } from '../../core/input-rules.js';
+import { refusals } from '../../core/error-types.js';
 import { CommunityRef } from '../../communities/schema.js';
 import { FanRef } from '../../fans/schema.js';
 import { OrderRef } from '../../orders/schema.js';
@@ -35,7 +36,7 @@ const RedeemCouponInput = builder.inputType('RedeemCouponInput', {
 builder.mutationFields((t) => ({
   issueCoupon: t.field({
     type: IssueCouponResultRef,
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description:
       "Grant a COUPON campaign's coupon to a segment, a group's current members or listed fans, once per fan: fans who already hold it are skipped, " +
       'and so are fans who opted out of pushes. Refused for ENDED or CANCELLED campaigns and expired coupons (INVALID_STATE).',
@@ -46,7 +47,7 @@ builder.mutationFields((t) => ({
   }),
   redeemCoupon: t.prismaField({
     type: 'CouponGrant',
-    errors: {},
+    errors: refusals('CAMPAIGN_NOT_RUNNING', 'CONFLICT', 'FORBIDDEN', 'INVALID_STATE', 'NOT_FOUND', 'THRESHOLD_NOT_MET'),
     description:
       "Redeem a fan's coupon on an order, once per grant (CONFLICT after; parallel attempts: one wins). The campaign must be RUNNING (CAMPAIGN_NOT_RUNNING), " +
       'the coupon not past validUntil (INVALID_STATE), and the order at least minSpendCents (THRESHOLD_NOT_MET).',

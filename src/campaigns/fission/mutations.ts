@@ -2,6 +2,7 @@
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { text } from '../../core/input-rules.js';
+import { refusals } from '../../core/error-types.js';
 import { FanRef } from '../../fans/schema.js';
 import { CampaignRef, InviteCodeRef } from '../schema.js';
 import './schema.js';
@@ -40,7 +41,7 @@ const ClaimFissionPrizeInput = builder.inputType('ClaimFissionPrizeInput', {
 builder.mutationFields((t) => ({
   myInviteCode: t.prismaField({
     type: 'InviteCode',
-    errors: {},
+    errors: refusals('CAMPAIGN_NOT_RUNNING', 'FORBIDDEN', 'NOT_FOUND'),
     description: "The fan's personal invite code in a SCHEDULED or RUNNING referral campaign, created on first ask; asking again returns the same code.",
     authScopes: { fan: true, operatorWrite: true },
     args: {
@@ -54,7 +55,7 @@ builder.mutationFields((t) => ({
   }),
   acceptInvite: t.prismaField({
     type: 'Invite',
-    errors: {},
+    errors: refusals('CAMPAIGN_NOT_RUNNING', 'CONFLICT', 'FORBIDDEN', 'NOT_FOUND', 'THRESHOLD_NOT_MET'),
     description:
       'Count a fan who joined through an invite code (reported by the chat platform, an operator, or the invitee). The campaign must be RUNNING (CAMPAIGN_NOT_RUNNING); ' +
       'inviting yourself is FORBIDDEN; an invitee counts once per campaign whatever the code (CONFLICT); only fans created since the campaign started count (THRESHOLD_NOT_MET). ' +
@@ -67,7 +68,7 @@ builder.mutationFields((t) => ({
     },
   }),
   voidLeftHelpers: t.int({
-    errors: {},
+    errors: refusals('NOT_FOUND'),
     description:
       "Void the invites of helpers who left the campaign's group (any group, if it has none) between startsAt and endsAt (or now); each inviter loses one valid invite per voided helper. Returns how many were voided; running it again voids only new leavers.",
     authScopes: { operatorWrite: true },
@@ -76,7 +77,7 @@ builder.mutationFields((t) => ({
   }),
   clearInviteFlag: t.prismaField({
     type: 'InviteCode',
-    errors: {},
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
     description: 'Clear the burst flag of an invite code after review, so its fan can claim (INVALID_STATE when not flagged).',
     authScopes: { operatorWrite: true },
     args: { inviteCodeId: t.arg.globalID({ for: InviteCodeRef, required: true, description: 'The flagged invite code.' }) },
@@ -87,7 +88,7 @@ builder.mutationFields((t) => ({
   }),
   claimFissionPrize: t.prismaField({
     type: 'InviteCode',
-    errors: {},
+    errors: refusals('CAMPAIGN_NOT_RUNNING', 'CONFLICT', 'FORBIDDEN', 'NOT_FOUND', 'THRESHOLD_NOT_MET'),
     description:
       "Claim the referral prize with a shipping address, once (CONFLICT after), when the fan's code has at least targetInvites valid invites (THRESHOLD_NOT_MET) and is not flagged (FORBIDDEN). " +
       'Possible while the campaign is RUNNING or after it ENDED.',

@@ -2,6 +2,7 @@
 import { orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { items, range, text } from '../../core/input-rules.js';
+import { refusals } from '../../core/error-types.js';
 import { CommunityRef } from '../../communities/schema.js';
 import { LiveSessionRef } from '../../live/schema.js';
 import { CampaignKindEnum, CampaignRef } from '../schema.js';
@@ -98,7 +99,7 @@ const transitionDocs: Record<Transition, string> = {
 builder.mutationFields((t) => ({
   createCampaign: t.prismaField({
     type: 'Campaign',
-    errors: {},
+    errors: refusals('NOT_FOUND'),
     description: 'Create a campaign of any kind as DRAFT, with its kind-specific settings.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: CreateCampaignInput, required: true, description: 'The campaign.' }) },
@@ -118,7 +119,7 @@ type MutationFieldBuilder = Parameters<Parameters<typeof builder.mutationFields>
 function transitionField(t: MutationFieldBuilder, action: Transition) {
   return t.prismaField({
     type: 'Campaign',
-    errors: {},
+    errors: refusals('CONFLICT', 'INVALID_STATE', 'NOT_FOUND'),
     description: `${transitionDocs[action]} Any other starting status is refused with INVALID_STATE.`,
     authScopes: { operatorWrite: true },
     args: { campaignId: t.arg.globalID({ for: CampaignRef, required: true, description: 'The campaign.' }) },

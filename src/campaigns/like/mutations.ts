@@ -3,6 +3,7 @@
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { range } from '../../core/input-rules.js';
+import { refusals } from '../../core/error-types.js';
 import { FanRef } from '../../fans/schema.js';
 import { CampaignRef, LikeDrawRef } from '../schema.js';
 import { drawLikeMilestone } from './draw-service.js';
@@ -29,7 +30,7 @@ const DrawLikeMilestoneInput = builder.inputType('DrawLikeMilestoneInput', {
 builder.mutationFields((t) => ({
   sendLikes: t.field({
     type: LikeBatchRef,
-    errors: {},
+    errors: refusals('CAMPAIGN_NOT_RUNNING', 'FORBIDDEN', 'NOT_FOUND'),
     description: 'Count a batch of likes for a fan in a running LIKE campaign; reports milestones the batch crossed.',
     authScopes: { fan: true, operatorWrite: true, partner: 'likes' },
     args: { input: t.arg({ type: SendLikesInput, required: true, description: 'The batch.' }) },
@@ -37,7 +38,7 @@ builder.mutationFields((t) => ({
   }),
   drawLikeMilestone: t.field({
     type: LikeDrawRef,
-    errors: {},
+    errors: refusals('CAMPAIGN_NOT_RUNNING', 'CONFLICT', 'INVALID_STATE', 'NOT_FOUND'),
     description: "Draw a reached milestone's winners among the fans who liked, honouring the per-fan win cap. Recorded with its seed and participant snapshot, so it can be re-run and checked (see LikeDraw.verified).",
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: DrawLikeMilestoneInput, required: true, description: 'The round to draw.' }) },

@@ -1,6 +1,7 @@
 // Member-day lottery: a fan (or an operator for them) spins the wheel.
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
+import { refusals } from '../../core/error-types.js';
 import { FanRef } from '../../fans/schema.js';
 import { CampaignRef } from '../schema.js';
 import { LotterySpinRef } from './schema.js';
@@ -17,7 +18,7 @@ const SpinLotteryInput = builder.inputType('SpinLotteryInput', {
 builder.mutationFields((t) => ({
   spinLottery: t.field({
     type: LotterySpinRef,
-    errors: {},
+    errors: refusals('CAMPAIGN_NOT_RUNNING', 'CAP_REACHED', 'FORBIDDEN', 'INVALID_STATE', 'NOT_FOUND', 'OUT_OF_STOCK'),
     description: "Spin a running LOTTERY campaign's wheel: per-fan daily (organization's time zone) and total caps, weighted odds, never oversells a prize.",
     authScopes: { fan: true, operatorWrite: true },
     args: { input: t.arg({ type: SpinLotteryInput, required: true, description: 'The spin.' }) },

@@ -87,7 +87,7 @@ describe('issueCoupon', () => {
       [{ campaignId: gid('Campaign', like.id), fanIds: fanGids([fan]) }, 'VALIDATION', 'input.campaignId'],
     ];
     for (const [i, code, field] of cases) {
-      expect((await t.ok(ISSUE, { i })).issueCoupon, JSON.stringify(i)).toMatchObject({ __typename: 'DomainError', code, field });
+      expect((await t.ok(ISSUE, { i })).issueCoupon, JSON.stringify(i)).toMatchObject({ code, field });
     }
     const analyst = await t.gql(ISSUE, { i: { campaignId: c, fanIds: fanGids([fan]) } }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -164,7 +164,7 @@ describe('redeemCoupon', () => {
       [{ campaignId: c, fanId: f, orderExternalId: 'x'.repeat(101), amountCents: 20_000 }, 'VALIDATION', 'input.orderExternalId'],
     ];
     for (const [i, code, field] of cases) {
-      expect((await t.ok(REDEEM, { i })).redeemCoupon, JSON.stringify(i)).toMatchObject({ __typename: 'DomainError', code, field });
+      expect((await t.ok(REDEEM, { i })).redeemCoupon, JSON.stringify(i)).toMatchObject({ code, field });
     }
     const ok = { campaignId: c, fanId: f, orderExternalId: 'DY-9', amountCents: 20_000 };
     const analyst = await t.gql(REDEEM, { i: ok }, 'Dev demo/analyst@demo.test');

@@ -72,7 +72,7 @@ describe('createCampaign', () => {
     ];
     for (const [input, field] of cases) {
       const r = await t.ok(CREATE, { input });
-      expect(r.createCampaign, JSON.stringify(input)).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field });
+      expect(r.createCampaign, JSON.stringify(input)).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field });
     }
     expect(await campaignCount()).toBe(before);
   });
@@ -116,7 +116,7 @@ describe('campaign status transitions', () => {
     const draft = await newLike();
     for (const action of ['start', 'end'] as const) {
       const r = await t.ok(transition(action), { id: draft });
-      expect(r[`${action}Campaign`]).toMatchObject({ __typename: 'DomainError', code: 'INVALID_STATE', field: 'campaignId' });
+      expect(r[`${action}Campaign`]).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE', field: 'campaignId' });
     }
     expect(await statusOf(draft)).toBe('DRAFT');
     await t.ok(transition('schedule'), { id: draft });
@@ -166,7 +166,7 @@ describe('campaign status transitions', () => {
     const id = await newLike();
     for (const action of ['schedule', 'start'] as const) await t.ok(transition(action), { id });
     const [end, cancel] = await Promise.all([t.ok(transition('end'), { id }), t.ok(transition('cancel'), { id })]);
-    const winners = [end.endCampaign, cancel.cancelCampaign].filter((r) => r.__typename !== 'DomainError');
+    const winners = [end.endCampaign, cancel.cancelCampaign].filter((r) => !r.__typename.endsWith('Error'));
     expect(winners).toHaveLength(1);
     expect([end.endCampaign, cancel.cancelCampaign].filter((r) => r.code === 'INVALID_STATE')).toHaveLength(1);
     expect(await statusOf(id)).toBe(winners[0].data.status);

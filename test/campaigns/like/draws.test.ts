@@ -97,7 +97,7 @@ describe('drawLikeMilestone', () => {
     expect((await draw(c.gid, 1)).drawLikeMilestone.data.winners).toHaveLength(2);
     expect((await draw(c.gid, 2)).drawLikeMilestone.data.winners).toHaveLength(1);
     const none = await draw(c.gid, 3);
-    expect(none.drawLikeMilestone).toMatchObject({ __typename: 'DomainError', code: 'INVALID_STATE', field: 'input.milestone' });
+    expect(none.drawLikeMilestone).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE', field: 'input.milestone' });
     expect(await drawsOf(c.id)).toBe(2);
     expect(await t.database.prisma.likeWinner.count({ where: { campaignId: c.id } })).toBe(3);
   });
@@ -121,7 +121,7 @@ describe('drawLikeMilestone', () => {
     ];
     for (const [campaignId, milestone, code, field] of cases) {
       const res = await draw(campaignId, milestone);
-      expect(res.drawLikeMilestone, `${milestone} ${code}`).toMatchObject({ __typename: 'DomainError', code, field });
+      expect(res.drawLikeMilestone, `${milestone} ${code}`).toMatchObject({ code, field });
     }
     expect(await drawsOf(c.id)).toBe(1);
     expect(await t.database.prisma.likeDraw.count({ where: { campaignId: { in: [rival.id, draft.id, nobody.id] } } })).toBe(0);

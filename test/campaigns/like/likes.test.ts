@@ -101,15 +101,15 @@ describe('sendLikes', () => {
     ];
     for (const [input, code, field, campaignId] of cases) {
       const res = await t.ok(SEND, { input });
-      expect(res.sendLikes, JSON.stringify(input)).toMatchObject({ __typename: 'DomainError', code, field });
+      expect(res.sendLikes, JSON.stringify(input)).toMatchObject({ code, field });
       expect(await stateOf(campaignId)).toEqual({ totalLikes: 0, milestonesReached: 0, contributions: 0 });
     }
     // A fan may not like for another fan; a rival operator cannot see the campaign.
     const other = await newFan();
     const forOther = await t.ok(SEND, { input: { campaignId: c.gid, taps: 5, fanId: other.gid } }, f.as);
-    expect(forOther.sendLikes).toMatchObject({ __typename: 'DomainError', code: 'FORBIDDEN' });
+    expect(forOther.sendLikes).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
     const fromRival = await t.ok(SEND, { input: { campaignId: c.gid, taps: 5, fanId: rivalFan.gid } }, 'Dev rival');
-    expect(fromRival.sendLikes).toMatchObject({ __typename: 'DomainError', code: 'NOT_FOUND', field: 'input.campaignId' });
+    expect(fromRival.sendLikes).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.campaignId' });
     expect(await stateOf(c.id)).toEqual({ totalLikes: 0, milestonesReached: 0, contributions: 0 });
   });
 

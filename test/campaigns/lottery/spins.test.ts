@@ -97,7 +97,7 @@ describe('spinLottery', () => {
     const w = await wheel({ daily: 1, total: 2 });
     const f = await newFan();
     expect((await spin(w.gid, f.as)).spinLottery.__typename).toBe('MutationSpinLotterySuccess');
-    expect((await spin(w.gid, f.as)).spinLottery).toMatchObject({ __typename: 'DomainError', code: 'CAP_REACHED' });
+    expect((await spin(w.gid, f.as)).spinLottery).toMatchObject({ __typename: 'CapReachedError', code: 'CAP_REACHED' });
     expect(await spinsOf(w.id)).toBe(1);
     expect(await stockOf(w.prizes[0].id)).toBe(99);
     // Yesterday's spin no longer counts toward today's cap, but still toward the total.
@@ -105,7 +105,7 @@ describe('spinLottery', () => {
     expect((await spin(w.gid, f.as)).spinLottery.__typename).toBe('MutationSpinLotterySuccess');
     await t.database.prisma.lotterySpin.updateMany({ where: { campaignId: w.id }, data: { day: new Date('2020-01-01') } });
     const third = await spin(w.gid, f.as);
-    expect(third.spinLottery).toMatchObject({ __typename: 'DomainError', code: 'CAP_REACHED' });
+    expect(third.spinLottery).toMatchObject({ __typename: 'CapReachedError', code: 'CAP_REACHED' });
     expect(third.spinLottery.message).toMatch(/in this campaign/);
     expect(await spinsOf(w.id)).toBe(2);
     expect(await stockOf(w.prizes[0].id)).toBe(98);
@@ -125,7 +125,7 @@ describe('spinLottery', () => {
     expect((await spin(w.gid, f.as)).spinLottery.data.day).toBe('2026-11-21');
     // 23:59 on the 21st in Shanghai: same day as the last spin.
     vi.setSystemTime(new Date('2026-11-21T15:59:00Z'));
-    expect((await spin(w.gid, f.as)).spinLottery).toMatchObject({ __typename: 'DomainError', code: 'CAP_REACHED' });
+    expect((await spin(w.gid, f.as)).spinLottery).toMatchObject({ __typename: 'CapReachedError', code: 'CAP_REACHED' });
     expect(await spinsOf(w.id)).toBe(2);
   });
 
@@ -153,7 +153,7 @@ describe('spinLottery', () => {
     ];
     for (const [input, as, code, field] of cases) {
       const res = await t.ok(SPIN, { input }, as);
-      expect(res.spinLottery, `${code} ${JSON.stringify(input)}`).toMatchObject({ __typename: 'DomainError', code, field });
+      expect(res.spinLottery, `${code} ${JSON.stringify(input)}`).toMatchObject({ code, field });
     }
     expect(await t.database.prisma.lotterySpin.count({ where: { campaignId: { in: [w.id, rival.id, draft.id, ended.id, empty.id] } } })).toBe(0);
     expect(await stockOf(w.prizes[0].id)).toBe(100);
