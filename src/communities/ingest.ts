@@ -12,7 +12,6 @@ type Deps = Pick<Context, 'db' | 'pubsub'>;
 
 /** Kinds a partner may report; joins, leaves, check-ins, reservations and redemptions come from our own mutations. */
 export const REPORTABLE_KINDS = ['MESSAGE_POSTED', 'BUYER_SHOW_POSTED', 'KOC_ACTION', 'COMPLAINT_RAISED', 'COMPLAINT_RESOLVED', 'LIKE_BURST'] as const satisfies readonly ActivityKind[];
-export type ReportableKind = (typeof REPORTABLE_KINDS)[number];
 
 /**
  * Intimacy a fan earns per event (documented in the schema too). Messages count one point each but
