@@ -17,7 +17,7 @@ describe('createCampaign', () => {
     const input = { kind: 'LOTTERY', name: ' ', lottery: { perFanDailyCap: 0, perFanTotalCap: 2, prizes: [{ name: 'Towel', weight: 0, stock: 1 }] } };
     const res = (await t.ok(CREATE, { input })).createCampaign;
     expect(res).toEqual({
-      __typename: 'DomainError',
+      __typename: 'ValidationError',
       code: 'VALIDATION',
       field: 'input.name',
       message: '3 problems: input.name: must not be empty; input.lottery.perFanDailyCap: must be from 1 to 100 (got 0); input.lottery.prizes.0.weight: must be from 1 to 1,000,000 (got 0)',
@@ -30,7 +30,7 @@ describe('createCampaign', () => {
     const input = { kind: 'LIKE', name: 'Too much', startsAt: soon(2), endsAt: soon(1), like: { targetLikes: 100, milestoneEvery: 200 }, coupon: { title: 'c', discountCents: 100 } };
     const res = (await t.ok(CREATE, { input })).createCampaign;
     expect(res).toEqual({
-      __typename: 'DomainError',
+      __typename: 'ValidationError',
       code: 'VALIDATION',
       field: 'input.coupon',
       message:
@@ -61,7 +61,7 @@ describe('issueCoupon to a saved segment', () => {
       i: { name: 'Tagged for coupons', filter: { tagIds: [tagged.tagFans.data.tag.id] } },
     });
     const campaignId = await runningCampaign(t, { kind: 'COUPON', name: 'Tagged', coupon: { title: '¥3 off', discountCents: 300 } });
-    const issued = await t.ok(`mutation($i: IssueCouponInput!) { issueCoupon(input: $i) { ... on MutationIssueCouponSuccess { data { issued skipped } } ... on DomainError { code message } } }`, {
+    const issued = await t.ok(`mutation($i: IssueCouponInput!) { issueCoupon(input: $i) { ... on MutationIssueCouponSuccess { data { issued skipped } } ... on Error { code message } } }`, {
       i: { campaignId, segmentId: segment.createSegment.data.id },
     });
     expect(issued.issueCoupon).toEqual({ data: { issued: 2, skipped: 0 } });
@@ -70,7 +70,7 @@ describe('issueCoupon to a saved segment', () => {
 
 describe('claimFissionPrize', () => {
   const CLAIM = /* GraphQL */ `
-    mutation($i: ClaimFissionPrizeInput!) { claimFissionPrize(input: $i) { __typename ... on DomainError { code message field } } }`;
+    mutation($i: ClaimFissionPrizeInput!) { claimFissionPrize(input: $i) { __typename ... on Error { code message field } } }`;
 
   it('reports every bad address field at once', async ({ t }) => {
     const campaignId = await runningCampaign(t, { kind: 'FISSION', name: 'Addresses', startsAt: soon(0), fission: { targetInvites: 1, prizeName: 'Cola' } });
@@ -78,7 +78,7 @@ describe('claimFissionPrize', () => {
     const shippingAddress = { name: ' ', phone: '138 0013 8000', province: 'Zhejiang', city: '', address: 'No. 1' };
     const res = (await t.ok(CLAIM, { i: { campaignId, fanId: gid('Fan', fan.id), shippingAddress } })).claimFissionPrize;
     expect(res).toEqual({
-      __typename: 'DomainError',
+      __typename: 'ValidationError',
       code: 'VALIDATION',
       field: 'input.shippingAddress.name',
       message: '2 problems: input.shippingAddress.name: must not be empty; input.shippingAddress.city: must not be empty',

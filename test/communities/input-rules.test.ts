@@ -12,23 +12,23 @@ const CREATE = /* GraphQL */ `
     createCommunity(input: $input) {
       __typename
       ... on MutationCreateCommunitySuccess { data { id name category capacity rules inviteCode } }
-      ... on DomainError { code message field }
+      ... on Error { code message field }
     }
   }
 `;
 const UPDATE = /* GraphQL */ `
   mutation Update($input: UpdateCommunityInput!) {
-    updateCommunity(input: $input) { __typename ... on MutationUpdateCommunitySuccess { data { name capacity } } ... on DomainError { code message field } }
+    updateCommunity(input: $input) { __typename ... on MutationUpdateCommunitySuccess { data { name capacity } } ... on Error { code message field } }
   }
 `;
 const JOIN = /* GraphQL */ `
   mutation Join($input: JoinCommunityInput!) {
-    joinCommunity(input: $input) { __typename ... on MutationJoinCommunitySuccess { data { community { id } } } ... on DomainError { code message field } }
+    joinCommunity(input: $input) { __typename ... on MutationJoinCommunitySuccess { data { community { id } } } ... on Error { code message field } }
   }
 `;
 const BATCH = /* GraphQL */ `
   mutation Batch($input: RecordActivityBatchInput!) {
-    recordActivityBatch(input: $input) { __typename ... on MutationRecordActivityBatchSuccess { data { accepted } } ... on DomainError { code message field } }
+    recordActivityBatch(input: $input) { __typename ... on MutationRecordActivityBatchSuccess { data { accepted } } ... on Error { code message field } }
   }
 `;
 
@@ -37,7 +37,7 @@ describe('createCommunity and updateCommunity', () => {
     const before = await t.database.prisma.community.count({ where: { orgId: t.orgId } });
     const res = (await t.ok(CREATE, { input: { name: '   ', kind: 'LARGE', capacity: 0 } })).createCommunity;
     expect(res).toEqual({
-      __typename: 'DomainError',
+      __typename: 'ValidationError',
       code: 'VALIDATION',
       message: '2 problems: input.name: must not be empty; input.capacity: must be from 1 to 500 (got 0)',
       field: 'input.name',
@@ -53,7 +53,7 @@ describe('createCommunity and updateCommunity', () => {
   it('reports every bad change of an update at once and changes nothing', async ({ t }) => {
     const c = (await t.ok(CREATE, { input: { name: 'Stays', kind: 'LARGE' } })).createCommunity.data;
     const res = (await t.ok(UPDATE, { input: { communityId: c.id, name: '', capacity: 501, minOrders: -1, assistantIds: Array(21).fill(c.id) } })).updateCommunity;
-    expect(res).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'input.name' });
+    expect(res).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field: 'input.name' });
     expect(res.message).toMatch(/^4 problems: input\.name: must not be empty; input\.capacity: must be from 1 to 500 \(got 501\); input\.minOrders: must be from 0 to 1,000 \(got -1\); input\.assistantIds: must hold at most 20 items/);
     expect(await t.database.prisma.community.findUniqueOrThrow({ where: { id: (await t.database.prisma.community.findFirstOrThrow({ where: { name: 'Stays' } })).id } })).toMatchObject({ name: 'Stays', capacity: 200 });
   });
@@ -84,7 +84,7 @@ describe('recordActivityBatch', () => {
     const before = await t.database.prisma.activityEvent.count({ where: { orgId: t.orgId } });
     const res = (await t.ok(BATCH, { input: { events } })).recordActivityBatch;
     expect(res).toEqual({
-      __typename: 'DomainError',
+      __typename: 'ValidationError',
       code: 'VALIDATION',
       field: 'input.events.1.kind',
       message:
