@@ -4,6 +4,10 @@
 // (sha256 hash → document) the server accepts persisted operations from. The partner operations
 // alone are generated again into src/generated/graphql/partner: its persisted-documents.json is the
 // list of hashes partner keys may run (src/core/persisted.ts).
+// Test documents: every `graphql(`…`)` call under test/ is generated into test/generated (not committed),
+// so a test's result and variables are typed; `graphql()` returns the document as a typed string that
+// TestApp.gql/ok send as they are. Only `graphql(` calls are read (no `/* GraphQL */` comments, no other
+// tags), so deliberately invalid documents in security and fuzz tests stay plain strings.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const output = {
@@ -25,7 +29,14 @@ const config: CodegenConfig = {
   generates: {
     'src/generated/graphql/': { ...output, documents: ['schema/operations/**/*.graphql'] },
     'src/generated/graphql/partner/': { ...output, documents: ['schema/operations/partner/**/*.graphql'] },
+    'test/generated/': {
+      preset: 'client',
+      documents: ['test/**/*.ts', '!test/generated/**'],
+      config: { ...output.config, documentMode: 'string' },
+      presetConfig: { fragmentMasking: false },
+    },
   },
+  pluckConfig: { modules: [], globalGqlIdentifierName: 'graphql', gqlMagicComment: 'typed-graphql-only' },
 };
 
 export default config;

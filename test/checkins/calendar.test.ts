@@ -1,18 +1,13 @@
 // The check-in calendar: a month of the fan's check-ins next to the live schedule and its themes,
 // with days counted in the organization's time zone.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
 
-let t: TestApp;
-let orgId: string;
-let rivalOrgId: string;
+const it = useTestApp({ fans: 10 });
 let fan: { id: string; externalId: string };
 
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId: orgId, rivalOrgId } = await seedTwoTenants(t, 10));
+it.beforeAll(async ({ t }) => {
   // The seed schedules sessions around 2026-11-20; use a month of our own so only these count.
   const sessions = [
     { title: 'Snack Festival live', theme: 'Snack Festival', scheduledAt: new Date('2027-03-06T12:00:00Z') }, // 20:00 on the 6th in Shanghai
@@ -20,19 +15,18 @@ beforeAll(async () => {
     { title: 'Early bird', theme: 'Home Essentials', scheduledAt: new Date('2027-02-28T16:30:00Z') }, // 00:30 on 1 March in Shanghai
     { title: 'Cancelled show', theme: 'Jewelry Hour', scheduledAt: new Date('2027-03-06T13:00:00Z'), status: 'CANCELLED' as const },
   ];
-  await t.database.prisma.liveSession.createMany({ data: sessions.map((s) => ({ orgId, host: 'Lumi', ...s })) });
-  await t.database.prisma.liveSession.create({ data: { orgId: rivalOrgId, title: 'Rival show', host: 'Rival', theme: 'Rival Theme', scheduledAt: new Date('2027-03-06T12:00:00Z') } });
-  fan = await t.database.prisma.fan.create({ data: { orgId, externalId: 'cal-1', displayName: 'Nanjing-dry skin·cal' } });
+  await t.database.prisma.liveSession.createMany({ data: sessions.map((s) => ({ orgId: t.orgId, host: 'Lumi', ...s })) });
+  await t.database.prisma.liveSession.create({ data: { orgId: t.rivalOrgId, title: 'Rival show', host: 'Rival', theme: 'Rival Theme', scheduledAt: new Date('2027-03-06T12:00:00Z') } });
+  fan = await t.database.prisma.fan.create({ data: { orgId: t.orgId, externalId: 'cal-1', displayName: 'Nanjing-dry skin·cal' } });
   await t.database.prisma.checkIn.createMany({
     data: [
-      { orgId, fanId: fan.id, day: new Date('2027-03-01T00:00:00Z'), streak: 1, points: 10 },
-      { orgId, fanId: fan.id, day: new Date('2027-03-02T00:00:00Z'), streak: 2, points: 10 },
-      { orgId, fanId: fan.id, day: new Date('2027-03-07T00:00:00Z'), streak: 7, points: 60 },
-      { orgId, fanId: fan.id, day: new Date('2027-04-01T00:00:00Z'), streak: 1, points: 10 },
+      { orgId: t.orgId, fanId: fan.id, day: new Date('2027-03-01T00:00:00Z'), streak: 1, points: 10 },
+      { orgId: t.orgId, fanId: fan.id, day: new Date('2027-03-02T00:00:00Z'), streak: 2, points: 10 },
+      { orgId: t.orgId, fanId: fan.id, day: new Date('2027-03-07T00:00:00Z'), streak: 7, points: 60 },
+      { orgId: t.orgId, fanId: fan.id, day: new Date('2027-04-01T00:00:00Z'), streak: 1, points: 10 },
     ],
   });
 });
-afterAll(() => t?.dispose());
 
 const CALENDAR = /* GraphQL */ `
   query Calendar($month: String!, $fanId: ID) {
@@ -45,7 +39,7 @@ const CALENDAR = /* GraphQL */ `
 `;
 
 describe('checkInCalendar', () => {
-  it("shows the fan's own month: every day, check-ins with points, live sessions with themes by local day", async () => {
+  it("shows the fan's own month: every day, check-ins with points, live sessions with themes by local day", async ({ t }) => {
     const res = await t.ok(CALENDAR, { month: '2027-03' }, `Dev demo/fan:${fan.externalId}`);
     const cal = res.checkInCalendar.data;
     expect(cal).toMatchObject({ month: '2027-03', timeZone: 'Asia/Shanghai', checkedInDays: 3 });
@@ -58,7 +52,7 @@ describe('checkInCalendar', () => {
     expect(cal.days[30].date).toBe('2027-03-31');
   });
 
-  it('operators (analysts included) name the fan; February has 28 days', async () => {
+  it('operators (analysts included) name the fan; February has 28 days', async ({ t }) => {
     for (const as of ['Dev demo', 'Dev demo/analyst@demo.test']) {
       const res = await t.ok(CALENDAR, { month: '2027-03', fanId: gid('Fan', fan.id) }, as);
       expect(res.checkInCalendar.data.checkedInDays).toBe(3);
@@ -68,11 +62,11 @@ describe('checkInCalendar', () => {
     expect(feb.checkInCalendar.data.days.flatMap((d: { liveSessions: unknown[] }) => d.liveSessions)).toEqual([]);
   });
 
-  it('refuses a malformed month, another fan, a foreign fan, and a missing fan id for operators', async () => {
+  it('refuses a malformed month, another fan, a foreign fan, and a missing fan id for operators', async ({ t }) => {
     for (const month of ['2027-13', '2027-3', 'March', '2027-03-01']) {
       expect((await t.ok(CALENDAR, { month, fanId: gid('Fan', fan.id) })).checkInCalendar).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field: 'month' });
     }
-    const other = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId, id: { not: fan.id } } });
+    const other = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: t.orgId, id: { not: fan.id } } });
     expect((await t.ok(CALENDAR, { month: '2027-03', fanId: gid('Fan', other.id) }, `Dev demo/fan:${fan.externalId}`)).checkInCalendar).toMatchObject({ code: 'FORBIDDEN', field: 'fanId' });
     expect((await t.ok(CALENDAR, { month: '2027-03', fanId: gid('Fan', fan.id) }, 'Dev rival')).checkInCalendar).toMatchObject({ code: 'NOT_FOUND', field: 'fanId' });
     expect((await t.ok(CALENDAR, { month: '2027-03' })).checkInCalendar).toMatchObject({ code: 'VALIDATION', field: 'fanId' });

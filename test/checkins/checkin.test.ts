@@ -1,24 +1,18 @@
 // Daily check-in: once per fan per organization-day, streaks and streak bonuses from the running
 // CHECK_IN campaign, points through the ledger — and 20 taps at once credit one check-in.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { checkIn } from '../../src/checkins/service.js';
 import { createPubSub } from '../../src/core/pubsub.js';
 import { DomainError } from '../../src/core/errors.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { useTestApp, type SeededTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
 
-let t: TestApp;
-let orgId: string;
-let rivalOrgId: string;
+const it = useTestApp({ fans: 10 });
 
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId: orgId, rivalOrgId } = await seedTwoTenants(t, 10));
+it.beforeAll(async ({ t }) => {
   // The seeded campaign started 30 days before the fixture date; open it for any wall-clock date.
   await t.database.prisma.campaign.updateMany({ where: { kind: 'CHECK_IN' }, data: { startsAt: null, endsAt: null } });
 });
-afterAll(() => t?.dispose());
 
 const CHECK_IN = /* GraphQL */ `
   mutation CheckIn($fanId: ID) {
@@ -31,7 +25,7 @@ const CHECK_IN = /* GraphQL */ `
 `;
 
 let seq = 0;
-async function newFan(org = orgId) {
+async function newFan(t: SeededTestApp, org = t.orgId) {
   seq += 1;
   return t.database.prisma.fan.create({ data: { orgId: org, externalId: `ci-${seq}`, displayName: `Hangzhou-combination skin·${seq}` } });
 }
@@ -39,11 +33,11 @@ const asFan = (f: { externalId: string }, slug = 'demo') => `Dev ${slug}/fan:${f
 const shanghaiDay = (at: Date, offsetDays = 0) =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at.getTime() + offsetDays * 86_400_000));
 const dateValue = (day: string) => new Date(`${day}T00:00:00Z`);
-const balance = async (id: string) => (await t.database.prisma.fan.findUniqueOrThrow({ where: { id } })).pointsBalance;
+const balance = async (t: SeededTestApp, id: string) => (await t.database.prisma.fan.findUniqueOrThrow({ where: { id } })).pointsBalance;
 
 describe('checkIn', () => {
-  it("a fan checks in for the organization's today: points, ledger entry, streak, feed event", async () => {
-    const fan = await newFan();
+  it("a fan checks in for the organization's today: points, ledger entry, streak, feed event", async ({ t }) => {
+    const fan = await newFan(t);
     const res = await t.ok(CHECK_IN, {}, asFan(fan));
     const today = shanghaiDay(new Date());
     expect(res.checkIn).toEqual({
@@ -58,32 +52,32 @@ describe('checkIn', () => {
     expect((await t.database.prisma.fan.findUniqueOrThrow({ where: { id: fan.id } })).intimacy).toBe(1);
   });
 
-  it('a second check-in the same day is ALREADY_CHECKED_IN and changes nothing', async () => {
-    const fan = await newFan();
+  it('a second check-in the same day is ALREADY_CHECKED_IN and changes nothing', async ({ t }) => {
+    const fan = await newFan(t);
     await t.ok(CHECK_IN, {}, asFan(fan));
     const again = await t.ok(CHECK_IN, { fanId: gid('Fan', fan.id) });
     expect(again.checkIn).toMatchObject({ __typename: 'AlreadyCheckedInError', code: 'ALREADY_CHECKED_IN' });
-    expect(await balance(fan.id)).toBe(10);
+    expect(await balance(t, fan.id)).toBe(10);
     expect(await t.database.prisma.pointsEntry.count({ where: { fanId: fan.id } })).toBe(1);
     expect(await t.database.prisma.activityEvent.count({ where: { fanId: fan.id } })).toBe(1);
   });
 
-  it('20 parallel check-ins by one fan: exactly one counts, points credited once', async () => {
-    const fan = await newFan();
+  it('20 parallel check-ins by one fan: exactly one counts, points credited once', async ({ t }) => {
+    const fan = await newFan(t);
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => t.ok(CHECK_IN, i % 2 ? {} : { fanId: gid('Fan', fan.id) }, i % 2 ? asFan(fan) : undefined)));
     const outcomes = results.map((r) => r.checkIn.code ?? 'OK');
     expect(outcomes.filter((o) => o === 'OK')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'ALREADY_CHECKED_IN')).toHaveLength(19);
-    expect(await balance(fan.id)).toBe(10);
+    expect(await balance(t, fan.id)).toBe(10);
     expect(await t.database.prisma.checkIn.count({ where: { fanId: fan.id } })).toBe(1);
     expect(await t.database.prisma.pointsEntry.count({ where: { fanId: fan.id } })).toBe(1);
   });
 
-  it('continues a streak from yesterday and pays the bonus on reaching 7 (and 30)', async () => {
+  it('continues a streak from yesterday and pays the bonus on reaching 7 (and 30)', async ({ t }) => {
     const now = new Date();
     for (const [prior, expected] of [[6, { streak: 7, points: 60 }], [29, { streak: 30, points: 310 }], [7, { streak: 8, points: 10 }]] as const) {
-      const fan = await newFan();
-      await t.database.prisma.checkIn.create({ data: { orgId, fanId: fan.id, day: dateValue(shanghaiDay(now, -1)), streak: prior, points: 10 } });
+      const fan = await newFan(t);
+      await t.database.prisma.checkIn.create({ data: { orgId: t.orgId, fanId: fan.id, day: dateValue(shanghaiDay(now, -1)), streak: prior, points: 10 } });
       const res = await t.ok(CHECK_IN, {}, asFan(fan));
       expect(res.checkIn.data, `after ${prior}`).toMatchObject({ ...expected, fan: { pointsBalance: expected.points, checkInStreak: expected.streak } });
       const entry = await t.database.prisma.pointsEntry.findFirstOrThrow({ where: { fanId: fan.id } });
@@ -92,33 +86,33 @@ describe('checkIn', () => {
     }
   });
 
-  it('resets the streak to 1 after a missed day', async () => {
-    const fan = await newFan();
-    await t.database.prisma.checkIn.create({ data: { orgId, fanId: fan.id, day: dateValue(shanghaiDay(new Date(), -2)), streak: 6, points: 10 } });
+  it('resets the streak to 1 after a missed day', async ({ t }) => {
+    const fan = await newFan(t);
+    await t.database.prisma.checkIn.create({ data: { orgId: t.orgId, fanId: fan.id, day: dateValue(shanghaiDay(new Date(), -2)), streak: 6, points: 10 } });
     const res = await t.ok(CHECK_IN, {}, asFan(fan));
     expect(res.checkIn.data).toMatchObject({ streak: 1, points: 10 });
   });
 
-  it('uses the running campaign\'s points: CAMPAIGN_NOT_RUNNING without one, nothing written', async () => {
-    const fan = await newFan(rivalOrgId);
-    await t.database.prisma.campaign.updateMany({ where: { orgId: rivalOrgId, kind: 'CHECK_IN' }, data: { status: 'ENDED' } });
+  it('uses the running campaign\'s points: CAMPAIGN_NOT_RUNNING without one, nothing written', async ({ t }) => {
+    const fan = await newFan(t, t.rivalOrgId);
+    await t.database.prisma.campaign.updateMany({ where: { orgId: t.rivalOrgId, kind: 'CHECK_IN' }, data: { status: 'ENDED' } });
     const ended = await t.ok(CHECK_IN, {}, asFan(fan, 'rival'));
     expect(ended.checkIn).toMatchObject({ __typename: 'CampaignNotRunningError', code: 'CAMPAIGN_NOT_RUNNING' });
-    await t.database.prisma.campaign.updateMany({ where: { orgId: rivalOrgId, kind: 'CHECK_IN' }, data: { status: 'RUNNING', endsAt: new Date(Date.now() - 60_000) } });
+    await t.database.prisma.campaign.updateMany({ where: { orgId: t.rivalOrgId, kind: 'CHECK_IN' }, data: { status: 'RUNNING', endsAt: new Date(Date.now() - 60_000) } });
     expect((await t.ok(CHECK_IN, {}, asFan(fan, 'rival'))).checkIn.code).toBe('CAMPAIGN_NOT_RUNNING');
-    await t.database.prisma.campaign.updateMany({ where: { orgId: rivalOrgId, kind: 'CHECK_IN' }, data: { startsAt: new Date(Date.now() + 60_000), endsAt: null } });
+    await t.database.prisma.campaign.updateMany({ where: { orgId: t.rivalOrgId, kind: 'CHECK_IN' }, data: { startsAt: new Date(Date.now() + 60_000), endsAt: null } });
     expect((await t.ok(CHECK_IN, {}, asFan(fan, 'rival'))).checkIn.code).toBe('CAMPAIGN_NOT_RUNNING');
     expect(await t.database.prisma.checkIn.count({ where: { fanId: fan.id } })).toBe(0);
-    expect(await balance(fan.id)).toBe(0);
+    expect(await balance(t, fan.id)).toBe(0);
     // A running campaign with other rules: its points apply.
-    const c = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: rivalOrgId, kind: 'CHECK_IN' }, include: { checkIn: true } });
+    const c = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: t.rivalOrgId, kind: 'CHECK_IN' }, include: { checkIn: true } });
     await t.database.prisma.campaign.update({ where: { id: c.id }, data: { startsAt: null, checkIn: { update: { pointsPerCheckIn: 25 } } } });
     expect((await t.ok(CHECK_IN, {}, asFan(fan, 'rival'))).checkIn.data).toMatchObject({ streak: 1, points: 25 });
   });
 
-  it('operators check in for a fan; analysts, other fans and other tenants are refused', async () => {
-    const fan = await newFan();
-    const other = await newFan();
+  it('operators check in for a fan; analysts, other fans and other tenants are refused', async ({ t }) => {
+    const fan = await newFan(t);
+    const other = await newFan(t);
     const forOther = await t.ok(CHECK_IN, { fanId: gid('Fan', other.id) }, asFan(fan));
     expect(forOther.checkIn).toMatchObject({ code: 'FORBIDDEN', field: 'fanId' });
     const analyst = await t.gql(CHECK_IN, { fanId: gid('Fan', fan.id) }, 'Dev demo/analyst@demo.test');
@@ -133,29 +127,29 @@ describe('checkIn', () => {
 });
 
 describe("the organization's day (time zone boundaries, with the service's injectable clock)", () => {
-  const deps = () => ({ db: t.database.prisma, pubsub: createPubSub() });
+  const deps = (t: SeededTestApp) => ({ db: t.database.prisma, pubsub: createPubSub() });
   const refusal = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof DomainError ? e.code : String(e)));
 
-  it('23:30 UTC is already the next day in Asia/Shanghai; the day ends at 16:00 UTC', async () => {
-    const fan = await newFan();
-    const first = await checkIn(deps(), orgId, fan.id, new Date('2026-11-20T23:30:00Z'));
+  it('23:30 UTC is already the next day in Asia/Shanghai; the day ends at 16:00 UTC', async ({ t }) => {
+    const fan = await newFan(t);
+    const first = await checkIn(deps(t), t.orgId, fan.id, new Date('2026-11-20T23:30:00Z'));
     expect(first).toMatchObject({ day: dateValue('2026-11-21'), streak: 1 });
     // 23:59 in Shanghai on the 21st: still the same day.
-    expect(await refusal(checkIn(deps(), orgId, fan.id, new Date('2026-11-21T15:59:00Z')))).toBe('ALREADY_CHECKED_IN');
+    expect(await refusal(checkIn(deps(t), t.orgId, fan.id, new Date('2026-11-21T15:59:00Z')))).toBe('ALREADY_CHECKED_IN');
     // Midnight in Shanghai: a new day, and the streak continues.
-    const second = await checkIn(deps(), orgId, fan.id, new Date('2026-11-21T16:00:00Z'));
+    const second = await checkIn(deps(t), t.orgId, fan.id, new Date('2026-11-21T16:00:00Z'));
     expect(second).toMatchObject({ day: dateValue('2026-11-22'), streak: 2 });
     // Skipping the 23rd (Shanghai) breaks the streak.
-    const third = await checkIn(deps(), orgId, fan.id, new Date('2026-11-24T01:00:00Z'));
+    const third = await checkIn(deps(t), t.orgId, fan.id, new Date('2026-11-24T01:00:00Z'));
     expect(third).toMatchObject({ day: dateValue('2026-11-24'), streak: 1 });
   });
 
-  it("follows each organization's own time zone", async () => {
-    await t.database.prisma.organization.update({ where: { id: rivalOrgId }, data: { timeZone: 'America/New_York' } });
-    const fan = await newFan(rivalOrgId);
+  it("follows each organization's own time zone", async ({ t }) => {
+    await t.database.prisma.organization.update({ where: { id: t.rivalOrgId }, data: { timeZone: 'America/New_York' } });
+    const fan = await newFan(t, t.rivalOrgId);
     // 03:00 UTC on the 21st is still the evening of the 20th in New York.
-    expect(await checkIn(deps(), rivalOrgId, fan.id, new Date('2026-11-21T03:00:00Z'))).toMatchObject({ day: dateValue('2026-11-20') });
-    expect(await refusal(checkIn(deps(), rivalOrgId, fan.id, new Date('2026-11-21T04:59:00Z')))).toBe('ALREADY_CHECKED_IN');
-    expect(await checkIn(deps(), rivalOrgId, fan.id, new Date('2026-11-21T05:00:00Z'))).toMatchObject({ day: dateValue('2026-11-21'), streak: 2 });
+    expect(await checkIn(deps(t), t.rivalOrgId, fan.id, new Date('2026-11-21T03:00:00Z'))).toMatchObject({ day: dateValue('2026-11-20') });
+    expect(await refusal(checkIn(deps(t), t.rivalOrgId, fan.id, new Date('2026-11-21T04:59:00Z')))).toBe('ALREADY_CHECKED_IN');
+    expect(await checkIn(deps(t), t.rivalOrgId, fan.id, new Date('2026-11-21T05:00:00Z'))).toMatchObject({ day: dateValue('2026-11-21'), streak: 2 });
   });
 });

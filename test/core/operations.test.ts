@@ -2,23 +2,17 @@
 // so examples in the README and typed documents from codegen never rot.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 
 const dir = path.resolve('schema/operations');
 const files = readdirSync(dir).filter((f) => f.endsWith('.graphql'));
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  await seedTwoTenants(t);
-});
-afterAll(() => t?.dispose());
+const it = useTestApp();
 
 describe('schema/operations', () => {
   it('has operations to check', () => expect(files.length).toBeGreaterThan(0));
-  it.each(files)('%s executes on the demo organization and returns data', async (file) => {
+  it.for(files)('%s executes on the demo organization and returns data', async (file, { t }) => {
     const res = await t.gql(readFileSync(path.join(dir, file), 'utf8'), {});
     expect(res.errors).toBeUndefined();
     const values = Object.values(res.data ?? {});

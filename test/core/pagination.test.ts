@@ -2,19 +2,17 @@
 // last/before, each time returning exactly the rows of one big page, in the same order — at the root
 // and nested under another object, for every sort the API offers. (The SQL read path plans these
 // pages itself; this is what keeps it honest, alongside the suite's Prisma-verified run.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import type { TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
+const it = useTestApp({ fans: 120 });
 let communityId: string;
 let fanId: string;
 let sessionId: string;
 let campaignId: string;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  await seedTwoTenants(t, 120);
+it.beforeAll(async ({ t }) => {
   const d = await t.ok(`{
     communities(kinds: [VERTICAL], first: 1) { nodes { id } }
     fans(orderBy: { field: ORDER_COUNT }, first: 1) { nodes { id } }
@@ -32,7 +30,6 @@ beforeAll(async () => {
     await t.ok(`mutation($s: ID!, $f: ID!) { reserveSession(input: { sessionId: $s, fanId: $f }) { __typename } }`, { s: sessionId, f: f.id });
   }
 });
-afterAll(() => t?.dispose());
 
 interface Conn {
   name: string;
@@ -77,21 +74,21 @@ const connections: Conn[] = [
   },
 ];
 
-async function fetchPage(c: Conn, args: string) {
+async function fetchPage(t: TestApp, c: Conn, args: string) {
   return c.pick(await t.ok(`{ ${c.path(args)} }`));
 }
 
 describe('cursor pagination', () => {
-  it.each(connections.map((c) => [c.name, c] as const))('%s: forward and backward pages equal one big page', async (_name, c) => {
-    const head = (await fetchPage(c, 'first: 100')).nodes.map((n) => n.id);
-    const tail = (await fetchPage(c, 'last: 100')).nodes.map((n) => n.id);
+  it.for(connections.map((c) => [c.name, c] as const))('%s: forward and backward pages equal one big page', async ([_name, c], { t }) => {
+    const head = (await fetchPage(t, c, 'first: 100')).nodes.map((n) => n.id);
+    const tail = (await fetchPage(t, c, 'last: 100')).nodes.map((n) => n.id);
     expect(head.length, `${c.name} needs data to page through`).toBeGreaterThan(2);
     const size = Math.max(2, Math.ceil(head.length / 4));
 
     const forward: string[] = [];
     let after: string | null = null;
     while (forward.length < head.length) {
-      const p = await fetchPage(c, `first: ${size}${after ? `, after: "${after}"` : ''}`);
+      const p = await fetchPage(t, c, `first: ${size}${after ? `, after: "${after}"` : ''}`);
       forward.push(...p.nodes.map((n) => n.id));
       if (!p.pageInfo.hasNextPage) break;
       after = p.pageInfo.endCursor;
@@ -101,7 +98,7 @@ describe('cursor pagination', () => {
     const backward: string[] = [];
     let before: string | null = null;
     while (backward.length < tail.length) {
-      const p = await fetchPage(c, `last: ${size}${before ? `, before: "${before}"` : ''}`);
+      const p = await fetchPage(t, c, `last: ${size}${before ? `, before: "${before}"` : ''}`);
       backward.unshift(...p.nodes.map((n) => n.id));
       if (!p.pageInfo.hasPreviousPage) break;
       before = p.pageInfo.startCursor;
@@ -109,7 +106,7 @@ describe('cursor pagination', () => {
     expect(backward.slice(-tail.length)).toEqual(tail);
   });
 
-  it('nested pages under a list each hold their own first n, in order', async () => {
+  it('nested pages under a list each hold their own first n, in order', async ({ t }) => {
     const d = await t.ok(`{ communities(kinds: [VERTICAL], first: 7) { nodes { id members(first: 3) { nodes { id joinedAt } } } } }`);
     for (const c of d.communities.nodes) {
       const alone = await t.ok(`query($id: ID!) { node(id: $id) { ... on Community { members(first: 3) { nodes { id joinedAt } } } } }`, { id: c.id });

@@ -1,17 +1,11 @@
 // Nested reads cost a fixed number of SQL statements however many rows they return (no N+1).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  await seedTwoTenants(t);
-});
-afterAll(() => t?.dispose());
+const it = useTestApp();
 
 describe('statement counts', () => {
-  it('fans → memberships → community costs at most 4 statements for 50 fans', async () => {
+  it('fans → memberships → community costs at most 4 statements for 50 fans', async ({ t }) => {
     const query = /* GraphQL */ `{
       fans(first: 50, orderBy: { field: ORDER_COUNT }) {
         nodes { displayName memberships(first: 10) { nodes { role community { name kind memberCount } } } }
@@ -24,7 +18,7 @@ describe('statement counts', () => {
     expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(4);
   });
 
-  it('communities → members → fan → orders stays flat as pages grow', async () => {
+  it('communities → members → fan → orders stays flat as pages grow', async ({ t }) => {
     const query = (n: number) => /* GraphQL */ `{
       communities(first: ${n}) {
         totalCount
@@ -38,7 +32,7 @@ describe('statement counts', () => {
     expect(large.statements.length).toBeLessThanOrEqual(6);
   });
 
-  it('live sessions → items with reservation counts → session is batched', async () => {
+  it('live sessions → items with reservation counts → session is batched', async ({ t }) => {
     const { statements } = await t.countStatements(() =>
       t.ok(`{ liveSessions(first: 7) { nodes { title items { productName reservationCount session { title } } } } }`),
     );

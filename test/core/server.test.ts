@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 import type { Plugin } from 'graphql-yoga';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { runCli } from '../../src/cli.js';
 import { loadConfig } from '../../src/core/config.js';
@@ -12,37 +12,40 @@ import { createLogger } from '../../src/core/logger.js';
 import { loadManifest } from '../../src/core/persisted.js';
 import { startServer, type RunningServer } from '../../src/core/server.js';
 import { startFanops } from '../../src/main.js';
-import { createTestApp, createTestDatabase, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { createTestDatabase } from '../helpers/app.js';
 import { spawnServer, stopAllServers } from '../helpers/process.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp.js';
+import { useTestApp } from '../helpers/test-app.js';
 import { hashOf, persisted } from '../security/security-helpers.js';
 
-// Holds operations named "Slow" for 400 ms, so a request is still in flight when stop() begins.
+// Holds operations named "Slow" for 400 ms, so a request is still in flight when stop() begins;
+// `slowStarted()` resolves once the server has begun executing one (its signal that a request is in flight).
+let slowBegan = () => {};
+const slowStarted = () => new Promise<void>((resolve) => (slowBegan = resolve));
 const slowPlugin: Plugin = {
   onExecute: async ({ args }) => {
     const op = args.document.definitions.find((d: { kind: string }) => d.kind === 'OperationDefinition');
-    if (op && 'name' in op && op.name?.value === 'Slow') await new Promise((r) => setTimeout(r, 400));
+    if (op && 'name' in op && op.name?.value === 'Slow') {
+      slowBegan();
+      await new Promise((r) => setTimeout(r, 400));
+    }
   },
 };
 
-let t: TestApp;
+const it = useTestApp({ fans: 20, plugins: [slowPlugin], env: { GRAPHIQL: 'true' } });
 let server: RunningServer;
-beforeAll(async () => {
-  t = await createTestApp({ plugins: [slowPlugin], env: { GRAPHIQL: 'true' } });
-  await seedTwoTenants(t, 20);
+it.beforeAll(async ({ t }) => {
   server = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 5_000 });
 });
 afterAll(async () => {
   stopAllServers();
   await server?.stop();
-  await t?.dispose();
 });
 
 const auth = { authorization: 'Dev demo' };
 
 describe('HTTP server', () => {
-  it('answers POST and GET on /graphql', async () => {
+  it('answers POST and GET on /graphql', async ({ t }) => {
     const post = await fetch(server.url, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ organization { name } }' }) });
     expect(post.status).toBe(200);
     expect(await post.json()).toEqual({ data: { organization: { name: 'Lumi Live (demo)' } } });
@@ -50,13 +53,13 @@ describe('HTTP server', () => {
     expect(await get.json()).toEqual({ data: { fans: { totalCount: 20 } } });
   });
 
-  it('reports liveness on /health and database readiness on /ready', async () => {
+  it('reports liveness on /health and database readiness on /ready', async ({ t }) => {
     const base = server.url.replace('/graphql', '');
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect((await fetch(`${base}/ready`)).status).toBe(200);
   });
 
-  it('serves GraphiQL from this server (no CDN), titled, with the development credential in the header editor', async () => {
+  it('serves GraphiQL from this server (no CDN), titled, with the development credential in the header editor', async ({ t }) => {
     const res = await fetch(server.url, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -80,7 +83,7 @@ describe('HTTP server', () => {
     expect(options.defaultQuery).toContain('query Dashboard');
   });
 
-  it('prefills no credential where the development credential is off', async () => {
+  it('prefills no credential where the development credential is off', async ({ t }) => {
     const config = loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32), GRAPHIQL: 'true', LOG_LEVEL: 'silent' });
     const app = createApp({ config, database: t.database, pubsub: t.pubsub, logger: createLogger('silent') });
     const html = await (await app.fetch('http://test/graphql', { headers: { accept: 'text/html' } })).text();
@@ -89,17 +92,18 @@ describe('HTTP server', () => {
     expect(options.headers).toBeUndefined();
   });
 
-  it('refuses mutations over GET', async () => {
+  it('refuses mutations over GET', async ({ t }) => {
     const res = await fetch(`${server.url}?query=${encodeURIComponent('mutation { __typename }')}`, { headers: { ...auth, 'x-graphql-yoga-csrf': '1' } });
     expect(res.status).toBe(405);
   });
 });
 
 describe('graceful stop', () => {
-  it('finishes an in-flight request, then refuses new connections', async () => {
+  it('finishes an in-flight request, then refuses new connections', async ({ t }) => {
     const own = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 5_000 });
+    const started = slowStarted();
     const inFlight = fetch(own.url, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Slow { organization { slug } }' }) });
-    await new Promise((r) => setTimeout(r, 100));
+    await started;
     const stopped = own.stop();
     const res = await inFlight;
     expect(await res.json()).toEqual({ data: { organization: { slug: 'demo' } } });
@@ -109,7 +113,7 @@ describe('graceful stop', () => {
 });
 
 describe('npm start', () => {
-  it('is one process: a fresh database is seeded and answers; the CLI writes through it; SIGTERM to the PID npm start gives frees the port and keeps the data', async () => {
+  it('is one process: a fresh database is seeded and answers; the CLI writes through it; SIGTERM to the PID npm start gives frees the port and keeps the data', async ({ t }) => {
     const db = await createTestDatabase(); // an empty PostgreSQL database when TEST_DATABASE_URL is set
     await db.database.close();
     const dataDir = makeTempDir('start');

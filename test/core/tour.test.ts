@@ -1,8 +1,7 @@
 // The README's operator's tour, executed verbatim: each documented step must succeed in order.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
 
 const readme = readFileSync('README.md', 'utf8');
@@ -31,12 +30,7 @@ const steps: Record<string, { as?: string; capture?: Record<string, (data: any) 
   TourRedeem: { as: FAN },
 };
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  await seedTwoTenants(t, 10);
-});
-afterAll(() => t?.dispose());
+const it = useTestApp({ fans: 10 });
 
 describe("README operator's tour", () => {
   it('documents every step the test knows, in order', () => {
@@ -44,7 +38,7 @@ describe("README operator's tour", () => {
     expect(names).toEqual(Object.keys(steps));
   });
 
-  it('runs from import to redemption without a refusal', async () => {
+  it('runs from import to redemption without a refusal', async ({ t }) => {
     const reward = await t.database.prisma.reward.findFirstOrThrow({ where: { org: { slug: 'demo' }, active: true }, orderBy: [{ costPoints: 'asc' }, { id: 'asc' }] });
     const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
     const values: Record<string, string> = { inAWeek };

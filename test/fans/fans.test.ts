@@ -1,16 +1,8 @@
 // Operators find fans by tag, lifecycle, group, name and commerce ranges, sorted and paged.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
-let demoOrgId: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId } = await seedTwoTenants(t));
-});
-afterAll(() => t?.dispose());
+const it = useTestApp();
 
 const FANS = /* GraphQL */ `
   query Fans($filter: FanFilter, $orderBy: FanOrder, $first: Int, $after: String) {
@@ -31,7 +23,7 @@ type FansData = {
 };
 
 describe('Query.fans', () => {
-  it('lists only the caller organization’s fans, with a total count', async () => {
+  it('lists only the caller organization’s fans, with a total count', async ({ t }) => {
     const data = await t.ok<FansData>(FANS, { first: 5 });
     expect(data.fans.totalCount).toBe(60);
     const rival = await t.ok<FansData>(FANS, { first: 5 }, 'Dev rival');
@@ -40,15 +32,15 @@ describe('Query.fans', () => {
     expect(rival.fans.nodes.some((n) => ids.has(n.id))).toBe(false);
   });
 
-  it('applies the ≥ 2 orders invite threshold as a range filter', async () => {
+  it('applies the ≥ 2 orders invite threshold as a range filter', async ({ t }) => {
     const data = await t.ok<FansData>(FANS, { filter: { minOrders: 2 }, first: 100 });
-    const expected = await t.database.prisma.fan.count({ where: { orgId: demoOrgId, orderCount: { gte: 2 } } });
+    const expected = await t.database.prisma.fan.count({ where: { orgId: t.orgId, orderCount: { gte: 2 } } });
     expect(expected).toBeGreaterThan(0);
     expect(data.fans.totalCount).toBe(expected);
     expect(data.fans.nodes.every((f) => f.orderCount >= 2)).toBe(true);
   });
 
-  it('filters by spend range and KOC flag together', async () => {
+  it('filters by spend range and KOC flag together', async ({ t }) => {
     const data = await t.ok<FansData>(FANS, { filter: { minSpendCents: 100_000, maxSpendCents: 500_000, isKoc: false }, first: 100 });
     expect(data.fans.nodes.length).toBeGreaterThan(0);
     for (const f of data.fans.nodes) {
@@ -58,7 +50,7 @@ describe('Query.fans', () => {
     }
   });
 
-  it('finds fans carrying every given tag', async () => {
+  it('finds fans carrying every given tag', async ({ t }) => {
     const tags = await t.ok<{ tags: { id: string; name: string; fanCount: number }[] }>(`{ tags { id name fanCount } }`);
     const shanghai = tags.tags.find((x) => x.name === 'Shanghai')!;
     const oily = tags.tags.find((x) => x.name === 'oily skin')!;
@@ -70,7 +62,7 @@ describe('Query.fans', () => {
     expect(both.fans.nodes[0]?.tags.find((x) => x.tag.name === 'Shanghai')?.source).toBe('SELF');
   });
 
-  it('filters by lifecycle and by name search, case-insensitively', async () => {
+  it('filters by lifecycle and by name search, case-insensitively', async ({ t }) => {
     const dormant = await t.ok<FansData>(FANS, { filter: { lifecycles: ['DORMANT', 'SILENT'] }, first: 100 });
     expect(dormant.fans.nodes.every((f) => ['DORMANT', 'SILENT'].includes(f.lifecycle))).toBe(true);
     const search = await t.ok<FansData>(FANS, { filter: { search: 'SHANGHAI-' }, first: 100 });
@@ -78,14 +70,14 @@ describe('Query.fans', () => {
     expect(search.fans.nodes.every((f) => f.displayName.startsWith('Shanghai-'))).toBe(true);
   });
 
-  it('filters by current membership of a community', async () => {
+  it('filters by current membership of a community', async ({ t }) => {
     const c = await t.ok<{ communities: { nodes: { id: string; memberCount: number }[] } }>(`{ communities(kinds: [LIKE]) { nodes { id memberCount } } }`);
     const like = c.communities.nodes[0];
     const data = await t.ok<FansData>(FANS, { filter: { communityId: like.id }, first: 1 });
     expect(data.fans.totalCount).toBe(like.memberCount);
   });
 
-  it('sorts by total spend and pages with cursors without gaps or repeats', async () => {
+  it('sorts by total spend and pages with cursors without gaps or repeats', async ({ t }) => {
     const seen: FansData['fans']['nodes'] = [];
     let after: string | undefined;
     for (let page = 0; page < 10; page++) {
@@ -100,13 +92,13 @@ describe('Query.fans', () => {
     expect(spends).toEqual([...spends].sort((a, b) => b - a));
   });
 
-  it('refuses a tag id of another type with a clear error', async () => {
+  it('refuses a tag id of another type with a clear error', async ({ t }) => {
     const c = await t.ok<{ communities: { nodes: { id: string }[] } }>(`{ communities(first: 1) { nodes { id } } }`);
     const res = await t.gql(FANS, { filter: { tagIds: [c.communities.nodes[0].id] } });
     expect(res.errors?.[0].message).toMatch(/Tag/);
   });
 
-  it('refuses callers without a credential', async () => {
+  it('refuses callers without a credential', async ({ t }) => {
     const res = await t.gql(FANS, { first: 1 }, null);
     expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });

@@ -1,20 +1,11 @@
 // The lifecycle rule at its boundaries: through the mutation (operatorAdmin) with margins of a minute
 // around each boundary, and through the service with a fixed clock for the exact instants.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { refreshLifecycles } from '../../src/fans/lifecycle.js';
 import type { FanLifecycle } from '../../src/generated/prisma/enums.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { useTestApp, type SeededTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
-let orgId: string;
-let rivalOrgId: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId: orgId, rivalOrgId } = await seedTwoTenants(t, 10));
-});
-afterAll(() => t?.dispose());
+const it = useTestApp({ fans: 10 });
 
 const REFRESH = `mutation { refreshFanLifecycles { __typename ... on MutationRefreshFanLifecyclesSuccess { data { new active silent dormant churned changed } } } }`;
 const DAY = 86_400_000;
@@ -22,17 +13,17 @@ const MIN = 60_000;
 
 let n = 0;
 type Facts = { createdAt: Date; lastActiveAt?: Date | null; lastOrderAt?: Date | null; lifecycle?: FanLifecycle };
-async function fan(facts: Facts, org = orgId) {
+async function fan(t: SeededTestApp, facts: Facts, org = t.orgId) {
   return t.database.prisma.fan.create({ data: { orgId: org, externalId: `lc-${++n}`, displayName: `Lc ${n}`, lifecycle: 'NEW', ...facts } });
 }
-async function member(fanId: string, left: boolean) {
-  const community = await t.database.prisma.community.create({ data: { orgId, name: `G${++n}`, kind: 'SMALL', inviteCode: `lc-invite-${n}` } });
-  await t.database.prisma.membership.create({ data: { orgId, communityId: community.id, fanId, leftAt: left ? new Date() : null } });
+async function member(t: SeededTestApp, fanId: string, left: boolean) {
+  const community = await t.database.prisma.community.create({ data: { orgId: t.orgId, name: `G${++n}`, kind: 'SMALL', inviteCode: `lc-invite-${n}` } });
+  await t.database.prisma.membership.create({ data: { orgId: t.orgId, communityId: community.id, fanId, leftAt: left ? new Date() : null } });
 }
-const stage = async (id: string) => (await t.database.prisma.fan.findUniqueOrThrow({ where: { id } })).lifecycle;
+const stage = async (t: SeededTestApp, id: string) => (await t.database.prisma.fan.findUniqueOrThrow({ where: { id } })).lifecycle;
 
 describe('refreshFanLifecycles', () => {
-  it('places fans by the documented rule, one minute either side of each boundary', async () => {
+  it('places fans by the documented rule, one minute either side of each boundary', async ({ t }) => {
     const now = Date.now();
     const ago = (ms: number) => new Date(now - ms);
     const old = ago(400 * DAY);
@@ -51,24 +42,24 @@ describe('refreshFanLifecycles', () => {
       [{ createdAt: ago(90 * DAY - MIN) }, 'SILENT'],
       [{ createdAt: ago(90 * DAY + MIN) }, 'DORMANT'],
     ];
-    const fans = await Promise.all(cases.map(([facts]) => fan({ ...facts, lifecycle: 'CHURNED' })));
-    const churned = await fan({ createdAt: old, lastActiveAt: ago(DAY) });
-    await member(churned.id, true);
-    await member(churned.id, true);
-    const stillIn = await fan({ createdAt: old, lastActiveAt: ago(DAY), lifecycle: 'CHURNED' });
-    await member(stillIn.id, true);
-    await member(stillIn.id, false);
-    const rival = await fan({ createdAt: old, lifecycle: 'ACTIVE' }, rivalOrgId);
+    const fans = await Promise.all(cases.map(([facts]) => fan(t, { ...facts, lifecycle: 'CHURNED' })));
+    const churned = await fan(t, { createdAt: old, lastActiveAt: ago(DAY) });
+    await member(t, churned.id, true);
+    await member(t, churned.id, true);
+    const stillIn = await fan(t, { createdAt: old, lastActiveAt: ago(DAY), lifecycle: 'CHURNED' });
+    await member(t, stillIn.id, true);
+    await member(t, stillIn.id, false);
+    const rival = await fan(t, { createdAt: old, lifecycle: 'ACTIVE' }, t.rivalOrgId);
 
     const res = await t.ok(REFRESH);
-    const got = await Promise.all(fans.map((f) => stage(f.id)));
+    const got = await Promise.all(fans.map((f) => stage(t, f.id)));
     expect(got).toEqual(cases.map(([, s]) => s));
-    expect(await stage(churned.id)).toBe('CHURNED');
-    expect(await stage(stillIn.id)).toBe('ACTIVE');
+    expect(await stage(t, churned.id)).toBe('CHURNED');
+    expect(await stage(t, stillIn.id)).toBe('ACTIVE');
     // Another tenant's fans are not touched.
-    expect(await stage(rival.id)).toBe('ACTIVE');
+    expect(await stage(t, rival.id)).toBe('ACTIVE');
 
-    const groups = await t.database.prisma.fan.groupBy({ by: ['lifecycle'], where: { orgId }, _count: { _all: true } });
+    const groups = await t.database.prisma.fan.groupBy({ by: ['lifecycle'], where: { orgId: t.orgId }, _count: { _all: true } });
     const count = (s: FanLifecycle) => groups.find((g) => g.lifecycle === s)?._count._all ?? 0;
     expect(res.refreshFanLifecycles.data).toMatchObject({ new: count('NEW'), active: count('ACTIVE'), silent: count('SILENT'), dormant: count('DORMANT'), churned: count('CHURNED') });
     expect(res.refreshFanLifecycles.data.changed).toBeGreaterThanOrEqual(cases.length + 1);
@@ -76,18 +67,18 @@ describe('refreshFanLifecycles', () => {
     expect((await t.ok(REFRESH)).refreshFanLifecycles.data.changed).toBe(0);
   });
 
-  it('is for owners and admins: operators and analysts are refused and nothing moves', async () => {
-    const f = await fan({ createdAt: new Date(Date.now() - 400 * DAY), lifecycle: 'ACTIVE' });
+  it('is for owners and admins: operators and analysts are refused and nothing moves', async ({ t }) => {
+    const f = await fan(t, { createdAt: new Date(Date.now() - 400 * DAY), lifecycle: 'ACTIVE' });
     for (const as of ['Dev demo/jujube@demo.test', 'Dev demo/analyst@demo.test']) {
       const r = await t.gql(REFRESH, {}, as);
       expect(r.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     }
-    expect(await stage(f.id)).toBe('ACTIVE');
+    expect(await stage(t, f.id)).toBe('ACTIVE');
     expect((await t.ok(REFRESH, {}, 'Dev demo/admin@demo.test')).refreshFanLifecycles.__typename).toBe('MutationRefreshFanLifecyclesSuccess');
-    expect(await stage(f.id)).toBe('DORMANT');
+    expect(await stage(t, f.id)).toBe('DORMANT');
   });
 
-  it('service: the exact boundary instants belong to the older stage', async () => {
+  it('service: the exact boundary instants belong to the older stage', async ({ t }) => {
     const now = new Date('2027-03-01T12:00:00.000Z');
     const at = (ms: number) => new Date(now.getTime() - ms);
     const cases: [Facts, FanLifecycle][] = [
@@ -98,8 +89,8 @@ describe('refreshFanLifecycles', () => {
       [{ createdAt: at(400 * DAY), lastOrderAt: at(90 * DAY) }, 'DORMANT'],
       [{ createdAt: at(400 * DAY), lastOrderAt: at(90 * DAY - 1) }, 'SILENT'],
     ];
-    const fans = await Promise.all(cases.map(([facts]) => fan(facts)));
-    await refreshLifecycles(t.database.prisma, orgId, now);
-    expect(await Promise.all(fans.map((f) => stage(f.id)))).toEqual(cases.map(([, s]) => s));
+    const fans = await Promise.all(cases.map(([facts]) => fan(t, facts)));
+    await refreshLifecycles(t.database.prisma, t.orgId, now);
+    expect(await Promise.all(fans.map((f) => stage(t, f.id)))).toEqual(cases.map(([, s]) => s));
   });
 });

@@ -1,19 +1,10 @@
 // Saved segments through the API: create with a FanFilter, list the matching fans, unique names,
 // foreign ids refused, delete.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
 
-let t: TestApp;
-let orgId: string;
-let rivalOrgId: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId: orgId, rivalOrgId } = await seedTwoTenants(t, 40));
-});
-afterAll(() => t?.dispose());
+const it = useTestApp({ fans: 40 });
 
 const CREATE = /* GraphQL */ `
   mutation Create($i: CreateSegmentInput!) {
@@ -28,8 +19,8 @@ const DELETE = `mutation($id: ID!) { deleteSegment(segmentId: $id) { __typename 
 const FANS = `query($f: FanFilter) { fans(filter: $f, first: 100) { totalCount nodes { id } } }`;
 
 describe('segments', () => {
-  it('saves a filter whose fans match fans(filter:) and whose JSON can be sent back as a filter', async () => {
-    const oily = await t.database.prisma.tag.findFirstOrThrow({ where: { orgId, name: 'oily skin' } });
+  it('saves a filter whose fans match fans(filter:) and whose JSON can be sent back as a filter', async ({ t }) => {
+    const oily = await t.database.prisma.tag.findFirstOrThrow({ where: { orgId: t.orgId, name: 'oily skin' } });
     const filter = { tagIds: [gid('Tag', oily.id)], minOrders: 2, lifecycles: ['ACTIVE', 'NEW', 'SILENT', 'DORMANT'] };
     const res = await t.ok(CREATE, { i: { name: 'Oily repeat buyers', filter } });
     const seg = res.createSegment.data;
@@ -41,24 +32,24 @@ describe('segments', () => {
     const roundTrip = await t.ok(FANS, { f: seg.filter });
     expect(roundTrip.fans.totalCount).toBe(direct.fans.totalCount);
     // It tracks the fans as they change: a new matching fan appears.
-    const fresh = await t.database.prisma.fan.create({ data: { orgId, externalId: 'seg-new', displayName: 'Seg', orderCount: 3, lifecycle: 'ACTIVE', tags: { create: { orgId, tagId: oily.id } } } });
+    const fresh = await t.database.prisma.fan.create({ data: { orgId: t.orgId, externalId: 'seg-new', displayName: 'Seg', orderCount: 3, lifecycle: 'ACTIVE', tags: { create: { orgId: t.orgId, tagId: oily.id } } } });
     const listed = await t.ok(`query($id: ID!) { node(id: $id) { ... on Segment { fans(first: 100) { totalCount nodes { id } } } } }`, { id: seg.id });
     expect(listed.node.fans.totalCount).toBe(direct.fans.totalCount + 1);
     expect(listed.node.fans.nodes).toContainEqual({ id: gid('Fan', fresh.id) });
   });
 
-  it('names are unique per organization; another tenant may reuse one', async () => {
+  it('names are unique per organization; another tenant may reuse one', async ({ t }) => {
     const i = { name: 'KOCs', filter: { isKoc: true } };
     expect((await t.ok(CREATE, { i })).createSegment.__typename).toBe('MutationCreateSegmentSuccess');
     expect((await t.ok(CREATE, { i })).createSegment).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT', field: 'input.name' });
     expect((await t.ok(CREATE, { i }, 'Dev rival')).createSegment.__typename).toBe('MutationCreateSegmentSuccess');
-    expect(await t.database.prisma.segment.count({ where: { orgId, name: 'KOCs' } })).toBe(1);
+    expect(await t.database.prisma.segment.count({ where: { orgId: t.orgId, name: 'KOCs' } })).toBe(1);
   });
 
-  it('refuses foreign tags and communities, bad ranges and names, and analysts — saving nothing', async () => {
-    const rivalTag = await t.database.prisma.tag.findFirstOrThrow({ where: { orgId: rivalOrgId } });
-    const rivalCommunity = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: rivalOrgId } });
-    const mine = await t.database.prisma.tag.findFirstOrThrow({ where: { orgId } });
+  it('refuses foreign tags and communities, bad ranges and names, and analysts — saving nothing', async ({ t }) => {
+    const rivalTag = await t.database.prisma.tag.findFirstOrThrow({ where: { orgId: t.rivalOrgId } });
+    const rivalCommunity = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: t.rivalOrgId } });
+    const mine = await t.database.prisma.tag.findFirstOrThrow({ where: { orgId: t.orgId } });
     const cases: [Record<string, unknown>, string, string][] = [
       [{ name: 'x', filter: { tagIds: [gid('Tag', mine.id), gid('Tag', rivalTag.id)] } }, 'NOT_FOUND', 'input.filter.tagIds.1'],
       [{ name: 'x', filter: { communityId: gid('Community', rivalCommunity.id) } }, 'NOT_FOUND', 'input.filter.communityId'],
@@ -69,10 +60,10 @@ describe('segments', () => {
     for (const [i, code, field] of cases) expect((await t.ok(CREATE, { i })).createSegment).toMatchObject({ code, field });
     const analyst = await t.gql(CREATE, { i: { name: 'analyst', filter: {} } }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect(await t.database.prisma.segment.count({ where: { orgId, name: { in: ['x', 'analyst'] } } })).toBe(0);
+    expect(await t.database.prisma.segment.count({ where: { orgId: t.orgId, name: { in: ['x', 'analyst'] } } })).toBe(0);
   });
 
-  it('deletes a segment once; foreign segments are NOT_FOUND; analysts are refused', async () => {
+  it('deletes a segment once; foreign segments are NOT_FOUND; analysts are refused', async ({ t }) => {
     const seg = (await t.ok(CREATE, { i: { name: 'To delete', filter: { minOrders: 1 } } })).createSegment.data;
     const rivalSeg = (await t.ok(CREATE, { i: { name: 'Rival only', filter: {} } }, 'Dev rival')).createSegment.data;
     expect((await t.ok(DELETE, { id: rivalSeg.id })).deleteSegment).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'segmentId' });
@@ -80,6 +71,6 @@ describe('segments', () => {
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await t.ok(DELETE, { id: seg.id })).deleteSegment).toEqual({ __typename: 'MutationDeleteSegmentSuccess', data: { deletedSegmentId: seg.id } });
     expect((await t.ok(DELETE, { id: seg.id })).deleteSegment).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await t.database.prisma.segment.count({ where: { orgId: rivalOrgId, name: 'Rival only' } })).toBe(1);
+    expect(await t.database.prisma.segment.count({ where: { orgId: t.rivalOrgId, name: 'Rival only' } })).toBe(1);
   });
 });

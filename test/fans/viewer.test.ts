@@ -1,8 +1,7 @@
 // `viewer` as a client's first screen: a fan gets their own profile in one query, an operator their
 // record and organization; a fan never reaches another fan's rows, nor any operator, by any path.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
 import { codes, fanBearer } from '../security/security-helpers.js';
 
@@ -23,14 +22,12 @@ const FAN_HOME = `query FanHome {
   }
 }`;
 
-let t: TestApp;
+const it = useTestApp({ fans: 30 });
 let me: { id: string; externalId: string; authorization: string };
 let other: { id: string; displayName: string };
 let communityId: string;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  await seedTwoTenants(t, 30);
+it.beforeAll(async ({ t }) => {
   const db = t.database.prisma;
   // A group with at least two current members: the fan, and a neighbour whose rows must stay closed.
   const shared = await db.membership.groupBy({ by: ['communityId'], where: { leftAt: null, community: { org: { slug: 'demo' } } }, _count: true, orderBy: { _count: { communityId: 'desc' } }, take: 1 });
@@ -48,10 +45,9 @@ beforeAll(async () => {
     await db.order.create({ data: { orgId: session.orgId, fanId, externalId: `viewer-o${i}`, amountCents: 1000 + i, placedAt: new Date() } });
   }
 });
-afterAll(() => t?.dispose());
 
 describe('viewer for a fan', () => {
-  it('answers the fan their own profile, balance, streak, groups, reservations, coupons and orders in one query', async () => {
+  it('answers the fan their own profile, balance, streak, groups, reservations, coupons and orders in one query', async ({ t }) => {
     const { viewer } = await t.ok(FAN_HOME, {}, me.authorization);
     const row = await t.database.prisma.fan.findUniqueOrThrow({
       where: { id: me.id },
@@ -68,7 +64,7 @@ describe('viewer for a fan', () => {
     expect(viewer.fan.orders.totalCount).toBe(row.orders.length);
   });
 
-  it('a check-in shows up in the balance and streak the fan reads back', async () => {
+  it('a check-in shows up in the balance and streak the fan reads back', async ({ t }) => {
     const before = (await t.ok(FAN_HOME, {}, me.authorization)).viewer.fan;
     const res = await t.ok(`mutation { checkIn { ... on MutationCheckInSuccess { data { streak points } } ... on DomainError { code } } }`, {}, me.authorization);
     const after = (await t.ok(FAN_HOME, {}, me.authorization)).viewer.fan;
@@ -77,7 +73,7 @@ describe('viewer for a fan', () => {
     expect(after.pointsEntries.nodes[0]).toEqual({ delta: res.checkIn.data.points, balanceAfter: after.pointsBalance });
   });
 
-  it("refuses another fan by id, and another fan's orders", async () => {
+  it("refuses another fan by id, and another fan's orders", async ({ t }) => {
     const byId = await t.gql(`query($id: ID!) { node(id: $id) { ... on Fan { displayName pointsBalance } } }`, { id: gid('Fan', other.id) }, me.authorization);
     expect(codes(byId)).toEqual(['FORBIDDEN']);
     expect(byId.data?.node ?? null).toBeNull();
@@ -89,7 +85,7 @@ describe('viewer for a fan', () => {
     expect(asOperator.node).toMatchObject({ displayName: other.displayName, orders: { totalCount: expect.any(Number) } });
   });
 
-  it("never reaches another fan's profile or rows through a shared group", async () => {
+  it("never reaches another fan's profile or rows through a shared group", async ({ t }) => {
     const q = `query { viewer { fan { memberships(first: 10) { nodes { community { id members(first: 50) { totalCount nodes { role fan { displayName pointsBalance checkInStreak } } } } } } } } }`;
     const res = await t.gql(q, {}, me.authorization);
     expect(new Set(codes(res)), JSON.stringify(res.errors?.[0])).toEqual(new Set(['FORBIDDEN']));
@@ -98,7 +94,7 @@ describe('viewer for a fan', () => {
     expect(text).not.toContain('"amountCents":1001');
   });
 
-  it('never sees an operator: not the owner of a group, not the staff list', async () => {
+  it('never sees an operator: not the owner of a group, not the staff list', async ({ t }) => {
     const res = await t.gql(`query { viewer { organization { name operators { email } } fan { memberships(first: 10) { nodes { community { owner { email } assistants { email } } } } } } }`, {}, me.authorization);
     expect(new Set(codes(res))).toEqual(new Set(['FORBIDDEN']));
     expect(JSON.stringify(res.data)).not.toContain('@demo.test');
@@ -108,12 +104,12 @@ describe('viewer for a fan', () => {
 });
 
 describe('viewer for other callers', () => {
-  it('answers an operator their own record and organization, and no fan', async () => {
+  it('answers an operator their own record and organization, and no fan', async ({ t }) => {
     const { viewer } = await t.ok(`{ viewer { kind organization { slug name } operator { email role } fan { id } } }`, {}, 'Dev demo/analyst@demo.test');
     expect(viewer).toEqual({ kind: 'OPERATOR', organization: { slug: 'demo', name: expect.any(String) }, operator: { email: 'analyst@demo.test', role: 'ANALYST' }, fan: null });
   });
 
-  it('answers an anonymous caller without a profile or an error', async () => {
+  it('answers an anonymous caller without a profile or an error', async ({ t }) => {
     const q = `{ viewer { kind organizationId organization { slug } operator { email } fan { id } } }`;
     expect((await t.ok(q, {}, null)).viewer).toEqual({ kind: 'ANONYMOUS', organizationId: null, organization: null, operator: null, fan: null });
   });

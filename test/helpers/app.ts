@@ -30,15 +30,30 @@ export interface GraphQLResult<T = Record<string, any>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
+/**
+ * A document written with `graphql(`…`)` from test/generated (see codegen.ts): the document text as a
+ * String that carries its result type R and variables type V, so `t.ok(doc, vars)` checks the
+ * variables and returns typed data. Plain strings still work and answer `Record<string, any>`.
+ */
+export interface TypedDocument<R, V> extends String {
+  __apiType?: (variables: V) => R;
+}
+
+/** Runs `query` (a plain string, or a typed document) as `as`; see TestApp.gql. */
+interface Execute<Out extends 'result' | 'data'> {
+  <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | null): Promise<Out extends 'data' ? T : GraphQLResult<T>>;
+  <R, V>(query: TypedDocument<R, V>, variables?: V, as?: string | null): Promise<Out extends 'data' ? R : GraphQLResult<R>>;
+}
+
 export interface TestApp {
   app: App;
   database: Database;
   config: Config;
   pubsub: PubSub;
   /** Runs an operation as `as` (an Authorization header value, e.g. "Dev demo"); null for anonymous. */
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | null): Promise<GraphQLResult<T>>;
+  gql: Execute<'result'>;
   /** Like gql, but fails the test on any error and returns data. */
-  ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | null): Promise<T>;
+  ok: Execute<'data'>;
   /**
    * Resolves once `n` more subscribers are listening on pub/sub (on Redis: subscribed there) — the
    * server's own signal that an event published now reaches them. Call it before opening them.
@@ -58,12 +73,12 @@ export async function createTestApp(opts: { env?: Record<string, string>; defaul
   const app = createApp({ config, database, pubsub: events.pubsub, logger: createLogger('silent'), plugins: opts.plugins, rateLimiter });
   const defaultAs = opts.defaultAs ?? 'Dev demo';
 
-  const gql: TestApp['gql'] = async (query, variables, as = defaultAs) => {
+  const gql = (async (query: string | String, variables?: unknown, as: string | null = defaultAs) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
     if (as) headers.authorization = as;
-    const res = await app.fetch('http://test/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    const res = await app.fetch('http://test/graphql', { method: 'POST', headers, body: JSON.stringify({ query: String(query), variables }) });
     return (await res.json()) as GraphQLResult<never>;
-  };
+  }) as unknown as TestApp['gql'];
 
   return {
     app,
@@ -71,11 +86,11 @@ export async function createTestApp(opts: { env?: Record<string, string>; defaul
     config,
     pubsub: events.pubsub,
     gql,
-    async ok(query, variables, as) {
+    ok: (async (query: string, variables?: Record<string, unknown>, as?: string | null) => {
       const res = await gql(query, variables, as);
       if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors, null, 2)}`);
       return res.data as never;
-    },
+    }) as unknown as TestApp['ok'],
     listening(n = 1) {
       let seen = 0;
       return new Promise<void>((resolve) => {

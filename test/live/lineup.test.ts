@@ -1,25 +1,16 @@
 // Line-ups and on-sale reminders through the API: validation, status rules, putting an item on sale
 // once, and reminders that reach exactly the fans who reserved — checked on each fan's own SSE stream.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
 import { FAN_REMINDERS, Q, decodeId, eveningIn, newFan, newItem, newSession, ok, run, subscribe } from './live-helpers.js';
 
-let t: TestApp;
-let orgId: string;
-let rivalOrgId: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId: orgId, rivalOrgId } = await seedTwoTenants(t, 10));
-});
-afterAll(() => t?.dispose());
+const it = useTestApp({ fans: 10 });
 
 const minutes = (base: string, m: number) => new Date(new Date(base).getTime() + m * 60_000).toISOString();
 
 describe('addLineupItem / updateLineupItem / removeLineupItem', () => {
-  it('adds items at the end by default, in slot order, within the session day', async () => {
+  it('adds items at the end by default, in slot order, within the session day', async ({ t }) => {
     const s = await newSession(t);
     const a = await newItem(t, s.id, 'Hydrating essence 50ml', { sku: 'ESS-50', slotAt: minutes(s.scheduledAt, 10) });
     const b = await newItem(t, s.id, 'Lip tint set');
@@ -30,7 +21,7 @@ describe('addLineupItem / updateLineupItem / removeLineupItem', () => {
     expect(await run(t, Q.addItem, { i: { sessionId: s.id, productName: 'Late item', priceCents: 100, slotAt: minutes(s.scheduledAt, 270) } })).toMatchObject({ code: 'VALIDATION', field: 'input.slotAt' });
   });
 
-  it('validates name, price, position and sku; a refused add creates nothing', async () => {
+  it('validates name, price, position and sku; a refused add creates nothing', async ({ t }) => {
     const s = await newSession(t);
     const cases = [
       [{ productName: ' ', priceCents: 100 }, 'input.productName'],
@@ -44,7 +35,7 @@ describe('addLineupItem / updateLineupItem / removeLineupItem', () => {
     expect(await t.database.prisma.lineupItem.count({ where: { sessionId: decodeId(s.id) } })).toBe(0);
   });
 
-  it('changes the line-up only while SCHEDULED or LIVE', async () => {
+  it('changes the line-up only while SCHEDULED or LIVE', async ({ t }) => {
     const s = await newSession(t);
     const item = await newItem(t, s.id, 'Cashmere scarf', { slotAt: minutes(s.scheduledAt, 20) });
     const upd = await ok(t, Q.updateItem, { i: { itemId: item.id, priceCents: 35_900, position: 4, slotAt: minutes(s.scheduledAt, 40) } });
@@ -62,7 +53,7 @@ describe('addLineupItem / updateLineupItem / removeLineupItem', () => {
     expect(await run(t, Q.addItem, { i: { sessionId: cancelled.id, productName: 'Nope', priceCents: 100 } })).toMatchObject({ code: 'INVALID_STATE' });
   });
 
-  it('removes an item not yet on sale; an item on sale stays', async () => {
+  it('removes an item not yet on sale; an item on sale stays', async ({ t }) => {
     const s = await newSession(t);
     const a = await newItem(t, s.id, 'Baby wipes ×10');
     const b = await newItem(t, s.id, 'Sunscreen SPF50 duo');
@@ -74,8 +65,8 @@ describe('addLineupItem / updateLineupItem / removeLineupItem', () => {
     expect(await run(t, Q.removeItem, { id: b.id })).toMatchObject({ code: 'INVALID_STATE' });
   });
 
-  it('foreign ids are NOT_FOUND; analysts and fans may not edit the line-up', async () => {
-    const rival = await t.database.prisma.liveSession.findFirstOrThrow({ where: { orgId: rivalOrgId, status: 'SCHEDULED' }, include: { items: true } });
+  it('foreign ids are NOT_FOUND; analysts and fans may not edit the line-up', async ({ t }) => {
+    const rival = await t.database.prisma.liveSession.findFirstOrThrow({ where: { orgId: t.rivalOrgId, status: 'SCHEDULED' }, include: { items: true } });
     const rivalItem = gid('LineupItem', rival.items[0].id);
     expect(await run(t, Q.addItem, { i: { sessionId: gid('LiveSession', rival.id), productName: 'Spy', priceCents: 100 } })).toMatchObject({ code: 'NOT_FOUND', field: 'input.sessionId' });
     expect(await run(t, Q.updateItem, { i: { itemId: rivalItem, priceCents: 1 } })).toMatchObject({ code: 'NOT_FOUND', field: 'input.itemId' });
@@ -83,7 +74,7 @@ describe('addLineupItem / updateLineupItem / removeLineupItem', () => {
     expect(await run(t, Q.onSale, { id: rivalItem })).toMatchObject({ code: 'NOT_FOUND', field: 'itemId' });
     expect(await t.database.prisma.lineupItem.findUniqueOrThrow({ where: { id: rival.items[0].id } })).toMatchObject({ priceCents: rival.items[0].priceCents, onSaleAt: null });
     const s = await newSession(t);
-    const fan = await newFan(t, orgId, 'demo');
+    const fan = await newFan(t, t.orgId, 'demo');
     for (const as of ['Dev demo/analyst@demo.test', fan.as]) {
       const res = await t.gql(Q.addItem, { i: { sessionId: s.id, productName: 'Nope', priceCents: 100 } }, as);
       expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -92,7 +83,7 @@ describe('addLineupItem / updateLineupItem / removeLineupItem', () => {
 });
 
 describe('putItemOnSale and reminders', () => {
-  it('needs a LIVE session and goes on sale once', async () => {
+  it('needs a LIVE session and goes on sale once', async ({ t }) => {
     const s = await newSession(t);
     const item = await newItem(t, s.id, 'Wireless earbuds');
     expect(await run(t, Q.onSale, { id: item.id })).toMatchObject({ code: 'INVALID_STATE', field: 'itemId' });
@@ -104,10 +95,10 @@ describe('putItemOnSale and reminders', () => {
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('parallel putItemOnSale: one succeeds, the reminders go out once', async () => {
+  it('parallel putItemOnSale: one succeeds, the reminders go out once', async ({ t }) => {
     const s = await newSession(t);
     const item = await newItem(t, s.id, 'Baijiu gift box');
-    const fans = await Promise.all([0, 1, 2].map(() => newFan(t, orgId, 'demo')));
+    const fans = await Promise.all([0, 1, 2].map(() => newFan(t, t.orgId, 'demo')));
     for (const f of fans) await ok(t, Q.reserveItem, { i: { itemId: item.id } }, f.as);
     await ok(t, Q.goLive, { id: s.id });
     const results = await Promise.all(Array.from({ length: 5 }, () => run(t, Q.onSale, { id: item.id })));
@@ -117,22 +108,22 @@ describe('putItemOnSale and reminders', () => {
     expect(results.filter((r) => r.code === 'INVALID_STATE')).toHaveLength(4);
   });
 
-  it('reminds exactly the fans who reserved the item: not opted-out fans, not other fans, not other tenants', async () => {
+  it('reminds exactly the fans who reserved the item: not opted-out fans, not other fans, not other tenants', async ({ t }) => {
     const s = await newSession(t);
     const item = await newItem(t, s.id, 'Silk pillowcase');
     const other = await newItem(t, s.id, 'Face towels ×3');
-    const [a, b] = [await newFan(t, orgId, 'demo'), await newFan(t, orgId, 'demo')];
-    const optedOut = await newFan(t, orgId, 'demo', { optedOut: true });
-    const bystander = await newFan(t, orgId, 'demo');
-    const sessionOnly = await newFan(t, orgId, 'demo');
-    const rivalFan = await newFan(t, rivalOrgId, 'rival');
+    const [a, b] = [await newFan(t, t.orgId, 'demo'), await newFan(t, t.orgId, 'demo')];
+    const optedOut = await newFan(t, t.orgId, 'demo', { optedOut: true });
+    const bystander = await newFan(t, t.orgId, 'demo');
+    const sessionOnly = await newFan(t, t.orgId, 'demo');
+    const rivalFan = await newFan(t, t.rivalOrgId, 'rival');
     await ok(t, Q.reserveItem, { i: { itemId: item.id } }, a.as);
     await ok(t, Q.reserveItem, { i: { itemId: item.id, fanId: b.gid } }, 'Dev demo/jujube@demo.test');
     await ok(t, Q.reserveItem, { i: { itemId: item.id } }, optedOut.as);
     await ok(t, Q.reserveItem, { i: { itemId: other.id } }, bystander.as);
     await ok(t, Q.reserveSession, { i: { sessionId: s.id } }, sessionOnly.as);
     // The rival fan reserves an item of their own tenant; they cannot even see ours.
-    const rivalSession = await t.database.prisma.liveSession.findFirstOrThrow({ where: { orgId: rivalOrgId, status: 'SCHEDULED' }, include: { items: true } });
+    const rivalSession = await t.database.prisma.liveSession.findFirstOrThrow({ where: { orgId: t.rivalOrgId, status: 'SCHEDULED' }, include: { items: true } });
     await ok(t, Q.reserveItem, { i: { itemId: gid('LineupItem', rivalSession.items[0].id) } }, rivalFan.as);
     expect(await run(t, Q.reserveItem, { i: { itemId: item.id } }, rivalFan.as)).toMatchObject({ code: 'NOT_FOUND' });
 
@@ -157,7 +148,7 @@ describe('putItemOnSale and reminders', () => {
     }
   });
 
-  it('only fans may subscribe to fan reminders', async () => {
+  it('only fans may subscribe to fan reminders', async ({ t }) => {
     for (const as of ['Dev demo', 'Dev demo/analyst@demo.test']) {
       const sub = await subscribe(t, FAN_REMINDERS, {}, as);
       try {
@@ -169,11 +160,11 @@ describe('putItemOnSale and reminders', () => {
     }
   });
 
-  it('a reservation racing the item going on sale is either reminded or refused, never lost', async () => {
+  it('a reservation racing the item going on sale is either reminded or refused, never lost', async ({ t }) => {
     const s = await newSession(t);
     const item = await newItem(t, s.id, 'Mite remover');
     await ok(t, Q.goLive, { id: s.id });
-    const fans = await Promise.all(Array.from({ length: 12 }, () => newFan(t, orgId, 'demo')));
+    const fans = await Promise.all(Array.from({ length: 12 }, () => newFan(t, t.orgId, 'demo')));
     const [sale, ...reservations] = await Promise.all([
       ok(t, Q.onSale, { id: item.id }),
       ...fans.map((f) => run(t, Q.reserveItem, { i: { itemId: item.id } }, f.as)),
@@ -186,7 +177,7 @@ describe('putItemOnSale and reminders', () => {
 });
 
 describe('scheduling across days', () => {
-  it('the session day follows the organization time zone', async () => {
+  it('the session day follows the organization time zone', async ({ t }) => {
     const s = await ok(t, Q.schedule, { i: { title: 'Early bird', host: 'Lumi', scheduledAt: new Date(eveningIn(9).getTime() - 11 * 3_600_000).toISOString() } });
     // 01:00 UTC = 09:00 Shanghai; 15:59 UTC is 23:59 the same Shanghai day; 16:00 UTC is the next day.
     expect((await newItem(t, s.id, 'A', { slotAt: minutes(s.scheduledAt, 14 * 60 + 59) })).slotAt).toBeTruthy();

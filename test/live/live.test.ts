@@ -1,18 +1,13 @@
 // The live schedule: sessions by status and time window, line-ups in slot order, reservations, wishes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { NOW, seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
+import { NOW } from '../helpers/fixtures.js';
 import { gid } from '../helpers/ids.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  await seedTwoTenants(t);
-});
-afterAll(() => t?.dispose());
+const it = useTestApp();
 
 describe('Query.liveSessions', () => {
-  it('returns a week of sessions, earliest first, filtered by status and window', async () => {
+  it('returns a week of sessions, earliest first, filtered by status and window', async ({ t }) => {
     const all = await t.ok(`{ liveSessions(first: 20) { totalCount nodes { scheduledAt status theme } } }`);
     expect(all.liveSessions.totalCount).toBe(7);
     const times = all.liveSessions.nodes.map((s: { scheduledAt: string }) => s.scheduledAt);
@@ -25,7 +20,7 @@ describe('Query.liveSessions', () => {
     expect(upcoming.liveSessions.totalCount).toBeGreaterThanOrEqual(2);
   });
 
-  it('lists each line-up in slot order with reservation counts', async () => {
+  it('lists each line-up in slot order with reservation counts', async ({ t }) => {
     const s = await t.database.prisma.liveSession.findFirstOrThrow({ where: { org: { slug: 'demo' }, status: 'SCHEDULED' }, include: { items: true } });
     const fan = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: s.orgId } });
     const item = s.items[2];
@@ -40,7 +35,7 @@ describe('Query.liveSessions', () => {
 });
 
 describe('Query.wishes', () => {
-  it('orders wishes by votes and filters by status', async () => {
+  it('orders wishes by votes and filters by status', async ({ t }) => {
     const org = await t.database.prisma.organization.findUniqueOrThrow({ where: { slug: 'demo' } });
     const fan = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: org.id } });
     await t.database.prisma.wish.createMany({

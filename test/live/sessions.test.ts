@@ -1,23 +1,14 @@
 // The session status machine through the API: SCHEDULED → LIVE → ENDED, SCHEDULED → CANCELLED,
 // refusals with INVALID_STATE, a race of two goLive calls, live numbers, tenancy and roles.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 import { gid, rawId } from '../helpers/ids.js';
 import { DAY, Q, SESSION_EVENTS, eveningIn, newFan, newItem, newSession, ok, run, subscribe } from './live-helpers.js';
 
-let t: TestApp;
-let orgId: string;
-let rivalOrgId: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId: orgId, rivalOrgId } = await seedTwoTenants(t, 10));
-});
-afterAll(() => t?.dispose());
+const it = useTestApp({ fans: 10 });
 
 describe('scheduleLiveSession', () => {
-  it('schedules a session and validates its input', async () => {
+  it('schedules a session and validates its input', async ({ t }) => {
     const at = eveningIn(5);
     const s = await ok(t, Q.schedule, { i: { title: '  Beauty Night  ', host: 'Lumi', theme: 'Beauty Night', scheduledAt: at.toISOString() } });
     expect(s).toMatchObject({ status: 'SCHEDULED', title: 'Beauty Night', host: 'Lumi', theme: 'Beauty Night', scheduledAt: at.toISOString(), startedAt: null });
@@ -27,16 +18,16 @@ describe('scheduleLiveSession', () => {
       [{ title: 'x', host: 'Lumi', scheduledAt: new Date(Date.now() - 60_000).toISOString() }, 'input.scheduledAt'],
       [{ title: 'x', host: 'Lumi', scheduledAt: new Date(Date.now() + 400 * DAY).toISOString() }, 'input.scheduledAt'],
     ] as const;
-    const before = await t.database.prisma.liveSession.count({ where: { orgId } });
+    const before = await t.database.prisma.liveSession.count({ where: { orgId: t.orgId } });
     for (const [i, field] of cases) expect(await run(t, Q.schedule, { i })).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field });
-    expect(await t.database.prisma.liveSession.count({ where: { orgId } })).toBe(before);
+    expect(await t.database.prisma.liveSession.count({ where: { orgId: t.orgId } })).toBe(before);
   });
 
-  it('an analyst and a fan may not schedule; an operator may', async () => {
+  it('an analyst and a fan may not schedule; an operator may', async ({ t }) => {
     const i = { title: 'Jewelry Hour', host: 'Lumi', scheduledAt: eveningIn(6).toISOString() };
     const analyst = await t.gql(Q.schedule, { i }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const fan = await newFan(t, orgId, 'demo');
+    const fan = await newFan(t, t.orgId, 'demo');
     expect((await t.gql(Q.schedule, { i }, fan.as)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await t.gql(Q.schedule, { i }, null)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(await ok(t, Q.schedule, { i }, 'Dev demo/jujube@demo.test')).toMatchObject({ status: 'SCHEDULED' });
@@ -44,7 +35,7 @@ describe('scheduleLiveSession', () => {
 });
 
 describe('the status machine', () => {
-  it('SCHEDULED → LIVE → ENDED, and every other move from those states is INVALID_STATE', async () => {
+  it('SCHEDULED → LIVE → ENDED, and every other move from those states is INVALID_STATE', async ({ t }) => {
     const s = await newSession(t);
     const live = await ok(t, Q.goLive, { id: s.id });
     expect(live.session).toMatchObject({ status: 'LIVE' });
@@ -59,7 +50,7 @@ describe('the status machine', () => {
     expect((await t.database.prisma.liveSession.findUniqueOrThrow({ where: { id: rawId(s.id) } })).status).toBe('ENDED');
   });
 
-  it('SCHEDULED → CANCELLED; a cancelled session cannot go live, end or be rescheduled', async () => {
+  it('SCHEDULED → CANCELLED; a cancelled session cannot go live, end or be rescheduled', async ({ t }) => {
     const s = await newSession(t);
     expect(await run(t, Q.end, { id: s.id })).toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('SCHEDULED') });
     expect(await ok(t, Q.cancel, { id: s.id })).toMatchObject({ status: 'CANCELLED' });
@@ -67,7 +58,7 @@ describe('the status machine', () => {
     expect(await run(t, Q.reschedule, { i: { sessionId: s.id, scheduledAt: eveningIn(12).toISOString() } })).toMatchObject({ code: 'INVALID_STATE' });
   });
 
-  it('two parallel goLive calls: one succeeds, the other gets INVALID_STATE (repeated 5 times)', async () => {
+  it('two parallel goLive calls: one succeeds, the other gets INVALID_STATE (repeated 5 times)', async ({ t }) => {
     for (let round = 0; round < 5; round++) {
       const s = await newSession(t);
       const results = await Promise.all([run(t, Q.goLive, { id: s.id }), run(t, Q.goLive, { id: s.id }, 'Dev demo/jujube@demo.test')]);
@@ -76,7 +67,7 @@ describe('the status machine', () => {
     }
   });
 
-  it('parallel cancel and goLive: exactly one wins and the session ends in that state', async () => {
+  it('parallel cancel and goLive: exactly one wins and the session ends in that state', async ({ t }) => {
     const s = await newSession(t);
     const [a, b] = await Promise.all([run(t, Q.cancel, { id: s.id }), run(t, Q.goLive, { id: s.id })]);
     expect([a, b].filter((r) => r.__typename.endsWith('Error'))).toHaveLength(1);
@@ -84,11 +75,11 @@ describe('the status machine', () => {
     expect(status).toBe(a.__typename.endsWith('Error') ? 'LIVE' : 'CANCELLED');
   });
 
-  it('analysts may not move sessions; foreign and unknown ids are NOT_FOUND and change nothing', async () => {
+  it('analysts may not move sessions; foreign and unknown ids are NOT_FOUND and change nothing', async ({ t }) => {
     const s = await newSession(t);
     const analyst = await t.gql(Q.goLive, { id: s.id }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const rival = await t.database.prisma.liveSession.findFirstOrThrow({ where: { orgId: rivalOrgId, status: 'SCHEDULED' } });
+    const rival = await t.database.prisma.liveSession.findFirstOrThrow({ where: { orgId: t.rivalOrgId, status: 'SCHEDULED' } });
     for (const q of [Q.goLive, Q.cancel, Q.end]) expect(await run(t, q, { id: gid('LiveSession', rival.id) })).toMatchObject({ code: 'NOT_FOUND', field: 'sessionId' });
     expect(await run(t, Q.goLive, { id: gid('LiveSession', 'nope') })).toMatchObject({ code: 'NOT_FOUND' });
     expect(await run(t, Q.reschedule, { i: { sessionId: gid('LiveSession', rival.id), scheduledAt: eveningIn(12).toISOString() } })).toMatchObject({ code: 'NOT_FOUND', field: 'input.sessionId' });
@@ -98,7 +89,7 @@ describe('the status machine', () => {
 });
 
 describe('rescheduleLiveSession', () => {
-  it('moves the session and its planned slots by the same amount, and changes title, host, theme', async () => {
+  it('moves the session and its planned slots by the same amount, and changes title, host, theme', async ({ t }) => {
     const s = await newSession(t, 10);
     const slot = new Date(new Date(s.scheduledAt).getTime() + 30 * 60_000);
     await newItem(t, s.id, 'Face towels ×3', { slotAt: slot.toISOString() });
@@ -113,7 +104,7 @@ describe('rescheduleLiveSession', () => {
 });
 
 describe('reportLiveStats', () => {
-  it('records the numbers only while LIVE, validates them, and streams them to dashboards', async () => {
+  it('records the numbers only while LIVE, validates them, and streams them to dashboards', async ({ t }) => {
     const s = await newSession(t);
     const input = { sessionId: s.id, viewers: 15_000, likes: 420_000, orderCount: 830, gmvCents: 12_345_600 };
     expect(await run(t, Q.stats, { i: input })).toMatchObject({ code: 'INVALID_STATE', field: 'input.sessionId' });
@@ -134,7 +125,7 @@ describe('reportLiveStats', () => {
     expect(await t.ok(`query($id: ID!) { node(id: $id) { ... on LiveSession { viewers } } }`, { id: s.id })).toEqual({ node: { viewers: 15_000 } });
   });
 
-  it('a rival operator cannot watch or feed another tenant\'s session', async () => {
+  it('a rival operator cannot watch or feed another tenant\'s session', async ({ t }) => {
     const s = await newSession(t);
     await ok(t, Q.goLive, { id: s.id });
     const watch = await subscribe(t, SESSION_EVENTS, { id: s.id }, 'Dev rival');

@@ -2,28 +2,21 @@
 // partner API keys (hashed at rest, revoked or expired keys refused at once, unknown keys refused),
 // plus the GraphQL management of keys. A refused credential never reaches execution.
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { FAN_CONFIRMATION_MS, KEY_USE_PRECISION_MS } from '../../src/core/auth.js';
 import { PRINCIPAL_CACHE_MS } from '../../src/core/principals.js';
 import { loadManifest } from '../../src/core/persisted.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { useTestApp, type SeededTestApp } from '../helpers/test-app.js';
 import { codes, executionCounter, fanBearer, hashOf, operatorBearer, partnerKey, persisted, post } from './security-helpers.js';
 import { gid } from '../helpers/ids.js';
 
-let t: TestApp;
 const counter = executionCounter();
+const it = useTestApp({ fans: 10, plugins: [counter.plugin] });
 const manifest = loadManifest();
 const ORDERS = () => persisted(hashOf(manifest, 'PartnerRecentOrders'));
 
-beforeAll(async () => {
-  t = await createTestApp({ plugins: [counter.plugin] });
-  await seedTwoTenants(t, 10);
-});
-afterAll(() => t?.dispose());
-
 /** Sends `authorization` and expects a 401 UNAUTHENTICATED with no data and no execution. */
-async function refused(authorization: string, message: RegExp, body: Record<string, unknown> = { query: '{ viewer { kind } }' }) {
+async function refused(t: SeededTestApp, authorization: string, message: RegExp, body: Record<string, unknown> = { query: '{ viewer { kind } }' }) {
   const before = counter.executed;
   const res = await post(t.app, body, { authorization });
   expect(res.status).toBe(401);
@@ -34,14 +27,14 @@ async function refused(authorization: string, message: RegExp, body: Record<stri
 }
 
 describe('signed tokens', () => {
-  it('a valid operator token and a valid fan token work', async () => {
+  it('a valid operator token and a valid fan token work', async ({ t }) => {
     const op = await t.ok(`{ viewer { kind } me { email role } }`, {}, await operatorBearer(t, 'demo', 'analyst@demo.test'));
     expect(op).toEqual({ viewer: { kind: 'OPERATOR' }, me: { email: 'analyst@demo.test', role: 'ANALYST' } });
     const fan = await fanBearer(t, 'rival', 'u100001');
     expect((await t.ok(`{ viewer { kind } }`, {}, fan.authorization)).viewer.kind).toBe('FAN');
   });
 
-  it('an expired token is refused', async () => {
+  it('an expired token is refused', async ({ t }) => {
     const op = await t.database.prisma.operator.findFirstOrThrow({ where: { email: 'owner@demo.test' } });
     const expired = await new SignJWT({ kind: 'operator', org: op.orgId, role: 'OWNER' })
       .setProtectedHeader({ alg: 'HS256' })
@@ -51,31 +44,31 @@ describe('signed tokens', () => {
       .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
       .sign(new TextEncoder().encode(t.config.auth.secret));
-    await refused(`Bearer ${expired}`, /expired/);
+    await refused(t, `Bearer ${expired}`, /expired/);
   });
 
-  it('malformed tokens are refused', async () => {
-    await refused('Bearer not-a-jwt', /malformed/);
-    await refused('Bearer a.b.c', /malformed/);
+  it('malformed tokens are refused', async ({ t }) => {
+    await refused(t, 'Bearer not-a-jwt', /malformed/);
+    await refused(t, 'Bearer a.b.c', /malformed/);
     const good = (await operatorBearer(t, 'demo', 'owner@demo.test')).split('.');
-    await refused(`${good[0]}.${good[1]}`, /malformed/); // "Bearer <header>" cut short
+    await refused(t, `${good[0]}.${good[1]}`, /malformed/); // "Bearer <header>" cut short
     // An unsigned token ("alg": "none") is never accepted.
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${good[1]}.`;
-    await refused(`Bearer ${none}`, /malformed|invalid/);
+    await refused(t, `Bearer ${none}`, /malformed|invalid/);
   });
 
-  it('a token signed with another secret is refused', async () => {
-    await refused(await operatorBearer(t, 'demo', 'owner@demo.test', { settings: { secret: 'x'.repeat(40) } }), /signature/);
+  it('a token signed with another secret is refused', async ({ t }) => {
+    await refused(t, await operatorBearer(t, 'demo', 'owner@demo.test', { settings: { secret: 'x'.repeat(40) } }), /signature/);
     const fan = await fanBearer(t, 'demo', 'u100002', { settings: { secret: 'y'.repeat(40) } });
-    await refused(fan.authorization, /signature/);
+    await refused(t, fan.authorization, /signature/);
   });
 
-  it('a token for another issuer or audience is refused', async () => {
-    await refused(await operatorBearer(t, 'demo', 'owner@demo.test', { settings: { issuer: 'someone-else' } }), /iss/);
-    await refused(await operatorBearer(t, 'demo', 'owner@demo.test', { settings: { audience: 'another-api' } }), /aud/);
+  it('a token for another issuer or audience is refused', async ({ t }) => {
+    await refused(t, await operatorBearer(t, 'demo', 'owner@demo.test', { settings: { issuer: 'someone-else' } }), /iss/);
+    await refused(t, await operatorBearer(t, 'demo', 'owner@demo.test', { settings: { audience: 'another-api' } }), /aud/);
   });
 
-  it('a token whose operator was removed is refused, at the latest a few seconds after it last called', async () => {
+  it('a token whose operator was removed is refused, at the latest a few seconds after it last called', async ({ t }) => {
     const db = t.database.prisma;
     const org = await db.organization.findUniqueOrThrow({ where: { slug: 'demo' } });
     await db.operator.create({ data: { orgId: org.id, email: 'leaver@demo.test', displayName: 'Leaver', role: 'ADMIN' } });
@@ -84,13 +77,13 @@ describe('signed tokens', () => {
     await db.operator.deleteMany({ where: { email: 'leaver@demo.test' } });
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + PRINCIPAL_CACHE_MS + 1 });
     try {
-      await refused(token, /no longer exists/);
+      await refused(t, token, /no longer exists/);
     } finally {
       vi.useRealTimers();
     }
   });
 
-  it('a token whose fan was removed is refused, at the latest a few seconds after the fan last called', async () => {
+  it('a token whose fan was removed is refused, at the latest a few seconds after the fan last called', async ({ t }) => {
     const db = t.database.prisma;
     const org = await db.organization.findUniqueOrThrow({ where: { slug: 'demo' } });
     const make = (externalId: string) => db.fan.create({ data: { orgId: org.id, externalId, displayName: externalId } });
@@ -98,7 +91,7 @@ describe('signed tokens', () => {
     await make('gone-at-once');
     const never = await fanBearer(t, 'demo', 'gone-at-once');
     await db.fan.deleteMany({ where: { externalId: 'gone-at-once' } });
-    await refused(never.authorization, /no longer exists/);
+    await refused(t, never.authorization, /no longer exists/);
     // Confirmed by a call just now: refused once the confirmation lapses.
     await make('gone-later');
     const later = await fanBearer(t, 'demo', 'gone-later');
@@ -106,19 +99,19 @@ describe('signed tokens', () => {
     await db.fan.deleteMany({ where: { externalId: 'gone-later' } });
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + FAN_CONFIRMATION_MS + 1 });
     try {
-      await refused(later.authorization, /no longer exists/);
+      await refused(t, later.authorization, /no longer exists/);
     } finally {
       vi.useRealTimers();
     }
   });
 
-  it('an unknown authorization scheme is refused', async () => {
-    await refused('Basic dXNlcjpwYXNz', /Unsupported authorization scheme/);
+  it('an unknown authorization scheme is refused', async ({ t }) => {
+    await refused(t, 'Basic dXNlcjpwYXNz', /Unsupported authorization scheme/);
   });
 });
 
 describe('partner API keys', () => {
-  it('are stored hashed: no column holds the secret, and the full key is returned once', async () => {
+  it('are stored hashed: no column holds the secret, and the full key is returned once', async ({ t }) => {
     const owner = await operatorBearer(t, 'demo', 'owner@demo.test');
     const created = await t.ok(
       `mutation { createApiKey(input: { name: "CRM bridge", scopes: [READ, IMPORT] }) { __typename ... on MutationCreateApiKeySuccess { data { key apiKey { id name prefix scopes active expiresAt revokedAt } } } } }`,
@@ -141,20 +134,20 @@ describe('partner API keys', () => {
     expect(res.body.errors).toBeUndefined();
   });
 
-  it('a revoked key stops working on the very next request', async () => {
+  it('a revoked key stops working on the very next request', async ({ t }) => {
     const owner = await operatorBearer(t, 'demo', 'owner@demo.test');
     const { key, apiKey } = await partnerKey(t, 'demo', ['read']);
     expect((await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` })).status).toBe(200);
     const id = gid('ApiKey', apiKey.id);
     const revoked = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on MutationRevokeApiKeySuccess { data { active revokedAt } } } }`, { id }, owner);
     expect(revoked.revokeApiKey.data.active).toBe(false);
-    await refused(`ApiKey ${key}`, /revoked/, ORDERS());
+    await refused(t, `ApiKey ${key}`, /revoked/, ORDERS());
     // Revoking twice is harmless and keeps the first time.
     const again = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { ... on MutationRevokeApiKeySuccess { data { revokedAt } } } }`, { id }, owner);
     expect(again.revokeApiKey.data.revokedAt).toBe(revoked.revokeApiKey.data.revokedAt);
   });
 
-  it('the key listing shows when each key was last used, written at most once a minute', async () => {
+  it('the key listing shows when each key was last used, written at most once a minute', async ({ t }) => {
     const owner = await operatorBearer(t, 'demo', 'owner@demo.test');
     const { key, apiKey } = await partnerKey(t, 'demo', ['read']);
     const lastUsed = async () => (await t.ok(`{ apiKeys { prefix lastUsedAt } }`, {}, owner)).apiKeys.find((k: { prefix: string }) => k.prefix === apiKey.prefix).lastUsedAt;
@@ -174,7 +167,7 @@ describe('partner API keys', () => {
     }
   });
 
-  it("another organization's admin cannot revoke a key (NOT_FOUND) and it keeps working", async () => {
+  it("another organization's admin cannot revoke a key (NOT_FOUND) and it keeps working", async ({ t }) => {
     const { key, apiKey } = await partnerKey(t, 'demo', ['read']);
     const id = gid('ApiKey', apiKey.id);
     const res = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on DomainError { code } } }`, { id }, await operatorBearer(t, 'rival', 'owner@rival.test'));
@@ -182,27 +175,27 @@ describe('partner API keys', () => {
     expect((await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` })).body.errors).toBeUndefined();
   });
 
-  it('an expired key is refused from the moment it expires', async () => {
+  it('an expired key is refused from the moment it expires', async ({ t }) => {
     const expiresAt = new Date(Date.now() + 60_000);
     const { key } = await partnerKey(t, 'demo', ['read'], expiresAt);
     expect((await post(t.app, ORDERS(), { 'x-api-key': key })).body.errors).toBeUndefined();
     // Still remembered as verified, but never past its expiry.
     vi.useFakeTimers({ toFake: ['Date'], now: expiresAt.getTime() + 1 });
     try {
-      await refused(`ApiKey ${key}`, /expired/, ORDERS());
+      await refused(t, `ApiKey ${key}`, /expired/, ORDERS());
     } finally {
       vi.useRealTimers();
     }
   });
 
-  it('an unknown prefix, a wrong secret and a malformed key are refused', async () => {
+  it('an unknown prefix, a wrong secret and a malformed key are refused', async ({ t }) => {
     const { key } = await partnerKey(t, 'demo', ['read']);
-    await refused(`ApiKey fo_0123456789ab_${'A'.repeat(32)}`, /Unknown API key/, ORDERS());
-    await refused(`ApiKey ${key.slice(0, 16)}${'B'.repeat(32)}`, /Unknown API key/, ORDERS());
-    await refused('ApiKey not-a-key', /Malformed/, ORDERS());
+    await refused(t, `ApiKey fo_0123456789ab_${'A'.repeat(32)}`, /Unknown API key/, ORDERS());
+    await refused(t, `ApiKey ${key.slice(0, 16)}${'B'.repeat(32)}`, /Unknown API key/, ORDERS());
+    await refused(t, 'ApiKey not-a-key', /Malformed/, ORDERS());
   });
 
-  it('creating a key validates name, scopes and expiry; nothing is stored when refused', async () => {
+  it('creating a key validates name, scopes and expiry; nothing is stored when refused', async ({ t }) => {
     const owner = await operatorBearer(t, 'demo', 'owner@demo.test');
     const before = await t.database.prisma.apiKey.count();
     const create = (input: string) => t.ok(`mutation { createApiKey(input: ${input}) { __typename ... on DomainError { code field } } }`, {}, owner);
@@ -214,7 +207,7 @@ describe('partner API keys', () => {
     expect(await t.database.prisma.apiKey.count()).toBe(before);
   });
 
-  it('keys are invisible to partners and analysts, even through node(id)', async () => {
+  it('keys are invisible to partners and analysts, even through node(id)', async ({ t }) => {
     const { apiKey } = await partnerKey(t, 'demo', ['read']);
     const id = gid('ApiKey', apiKey.id);
     const analyst = await t.gql(`query($id: ID!) { node(id: $id) { id ... on ApiKey { prefix } } }`, { id }, await operatorBearer(t, 'demo', 'analyst@demo.test'));

@@ -1,22 +1,19 @@
 // Every kind of caller, with real credentials: operators by role (signed tokens), fans (own data only),
 // partner keys (by scope, through persisted operations), and anonymous callers. Pairs of allowed and refused.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { loadManifest } from '../../src/core/persisted.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { useTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
 import { codes, fanBearer, hashOf, operatorBearer, partnerKey, persisted, post } from './security-helpers.js';
 
-let t: TestApp;
+const it = useTestApp({ fans: 30 });
 const manifest = loadManifest();
 const as: Record<string, string> = {};
 let richFan: { authorization: string; fanId: string };
 let otherFanId: string;
 let rewardId: string;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  await seedTwoTenants(t, 30);
+it.beforeAll(async ({ t }) => {
   for (const role of ['owner', 'admin', 'jujube', 'analyst']) as[role] = await operatorBearer(t, 'demo', `${role}@demo.test`);
   const db = t.database.prisma;
   const [rich, other] = await db.fan.findMany({ where: { org: { slug: 'demo' } }, orderBy: [{ pointsBalance: 'desc' }, { id: 'asc' }], take: 2 });
@@ -25,14 +22,13 @@ beforeAll(async () => {
   const reward = await db.reward.findFirstOrThrow({ where: { org: { slug: 'demo' }, active: true, stock: { gt: 0 }, costPoints: { lte: Math.min(rich.pointsBalance, other.pointsBalance) } } });
   rewardId = reward.id;
 });
-afterAll(() => t?.dispose());
 
 const GIFT = `mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename ... on DomainError { code } } }`;
 const REDEEM = `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename ... on DomainError { code message } } }`;
 const giftInput = (fanId: string, key: string) => ({ i: { fanId: gid('Fan', fanId), points: 5, note: 'thanks', idempotencyKey: key } });
 
 describe('operators (signed tokens)', () => {
-  it('every role reads; the viewer is the operator of the token', async () => {
+  it('every role reads; the viewer is the operator of the token', async ({ t }) => {
     for (const role of ['owner', 'admin', 'jujube', 'analyst']) {
       const d = await t.ok(`{ viewer { kind } me { email } fans(first: 1) { totalCount } }`, {}, as[role]);
       expect(d.viewer.kind).toBe('OPERATOR');
@@ -41,7 +37,7 @@ describe('operators (signed tokens)', () => {
     }
   });
 
-  it('OWNER, ADMIN and OPERATOR may change things; an ANALYST is FORBIDDEN and nothing changes', async () => {
+  it('OWNER, ADMIN and OPERATOR may change things; an ANALYST is FORBIDDEN and nothing changes', async ({ t }) => {
     for (const role of ['owner', 'admin', 'jujube']) {
       const d = await t.ok(GIFT, giftInput(otherFanId, `gift-by-${role}`), as[role]);
       expect(d.giftPoints.__typename).toBe('MutationGiftPointsSuccess');
@@ -53,7 +49,7 @@ describe('operators (signed tokens)', () => {
     expect(await t.database.prisma.pointsEntry.count()).toBe(before);
   });
 
-  it('only OWNER and ADMIN manage API keys', async () => {
+  it('only OWNER and ADMIN manage API keys', async ({ t }) => {
     for (const role of ['owner', 'admin']) expect((await t.ok(`{ apiKeys { id } }`, {}, as[role])).apiKeys).toEqual(expect.any(Array));
     for (const role of ['jujube', 'analyst']) {
       expect(codes(await t.gql(`{ apiKeys { id } }`, {}, as[role]))).toEqual(['FORBIDDEN']);
@@ -64,7 +60,7 @@ describe('operators (signed tokens)', () => {
 });
 
 describe('fans (signed tokens)', () => {
-  it('a fan reads their own calendar and rewards, but may not list fans or read orders', async () => {
+  it('a fan reads their own calendar and rewards, but may not list fans or read orders', async ({ t }) => {
     const own = await t.ok(`{ viewer { kind } rewards { id } checkInCalendar(month: "2026-11") { __typename } }`, {}, richFan.authorization);
     expect(own.viewer.kind).toBe('FAN');
     expect(own.checkInCalendar.__typename).toBe('CheckInCalendarSuccess');
@@ -73,12 +69,12 @@ describe('fans (signed tokens)', () => {
     }
   });
 
-  it("a fan may not read another fan's calendar", async () => {
+  it("a fan may not read another fan's calendar", async ({ t }) => {
     const res = await t.ok(`query($f: ID) { checkInCalendar(month: "2026-11", fanId: $f) { __typename ... on DomainError { code } } }`, { f: gid('Fan', otherFanId) }, richFan.authorization);
     expect(res.checkInCalendar).toEqual({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
   });
 
-  it('a fan redeems for themself, not for another fan (whose points stay untouched)', async () => {
+  it('a fan redeems for themself, not for another fan (whose points stay untouched)', async ({ t }) => {
     const db = t.database.prisma;
     const other = await db.fan.findUniqueOrThrow({ where: { id: otherFanId } });
     const refused = await t.ok(REDEEM, { i: { rewardId: gid('Reward', rewardId), fanId: gid('Fan', otherFanId), idempotencyKey: 'for-someone-else' } }, richFan.authorization);
@@ -91,7 +87,7 @@ describe('fans (signed tokens)', () => {
     expect(await db.redemption.count({ where: { fanId: richFan.fanId } })).toBe(1);
   });
 
-  it('a fan may not use operator mutations', async () => {
+  it('a fan may not use operator mutations', async ({ t }) => {
     expect(codes(await t.gql(GIFT, giftInput(richFan.fanId, 'self-gift-1'), richFan.authorization))).toEqual(['FORBIDDEN']);
   });
 });
@@ -101,7 +97,7 @@ describe('partners (API keys, persisted operations)', () => {
   const importFans = (externalId: string) =>
     persisted(hashOf(manifest, 'PartnerImportFans'), { input: { fans: [{ externalId, displayName: 'Shanghai-oily·Ada' }] } });
 
-  it('a key with the read scope reads; a key without it is FORBIDDEN', async () => {
+  it('a key with the read scope reads; a key without it is FORBIDDEN', async ({ t }) => {
     const reader = await partnerKey(t, 'demo', ['read']);
     const ok = await post(t.app, orders(), { authorization: reader.authorization });
     expect(ok.body.errors).toBeUndefined();
@@ -110,7 +106,7 @@ describe('partners (API keys, persisted operations)', () => {
     expect(codes((await post(t.app, orders(), { authorization: importer.authorization })).body)).toEqual(['FORBIDDEN']);
   });
 
-  it('a key with the import scope imports; a read-only key is FORBIDDEN and nothing is created', async () => {
+  it('a key with the import scope imports; a read-only key is FORBIDDEN and nothing is created', async ({ t }) => {
     const db = t.database.prisma;
     const reader = await partnerKey(t, 'demo', ['read']);
     const refused = await post(t.app, importFans('p-refused'), { 'x-api-key': reader.key });
@@ -122,7 +118,7 @@ describe('partners (API keys, persisted operations)', () => {
     expect(await db.fan.count({ where: { externalId: 'p-imported', org: { slug: 'demo' } } })).toBe(1);
   });
 
-  it('the viewer of a key is the partner of its organization', async () => {
+  it('the viewer of a key is the partner of its organization', async ({ t }) => {
     const reader = await partnerKey(t, 'rival', ['read']);
     const res = await post(t.app, persisted(hashOf(manifest, 'PartnerRecentOrders')), { authorization: reader.authorization });
     const rivalOrders = await t.database.prisma.order.count({ where: { org: { slug: 'rival' } } });
@@ -131,7 +127,7 @@ describe('partners (API keys, persisted operations)', () => {
 });
 
 describe('anonymous callers', () => {
-  it('may ask who they are, and nothing else', async () => {
+  it('may ask who they are, and nothing else', async ({ t }) => {
     expect((await t.ok(`{ viewer { kind organizationId } }`, {}, null)).viewer).toEqual({ kind: 'ANONYMOUS', organizationId: null });
     for (const q of [`{ fans(first: 1) { totalCount } }`, `{ rewards { id } }`, `{ organization { id } }`]) {
       const res = await t.gql(q, {}, null);
