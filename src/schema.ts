@@ -18,6 +18,7 @@ import './orders/schema.js';
 import './orders/mutations.js';
 import './points/schema.js';
 import './points/mutations.js';
+import './insights/groups/queries.js';
 
 export const schema = describeRelayPlumbing(builder.toSchema({ sortSchema: false }));
 export const sortedSchema = () => lexicographicSortSchema(schema);
