@@ -19,6 +19,7 @@ import './orders/mutations.js';
 import './points/schema.js';
 import './points/mutations.js';
 import './insights/groups/queries.js';
+import './insights/koc/queries.js';
 
 export const schema = describeRelayPlumbing(builder.toSchema({ sortSchema: false }));
 export const sortedSchema = () => lexicographicSortSchema(schema);

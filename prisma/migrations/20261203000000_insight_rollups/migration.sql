@@ -48,6 +48,10 @@ CREATE TABLE "InsightActiveDay" (
 );
 CREATE INDEX "InsightActiveDay_orgId_day_idx" ON "InsightActiveDay"("orgId", "day");
 
+-- orders(kocId:) pages newest first like the other order filters.
+DROP INDEX "Order_kocId_idx";
+CREATE INDEX "Order_kocId_placedAt_id_idx" ON "Order"("kocId", "placedAt", "id");
+
 -- Orders: every row counts at its placement day, PAID as orders/GMV, REFUNDED as refunds; an update
 -- (a refund) takes the old row out (sign -1) and puts the new one in (+1), so "refunds subtracted"
 -- holds exactly. The statement is built once here and run by the trigger over its transition tables
