@@ -20,6 +20,7 @@ import './points/schema.js';
 import './points/mutations.js';
 import './insights/groups/queries.js';
 import './insights/koc/queries.js';
+import './insights/live/subscriptions.js';
 
 export const schema = describeRelayPlumbing(builder.toSchema({ sortSchema: false }));
 export const sortedSchema = () => lexicographicSortSchema(schema);

@@ -5,6 +5,8 @@ import { gid } from '../helpers/ids.js';
 import { useTestApp } from '../helpers/test-app.js';
 import { METRICS, loadRaw, recompute, rng, runWorkload } from './insights-helpers.js';
 import { addDays, localDay } from '../../src/checkins/days.js';
+import { loadManifest } from '../../src/core/persisted.js';
+import { codes, hashOf, partnerKey, persisted, post } from '../security/security-helpers.js';
 
 const it = useTestApp({ fans: 30 });
 const RIVAL = 'Dev rival';
@@ -51,5 +53,21 @@ describe('group metrics across tenants', () => {
       expect((await t.gql(q, {}, null)).errors?.[0]?.extensions?.code, q).toBe('UNAUTHENTICATED');
       expect((await t.gql(q, {}, 'Dev demo/analyst@demo.test')).errors, q).toBeUndefined();
     }
+  });
+
+  it("run as persisted partner operations under the key's read scope, over its own organization only", async ({ t }) => {
+    const manifest = loadManifest();
+    const reader = (await partnerKey(t, 'rival', ['read'])).authorization;
+    const importer = (await partnerKey(t, 'rival', ['import'])).authorization;
+    const rivalGroups = await t.database.prisma.community.count({ where: { orgId: t.rivalOrgId } });
+    const groups = await post(t.app, persisted(hashOf(manifest, 'PartnerGroupMetrics'), { window: { lastDays: 90 }, first: 100 }), { authorization: reader });
+    expect(groups.body.errors).toBeUndefined();
+    expect(groups.body.data.communityRanking.totalCount).toBe(rivalGroups);
+    const kocs = await post(t.app, persisted(hashOf(manifest, 'PartnerKocLeaderboard'), { window: { lastDays: 90 } }), { authorization: reader });
+    expect(kocs.body.errors).toBeUndefined();
+    const rivalFans = new Set((await t.database.prisma.fan.findMany({ where: { orgId: t.rivalOrgId }, select: { id: true } })).map((f) => gid('Fan', f.id)));
+    for (const n of kocs.body.data.kocLeaderboard.nodes) expect(rivalFans.has(n.metrics.koc.id)).toBe(true);
+    const refused = await post(t.app, persisted(hashOf(manifest, 'PartnerGroupMetrics'), { window: { lastDays: 90 } }), { authorization: importer });
+    expect(codes(refused.body)).toContain('FORBIDDEN');
   });
 });
