@@ -186,22 +186,31 @@ CREATE TRIGGER insight_wish_votes_ins AFTER INSERT ON "WishVote" REFERENCING NEW
 CREATE TRIGGER insight_spins_ins AFTER INSERT ON "LotterySpin" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_action_trg();
 CREATE TRIGGER insight_checkins_ins AFTER INSERT ON "CheckIn" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_action_trg();
 
--- Rows written before this migration: the same rules, once.
-DO $$ BEGIN
-  EXECUTE insight_orders_sql('SELECT 1 AS sign, o.* FROM "Order" o');
-  EXECUTE insight_activity_sql('SELECT * FROM "ActivityEvent"');
+-- Rebuilds one organization's rollups from its rows: for rows written with triggers off (the scale
+-- generator inserts in replica mode, which skips every trigger) and for the rows that existed before
+-- this migration. Deterministic: the same rules as the triggers, set-based over the whole organization.
+CREATE FUNCTION insight_rebuild(org TEXT) RETURNS VOID LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM "InsightDay" WHERE "orgId" = org;
+  DELETE FROM "InsightBuyerDay" WHERE "orgId" = org;
+  DELETE FROM "InsightActiveDay" WHERE "orgId" = org;
+  EXECUTE insight_orders_sql(format('SELECT 1 AS sign, o.* FROM "Order" o WHERE o."orgId" = %L', org));
+  EXECUTE insight_activity_sql(format('SELECT * FROM "ActivityEvent" WHERE "orgId" = %L', org));
+  INSERT INTO "InsightActiveDay" ("orgId", "fanId", "day")
+  SELECT DISTINCT org, a."fanId", ((a.at AT TIME ZONE 'UTC') AT TIME ZONE tz."timeZone")::date
+  FROM (
+    SELECT "fanId", "placedAt" AS at FROM "Order" WHERE "orgId" = org
+    UNION ALL SELECT "fanId", "occurredAt" FROM "ActivityEvent" WHERE "orgId" = org AND "fanId" IS NOT NULL AND "kind" <> 'MEMBER_LEFT'
+    UNION ALL SELECT c."fanId", c."updatedAt" FROM "LikeContribution" c JOIN "Fan" f ON f."id" = c."fanId" WHERE f."orgId" = org
+    UNION ALL SELECT "fanId", "createdAt" FROM "Redemption" WHERE "orgId" = org
+    UNION ALL SELECT "fanId", "createdAt" FROM "Reservation" WHERE "orgId" = org
+    UNION ALL SELECT "fanId", "createdAt" FROM "Wish" WHERE "orgId" = org
+    UNION ALL SELECT v."fanId", v."createdAt" FROM "WishVote" v JOIN "Fan" f ON f."id" = v."fanId" WHERE f."orgId" = org
+    UNION ALL SELECT "fanId", "createdAt" FROM "LotterySpin" WHERE "orgId" = org
+    UNION ALL SELECT "fanId", "createdAt" FROM "CheckIn" WHERE "orgId" = org
+  ) a CROSS JOIN (SELECT "timeZone" FROM "Organization" WHERE "id" = org) tz
+  ORDER BY 2, 3
+  ON CONFLICT DO NOTHING;
 END $$;
-INSERT INTO "InsightActiveDay" ("orgId", "fanId", "day")
-SELECT DISTINCT f."orgId", a."fanId", ((a.at AT TIME ZONE 'UTC') AT TIME ZONE org."timeZone")::date
-FROM (
-  SELECT "fanId", "placedAt" AS at FROM "Order"
-  UNION ALL SELECT "fanId", "occurredAt" FROM "ActivityEvent" WHERE "fanId" IS NOT NULL AND "kind" <> 'MEMBER_LEFT'
-  UNION ALL SELECT "fanId", "updatedAt" FROM "LikeContribution"
-  UNION ALL SELECT "fanId", "createdAt" FROM "Redemption"
-  UNION ALL SELECT "fanId", "createdAt" FROM "Reservation"
-  UNION ALL SELECT "fanId", "createdAt" FROM "Wish"
-  UNION ALL SELECT "fanId", "createdAt" FROM "WishVote"
-  UNION ALL SELECT "fanId", "createdAt" FROM "LotterySpin"
-  UNION ALL SELECT "fanId", "createdAt" FROM "CheckIn"
-) a JOIN "Fan" f ON f."id" = a."fanId" JOIN "Organization" org ON org."id" = f."orgId"
-ON CONFLICT DO NOTHING;
+
+SELECT insight_rebuild("id") FROM "Organization" ORDER BY "id";

@@ -84,14 +84,24 @@ const localDate = (col: Prisma.Sql, tz: string) => Prisma.sql`((${col} AT TIME Z
  */
 export async function activeMembers(deps: Deps, tz: string, ids: string[], w: Window, g: Granularity | null, all = false) {
   if (!ids.length) return new Map<string, { activeMembers: number }>();
+  const lo = Prisma.sql`GREATEST(${d(w.from)}, ${localDate(Prisma.sql`m."joinedAt"`, tz)})`;
+  const hi = Prisma.sql`LEAST(${d(w.to)}, COALESCE(${localDate(Prisma.sql`m."leftAt"`, tz)}, ${d(w.to)}))`;
+  if (!g && !all) {
+    // One window per group: a member counts once, so one index probe that stops at their first active day.
+    const rows = await deps.db.$queryRaw<{ k: string; b: Date; activeMembers: number }[]>`
+      SELECT m."communityId" AS k, ${d(w.from)} AS b, count(*)::int AS "activeMembers"
+      FROM "Membership" m
+      WHERE m."communityId" = ANY(${ids}::text[])
+        AND EXISTS (SELECT 1 FROM "InsightActiveDay" a WHERE a."fanId" = m."fanId" AND a."day" BETWEEN ${lo} AND ${hi})
+      GROUP BY 1, 2`;
+    return keyed(rows);
+  }
   const k = all ? Prisma.sql`'*'` : Prisma.sql`m."communityId"`;
   const b = g ? bucketOf(g, Prisma.sql`a."day"`, w) : d(w.from);
   const rows = await deps.db.$queryRaw<{ k: string; b: Date; activeMembers: number }[]>`
     SELECT ${k} AS k, ${b} AS b, count(DISTINCT a."fanId")::int AS "activeMembers"
     FROM "Membership" m
-    JOIN "InsightActiveDay" a ON a."fanId" = m."fanId"
-      AND a."day" BETWEEN GREATEST(${d(w.from)}, ${localDate(Prisma.sql`m."joinedAt"`, tz)})
-                      AND LEAST(${d(w.to)}, COALESCE(${localDate(Prisma.sql`m."leftAt"`, tz)}, ${d(w.to)}))
+    JOIN "InsightActiveDay" a ON a."fanId" = m."fanId" AND a."day" BETWEEN ${lo} AND ${hi}
     WHERE m."communityId" = ANY(${ids}::text[])
     GROUP BY 1, 2`;
   return keyed(rows);

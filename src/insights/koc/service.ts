@@ -32,20 +32,36 @@ const utcBounds = (w: Window, tz: string) => ({
   end: Prisma.sql`(((${w.to}::date) + 1)::timestamp AT TIME ZONE ${tz}) AT TIME ZONE 'UTC'`,
 });
 
-/** Per KOC: the groups they are a KOC of, the other members there, and how many of those ordered in the window. */
+/**
+ * Per KOC: the groups they are a current KOC member of, the other current members there, and how many
+ * of those placed a paid order in the window. A KOC is a member of each of their groups, so the others
+ * are the union of those groups' members less the KOC; KOCs with the same groups (usually many share
+ * one KOC group) share one count, which keeps a large group from being counted once per KOC.
+ */
 async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | null, w: Window, withOrdered: boolean) {
-  const only = kocIds ? Prisma.sql`AND k."fanId" = ANY(${kocIds}::text[])` : Prisma.empty;
+  const only = kocIds ? Prisma.sql`AND "fanId" = ANY(${kocIds}::text[])` : Prisma.empty;
+  const kocs = await deps.db.$queryRaw<{ fanId: string; groups: string[] }[]>`
+    SELECT "fanId", array_agg("communityId" ORDER BY "communityId") AS groups FROM "Membership"
+    WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL ${only} GROUP BY "fanId"`;
   const { start, end } = utcBounds(w, tz);
-  const ordered = withOrdered
-    ? Prisma.sql`count(DISTINCT m."fanId") FILTER (WHERE EXISTS (SELECT 1 FROM "Order" o WHERE o."fanId" = m."fanId" AND o."status" = 'PAID' AND o."placedAt" >= ${start} AND o."placedAt" < ${end}))::int`
-    : Prisma.sql`0`;
-  const rows = await deps.db.$queryRaw<{ fanId: string; groups: number; reached: number; ordered: number }[]>`
-    SELECT k."fanId", count(DISTINCT k."communityId")::int AS groups, count(DISTINCT m."fanId")::int AS reached, ${ordered} AS ordered
-    FROM "Membership" k
-    LEFT JOIN "Membership" m ON m."communityId" = k."communityId" AND m."leftAt" IS NULL AND m."fanId" <> k."fanId"
-    WHERE k."orgId" = ${orgId} AND k."role" = 'KOC' AND k."leftAt" IS NULL ${only}
-    GROUP BY k."fanId"`;
-  return new Map(rows.map((r) => [r.fanId, r]));
+  const ordered = (fan: Prisma.Sql) => Prisma.sql`EXISTS (SELECT 1 FROM "Order" o WHERE o."fanId" = ${fan} AND o."status" = 'PAID' AND o."placedAt" >= ${start} AND o."placedAt" < ${end})`;
+  const sets = new Map<string, string[]>(kocs.map((k) => [k.groups.join(','), k.groups]));
+  const unions = new Map<string, { members: number; ordered: number }>();
+  await Promise.all([...sets].map(async ([key, groups]) => {
+    const [u] = await deps.db.$queryRaw<{ members: number; ordered: number }[]>`
+      SELECT count(DISTINCT m."fanId")::int AS members,
+             ${withOrdered ? Prisma.sql`count(DISTINCT m."fanId") FILTER (WHERE ${ordered(Prisma.sql`m."fanId"`)})::int` : Prisma.sql`0`} AS ordered
+      FROM "Membership" m WHERE m."communityId" = ANY(${groups}::text[]) AND m."leftAt" IS NULL`;
+    unions.set(key, u);
+  }));
+  const selfOrdered = withOrdered && kocs.length
+    ? new Set((await deps.db.$queryRaw<{ fanId: string }[]>`
+        SELECT DISTINCT f."fanId" FROM unnest(${kocs.map((k) => k.fanId)}::text[]) AS f("fanId") WHERE ${ordered(Prisma.sql`f."fanId"`)}`).map((r) => r.fanId))
+    : new Set<string>();
+  return new Map(kocs.map((k) => {
+    const u = unions.get(k.groups.join(','))!;
+    return [k.fanId, { groups: k.groups.length, reached: u.members - 1, ordered: u.ordered - (selfOrdered.has(k.fanId) ? 1 : 0) }];
+  }));
 }
 
 /** Every metric of the given KOCs over the window. */
@@ -75,12 +91,14 @@ function build(w: Window, fanId: string, a: Additive | undefined, b: { buyers: n
  * orders attributed in the window — ranked by one metric (ties by fan id); the page gets every metric.
  */
 export async function kocLeaderboard(deps: Deps, orgId: string, tz: string, w: Window, args: { sortBy: KocMetricField; descending: boolean; first: number; offset: number }) {
-  const [sums, marked, reached] = await Promise.all([
+  const byReach = args.sortBy === 'MEMBERS_REACHED' || args.sortBy === 'MEMBERS_WHO_ORDERED';
+  const [sums, marked, members, reached] = await Promise.all([
     additive(deps, orgId, 'K', null, w, null),
     deps.db.fan.findMany({ where: { orgId, isKoc: true }, select: { id: true } }),
-    reach(deps, orgId, tz, null, w, args.sortBy === 'MEMBERS_WHO_ORDERED'),
+    deps.db.$queryRaw<{ fanId: string }[]>`SELECT DISTINCT "fanId" FROM "Membership" WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL`,
+    byReach ? reach(deps, orgId, tz, null, w, args.sortBy === 'MEMBERS_WHO_ORDERED') : Promise.resolve(new Map<string, { groups: number; reached: number; ordered: number }>()),
   ]);
-  const ids = [...new Set([...[...sums.values()].map((s) => s.k), ...marked.map((f) => f.id), ...reached.keys()])];
+  const ids = [...new Set([...[...sums.values()].map((s) => s.k), ...marked.map((f) => f.id), ...members.map((m) => m.fanId)])];
   let value: (id: string) => number;
   if (args.sortBy === 'ORDERING_FANS') {
     const b = await buyers(deps, orgId, 'K', null, w, null);
