@@ -26,12 +26,6 @@ export interface KocMetrics extends Pick<Additive, 'orders' | 'gmvCents' | 'refu
 export const KOC_METRIC_FIELDS = ['GMV_CENTS', 'ORDERS', 'ORDERING_FANS', 'MEMBERS_REACHED', 'MEMBERS_WHO_ORDERED'] as const;
 export type KocMetricField = (typeof KOC_METRIC_FIELDS)[number];
 
-/** A window's local days as UTC instants [start, end) for the Order index. */
-const utcBounds = (w: Window, tz: string) => ({
-  start: Prisma.sql`((${w.from}::date)::timestamp AT TIME ZONE ${tz}) AT TIME ZONE 'UTC'`,
-  end: Prisma.sql`(((${w.to}::date) + 1)::timestamp AT TIME ZONE ${tz}) AT TIME ZONE 'UTC'`,
-});
-
 /**
  * Per KOC: the groups they are a current KOC member of, the other current members there, and how many
  * of those placed a paid order in the window. A KOC is a member of each of their groups, so the others
@@ -43,23 +37,31 @@ async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | n
   const kocs = await deps.db.$queryRaw<{ fanId: string; groups: string[] }[]>`
     SELECT "fanId", array_agg("communityId" ORDER BY "communityId") AS groups FROM "Membership"
     WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL ${only} GROUP BY "fanId"`;
-  const { start, end } = utcBounds(w, tz);
-  const ordered = (fan: Prisma.Sql) => Prisma.sql`EXISTS (SELECT 1 FROM "Order" o WHERE o."fanId" = ${fan} AND o."status" = 'PAID' AND o."placedAt" >= ${start} AND o."placedAt" < ${end})`;
-  const sets = new Map<string, string[]>(kocs.map((k) => [k.groups.join(','), k.groups]));
+  // Fans with a net paid order in the window, from the organization's buyer rollup (one scan, hashed).
+  const buyersCte = Prisma.sql`SELECT "fanId" FROM "InsightBuyerDay" WHERE "orgId" = ${orgId} AND "scope" = 'O' AND "scopeId" = ${orgId}
+    AND "day" BETWEEN ${w.from}::date AND ${w.to}::date GROUP BY "fanId" HAVING sum("orders") > 0`;
+  const sets = [...new Map<string, string[]>(kocs.map((k) => [k.groups.join(','), k.groups])).entries()];
   const unions = new Map<string, { members: number; ordered: number }>();
-  await Promise.all([...sets].map(async ([key, groups]) => {
-    const [u] = await deps.db.$queryRaw<{ members: number; ordered: number }[]>`
-      SELECT count(DISTINCT m."fanId")::int AS members,
-             ${withOrdered ? Prisma.sql`count(DISTINCT m."fanId") FILTER (WHERE ${ordered(Prisma.sql`m."fanId"`)})::int` : Prisma.sql`0`} AS ordered
-      FROM "Membership" m WHERE m."communityId" = ANY(${groups}::text[]) AND m."leftAt" IS NULL`;
-    unions.set(key, u);
-  }));
-  const selfOrdered = withOrdered && kocs.length
-    ? new Set((await deps.db.$queryRaw<{ fanId: string }[]>`
-        SELECT DISTINCT f."fanId" FROM unnest(${kocs.map((k) => k.fanId)}::text[]) AS f("fanId") WHERE ${ordered(Prisma.sql`f."fanId"`)}`).map((r) => r.fanId))
-    : new Set<string>();
+  const selfOrdered = new Set<string>();
+  if (sets.length) {
+    const sig = sets.flatMap(([, groups], i) => groups.map(() => i));
+    const rows = await deps.db.$queryRaw<{ s: number; members: number; ordered: number }[]>`
+      WITH sig(s, c) AS (SELECT * FROM unnest(${sig}::int[], ${sets.flatMap(([, g]) => g)}::text[])),
+           b AS (${withOrdered ? buyersCte : Prisma.sql`SELECT NULL::text AS "fanId" WHERE false`})
+      SELECT sig.s, count(DISTINCT m."fanId")::int AS members, count(DISTINCT m."fanId") FILTER (WHERE b."fanId" IS NOT NULL)::int AS ordered
+      FROM sig JOIN "Membership" m ON m."communityId" = sig.c AND m."leftAt" IS NULL
+      LEFT JOIN b ON b."fanId" = m."fanId"
+      GROUP BY sig.s`;
+    for (const r of rows) unions.set(sets[r.s][0], { members: r.members, ordered: r.ordered });
+    if (withOrdered) {
+      const self = await deps.db.$queryRaw<{ fanId: string }[]>`
+        SELECT "fanId" FROM "InsightBuyerDay" WHERE "orgId" = ${orgId} AND "scope" = 'O' AND "scopeId" = ${orgId} AND "fanId" = ANY(${kocs.map((k) => k.fanId)}::text[])
+          AND "day" BETWEEN ${w.from}::date AND ${w.to}::date GROUP BY "fanId" HAVING sum("orders") > 0`;
+      for (const r of self) selfOrdered.add(r.fanId);
+    }
+  }
   return new Map(kocs.map((k) => {
-    const u = unions.get(k.groups.join(','))!;
+    const u = unions.get(k.groups.join(',')) ?? { members: 1, ordered: 0 };
     return [k.fanId, { groups: k.groups.length, reached: u.members - 1, ordered: u.ordered - (selfOrdered.has(k.fanId) ? 1 : 0) }];
   }));
 }
