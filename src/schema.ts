@@ -19,6 +19,9 @@ import './orders/schema.js';
 import './orders/mutations.js';
 import './points/schema.js';
 import './points/mutations.js';
+import './insights/groups/queries.js';
+import './insights/koc/queries.js';
+import './insights/live/subscriptions.js';
 
 export const schema = describeRelayPlumbing(builder.toSchema({ sortSchema: false }));
 export const sortedSchema = () => lexicographicSortSchema(schema);

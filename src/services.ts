@@ -10,6 +10,7 @@ import type { Config } from './core/config.js';
 import type { Services } from './core/context.js';
 import type { Db } from './core/db.js';
 import type { PubSub } from './core/pubsub.js';
+import { MetricsHubs } from './insights/live/hub.js';
 
 export function createServices({ db, pubsub, config }: { db: Db; pubsub: PubSub; config: Config }): Services {
   const activity = new ActivityReactions();
@@ -18,5 +19,6 @@ export function createServices({ db, pubsub, config }: { db: Db; pubsub: PubSub;
     activity,
     likes: createLikeCommitter(db, pubsub),
     likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond),
+    insightMetrics: new MetricsHubs(db),
   };
 }

@@ -49,6 +49,9 @@ export interface ScaleSummary {
 
 /** Tables in the order a delete must go (children first), with how to find this organization's rows. */
 const TABLES: [table: string, where: string][] = [
+  ['InsightDay', '"orgId" = $1'],
+  ['InsightBuyerDay', '"orgId" = $1'],
+  ['InsightActiveDay', '"orgId" = $1'],
   ['ActivityEvent', '"orgId" = $1'],
   ['PointsEntry', '"orgId" = $1'],
   ['Redemption', '"orgId" = $1'],
@@ -125,6 +128,8 @@ export async function seedScale(sql: SqlRunner, opts: ScaleOptions): Promise<Sca
   for (const step of buildSteps(c)) (step.parallel && waves.length ? waves[waves.length - 1] : (waves[waves.length] = [])).push(step);
   for (const wave of waves) await Promise.all(wave.map((step) => timed(step.name, () => sql.exec(prelude + step.sql))));
   await timed('like draws', () => drawLikeMilestones(sql, slug, orgId, now));
+  // Replica mode skipped the insight triggers: build the organization's rollups from its rows in one pass.
+  await timed('insight rollups', () => sql.query('SELECT insight_rebuild($1)', [orgId]));
   await timed('analyze', () => sql.exec(`ANALYZE ${TABLES.map(([t]) => `"${t}"`).join(', ')}`));
   return { orgId, slug, fans: opts.fans, rows: await countRows(sql, orgId), steps, seconds: Math.round((performance.now() - started) / 100) / 10 };
 }

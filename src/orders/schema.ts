@@ -44,6 +44,7 @@ builder.queryFields((t) => ({
       fanId: t.arg.globalID({ for: FanRef, required: false, description: "Only this fan's orders." }),
       communityId: t.arg.globalID({ for: CommunityRef, required: false, description: 'Only orders attributed to this group.' }),
       liveSessionId: t.arg.globalID({ for: LiveSessionRef, required: false, description: 'Only orders from this session.' }),
+      kocId: t.arg.globalID({ for: FanRef, required: false, description: 'Only orders attributed to this KOC.' }),
       from: t.arg({ type: 'DateTime', required: false, description: 'Placed at or after this instant.' }),
       to: t.arg({ type: 'DateTime', required: false, description: 'Placed before this instant.' }),
     },
@@ -54,6 +55,6 @@ builder.queryFields((t) => ({
 }));
 
 type Gid = { id: string } | null | undefined;
-function orderWhere(orgId: string, a: { fanId?: Gid; communityId?: Gid; liveSessionId?: Gid; from?: Date | null; to?: Date | null }) {
-  return { orgId, fanId: a.fanId?.id, communityId: a.communityId?.id, liveSessionId: a.liveSessionId?.id, placedAt: within(a.from, a.to) };
+function orderWhere(orgId: string, a: { fanId?: Gid; communityId?: Gid; liveSessionId?: Gid; kocId?: Gid; from?: Date | null; to?: Date | null }) {
+  return { orgId, fanId: a.fanId?.id, communityId: a.communityId?.id, liveSessionId: a.liveSessionId?.id, kocId: a.kocId?.id, placedAt: within(a.from, a.to) };
 }

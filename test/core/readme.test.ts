@@ -61,6 +61,21 @@ const examples: Record<string, { as?: string; variables?: (v: Values) => Values;
       expect(data.viewer.fan).toMatchObject({ displayName: v.fanName, pointsBalance: expect.any(Number) });
     },
   },
+  TopGroups: {
+    check: async (data) => {
+      expect(data.communityRanking.totalCount).toBe(await db().community.count({ where: { org: { slug: 'demo' } } }));
+      const gmv = data.communityRanking.nodes.map((n: any) => n.metrics.gmvCents);
+      expect(gmv).toEqual([...gmv].sort((a, b) => b - a));
+      expect(gmv[0]).toBeGreaterThan(0);
+    },
+  },
+  Trends: {
+    check: (data) => {
+      expect(data.vertical.length).toBeGreaterThanOrEqual(13);
+      expect(data.monthly.reduce((s: number, p: any) => s + p.metrics.gmvCents, 0)).toBeGreaterThan(0);
+      expect(data.kocLeaderboard.nodes.length).toBeGreaterThan(0);
+    },
+  },
   CreateCrmKey: {
     // "e.g. 90 days from now"
     variables: (v) => ({ expiresAt: new Date(v.now.getTime() + 90 * DAY).toISOString() }),

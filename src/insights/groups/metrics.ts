@@ -1,0 +1,139 @@
+// The questions dashboards ask, built from the pieces in service.ts: one group's (or the whole
+// organization's) numbers for a window, a ranked page of groups, and a time series per group or kind.
+import type { Context } from '../../core/context.js';
+import { notFound } from '../../core/errors.js';
+import type { CommunityKind } from '../../generated/prisma/enums.js';
+import type { Window } from '../window.js';
+import { activeFans, activeMembers, additive, bucketEnd, bucketStarts, buyers, combine, groupsOf, membersAtStart, type Granularity, type GroupMetrics } from './service.js';
+
+type Deps = Pick<Context, 'db'>;
+
+export const GROUP_METRIC_FIELDS = [
+  'GMV_CENTS', 'ORDERS', 'BUYERS', 'REPEAT_BUYERS', 'REPEAT_PURCHASE_RATE', 'AVERAGE_ORDER_VALUE_CENTS', 'REFUNDS', 'REFUNDED_CENTS',
+  'MESSAGES', 'ACTIVE_MEMBERS', 'JOINS', 'LEAVES', 'CHURN_RATE', 'BUYER_SHOWS', 'COMPLAINTS_RAISED', 'COMPLAINTS_RESOLVED',
+] as const;
+export type GroupMetricField = (typeof GROUP_METRIC_FIELDS)[number];
+
+const fieldKey: Record<GroupMetricField, keyof GroupMetrics> = {
+  GMV_CENTS: 'gmvCents', ORDERS: 'orders', BUYERS: 'buyers', REPEAT_BUYERS: 'repeatBuyers', REPEAT_PURCHASE_RATE: 'repeatPurchaseRate',
+  AVERAGE_ORDER_VALUE_CENTS: 'averageOrderValueCents', REFUNDS: 'refunds', REFUNDED_CENTS: 'refundedCents', MESSAGES: 'messages',
+  ACTIVE_MEMBERS: 'activeMembers', JOINS: 'joins', LEAVES: 'leaves', CHURN_RATE: 'churnRate', BUYER_SHOWS: 'buyerShows',
+  COMPLAINTS_RAISED: 'complaintsRaised', COMPLAINTS_RESOLVED: 'complaintsResolved',
+};
+/** Sort fields that need more than the additive rollup for every group (the slower ranking path). */
+const NEEDS_BUYERS = new Set<GroupMetricField>(['BUYERS', 'REPEAT_BUYERS', 'REPEAT_PURCHASE_RATE']);
+
+/** Every metric of the given groups over the window, one row per group. */
+async function metricsOfGroups(deps: Deps, orgId: string, tz: string, groups: { id: string; memberCount: number }[], w: Window) {
+  const ids = groups.map((g) => g.id);
+  if (!ids.length) return new Map<string, GroupMetrics>();
+  const [sums, buyerRows, active, atStart] = await Promise.all([
+    additive(deps, orgId, 'G', ids, w, null),
+    buyers(deps, orgId, 'G', ids, w, null),
+    activeMembers(deps, tz, ids, w, null),
+    membersAtStart(deps, orgId, 'G', ids, new Map(groups.map((g) => [g.id, g.memberCount])), [w.from]),
+  ]);
+  const key = (id: string) => `${id}|${w.from}`;
+  return new Map(ids.map((id) => [id, combine(w, sums.get(key(id)), buyerRows.get(key(id)), active.get(key(id))?.activeMembers ?? 0, atStart.get(key(id)) ?? 0)]));
+}
+
+export async function communityMetrics(deps: Deps, orgId: string, tz: string, communityId: string, w: Window): Promise<GroupMetrics> {
+  const groups = await groupsOf(deps, orgId, null, [communityId]);
+  if (!groups.length) throw notFound('Community', 'communityId');
+  return (await metricsOfGroups(deps, orgId, tz, groups, w)).get(communityId)!;
+}
+
+export async function organizationMetrics(deps: Deps, orgId: string, w: Window): Promise<GroupMetrics> {
+  return (await organizationSeries(deps, orgId, w, null))[0].metrics;
+}
+
+export interface RankedGroup {
+  rank: number;
+  communityId: string;
+  metrics: GroupMetrics;
+}
+
+export interface RankingArgs {
+  sortBy: GroupMetricField;
+  descending: boolean;
+  kinds?: CommunityKind[] | null;
+  first: number;
+  offset: number;
+}
+
+/** Compares metric values: larger first when descending, nulls (no base for a rate) always last, then by group id. */
+function byMetric(field: keyof GroupMetrics, descending: boolean) {
+  return (a: { id: string; v: number | null }, b: { id: string; v: number | null }) => {
+    if (a.v === null || b.v === null) return a.v === b.v ? (a.id < b.id ? -1 : 1) : a.v === null ? 1 : -1;
+    if (a.v !== b.v) return descending ? b.v - a.v : a.v - b.v;
+    return a.id < b.id ? -1 : 1;
+  };
+}
+
+/**
+ * A page of groups ranked by one metric. The sort metric is computed for every group (one
+ * aggregate over the window's rollup rows), the other metrics only for the page's groups.
+ */
+export async function rankCommunities(deps: Deps, orgId: string, tz: string, w: Window, args: RankingArgs): Promise<{ totalCount: number; rows: RankedGroup[] }> {
+  const groups = await groupsOf(deps, orgId, args.kinds);
+  const field = fieldKey[args.sortBy];
+  let values: Map<string, GroupMetrics>;
+  if (args.sortBy === 'ACTIVE_MEMBERS') {
+    values = await metricsOfGroups(deps, orgId, tz, groups, w);
+  } else {
+    const ids = args.kinds?.length ? groups.map((g) => g.id) : null;
+    const [sums, buyerRows, atStart] = await Promise.all([
+      additive(deps, orgId, 'G', ids, w, null),
+      NEEDS_BUYERS.has(args.sortBy) ? buyers(deps, orgId, 'G', ids, w, null) : Promise.resolve(new Map()),
+      args.sortBy === 'CHURN_RATE' ? membersAtStart(deps, orgId, 'G', ids, new Map(groups.map((g) => [g.id, g.memberCount])), [w.from]) : Promise.resolve(new Map<string, number>()),
+    ]);
+    const key = (id: string) => `${id}|${w.from}`;
+    values = new Map(groups.map((g) => [g.id, combine(w, sums.get(key(g.id)), buyerRows.get(key(g.id)), 0, atStart.get(key(g.id)) ?? 0)]));
+  }
+  const order = groups.map((g) => ({ id: g.id, v: values.get(g.id)![field] as number | null })).sort(byMetric(field, args.descending));
+  const page = order.slice(args.offset, args.offset + args.first).map((o) => groups.find((g) => g.id === o.id)!);
+  const full = args.sortBy === 'ACTIVE_MEMBERS' ? values : await metricsOfGroups(deps, orgId, tz, page, w);
+  return { totalCount: groups.length, rows: page.map((g, i) => ({ rank: args.offset + i + 1, communityId: g.id, metrics: full.get(g.id)! })) };
+}
+
+export interface SeriesPoint {
+  from: string;
+  to: string;
+  metrics: GroupMetrics;
+}
+
+/** A series for one group, or for all groups of a kind together (a member of two such groups counts once). */
+export async function communitySeries(deps: Deps, orgId: string, tz: string, target: { communityId?: string; kind?: CommunityKind }, w: Window, g: Granularity): Promise<SeriesPoint[]> {
+  const groups = target.communityId ? await groupsOf(deps, orgId, null, [target.communityId]) : await groupsOf(deps, orgId, [target.kind!]);
+  if (target.communityId && !groups.length) throw notFound('Community', 'communityId');
+  const ids = groups.map((x) => x.id);
+  const starts = bucketStarts(w, g);
+  const [sums, buyerRows, active, atStart] = await Promise.all([
+    additive(deps, orgId, 'G', ids, w, g, true),
+    buyers(deps, orgId, 'G', ids, w, g, true),
+    activeMembers(deps, tz, ids, w, g, true),
+    membersAtStart(deps, orgId, 'G', ids, new Map([['*', groups.reduce((s, x) => s + x.memberCount, 0)]]), starts, true),
+  ]);
+  return points(w, g, starts, '*', sums, buyerRows, active, atStart);
+}
+
+/** The organization's series: every order and event, active fans rather than members. */
+export async function organizationSeries(deps: Deps, orgId: string, w: Window, g: Granularity | null): Promise<SeriesPoint[]> {
+  const groups = await groupsOf(deps, orgId);
+  const starts = g ? bucketStarts(w, g) : [w.from];
+  const [sums, buyerRows, active, atStart] = await Promise.all([
+    additive(deps, orgId, 'O', null, w, g),
+    buyers(deps, orgId, 'O', null, w, g),
+    activeFans(deps, orgId, w, g),
+    membersAtStart(deps, orgId, 'O', null, new Map([[orgId, groups.reduce((s, x) => s + x.memberCount, 0)]]), starts),
+  ]);
+  return points(w, g ?? 'DAY', g ? starts : [w.from], orgId, sums, buyerRows, active, atStart, !g);
+}
+
+function points(w: Window, g: Granularity, starts: string[], key: string, sums: Map<string, never> | Map<string, any>, buyerRows: Map<string, any>, active: Map<string, any>, atStart: Map<string, number>, whole = false): SeriesPoint[] {
+  return starts.map((from, i) => {
+    const to = whole ? w.to : bucketEnd(w, g, from, starts[i + 1]);
+    const k = `${key}|${from}`;
+    return { from, to, metrics: combine({ from, to }, sums.get(k), buyerRows.get(k), active.get(k)?.activeMembers ?? 0, atStart.get(k) ?? 0) };
+  });
+}

@@ -1,0 +1,115 @@
+// KOC metrics: what each key opinion consumer drives. Orders attributed to a KOC (Order.kocId) roll up
+// under scope 'K' like a group's; "members reached" are the other current members of the groups where
+// the fan is a current KOC member; the brief's qualification is 200 distinct ordering fans.
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Context } from '../../core/context.js';
+import type { Window } from '../window.js';
+import { additive, buyers, ZERO, type Additive } from '../groups/service.js';
+
+type Deps = Pick<Context, 'db'>;
+
+/** Distinct ordering fans a KOC needs to qualify (the brief: at least 200). */
+export const KOC_QUALIFYING_FANS = 200;
+
+export interface KocMetrics extends Pick<Additive, 'orders' | 'gmvCents' | 'refunds' | 'refundedCents'> {
+  window: Window;
+  fanId: string;
+  orderingFans: number;
+  repeatBuyers: number;
+  averageOrderValueCents: number | null;
+  groups: number;
+  membersReached: number;
+  membersWhoOrdered: number;
+  qualified: boolean;
+}
+
+export const KOC_METRIC_FIELDS = ['GMV_CENTS', 'ORDERS', 'ORDERING_FANS', 'MEMBERS_REACHED', 'MEMBERS_WHO_ORDERED'] as const;
+export type KocMetricField = (typeof KOC_METRIC_FIELDS)[number];
+
+/**
+ * Per KOC: the groups they are a current KOC member of, the other current members there, and how many
+ * of those placed a paid order in the window. A KOC is a member of each of their groups, so the others
+ * are the union of those groups' members less the KOC; KOCs with the same groups (usually many share
+ * one KOC group) share one count, which keeps a large group from being counted once per KOC.
+ */
+async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | null, w: Window, withOrdered: boolean) {
+  const only = kocIds ? Prisma.sql`AND "fanId" = ANY(${kocIds}::text[])` : Prisma.empty;
+  const kocs = await deps.db.$queryRaw<{ fanId: string; groups: string[] }[]>`
+    SELECT "fanId", array_agg("communityId" ORDER BY "communityId") AS groups FROM "Membership"
+    WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL ${only} GROUP BY "fanId"`;
+  // Fans with a net paid order in the window, from the organization's buyer rollup (one scan, hashed).
+  const buyersCte = Prisma.sql`SELECT "fanId" FROM "InsightBuyerDay" WHERE "orgId" = ${orgId} AND "scope" = 'O' AND "scopeId" = ${orgId}
+    AND "day" BETWEEN ${w.from}::date AND ${w.to}::date GROUP BY "fanId" HAVING sum("orders") > 0`;
+  const sets = [...new Map<string, string[]>(kocs.map((k) => [k.groups.join(','), k.groups])).entries()];
+  const unions = new Map<string, { members: number; ordered: number }>();
+  const selfOrdered = new Set<string>();
+  if (sets.length) {
+    const sig = sets.flatMap(([, groups], i) => groups.map(() => i));
+    const rows = await deps.db.$queryRaw<{ s: number; members: number; ordered: number }[]>`
+      WITH sig(s, c) AS (SELECT * FROM unnest(${sig}::int[], ${sets.flatMap(([, g]) => g)}::text[])),
+           b AS (${withOrdered ? buyersCte : Prisma.sql`SELECT NULL::text AS "fanId" WHERE false`})
+      SELECT sig.s, count(DISTINCT m."fanId")::int AS members, count(DISTINCT m."fanId") FILTER (WHERE b."fanId" IS NOT NULL)::int AS ordered
+      FROM sig JOIN "Membership" m ON m."communityId" = sig.c AND m."leftAt" IS NULL
+      LEFT JOIN b ON b."fanId" = m."fanId"
+      GROUP BY sig.s`;
+    for (const r of rows) unions.set(sets[r.s][0], { members: r.members, ordered: r.ordered });
+    if (withOrdered) {
+      const self = await deps.db.$queryRaw<{ fanId: string }[]>`
+        SELECT "fanId" FROM "InsightBuyerDay" WHERE "orgId" = ${orgId} AND "scope" = 'O' AND "scopeId" = ${orgId} AND "fanId" = ANY(${kocs.map((k) => k.fanId)}::text[])
+          AND "day" BETWEEN ${w.from}::date AND ${w.to}::date GROUP BY "fanId" HAVING sum("orders") > 0`;
+      for (const r of self) selfOrdered.add(r.fanId);
+    }
+  }
+  return new Map(kocs.map((k) => {
+    const u = unions.get(k.groups.join(',')) ?? { members: 1, ordered: 0 };
+    return [k.fanId, { groups: k.groups.length, reached: u.members - 1, ordered: u.ordered - (selfOrdered.has(k.fanId) ? 1 : 0) }];
+  }));
+}
+
+/** Every metric of the given KOCs over the window. */
+export async function kocMetricsOf(deps: Deps, orgId: string, tz: string, kocIds: string[], w: Window): Promise<Map<string, KocMetrics>> {
+  if (!kocIds.length) return new Map();
+  const [sums, buyerRows, reached] = await Promise.all([
+    additive(deps, orgId, 'K', kocIds, w, null),
+    buyers(deps, orgId, 'K', kocIds, w, null),
+    reach(deps, orgId, tz, kocIds, w, true),
+  ]);
+  return new Map(kocIds.map((id) => [id, build(w, id, sums.get(`${id}|${w.from}`), buyerRows.get(`${id}|${w.from}`), reached.get(id))]));
+}
+
+function build(w: Window, fanId: string, a: Additive | undefined, b: { buyers: number; repeatBuyers: number } | undefined, r: { groups: number; reached: number; ordered: number } | undefined): KocMetrics {
+  const s = { ...ZERO, ...(a ?? {}) };
+  const orders = Number(s.orders), gmvCents = Number(s.gmvCents);
+  const orderingFans = b?.buyers ?? 0;
+  return {
+    window: w, fanId, orders, gmvCents, refunds: Number(s.refunds), refundedCents: Number(s.refundedCents),
+    orderingFans, repeatBuyers: b?.repeatBuyers ?? 0, averageOrderValueCents: orders ? gmvCents / orders : null,
+    groups: r?.groups ?? 0, membersReached: r?.reached ?? 0, membersWhoOrdered: r?.ordered ?? 0, qualified: orderingFans >= KOC_QUALIFYING_FANS,
+  };
+}
+
+/**
+ * The leaderboard: every KOC — a fan marked as KOC, a current KOC member of a group, or anyone with
+ * orders attributed in the window — ranked by one metric (ties by fan id); the page gets every metric.
+ */
+export async function kocLeaderboard(deps: Deps, orgId: string, tz: string, w: Window, args: { sortBy: KocMetricField; descending: boolean; first: number; offset: number }) {
+  const byReach = args.sortBy === 'MEMBERS_REACHED' || args.sortBy === 'MEMBERS_WHO_ORDERED';
+  const [sums, marked, members, reached] = await Promise.all([
+    additive(deps, orgId, 'K', null, w, null),
+    deps.db.fan.findMany({ where: { orgId, isKoc: true }, select: { id: true } }),
+    deps.db.$queryRaw<{ fanId: string }[]>`SELECT DISTINCT "fanId" FROM "Membership" WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL`,
+    byReach ? reach(deps, orgId, tz, null, w, args.sortBy === 'MEMBERS_WHO_ORDERED') : Promise.resolve(new Map<string, { groups: number; reached: number; ordered: number }>()),
+  ]);
+  const ids = [...new Set([...[...sums.values()].map((s) => s.k), ...marked.map((f) => f.id), ...members.map((m) => m.fanId)])];
+  let value: (id: string) => number;
+  if (args.sortBy === 'ORDERING_FANS') {
+    const b = await buyers(deps, orgId, 'K', null, w, null);
+    value = (id) => b.get(`${id}|${w.from}`)?.buyers ?? 0;
+  } else if (args.sortBy === 'MEMBERS_REACHED') value = (id) => reached.get(id)?.reached ?? 0;
+  else if (args.sortBy === 'MEMBERS_WHO_ORDERED') value = (id) => reached.get(id)?.ordered ?? 0;
+  else value = (id) => Number(sums.get(`${id}|${w.from}`)?.[args.sortBy === 'ORDERS' ? 'orders' : 'gmvCents'] ?? 0);
+  const order = ids.map((id) => ({ id, v: value(id) })).sort((a, b) => (a.v !== b.v ? (args.descending ? b.v - a.v : a.v - b.v) : a.id < b.id ? -1 : 1));
+  const page = order.slice(args.offset, args.offset + args.first).map((o) => o.id);
+  const metrics = await kocMetricsOf(deps, orgId, tz, page, w);
+  return { totalCount: ids.length, rows: page.map((id, i) => ({ rank: args.offset + i + 1, metrics: metrics.get(id)! })) };
+}
