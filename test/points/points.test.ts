@@ -43,7 +43,7 @@ describe('Query.rewards', () => {
 
 describe('input rules declared on the schema', () => {
   const CREATE = graphql(`mutation PointsCreateReward($input: CreateRewardInput!) { createReward(input: $input) {
-    __typename ... on MutationCreateRewardSuccess { data { name description costPoints } } ... on DomainError { code field message } } }`);
+    __typename ... on MutationCreateRewardSuccess { data { name description costPoints } } ... on ValidationError { code field message } } }`);
 
   it('text is trimmed before it is measured and stored', async ({ t }) => {
     const res = await t.ok(CREATE, { input: { name: '  Lip balm  ', description: '  travel size ', shelf: 'ESSENTIALS', costPoints: 300, stock: 5 } });
