@@ -18,6 +18,8 @@ import './orders/schema.js';
 import './orders/mutations.js';
 import './points/schema.js';
 import './points/mutations.js';
+import './insights/rfm/types.js';
+import './insights/rfm/queries.js';
 
 export const schema = describeRelayPlumbing(builder.toSchema({ sortSchema: false }));
 export const sortedSchema = () => lexicographicSortSchema(schema);

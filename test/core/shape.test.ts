@@ -47,6 +47,7 @@ const DOMAIN_ARROWS: Record<string, string[]> = {
   orders: ['communities', 'fans', 'live', 'points'],
   checkins: ['communities', 'fans', 'live', 'points'],
   campaigns: ['communities', 'fans', 'live', 'orders'],
+  insights: ['campaigns', 'checkins', 'communities', 'fans', 'live', 'orders', 'organizations', 'points'], // read-only over the domains
 };
 const BELOW: Record<string, string[]> = { generated: [], core: ['generated'], activity: ['core', 'generated'] };
 
