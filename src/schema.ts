@@ -20,6 +20,7 @@ import './points/schema.js';
 import './points/mutations.js';
 import './insights/rfm/types.js';
 import './insights/rfm/queries.js';
+import './insights/cohorts/queries.js';
 
 export const schema = describeRelayPlumbing(builder.toSchema({ sortSchema: false }));
 export const sortedSchema = () => lexicographicSortSchema(schema);
