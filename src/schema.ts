@@ -21,6 +21,7 @@ import './points/mutations.js';
 import './insights/rfm/types.js';
 import './insights/rfm/queries.js';
 import './insights/cohorts/queries.js';
+import './insights/results/queries.js';
 
 export const schema = describeRelayPlumbing(builder.toSchema({ sortSchema: false }));
 export const sortedSchema = () => lexicographicSortSchema(schema);

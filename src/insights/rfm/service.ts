@@ -13,7 +13,7 @@
 // of the 90 days before them (now − 120 d, now − 30 d], i.e. 6 × last30 ≤ previous90, with at least
 // one order in those 90 days. The numbers are stored with the scores, as of the same refresh.
 //
-// One set-based statement per refresh under a per-organization advisory lock; rows whose scores did not
+// One set-based statement per refresh, in a batch transaction under a per-organization advisory lock; rows whose scores did not
 // change are not written, so a daily refresh touches only the fans that moved.
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Db, Tx } from '../../core/db.js';
@@ -51,10 +51,12 @@ END)::"RfmSegment"`;
 
 export async function refreshFanScores(db: Db, orgId: string, now = new Date()): Promise<ScoreRefresh> {
   const started = Date.now();
-  return db.$transaction(async (tx) => {
+  // One non-interactive transaction (a batch): at a million fans the update runs longer than an interactive
+  // transaction may stay open, and nothing between the statements needs the application.
+  const [, changed, refreshed] = await db.$transaction([
     // Two refreshes of one organization queue instead of interleaving their writes.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`rfm:${orgId}`}))`;
-    const changed = await tx.$executeRaw`
+    db.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`rfm:${orgId}`}))::text AS locked`,
+    db.$executeRaw`
       WITH buyers AS (
         SELECT f."id",
           rank() OVER (ORDER BY f."lastOrderAt") - 1 AS r_below,
@@ -90,15 +92,18 @@ export async function refreshFanScores(db: Db, orgId: string, now = new Date()):
       FROM computed c
       WHERE f."id" = c."id"
         AND (f."rfmRecency", f."rfmFrequency", f."rfmMonetary", f."rfmSegment", f."ordersLast30Days", f."ordersPrevious90Days")
-          IS DISTINCT FROM (c.r::smallint, c.f::smallint, c.m::smallint, c.segment, c.last30, c.prev90)`;
-    const [{ buyers, drops }] = await tx.$queryRaw<{ buyers: number; drops: number }[]>`
-      SELECT count(*) FILTER (WHERE "rfmSegment" IS NOT NULL)::int AS buyers, count(*) FILTER (WHERE "frequencyDrop")::int AS drops
-      FROM "Fan" WHERE "orgId" = ${orgId}`;
-    const tookMs = Date.now() - started;
-    const row = { refreshedAt: now, buyers, frequencyDrops: drops, tookMs };
-    await tx.fanScoreRefresh.upsert({ where: { orgId }, create: { orgId, ...row }, update: row });
-    return { ...row, changed };
-  });
+          IS DISTINCT FROM (c.r::smallint, c.f::smallint, c.m::smallint, c.segment, c.last30, c.prev90)`,
+    db.$queryRaw<{ buyers: number; frequencyDrops: number }[]>`
+      INSERT INTO "FanScoreRefresh" ("orgId", "refreshedAt", "buyers", "frequencyDrops", "tookMs")
+      SELECT ${orgId}, ${utc(now)}, count(*) FILTER (WHERE "rfmSegment" IS NOT NULL)::int, count(*) FILTER (WHERE "frequencyDrop")::int,
+        (extract(epoch FROM clock_timestamp() - now()) * 1000)::int
+      FROM "Fan" WHERE "orgId" = ${orgId}
+      ON CONFLICT ("orgId") DO UPDATE SET "refreshedAt" = EXCLUDED."refreshedAt", "buyers" = EXCLUDED."buyers",
+        "frequencyDrops" = EXCLUDED."frequencyDrops", "tookMs" = EXCLUDED."tookMs"
+      RETURNING "buyers", "frequencyDrops"`,
+  ]);
+  const [{ buyers, frequencyDrops }] = refreshed;
+  return { refreshedAt: now, buyers, frequencyDrops, changed, tookMs: Date.now() - started };
 }
 
 export interface SegmentCounts {
