@@ -13,7 +13,7 @@
 // of the 90 days before them (now − 120 d, now − 30 d], i.e. 6 × last30 ≤ previous90, with at least
 // one order in those 90 days. The numbers are stored with the scores, as of the same refresh.
 //
-// One set-based statement per refresh, in a batch transaction under a per-organization advisory lock; rows whose scores did not
+// One set-based statement per refresh; rows whose scores did not
 // change are not written, so a daily refresh touches only the fans that moved.
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Db, Tx } from '../../core/db.js';
@@ -51,12 +51,11 @@ END)::"RfmSegment"`;
 
 export async function refreshFanScores(db: Db, orgId: string, now = new Date()): Promise<ScoreRefresh> {
   const started = Date.now();
-  // One non-interactive transaction (a batch): at a million fans the update runs longer than an interactive
-  // transaction may stay open, and nothing between the statements needs the application.
-  const [, changed, refreshed] = await db.$transaction([
-    // Two refreshes of one organization queue instead of interleaving their writes.
-    db.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`rfm:${orgId}`}))::text AS locked`,
-    db.$executeRaw`
+  // No transaction around the two statements: at a million fans the update outlasts any interactive
+  // transaction Prisma keeps open, and it needs none — the UPDATE is one atomic statement, and two
+  // refreshes running at once compute the same scores from the same rows (the second waits on the
+  // first's row locks, then rewrites nothing that changed). The summary row is written after it.
+  const changed = await db.$executeRaw`
       WITH buyers AS (
         SELECT f."id",
           rank() OVER (ORDER BY f."lastOrderAt") - 1 AS r_below,
@@ -92,16 +91,15 @@ export async function refreshFanScores(db: Db, orgId: string, now = new Date()):
       FROM computed c
       WHERE f."id" = c."id"
         AND (f."rfmRecency", f."rfmFrequency", f."rfmMonetary", f."rfmSegment", f."ordersLast30Days", f."ordersPrevious90Days")
-          IS DISTINCT FROM (c.r::smallint, c.f::smallint, c.m::smallint, c.segment, c.last30, c.prev90)`,
-    db.$queryRaw<{ buyers: number; frequencyDrops: number }[]>`
+          IS DISTINCT FROM (c.r::smallint, c.f::smallint, c.m::smallint, c.segment, c.last30, c.prev90)`;
+  const refreshed = await db.$queryRaw<{ buyers: number; frequencyDrops: number }[]>`
       INSERT INTO "FanScoreRefresh" ("orgId", "refreshedAt", "buyers", "frequencyDrops", "tookMs")
       SELECT ${orgId}, ${utc(now)}, count(*) FILTER (WHERE "rfmSegment" IS NOT NULL)::int, count(*) FILTER (WHERE "frequencyDrop")::int,
-        (extract(epoch FROM clock_timestamp() - now()) * 1000)::int
+        ${Date.now() - started}::int
       FROM "Fan" WHERE "orgId" = ${orgId}
       ON CONFLICT ("orgId") DO UPDATE SET "refreshedAt" = EXCLUDED."refreshedAt", "buyers" = EXCLUDED."buyers",
         "frequencyDrops" = EXCLUDED."frequencyDrops", "tookMs" = EXCLUDED."tookMs"
-      RETURNING "buyers", "frequencyDrops"`,
-  ]);
+      RETURNING "buyers", "frequencyDrops"`;
   const [{ buyers, frequencyDrops }] = refreshed;
   return { refreshedAt: now, buyers, frequencyDrops, changed, tookMs: Date.now() - started };
 }
