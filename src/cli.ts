@@ -1,4 +1,5 @@
-// Maintenance commands: `migrate`, `seed`, `seed-scale`, `print-schema [--check]`, and development credentials:
+// Maintenance commands: `migrate`, `seed`, `seed-scale`, `print-schema [--check]`, `refresh-rfm [<slug>…]`
+// (RFM scores of the named organizations, or of all; for a daily scheduler), and development credentials:
 //   token operator <slug> <email> [--expires 12h]     token fan <slug> <externalId> [--expires 12h]
 //   apikey create <slug> <name> --scopes read,import [--expires-days 90]     apikey revoke <prefix>
 // runCli() is what the command line runs, and what tests call in-process. On the embedded database the
@@ -28,8 +29,8 @@ export interface InServer {
   config: Config;
 }
 
-const USAGE = 'unknown command "%s" (migrate | seed | seed-scale | print-schema [--check] | token | apikey)';
-const DATABASE_COMMANDS = new Set(['migrate', 'seed', 'seed-scale', 'token', 'apikey']);
+const USAGE = 'unknown command "%s" (migrate | seed | seed-scale | print-schema [--check] | refresh-rfm [slug…] | token | apikey)';
+const DATABASE_COMMANDS = new Set(['migrate', 'seed', 'seed-scale', 'refresh-rfm', 'token', 'apikey']);
 
 /** Runs one command; returns the exit code. Errors are reported on io.err as one line. */
 export async function runCli(argv: string[], io: CliIo = consoleIo, env: Record<string, string | undefined> = process.env, inServer?: InServer): Promise<number> {
@@ -107,6 +108,8 @@ async function databaseCommand(command: string, args: string[], io: CliIo, datab
     const { seedDemo } = await import('./demo/seed.js');
     const result = await seedDemo(database.prisma);
     io.out(result.created ? 'seeded the demo organization' : 'demo organization already present; nothing to do');
+  } else if (command === 'refresh-rfm') {
+    await refreshRfm(database.prisma, args, io);
   } else if (command === 'token') {
     io.out(await token(database.prisma, config, args));
   } else {
@@ -138,6 +141,17 @@ function option(args: string[], name: string): string | undefined {
   if (!v || v.startsWith('--')) throw new Error(`${name} needs a value`);
   args.splice(i, 2);
   return v;
+}
+
+async function refreshRfm(db: Db, slugs: string[], io: CliIo) {
+  const { refreshFanScores } = await import('./insights/rfm/service.js');
+  const orgs = await db.organization.findMany({ where: slugs.length ? { slug: { in: slugs } } : {}, select: { id: true, slug: true }, orderBy: { slug: 'asc' } });
+  const missing = slugs.filter((s) => !orgs.some((o) => o.slug === s));
+  if (missing.length) throw new Error(`no organization "${missing[0]}"`);
+  for (const org of orgs) {
+    const r = await refreshFanScores(db, org.id);
+    io.out(`${org.slug}: scored ${r.buyers} buyers, ${r.frequencyDrops} with a frequency drop, ${r.changed} fans changed, in ${r.tookMs} ms`);
+  }
 }
 
 async function token(db: Db, config: Config, args: string[]): Promise<string> {

@@ -22,6 +22,10 @@ import './points/mutations.js';
 import './insights/groups/queries.js';
 import './insights/koc/queries.js';
 import './insights/live/subscriptions.js';
+import './insights/rfm/types.js';
+import './insights/rfm/queries.js';
+import './insights/cohorts/queries.js';
+import './insights/results/queries.js';
 
 export const schema = describeRelayPlumbing(builder.toSchema({ sortSchema: false }));
 export const sortedSchema = () => lexicographicSortSchema(schema);

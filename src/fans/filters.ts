@@ -1,6 +1,17 @@
 // Fan search as a Prisma `where`, usable without GraphQL (segments and reminders reuse it).
 import type { Prisma } from '../generated/prisma/client.js';
-import type { FanLifecycle } from '../generated/prisma/enums.js';
+import type { FanLifecycle, RfmSegment } from '../generated/prisma/enums.js';
+
+/** A time range: from inclusive, to exclusive; either end open. */
+export interface TimeRange {
+  from?: Date | string | null;
+  to?: Date | string | null;
+}
+/** Whole numbers, both ends inclusive; either end open. */
+export interface IntRange {
+  min?: number | null;
+  max?: number | null;
+}
 
 export interface FanFilter {
   search?: string | null;
@@ -12,6 +23,13 @@ export interface FanFilter {
   minSpendCents?: number | null;
   maxSpendCents?: number | null;
   isKoc?: boolean | null;
+  /** The fan's RFM segment as of the last score refresh. */
+  rfmSegment?: RfmSegment | null;
+  lastOrderAt?: TimeRange | null;
+  lastActiveAt?: TimeRange | null;
+  intimacy?: IntRange | null;
+  /** Fans whose purchase frequency dropped (true) or did not (false), as of the last score refresh. */
+  frequencyDrop?: boolean | null;
 }
 
 export type FanSortField = 'CREATED_AT' | 'ORDER_COUNT' | 'TOTAL_SPEND' | 'LAST_ORDER_AT' | 'INTIMACY' | 'DISPLAY_NAME' | 'POINTS_BALANCE';
@@ -37,8 +55,16 @@ export function fanWhere(orgId: string, f: FanFilter = {}): Prisma.FanWhereInput
   if (f.minSpendCents != null || f.maxSpendCents != null)
     where.totalSpendCents = { gte: f.minSpendCents ?? undefined, lte: f.maxSpendCents ?? undefined };
   if (f.isKoc != null) where.isKoc = f.isKoc;
+  if (f.rfmSegment) where.rfmSegment = f.rfmSegment;
+  if (f.frequencyDrop != null) where.frequencyDrop = f.frequencyDrop;
+  if (f.lastOrderAt && (f.lastOrderAt.from || f.lastOrderAt.to)) where.lastOrderAt = timeRange(f.lastOrderAt);
+  if (f.lastActiveAt && (f.lastActiveAt.from || f.lastActiveAt.to)) where.lastActiveAt = timeRange(f.lastActiveAt);
+  if (f.intimacy && (f.intimacy.min != null || f.intimacy.max != null)) where.intimacy = { gte: f.intimacy.min ?? undefined, lte: f.intimacy.max ?? undefined };
   return where;
 }
+
+// Saved segments keep dates as JSON strings: both shapes become instants here.
+const timeRange = (r: TimeRange) => ({ gte: r.from ? new Date(r.from) : undefined, lt: r.to ? new Date(r.to) : undefined });
 
 /** Prisma's `contains` becomes ILIKE '%…%' as is: escape the pattern characters so they match themselves. */
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');

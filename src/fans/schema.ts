@@ -5,6 +5,7 @@ import { range, text } from '../core/input-rules.js';
 import { orgIdOf } from '../core/context.js';
 import { ViewerRef } from '../organizations/schema.js';
 import { fanOrderBy, fanWhere, type FanFilter, type FanSortField } from './filters.js';
+import { FanIntRangeInput, FanTimeRangeInput, RfmSegmentEnum } from './insight-filters.js';
 import { segmentFanWhere } from './segments.js';
 
 export const FanLifecycleEnum = builder.enumType('FanLifecycle', {
@@ -73,6 +74,14 @@ export const FanFilterInput = builder.inputType('FanFilter', {
     minSpendCents: t.int({ required: false, description: 'Total spend at least this much, in cents.', ...range(0, undefined) }),
     maxSpendCents: t.int({ required: false, description: 'Total spend at most this much, in cents.', ...range(0, undefined) }),
     isKoc: t.boolean({ required: false, description: 'Only KOCs (true) or only non-KOCs (false).' }),
+    rfmSegment: t.field({ type: RfmSegmentEnum, required: false, description: 'Fans in this RFM segment as of the last score refresh (`rfmSegmentCounts.refreshedAt`).' }),
+    lastOrderAt: t.field({ type: FanTimeRangeInput, required: false, description: 'Latest paid order within this range (fans without orders never match).' }),
+    lastActiveAt: t.field({ type: FanTimeRangeInput, required: false, description: 'Last activity within this range (fans never active never match).' }),
+    intimacy: t.field({ type: FanIntRangeInput, required: false, description: 'Intimacy score within this range.' }),
+    frequencyDrop: t.boolean({
+      required: false,
+      description: 'Fans whose paid orders in the last 30 days fell to half or less of their monthly average over the 90 days before (true), or not (false), as of the last score refresh.',
+    }),
   }),
 });
 

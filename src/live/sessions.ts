@@ -94,7 +94,10 @@ export interface LiveStats {
 
 /** The live platform's latest numbers (absolute, not increments), accepted only while LIVE. */
 export async function reportLiveStats(deps: Deps, orgId: string, sessionId: string, stats: LiveStats): Promise<LiveSession> {
-  const session = await deps.db.$transaction((tx) => transition(tx, orgId, sessionId, 'LIVE', stats, 'report live numbers', 'input.sessionId'));
+  // The platform's order count and GMV go to columns of their own: orderCount and gmvCents are the private
+  // domain's (imported orders), and a report must not overwrite them.
+  const data = { viewers: stats.viewers, likes: stats.likes, platformOrderCount: stats.orderCount, platformGmvCents: stats.gmvCents };
+  const session = await deps.db.$transaction((tx) => transition(tx, orgId, sessionId, 'LIVE', data, 'report live numbers', 'input.sessionId'));
   publishSessionEvent(deps.pubsub, { kind: 'STATS', orgId, sessionId, status: session.status, stats });
   return session;
 }

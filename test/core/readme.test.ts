@@ -76,6 +76,43 @@ const examples: Record<string, { as?: string; variables?: (v: Values) => Values;
       expect(data.kocLeaderboard.nodes.length).toBeGreaterThan(0);
     },
   },
+  RefreshScores: {
+    check: async (data) => {
+      const buyers = await db().fan.count({ where: { org: { slug: 'demo' }, orderCount: { gt: 0 } } });
+      expect(data.refreshFanScores.data).toMatchObject({ buyers, refreshedAt: expect.any(String) });
+    },
+  },
+  AtRisk: {
+    check: async (data) => {
+      expect(data.rfmSegmentCounts.buyers).toBeGreaterThan(0);
+      const cantLose = data.rfmSegmentCounts.segments.find((s: any) => s.segment === 'CANT_LOSE').fans;
+      expect(data.fans.totalCount).toBe(cantLose);
+      expect(data.gmvPareto.share).toBeGreaterThan(0.2);
+    },
+  },
+  DriftingBuyers: {
+    check: async (data) => {
+      const expected = await db().fan.count({ where: { org: { slug: 'demo' }, frequencyDrop: true, intimacy: { gte: 20 } } });
+      expect(data.fans.totalCount).toBe(expected);
+    },
+  },
+  JoinCohorts: {
+    // "e.g. four weeks ago"
+    variables: (v) => ({ since: new Date(v.now.getTime() - 28 * DAY).toISOString().slice(0, 10) }),
+    check: (data) => {
+      expect(data.fanCohorts.length).toBeGreaterThanOrEqual(4);
+      for (const c of data.fanCohorts) expect(c.weeks[0].week).toBe(0);
+    },
+  },
+  Results: {
+    variables: (v) => v.results,
+    check: (data) => {
+      expect(data.campaignResults.kind).toBe('LIKE');
+      expect(data.campaignResults.like.participants).toBeGreaterThanOrEqual(0);
+      expect(data.campaignResults.coupon).toBeNull();
+      expect(data.liveSessionResults.reservedFans).toBeGreaterThanOrEqual(0);
+    },
+  },
   CreateCrmKey: {
     // "e.g. 90 days from now"
     variables: (v) => ({ expiresAt: new Date(v.now.getTime() + 90 * DAY).toISOString() }),
@@ -108,7 +145,10 @@ describe('README examples', () => {
 
   it('each runs as written against the demo organization, without an error', async () => {
     const fan = await db().fan.findFirstOrThrow({ where: { org: { slug: 'demo' }, externalId: 'u100000' } });
-    const values: Values = { now: new Date(), fanId: gid('Fan', fan.id), fanName: fan.displayName };
+    const like = await db().campaign.findFirstOrThrow({ where: { org: { slug: 'demo' }, kind: 'LIKE' } });
+    const session = await db().liveSession.findFirstOrThrow({ where: { org: { slug: 'demo' }, status: 'ENDED' } });
+    const results = { campaignId: gid('Campaign', like.id), sessionId: gid('LiveSession', session.id) };
+    const values: Values = { now: new Date(), fanId: gid('Fan', fan.id), fanName: fan.displayName, results };
     for (const op of operations) {
       const name = op.name!.value;
       const example = examples[name];

@@ -14,7 +14,7 @@ export function eveningIn(days: number): Date {
 
 export { rawId as decodeId } from '../helpers/ids.js';
 
-const SESSION_FIELDS = 'id status scheduledAt startedAt endedAt title host theme viewers likes orderCount gmvCents reservationCount';
+const SESSION_FIELDS = 'id status scheduledAt startedAt endedAt title host theme viewers likes orderCount gmvCents platformOrderCount platformGmvCents reservationCount';
 
 export const Q = {
   schedule: `mutation($i: ScheduleLiveSessionInput!) { r: scheduleLiveSession(input: $i) { __typename ... on MutationScheduleLiveSessionSuccess { data { ${SESSION_FIELDS} } } ... on DomainError { code field message } } }`,
