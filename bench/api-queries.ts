@@ -29,34 +29,49 @@ export const QUERIES: BenchQuery[] = [
     query: '{ fans(first: 20) { nodes { id displayName region orderCount totalSpendCents } } }',
     target: '≥ 0.5× raw, ≤ 1 ms server CPU per request',
     sql: `SELECT json_build_object('fans', json_build_object('nodes',
-        ${list(`json_build_object('id', ${gid('Fan', 'f.id')}, 'displayName', f."displayName", 'region', f.region, 'orderCount', f."orderCount", 'totalSpendCents', f."totalSpendCents")`, 'f."createdAt" DESC, f.id DESC',
-          `(SELECT * FROM "Fan" WHERE "orgId" = $1 ORDER BY "createdAt" DESC, id DESC LIMIT 20) f`)}))::text AS json`,
+        ${list(
+          `json_build_object('id', ${gid('Fan', 'f.id')}, 'displayName', f."displayName", 'region', f.region, 'orderCount', f."orderCount", 'totalSpendCents', f."totalSpendCents")`,
+          'f."createdAt" DESC, f.id DESC',
+          `(SELECT * FROM "Fan" WHERE "orgId" = $1 ORDER BY "createdAt" DESC, id DESC LIMIT 20) f`,
+        )}))::text AS json`,
   },
   {
     name: 'Q2',
     title: '7 vertical groups → first 5 members → their first 5 memberships (README "Vertical groups")',
-    query: '{ communities(kinds: [VERTICAL], first: 7) { nodes { name memberCount capacity lifecycle members(first: 5) { nodes { role fan { displayName memberships(first: 5) { nodes { community { name } } } } } } } } }',
+    query:
+      '{ communities(kinds: [VERTICAL], first: 7) { nodes { name memberCount capacity lifecycle members(first: 5) { nodes { role fan { displayName memberships(first: 5) { nodes { community { name } } } } } } } } }',
     target: '≥ 0.4× raw, rows read ≤ 2× rows returned',
     sql: `SELECT json_build_object('communities', json_build_object('nodes',
-        ${list(`json_build_object('name', c.name, 'memberCount', c."memberCount", 'capacity', c.capacity, 'lifecycle', c.lifecycle, 'members', json_build_object('nodes',
-            ${list(`json_build_object('role', m.role, 'fan', json_build_object('displayName', f."displayName", 'memberships', json_build_object('nodes',
-                ${list(`json_build_object('community', json_build_object('name', c2.name))`, 'm2."joinedAt" DESC, m2.id DESC',
-                  `(SELECT * FROM "Membership" WHERE "fanId" = f.id ORDER BY "joinedAt" DESC, id DESC LIMIT 5) m2 JOIN "Community" c2 ON c2.id = m2."communityId"`)})))`,
+        ${list(
+          `json_build_object('name', c.name, 'memberCount', c."memberCount", 'capacity', c.capacity, 'lifecycle', c.lifecycle, 'members', json_build_object('nodes',
+            ${list(
+              `json_build_object('role', m.role, 'fan', json_build_object('displayName', f."displayName", 'memberships', json_build_object('nodes',
+                ${list(
+                  `json_build_object('community', json_build_object('name', c2.name))`,
+                  'm2."joinedAt" DESC, m2.id DESC',
+                  `(SELECT * FROM "Membership" WHERE "fanId" = f.id ORDER BY "joinedAt" DESC, id DESC LIMIT 5) m2 JOIN "Community" c2 ON c2.id = m2."communityId"`,
+                )})))`,
               'm."joinedAt" DESC, m.id DESC',
-              `(SELECT * FROM "Membership" WHERE "communityId" = c.id AND "leftAt" IS NULL ORDER BY "joinedAt" DESC, id DESC LIMIT 5) m JOIN "Fan" f ON f.id = m."fanId"`)}))`,
-          'c.name, c.id', `(SELECT * FROM "Community" WHERE "orgId" = $1 AND kind = 'VERTICAL' ORDER BY name, id LIMIT 7) c`)}))::text AS json`,
+              `(SELECT * FROM "Membership" WHERE "communityId" = c.id AND "leftAt" IS NULL ORDER BY "joinedAt" DESC, id DESC LIMIT 5) m JOIN "Fan" f ON f.id = m."fanId"`,
+            )}))`,
+          'c.name, c.id',
+          `(SELECT * FROM "Community" WHERE "orgId" = $1 AND kind = 'VERTICAL' ORDER BY name, id LIMIT 7) c`,
+        )}))::text AS json`,
   },
   {
     name: 'Q3',
     title: 'SILENT/DORMANT fans with ≥ 2 orders by total spend, first 20, with totalCount and tags',
-    query: '{ fans(filter: { lifecycles: [SILENT, DORMANT], minOrders: 2 }, orderBy: { field: TOTAL_SPEND }, first: 20) { totalCount nodes { displayName region orderCount totalSpendCents tags { tag { name } source } } } }',
+    query:
+      '{ fans(filter: { lifecycles: [SILENT, DORMANT], minOrders: 2 }, orderBy: { field: TOTAL_SPEND }, first: 20) { totalCount nodes { displayName region orderCount totalSpendCents tags { tag { name } source } } } }',
     target: '≥ 0.8× raw',
     sql: `SELECT json_build_object('fans', json_build_object(
         'totalCount', (SELECT count(*) FROM "Fan" WHERE "orgId" = $1 AND lifecycle IN ('SILENT', 'DORMANT') AND "orderCount" >= 2),
-        'nodes', ${list(`json_build_object('displayName', f."displayName", 'region', f.region, 'orderCount', f."orderCount", 'totalSpendCents', f."totalSpendCents",
+        'nodes', ${list(
+          `json_build_object('displayName', f."displayName", 'region', f.region, 'orderCount', f."orderCount", 'totalSpendCents', f."totalSpendCents",
             'tags', ${list(`json_build_object('tag', json_build_object('name', t.name), 'source', ft.source)`, 'ft."createdAt"', `"FanTag" ft JOIN "Tag" t ON t.id = ft."tagId" WHERE ft."fanId" = f.id`)})`,
           'f."totalSpendCents" DESC, f.id DESC',
-          `(SELECT * FROM "Fan" WHERE "orgId" = $1 AND lifecycle IN ('SILENT', 'DORMANT') AND "orderCount" >= 2 ORDER BY "totalSpendCents" DESC, id DESC LIMIT 20) f`)}))::text AS json`,
+          `(SELECT * FROM "Fan" WHERE "orgId" = $1 AND lifecycle IN ('SILENT', 'DORMANT') AND "orderCount" >= 2 ORDER BY "totalSpendCents" DESC, id DESC LIMIT 20) f`,
+        )}))::text AS json`,
   },
   {
     name: 'Q4',
@@ -70,14 +85,23 @@ export const QUERIES: BenchQuery[] = [
         'lifecycle', f.lifecycle, 'isKoc', f."isKoc", 'intimacy', f.intimacy, 'pointsBalance', f."pointsBalance", 'checkInStreak', f."checkInStreak",
         'orderCount', f."orderCount", 'totalSpendCents', f."totalSpendCents", 'lastOrderAt', ${iso('f."lastOrderAt"')}, 'lastActiveAt', ${iso('f."lastActiveAt"')}, 'createdAt', ${iso('f."createdAt"')},
         'orders', json_build_object('totalCount', (SELECT count(*) FROM "Order" WHERE "fanId" = f.id),
-          'nodes', ${list(`json_build_object('externalId', o."externalId", 'amountCents', o."amountCents", 'status', o.status, 'placedAt', ${iso('o."placedAt"')})`, 'o."placedAt" DESC, o.id DESC',
-            `(SELECT * FROM "Order" WHERE "fanId" = f.id ORDER BY "placedAt" DESC, id DESC LIMIT 10) o`)}),
+          'nodes', ${list(
+            `json_build_object('externalId', o."externalId", 'amountCents', o."amountCents", 'status', o.status, 'placedAt', ${iso('o."placedAt"')})`,
+            'o."placedAt" DESC, o.id DESC',
+            `(SELECT * FROM "Order" WHERE "fanId" = f.id ORDER BY "placedAt" DESC, id DESC LIMIT 10) o`,
+          )}),
         'pointsEntries', json_build_object('totalCount', (SELECT count(*) FROM "PointsEntry" WHERE "fanId" = f.id),
-          'nodes', ${list(`json_build_object('delta', e.delta, 'balanceAfter', e."balanceAfter", 'reason', e.reason, 'createdAt', ${iso('e."createdAt"')})`, 'e."createdAt" DESC, e.id DESC',
-            `(SELECT * FROM "PointsEntry" WHERE "fanId" = f.id ORDER BY "createdAt" DESC, id DESC LIMIT 10) e`)}),
+          'nodes', ${list(
+            `json_build_object('delta', e.delta, 'balanceAfter', e."balanceAfter", 'reason', e.reason, 'createdAt', ${iso('e."createdAt"')})`,
+            'e."createdAt" DESC, e.id DESC',
+            `(SELECT * FROM "PointsEntry" WHERE "fanId" = f.id ORDER BY "createdAt" DESC, id DESC LIMIT 10) e`,
+          )}),
         'memberships', json_build_object('totalCount', (SELECT count(*) FROM "Membership" WHERE "fanId" = f.id),
-          'nodes', ${list(`json_build_object('role', m.role, 'joinedAt', ${iso('m."joinedAt"')}, 'leftAt', ${iso('m."leftAt"')}, 'community', json_build_object('name', c.name))`, 'm."joinedAt" DESC, m.id DESC',
-            `(SELECT * FROM "Membership" WHERE "fanId" = f.id ORDER BY "joinedAt" DESC, id DESC LIMIT 10) m JOIN "Community" c ON c.id = m."communityId"`)}))
+          'nodes', ${list(
+            `json_build_object('role', m.role, 'joinedAt', ${iso('m."joinedAt"')}, 'leftAt', ${iso('m."leftAt"')}, 'community', json_build_object('name', c.name))`,
+            'm."joinedAt" DESC, m.id DESC',
+            `(SELECT * FROM "Membership" WHERE "fanId" = f.id ORDER BY "joinedAt" DESC, id DESC LIMIT 10) m JOIN "Community" c ON c.id = m."communityId"`,
+          )}))
       FROM "Fan" f WHERE f.id = $2 AND f."orgId" = $1))::text AS json`,
   },
   {
@@ -91,10 +115,16 @@ export const QUERIES: BenchQuery[] = [
         'liveSession', (SELECT json_build_object('title', s.title) FROM "LiveSession" s WHERE s.id = c."liveSessionId"),
         'like', (SELECT json_build_object('targetLikes', l."targetLikes", 'totalLikes', l."totalLikes", 'milestonesReached', l."milestonesReached",
             'participantCount', (SELECT count(*) FROM "LikeContribution" WHERE "campaignId" = c.id),
-            'topContributors', ${list(`json_build_object('likes', lc.likes, 'fan', json_build_object('displayName', f."displayName"))`, 'lc.likes DESC, lc."fanId"',
-              `(SELECT * FROM "LikeContribution" WHERE "campaignId" = c.id ORDER BY likes DESC, "fanId" LIMIT 10) lc JOIN "Fan" f ON f.id = lc."fanId"`)},
-            'draws', ${list(`json_build_object('milestone', d.milestone, 'participantCount', d."participantCount", 'createdAt', ${iso('d."createdAt"')})`, 'd.milestone',
-              `(SELECT milestone, "participantCount", "createdAt" FROM "LikeDraw" WHERE "campaignId" = c.id) d`)})
+            'topContributors', ${list(
+              `json_build_object('likes', lc.likes, 'fan', json_build_object('displayName', f."displayName"))`,
+              'lc.likes DESC, lc."fanId"',
+              `(SELECT * FROM "LikeContribution" WHERE "campaignId" = c.id ORDER BY likes DESC, "fanId" LIMIT 10) lc JOIN "Fan" f ON f.id = lc."fanId"`,
+            )},
+            'draws', ${list(
+              `json_build_object('milestone', d.milestone, 'participantCount', d."participantCount", 'createdAt', ${iso('d."createdAt"')})`,
+              'd.milestone',
+              `(SELECT milestone, "participantCount", "createdAt" FROM "LikeDraw" WHERE "campaignId" = c.id) d`,
+            )})
           FROM "LikeCampaign" l WHERE l."campaignId" = c.id))
       FROM "Campaign" c WHERE c.id = $2 AND c."orgId" = $1))::text AS json`,
   },

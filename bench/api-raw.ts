@@ -14,7 +14,8 @@ pool.on('error', () => {});
 const key = new TextEncoder().encode(process.env.AUTH_SECRET ?? '');
 const verify = { issuer: process.env.JWT_ISSUER ?? 'fanops', audience: process.env.JWT_AUDIENCE ?? 'fanops-api', algorithms: ['HS256'] };
 const byDocument = new Map(QUERIES.map((q) => [q.query, q]));
-const decodeId = (globalId: unknown) => (typeof globalId === 'string' ? Buffer.from(globalId, 'base64').toString().split(':').slice(1).join(':') : '');
+const decodeId = (globalId: unknown) =>
+  typeof globalId === 'string' ? Buffer.from(globalId, 'base64').toString().split(':').slice(1).join(':') : '';
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];

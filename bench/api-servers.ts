@@ -1,10 +1,10 @@
 // Processes for bench:api: the API as `npm start` runs it (from BENCH_TARGET_DIR), the raw handler,
 // and what /proc says about them (CPU ticks, RSS) and about PostgreSQL's backends serving them.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 
 export interface Server {
   name: string;
@@ -32,9 +32,20 @@ export function withAppName(url: string, appName: string): string {
   return u.toString();
 }
 
-async function start(name: string, args: string[], cwd: string, env: Record<string, string>, appName: string, ready: (url: string, output: string) => Promise<boolean>): Promise<Server> {
+async function start(
+  name: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  appName: string,
+  ready: (url: string, output: string) => Promise<boolean>,
+): Promise<Server> {
   const port = await freePort();
-  const child = spawn('node', args, { cwd, env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('node', args, {
+    cwd,
+    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
@@ -48,7 +59,11 @@ async function start(name: string, args: string[], cwd: string, env: Record<stri
     await new Promise((r) => setTimeout(r, 300));
   }
   return {
-    name, child, url, appName, output: () => out,
+    name,
+    child,
+    url,
+    appName,
+    output: () => out,
     stop: async () => {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -67,9 +82,18 @@ export interface ServerSettings {
 /** The API as `npm start` runs it in production, with ad-hoc documents allowed and rate limits out of the way. */
 export function startApi(s: ServerSettings, appName: string): Promise<Server> {
   const env = {
-    NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: withAppName(s.databaseUrl, appName), REDIS_URL: '',
-    AUTH_SECRET: s.auth.secret, JWT_ISSUER: s.auth.issuer, JWT_AUDIENCE: s.auth.audience, ALLOW_ADHOC_OPERATIONS: 'true',
-    RATE_LIMIT_OPERATOR: '1000000', RATE_LIMIT_FAN: '1000000', RATE_LIMIT_PARTNER: '1000000', RATE_LIMIT_ANONYMOUS: '1000000',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: withAppName(s.databaseUrl, appName),
+    REDIS_URL: '',
+    AUTH_SECRET: s.auth.secret,
+    JWT_ISSUER: s.auth.issuer,
+    JWT_AUDIENCE: s.auth.audience,
+    ALLOW_ADHOC_OPERATIONS: 'true',
+    RATE_LIMIT_OPERATOR: '1000000',
+    RATE_LIMIT_FAN: '1000000',
+    RATE_LIMIT_PARTNER: '1000000',
+    RATE_LIMIT_ANONYMOUS: '1000000',
   };
   // LOG_LEVEL=warn hides the ready line: poll the health endpoint (or any answer from /graphql on older commits).
   const ready = async (url: string) => {
@@ -82,8 +106,15 @@ export function startApi(s: ServerSettings, appName: string): Promise<Server> {
 }
 
 export function startRaw(s: ServerSettings, appName: string): Promise<Server> {
-  const env = { DATABASE_URL: withAppName(s.databaseUrl, appName), AUTH_SECRET: s.auth.secret, JWT_ISSUER: s.auth.issuer, JWT_AUDIENCE: s.auth.audience };
-  return start('raw handler', ['--import', 'tsx', path.join(here, 'api-raw.ts')], path.join(here, '..'), env, appName, async (_url, output) => /raw handler ready/.test(output));
+  const env = {
+    DATABASE_URL: withAppName(s.databaseUrl, appName),
+    AUTH_SECRET: s.auth.secret,
+    JWT_ISSUER: s.auth.issuer,
+    JWT_AUDIENCE: s.auth.audience,
+  };
+  return start('raw handler', ['--import', 'tsx', path.join(here, 'api-raw.ts')], path.join(here, '..'), env, appName, async (_url, output) =>
+    /raw handler ready/.test(output),
+  );
 }
 
 const CLK_TCK = 100; // getconf CLK_TCK on Linux

@@ -20,12 +20,12 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { loadConfig } from '../src/core/config.js';
 import { createDatabase } from '../src/core/db.js';
-import { countRows, seedScale, SCALE_SLUG } from '../src/demo/scale.js';
+import { countRows, SCALE_SLUG, seedScale } from '../src/demo/scale.js';
 import { campaignIds } from '../src/demo/scale-steps.js';
 import { operatorToken } from '../src/organizations/credentials.js';
-import { QUERIES, objectsIn, type BenchQuery } from './api-queries.js';
-import { writeReport, type ApiBenchResult, type CostFigures, type RunFigures } from './api-report.js';
-import { backendCpuDelta, backendCpuMs, busyCores, cpuMs, rssMb, startApi, startRaw, type Server } from './api-servers.js';
+import { type BenchQuery, objectsIn, QUERIES } from './api-queries.js';
+import { type ApiBenchResult, type CostFigures, type RunFigures, writeReport } from './api-report.js';
+import { backendCpuDelta, backendCpuMs, busyCores, cpuMs, rssMb, type Server, startApi, startRaw } from './api-servers.js';
 import { calibrate } from './calibration.js';
 import { startCountingProxy } from './pg-proxy.js';
 
@@ -83,7 +83,9 @@ async function prepareDataset() {
   try {
     await database.migrate();
     const [org] = await database.sql.query<{ id: string; fans: number }>(
-      'SELECT o.id, (SELECT count(*) FROM "Fan" f WHERE f."orgId" = o.id)::int AS fans FROM "Organization" o WHERE slug = $1', [SCALE_SLUG]);
+      'SELECT o.id, (SELECT count(*) FROM "Fan" f WHERE f."orgId" = o.id)::int AS fans FROM "Organization" o WHERE slug = $1',
+      [SCALE_SLUG],
+    );
     let build: { seconds: number; steps: { name: string; seconds: number }[] } | null = null;
     if (!org || org.fans !== FANS) {
       log(org ? `dataset has ${org.fans} fans, rebuilding with ${FANS}` : `building the scale dataset (${FANS.toLocaleString('en')} fans) in ${DB}`);
@@ -95,11 +97,19 @@ async function prepareDataset() {
     }
     const [{ id: orgId }] = await database.sql.query<{ id: string }>('SELECT id FROM "Organization" WHERE slug = $1', [SCALE_SLUG]);
     const rows = await countRows(database.sql, orgId);
-    const config = loadConfig({ NODE_ENV: 'production', AUTH_SECRET: AUTH.secret, JWT_ISSUER: AUTH.issuer, JWT_AUDIENCE: AUTH.audience, DATABASE_URL: DB_URL });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      AUTH_SECRET: AUTH.secret,
+      JWT_ISSUER: AUTH.issuer,
+      JWT_AUDIENCE: AUTH.audience,
+      DATABASE_URL: DB_URL,
+    });
     const token = await operatorToken(database.prisma, config, SCALE_SLUG, `owner@${SCALE_SLUG}.test`, '48h');
     // A typical profile: a repeat buyer who checks in and is in a few groups.
     const [fan] = await database.sql.query<{ id: string }>(
-      `SELECT id FROM "Fan" WHERE "orgId" = $1 AND "orderCount" BETWEEN 5 AND 10 AND "checkInStreak" > 0 ORDER BY id LIMIT 1`, [orgId]);
+      `SELECT id FROM "Fan" WHERE "orgId" = $1 AND "orderCount" BETWEEN 5 AND 10 AND "checkInStreak" > 0 ORDER BY id LIMIT 1`,
+      [orgId],
+    );
     return { orgId, rows, build, token, fanId: gid('Fan', fan.id), campaignId: gid('Campaign', campaignIds(SCALE_SLUG).likeEnded) };
   } finally {
     await database.close();
@@ -107,7 +117,11 @@ async function prepareDataset() {
 }
 
 async function post(url: string, token: string, q: BenchQuery) {
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: q.query, variables: q.variables }) });
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: q.query, variables: q.variables }),
+  });
   const text = await r.text();
   return { status: r.status, text, json: JSON.parse(text) as { data?: unknown; errors?: unknown[] } };
 }
@@ -129,7 +143,11 @@ async function load(server: Server, token: string, q: BenchQuery, connections: n
   const cpu0 = cpuMs(pid);
   const db0 = await backendCpuMs(admin, server.appName);
   const result = await autocannon({
-    url: server.url, method: 'POST', connections, duration: seconds, timeout: seconds + 10,
+    url: server.url,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    timeout: seconds + 10,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: q.query, variables: q.variables }),
   });
@@ -164,7 +182,8 @@ async function main() {
   const settings = { targetDir: TARGET, databaseUrl: DB_URL, auth: AUTH };
   const servers: Server[] = [];
   // Stopped by hand (Ctrl-C): take the servers down too.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void Promise.all(servers.map((s) => s.stop())).then(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void Promise.all(servers.map((s) => s.stop())).then(() => process.exit(130)));
   try {
     const api = await startApi(settings, 'bench-api');
     servers.push(api);
@@ -181,14 +200,24 @@ async function main() {
       const b = await post(raw.url, dataset.token, q);
       const difference = a.json.errors ? `API errors: ${JSON.stringify(a.json.errors).slice(0, 300)}` : firstDifference(a.json.data, b.json.data);
       answers[q.name] = { objects: objectsIn(a.json.data), bytes: a.text.length, apiMs: round(apiMs, 1), match: !difference, difference };
-      log(`${q.name}: ${difference ? `MISMATCH ${difference}` : 'same data from both'} (${answers[q.name].objects} objects, ${a.text.length} bytes, API ${round(apiMs)} ms cold)`);
-      if (difference && !env.BENCH_ALLOW_MISMATCH) throw new Error(`${q.name}: the API and the raw handler disagree (${difference}); set BENCH_ALLOW_MISMATCH=1 to measure anyway`);
+      log(
+        `${q.name}: ${difference ? `MISMATCH ${difference}` : 'same data from both'} (${answers[q.name].objects} objects, ${a.text.length} bytes, API ${round(apiMs)} ms cold)`,
+      );
+      if (difference && !env.BENCH_ALLOW_MISMATCH)
+        throw new Error(`${q.name}: the API and the raw handler disagree (${difference}); set BENCH_ALLOW_MISMATCH=1 to measure anyway`);
     }
     // Warm up (JIT, pools, plan caches, the heap's working size) at full concurrency, so RSS before/after compares like with like.
     for (const s of [api, raw]) for (const q of queries) for (let i = 0; i < 5; i++) await post(s.url, dataset.token, q);
     for (const s of [api, raw]) {
       for (const q of queries) {
-        await autocannon({ url: s.url, method: 'POST', connections: Math.max(...CONNECTIONS), duration: 2, headers: { 'content-type': 'application/json', authorization: `Bearer ${dataset.token}` }, body: JSON.stringify({ query: q.query, variables: q.variables }) });
+        await autocannon({
+          url: s.url,
+          method: 'POST',
+          connections: Math.max(...CONNECTIONS),
+          duration: 2,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${dataset.token}` },
+          body: JSON.stringify({ query: q.query, variables: q.variables }),
+        });
         await settle(s.child.pid!);
       }
     }
@@ -203,10 +232,15 @@ async function main() {
           // Long enough for a few slow answers to come back under this many connections.
           const expectedMs = answers[q.name].apiMs * c;
           const seconds = Math.min(MAX_ROUND_S, Math.max(ROUND_S, Math.ceil((3 * expectedMs) / 1000)));
-          for (const [s, list] of [[api, slot.api], [raw, slot.raw]] as const) {
+          for (const [s, list] of [
+            [api, slot.api],
+            [raw, slot.raw],
+          ] as const) {
             const f = await load(s, dataset.token, q, c, s === raw ? ROUND_S : seconds, admin);
             list.push(f);
-            log(`${q.name} ${c} conn round ${r + 1} ${s === api ? 'API' : 'raw'}: ${f.reqPerSec} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, CPU ${f.cpuMsPerRequest} ms/req, db ${f.dbCpuMsPerRequest} ms/req${f.errors ? `, ${f.errors} errors` : ''}`);
+            log(
+              `${q.name} ${c} conn round ${r + 1} ${s === api ? 'API' : 'raw'}: ${f.reqPerSec} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, CPU ${f.cpuMsPerRequest} ms/req, db ${f.dbCpuMsPerRequest} ms/req${f.errors ? `, ${f.errors} errors` : ''}`,
+            );
           }
         }
       }
@@ -223,24 +257,48 @@ async function main() {
       target: { dir: TARGET, commit: commitOf(TARGET) },
       bench: { commit: commitOf(path.join(here, '..')) },
       machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, shared; load generator on the same cores`,
-      settings: { fans: FANS, rounds: ROUNDS, roundSeconds: ROUND_S, maxRoundSeconds: MAX_ROUND_S, connections: CONNECTIONS, statRequests: STAT_REQUESTS, database: DB, apiPoolSize: 10, rawPoolSize: 10 },
+      settings: {
+        fans: FANS,
+        rounds: ROUNDS,
+        roundSeconds: ROUND_S,
+        maxRoundSeconds: MAX_ROUND_S,
+        connections: CONNECTIONS,
+        statRequests: STAT_REQUESTS,
+        database: DB,
+        apiPoolSize: 10,
+        rawPoolSize: 10,
+      },
       dataset: { rows: dataset.rows, build: dataset.build },
       calibration,
       load: { before: loadBefore, after: loadAfter },
       rssMb: { before: rssBefore, after: rssAfter },
       queries: queries.map((q) => ({
-        name: q.name, title: q.title, query: q.query, target: q.target ?? null, answer: answers[q.name],
-        runs: Object.fromEntries(Object.entries(runs[q.name]).map(([c, v]) => [c, {
-          ...v,
-          median: {
-            apiReqPerSec: median(v.api.map((x) => x.reqPerSec)), rawReqPerSec: median(v.raw.map((x) => x.reqPerSec)),
-            ratio: round(median(v.api.map((x) => x.reqPerSec)) / median(v.raw.map((x) => x.reqPerSec)), 3),
-            apiP50Ms: median(v.api.map((x) => x.p50Ms)), apiP99Ms: median(v.api.map((x) => x.p99Ms)),
-            rawP50Ms: median(v.raw.map((x) => x.p50Ms)), rawP99Ms: median(v.raw.map((x) => x.p99Ms)),
-            apiCpuMs: median(v.api.map((x) => x.cpuMsPerRequest ?? NaN)), rawCpuMs: median(v.raw.map((x) => x.cpuMsPerRequest ?? NaN)),
-            apiDbCpuMs: median(v.api.map((x) => x.dbCpuMsPerRequest ?? NaN)), rawDbCpuMs: median(v.raw.map((x) => x.dbCpuMsPerRequest ?? NaN)),
-          },
-        }])),
+        name: q.name,
+        title: q.title,
+        query: q.query,
+        target: q.target ?? null,
+        answer: answers[q.name],
+        runs: Object.fromEntries(
+          Object.entries(runs[q.name]).map(([c, v]) => [
+            c,
+            {
+              ...v,
+              median: {
+                apiReqPerSec: median(v.api.map((x) => x.reqPerSec)),
+                rawReqPerSec: median(v.raw.map((x) => x.reqPerSec)),
+                ratio: round(median(v.api.map((x) => x.reqPerSec)) / median(v.raw.map((x) => x.reqPerSec)), 3),
+                apiP50Ms: median(v.api.map((x) => x.p50Ms)),
+                apiP99Ms: median(v.api.map((x) => x.p99Ms)),
+                rawP50Ms: median(v.raw.map((x) => x.p50Ms)),
+                rawP99Ms: median(v.raw.map((x) => x.p99Ms)),
+                apiCpuMs: median(v.api.map((x) => x.cpuMsPerRequest ?? NaN)),
+                rawCpuMs: median(v.raw.map((x) => x.cpuMsPerRequest ?? NaN)),
+                apiDbCpuMs: median(v.api.map((x) => x.dbCpuMsPerRequest ?? NaN)),
+                rawDbCpuMs: median(v.raw.map((x) => x.dbCpuMsPerRequest ?? NaN)),
+              },
+            },
+          ]),
+        ),
         cost: costs[q.name],
       })),
     };
@@ -260,7 +318,13 @@ async function main() {
  * flush their statistics lazily, so each reading waits until they have (idle backends flush within
  * 10 s); nothing else uses the bench database meanwhile.
  */
-async function measureCosts(settings: { targetDir: string; databaseUrl: string; auth: typeof AUTH }, token: string, queries: BenchQuery[], admin: pg.Client, servers: Server[]) {
+async function measureCosts(
+  settings: { targetDir: string; databaseUrl: string; auth: typeof AUTH },
+  token: string,
+  queries: BenchQuery[],
+  admin: pg.Client,
+  servers: Server[],
+) {
   const u = new URL(settings.databaseUrl);
   const proxy = await startCountingProxy({ host: u.hostname, port: Number(u.port || 5432) });
   u.host = `127.0.0.1:${proxy.port}`;
@@ -272,7 +336,9 @@ async function measureCosts(settings: { targetDir: string; databaseUrl: string; 
   const stats = async () => {
     await admin.query('SELECT pg_stat_clear_snapshot()');
     const { rows } = await admin.query<{ r: string; f: string; x: string }>(
-      'SELECT tup_returned AS r, tup_fetched AS f, xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = $1', [DB]);
+      'SELECT tup_returned AS r, tup_fetched AS f, xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = $1',
+      [DB],
+    );
     return { returned: Number(rows[0].r), fetched: Number(rows[0].f), xacts: Number(rows[0].x) };
   };
   const out: Record<string, { api: CostFigures; raw: CostFigures }> = {};
@@ -294,11 +360,14 @@ async function measureCosts(settings: { targetDir: string; databaseUrl: string; 
     await sleep(STATS_FLUSH_MS);
     last = await stats();
     for (const q of queries) {
-      for (const [key, s] of [['api', api], ['raw', raw]] as const) {
+      for (const [key, s] of [
+        ['api', api],
+        ['raw', raw],
+      ] as const) {
         const short = await batch(s, q, 2);
         const long = await batch(s, q, 2 + STAT_REQUESTS);
         const per = (a: number, b: number, d = 1) => round((b - a) / STAT_REQUESTS, d);
-        ((out[q.name] ??= {} as { api: CostFigures; raw: CostFigures })[key] = {
+        (out[q.name] ??= {} as { api: CostFigures; raw: CostFigures })[key] = {
           statements: per(short.statements, long.statements, 2),
           rowsRead: per(short.returned + short.fetched, long.returned + long.fetched),
           tupReturned: per(short.returned, long.returned),
@@ -306,8 +375,10 @@ async function measureCosts(settings: { targetDir: string; databaseUrl: string; 
           transactions: per(short.xacts, long.xacts, 2),
           rowsSent: per(short.rowsSent, long.rowsSent),
           sql: [...new Set(long.texts)].slice(0, 30),
-        });
-        log(`${q.name} ${key}: ${out[q.name][key].statements} statements, ${out[q.name][key].rowsRead} rows read, ${out[q.name][key].rowsSent} rows sent per request`);
+        };
+        log(
+          `${q.name} ${key}: ${out[q.name][key].statements} statements, ${out[q.name][key].rowsRead} rows read, ${out[q.name][key].rowsSent} rows sent per request`,
+        );
       }
     }
   } finally {

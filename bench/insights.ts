@@ -18,7 +18,7 @@ import { createDatabase } from '../src/core/db.js';
 import { createLogger } from '../src/core/logger.js';
 import { createPubSubHandle } from '../src/core/pubsub.js';
 import { memoryRateLimiter } from '../src/core/ratelimit.js';
-import { countRows, seedScale, SCALE_SLUG } from '../src/demo/scale.js';
+import { countRows, SCALE_SLUG, seedScale } from '../src/demo/scale.js';
 import { calibrate } from './calibration.js';
 import { RAW } from './insights-raw.js';
 
@@ -32,11 +32,18 @@ const SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(env.BENCH_CLIENTS ?? 4);
 const ADMIN_URL = env.BENCH_PG_URL ?? 'postgresql://root@127.0.0.1:5432/postgres';
 const DB = env.BENCH_DB ?? 'fanops_insights';
-const DB_URL = (() => { const u = new URL(ADMIN_URL); u.pathname = `/${DB}`; return u.toString(); })();
+const DB_URL = (() => {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${DB}`;
+  return u.toString();
+})();
 const here = path.dirname(new URL(import.meta.url).pathname);
 const log = (...a: unknown[]) => console.log(new Date().toISOString().slice(11, 19), ...a);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))] * 10) / 10 : NaN; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))] * 10) / 10 : NaN;
+};
 const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 /** Runs `fn` from CLIENTS loops for SECONDS; latency percentiles in ms and requests per second. */
@@ -44,14 +51,22 @@ async function measure(fn: (i: number) => Promise<void>) {
   const times: number[] = [];
   const end = Date.now() + SECONDS * 1000;
   let n = 0;
-  await Promise.all(Array.from({ length: CLIENTS }, async () => {
-    while (Date.now() < end) {
-      const t0 = performance.now();
-      await fn(n++);
-      times.push(performance.now() - t0);
-    }
-  }));
-  return { requests: times.length, perSecond: Math.round((times.length / SECONDS) * 10) / 10, p50: pct(times, 0.5), p95: pct(times, 0.95), max: pct(times, 1) };
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (Date.now() < end) {
+        const t0 = performance.now();
+        await fn(n++);
+        times.push(performance.now() - t0);
+      }
+    }),
+  );
+  return {
+    requests: times.length,
+    perSecond: Math.round((times.length / SECONDS) * 10) / 10,
+    p50: pct(times, 0.5),
+    p95: pct(times, 0.95),
+    max: pct(times, 1),
+  };
 }
 
 async function main() {
@@ -61,7 +76,10 @@ async function main() {
   await admin.end();
   const database = await createDatabase({ url: DB_URL, poolSize: 10 });
   await database.migrate();
-  const [org] = await database.sql.query<{ id: string; fans: number }>(`SELECT o.id, (SELECT count(*) FROM "Fan" f WHERE f."orgId" = o.id)::int AS fans FROM "Organization" o WHERE slug = $1`, [SCALE_SLUG]);
+  const [org] = await database.sql.query<{ id: string; fans: number }>(
+    `SELECT o.id, (SELECT count(*) FROM "Fan" f WHERE f."orgId" = o.id)::int AS fans FROM "Organization" o WHERE slug = $1`,
+    [SCALE_SLUG],
+  );
   let build: { seconds: number; steps: { name: string; seconds: number }[] } | null = null;
   if (!org || org.fans !== FANS) {
     log(`building the scale dataset (${FANS.toLocaleString('en')} fans) in ${DB}; the rollup triggers run as it inserts`);
@@ -72,27 +90,63 @@ async function main() {
   }
   const [{ id: orgId }] = await database.sql.query<{ id: string }>('SELECT id FROM "Organization" WHERE slug = $1', [SCALE_SLUG]);
   const rows = { ...(await countRows(database.sql, orgId)) } as Record<string, number>;
-  for (const table of ['InsightDay', 'InsightBuyerDay', 'InsightActiveDay']) rows[table] = Number((await database.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}" WHERE "orgId" = $1`, [orgId]))[0].n);
+  for (const table of ['InsightDay', 'InsightBuyerDay', 'InsightActiveDay'])
+    rows[table] = Number((await database.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}" WHERE "orgId" = $1`, [orgId]))[0].n);
   log('rows', rows);
 
-  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', DATABASE_URL: DB_URL, RATE_LIMIT_OPERATOR: '1000000', RATE_LIMIT_FAN: '1000000' });
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: DB_URL,
+    RATE_LIMIT_OPERATOR: '1000000',
+    RATE_LIMIT_FAN: '1000000',
+  });
   const events = await createPubSubHandle();
   const app = createApp({ config, database, pubsub: events.pubsub, logger: createLogger('silent'), rateLimiter: memoryRateLimiter() });
   const gql = async (query: string, variables: Record<string, unknown> = {}, as = `Dev ${SCALE_SLUG}`) => {
-    const res = await app.fetch('http://bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: as }, body: JSON.stringify({ query, variables }) });
+    const res = await app.fetch('http://bench/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: as },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await res.json()) as { data?: any; errors?: unknown[] };
     if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 500));
     return body.data;
   };
   // Groups in a fixed shuffled order, the same sequence for the API and the raw handler (ids sort the
   // 20 very large groups first, which would make whichever side runs fewer requests look slower).
-  const groups = (await database.sql.query<{ id: string }>(`SELECT id FROM "Community" WHERE "orgId" = $1 ORDER BY md5(id)`, [orgId])).map((g) => g.id);
-  const M = 'gmvCents orders buyers repeatBuyers repeatPurchaseRate averageOrderValueCents refunds refundedCents messages activeMembers joins leaves churnRate buyerShows complaintsRaised complaintsResolved';
+  const groups = (await database.sql.query<{ id: string }>(`SELECT id FROM "Community" WHERE "orgId" = $1 ORDER BY md5(id)`, [orgId])).map(
+    (g) => g.id,
+  );
+  const M =
+    'gmvCents orders buyers repeatBuyers repeatPurchaseRate averageOrderValueCents refunds refundedCents messages activeMembers joins leaves churnRate buyerShows complaintsRaised complaintsResolved';
   const questions: { name: string; api: (i: number) => Promise<void>; raw?: (c: pg.Pool, i: number) => Promise<void> }[] = [
-    { name: 'group ranking, 90 days, by GMV (page of 20, every metric)', api: () => gql(`{ communityRanking(window: { lastDays: 90 }, first: 20) { totalCount nodes { rank community { id name } metrics { ${M} } } } }`), raw: (c) => RAW.ranking(c, orgId) },
-    { name: "a group's daily series over a year (every metric)", api: (i) => gql(`query($c: ID!) { communityMetricSeries(communityId: $c, window: { lastDays: 365 }) { from metrics { ${M} } } }`, { c: gid('Community', groups[i % groups.length]) }), raw: (c, i) => RAW.series(c, orgId, groups[i % groups.length]) },
-    { name: 'KOC leaderboard, 90 days, by GMV (page of 20)', api: () => gql(`{ kocLeaderboard(window: { lastDays: 90 }, first: 20) { totalCount nodes { rank metrics { koc { id displayName } gmvCents orders orderingFans repeatBuyers membersReached membersWhoOrdered qualified } } } }`), raw: (c) => RAW.koc(c, orgId) },
-    { name: 'group ranking, 90 days, by buyers (distinct metric for every group)', api: () => gql(`{ communityRanking(window: { lastDays: 90 }, sortBy: BUYERS, first: 20) { nodes { rank metrics { buyers } } } }`) },
+    {
+      name: 'group ranking, 90 days, by GMV (page of 20, every metric)',
+      api: () =>
+        gql(`{ communityRanking(window: { lastDays: 90 }, first: 20) { totalCount nodes { rank community { id name } metrics { ${M} } } } }`),
+      raw: (c) => RAW.ranking(c, orgId),
+    },
+    {
+      name: "a group's daily series over a year (every metric)",
+      api: (i) =>
+        gql(`query($c: ID!) { communityMetricSeries(communityId: $c, window: { lastDays: 365 }) { from metrics { ${M} } } }`, {
+          c: gid('Community', groups[i % groups.length]),
+        }),
+      raw: (c, i) => RAW.series(c, orgId, groups[i % groups.length]),
+    },
+    {
+      name: 'KOC leaderboard, 90 days, by GMV (page of 20)',
+      api: () =>
+        gql(
+          `{ kocLeaderboard(window: { lastDays: 90 }, first: 20) { totalCount nodes { rank metrics { koc { id displayName } gmvCents orders orderingFans repeatBuyers membersReached membersWhoOrdered qualified } } } }`,
+        ),
+      raw: (c) => RAW.koc(c, orgId),
+    },
+    {
+      name: 'group ranking, 90 days, by buyers (distinct metric for every group)',
+      api: () => gql(`{ communityRanking(window: { lastDays: 90 }, sortBy: BUYERS, first: 20) { nodes { rank metrics { buyers } } } }`),
+    },
   ];
   const pool = new pg.Pool({ connectionString: DB_URL, max: CLIENTS });
   const results: Record<string, unknown>[] = [];
@@ -100,16 +154,26 @@ async function main() {
     await q.api(0); // warm up
     const api = await measure(q.api);
     let raw: Awaited<ReturnType<typeof measure>> | null = null;
-    if (q.raw) { await q.raw(pool, 0); raw = await measure((i) => q.raw!(pool, i)); }
+    if (q.raw) {
+      await q.raw(pool, 0);
+      raw = await measure((i) => q.raw!(pool, i));
+    }
     log(q.name, 'API', api, 'raw', raw);
     results.push({ question: q.name, api, raw });
   }
 
   // Subscription lag under ingest.
-  const [like] = await database.sql.query<{ id: string }>(`INSERT INTO "Campaign" (id, "orgId", kind, name, status) VALUES ('bench-like-' || floor(random() * 1e9)::text, $1, 'LIKE', 'bench likes', 'RUNNING') RETURNING id`, [orgId]);
+  const [like] = await database.sql.query<{ id: string }>(
+    `INSERT INTO "Campaign" (id, "orgId", kind, name, status) VALUES ('bench-like-' || floor(random() * 1e9)::text, $1, 'LIKE', 'bench likes', 'RUNNING') RETURNING id`,
+    [orgId],
+  );
   await database.sql.query(`INSERT INTO "LikeCampaign" ("campaignId", "targetLikes", "milestoneEvery") VALUES ($1, 100000000, 1000000)`, [like.id]);
   const fans = await database.sql.query<{ externalId: string }>(`SELECT "externalId" FROM "Fan" WHERE "orgId" = $1 ORDER BY id LIMIT 2000`, [orgId]);
-  const res = await app.fetch('http://bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Dev ${SCALE_SLUG}` }, body: JSON.stringify({ query: '{ organizationMetrics { orders } }'.replace('{', 'subscription {') }) });
+  const res = await app.fetch('http://bench/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Dev ${SCALE_SLUG}` },
+    body: JSON.stringify({ query: '{ organizationMetrics { orders } }'.replace('{', 'subscription {') }),
+  });
   const ticks: { at: number; orders: number }[] = [];
   void (async () => {
     const decoder = new TextDecoder();
@@ -118,9 +182,17 @@ async function main() {
       buf += decoder.decode(chunk, { stream: true });
       let e;
       while ((e = buf.indexOf('\n\n')) >= 0) {
-        const data = buf.slice(0, e).split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).join('');
+        const data = buf
+          .slice(0, e)
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5))
+          .join('');
         buf = buf.slice(e + 2);
-        if (data) { const m = JSON.parse(data); if (m.data) ticks.push({ at: Date.now(), orders: m.data.organizationMetrics.orders }); }
+        if (data) {
+          const m = JSON.parse(data);
+          if (m.data) ticks.push({ at: Date.now(), orders: m.data.organizationMetrics.orders });
+        }
       }
     }
   })();
@@ -129,18 +201,34 @@ async function main() {
   const INGEST_S = Number(env.BENCH_INGEST_S ?? 20);
   const stopAt = Date.now() + INGEST_S * 1000;
   const acked: { at: number; total: number }[] = [];
-  let sent = 0, likes = 0, seq = 0;
+  let sent = 0,
+    likes = 0,
+    seq = 0;
   const likeLoop = (async () => {
     for (let tick = 0; Date.now() < stopAt; tick++) {
       const t0 = Date.now();
-      await Promise.all(Array.from({ length: 50 }, (_, k) => gql(`mutation($c: ID!) { sendLikes(input: { campaignId: $c, taps: 2 }) { __typename } }`, { c: gid('Campaign', like.id) }, `Dev ${SCALE_SLUG}/fan:${fans[(tick * 50 + k) % fans.length].externalId}`).then(() => (likes += 2))));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, k) =>
+          gql(
+            `mutation($c: ID!) { sendLikes(input: { campaignId: $c, taps: 2 }) { __typename } }`,
+            { c: gid('Campaign', like.id) },
+            `Dev ${SCALE_SLUG}/fan:${fans[(tick * 50 + k) % fans.length].externalId}`,
+          ).then(() => (likes += 2)),
+        ),
+      );
       await sleep(Math.max(0, 100 - (Date.now() - t0)));
     }
   })();
   const orderLoop = (async () => {
     while (Date.now() < stopAt) {
       const t0 = Date.now();
-      const batch = Array.from({ length: 10 }, () => ({ externalId: `bench-${process.pid}-${++seq}`, fanExternalId: fans[seq % fans.length].externalId, amountCents: 9_900, placedAt: new Date().toISOString(), communityId: gid('Community', groups[seq % groups.length]) }));
+      const batch = Array.from({ length: 10 }, () => ({
+        externalId: `bench-${process.pid}-${++seq}`,
+        fanExternalId: fans[seq % fans.length].externalId,
+        amountCents: 9_900,
+        placedAt: new Date().toISOString(),
+        communityId: gid('Community', groups[seq % groups.length]),
+      }));
       await gql(`mutation($o: [OrderImportRow!]!) { importOrders(input: { orders: $o }) { __typename } }`, { o: batch });
       sent += batch.length;
       acked.push({ at: Date.now(), total: sent });
@@ -149,14 +237,36 @@ async function main() {
   })();
   await Promise.all([likeLoop, orderLoop]);
   await sleep(2500);
-  const lags = acked.map((a) => { const seen = ticks.find((t) => t.at >= a.at - 1 && t.orders - base >= a.total); return seen ? seen.at - a.at : Infinity; });
+  const lags = acked.map((a) => {
+    const seen = ticks.find((t) => t.at >= a.at - 1 && t.orders - base >= a.total);
+    return seen ? seen.at - a.at : Infinity;
+  });
   const ticksPerSecond = ticks.length / (INGEST_S + 2.5);
-  const subscription = { likesPerSecond: Math.round(likes / INGEST_S), ordersPerSecond: Math.round(sent / INGEST_S), ticks: ticks.length, ticksPerSecond: Math.round(ticksPerSecond * 10) / 10, lagP50: pct(lags, 0.5), lagP95: pct(lags, 0.95), lagMax: pct(lags, 1) };
+  const subscription = {
+    likesPerSecond: Math.round(likes / INGEST_S),
+    ordersPerSecond: Math.round(sent / INGEST_S),
+    ticks: ticks.length,
+    ticksPerSecond: Math.round(ticksPerSecond * 10) / 10,
+    lagP50: pct(lags, 0.5),
+    lagP95: pct(lags, 0.95),
+    lagMax: pct(lags, 1),
+  };
   log('subscription under ingest', subscription);
   await res.body?.cancel().catch(() => {});
 
   const calibration = await calibrate({ databaseUrl: DB_URL });
-  const out = { fans: FANS, at: new Date().toISOString(), host: { cpus: os.cpus().length, loadavg: os.loadavg() }, build, rows, clients: CLIENTS, seconds: SECONDS, results, subscription, calibration };
+  const out = {
+    fans: FANS,
+    at: new Date().toISOString(),
+    host: { cpus: os.cpus().length, loadavg: os.loadavg() },
+    build,
+    rows,
+    clients: CLIENTS,
+    seconds: SECONDS,
+    results,
+    subscription,
+    calibration,
+  };
   const file = path.join(here, 'results', `insights-${FANS}.json`);
   writeFileSync(file, JSON.stringify(out, null, 2));
   log('wrote', file);
@@ -166,4 +276,7 @@ async function main() {
   process.exit(0);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -52,10 +52,11 @@ export async function startCountingProxy(target: { host: string; port: number })
       counts.rowsSent = 0;
       counts.texts = [];
     },
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 

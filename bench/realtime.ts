@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createClient, type Client } from 'graphql-ws';
+import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { signToken } from '../src/core/tokens.js';
 import { calibrate, describeCalibration } from './calibration.js';
@@ -47,7 +47,11 @@ async function startServer() {
     RATE_LIMIT_OPERATOR: '1000000',
     COUNTER_MESSAGES_PER_SECOND: String(COUNTER_BUDGET),
   };
-  const child = spawn('node', [...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', path.join(here, '../src/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'node',
+    [...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', path.join(here, '../src/main.ts')],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server not ready:\n${out}`)), 120_000);
@@ -63,11 +67,20 @@ async function startServer() {
     child.stderr.on('data', on);
     child.once('exit', (c) => reject(new Error(`server exited ${c}:\n${out}`)));
   });
-  return { child, url, database: process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite', pubsub: process.env.REDIS_URL ? 'Redis' : 'in-process' };
+  return {
+    child,
+    url,
+    database: process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite',
+    pubsub: process.env.REDIS_URL ? 'Redis' : 'in-process',
+  };
 }
 
 async function gql(url: string, query: string, variables: Record<string, unknown>, as: string) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: as }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: as },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await res.json()) as { data?: any; errors?: unknown[] };
 }
 
@@ -77,11 +90,18 @@ async function main() {
   const server = await startServer();
   const pid = server.child.pid!;
   try {
-    const setup = await gql(server.url, `{ organization { id } campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id } } fans(first: 200) { nodes { id } } }`, {}, 'Dev demo');
+    const setup = await gql(
+      server.url,
+      `{ organization { id } campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id } } fans(first: 200) { nodes { id } } }`,
+      {},
+      'Dev demo',
+    );
     const campaignId = setup.data.campaigns.nodes[0].id as string;
     // Fans send likes the way the mini-program does: with their own signed token.
     const orgId = rawId(setup.data.organization.id);
-    const fans = await Promise.all((setup.data.fans.nodes as { id: string }[]).map(async (f) => `Bearer ${await signToken(TOKENS, { kind: 'fan', orgId, fanId: rawId(f.id) })}`));
+    const fans = await Promise.all(
+      (setup.data.fans.nodes as { id: string }[]).map(async (f) => `Bearer ${await signToken(TOKENS, { kind: 'fan', orgId, fanId: rawId(f.id) })}`),
+    );
     const rssBefore = rssKb(pid);
 
     // Subscribers
@@ -98,7 +118,12 @@ async function main() {
         let opened = 0;
         const timer = setTimeout(() => reject(new Error(`wave ${from}-${to}: only ${opened} subscribers got their first message in 120 s`)), 120_000);
         for (let i = from; i < to; i++) {
-          const client = createClient({ url: server.url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: 'Dev demo' }, retryAttempts: 0 });
+          const client = createClient({
+            url: server.url.replace('http', 'ws'),
+            webSocketImpl: WebSocket,
+            connectionParams: { authorization: 'Dev demo' },
+            retryAttempts: 0,
+          });
           clients.push(client);
           let first = true;
           client.subscribe<{ likeCampaign: { total: number } }>(
@@ -116,7 +141,8 @@ async function main() {
                   }
                 }
               },
-              error: (e) => reject(e instanceof Error ? e : new Error(`subscriber ${i}: ${JSON.stringify((e as { code?: number; reason?: string }).code ?? e)}`)),
+              error: (e) =>
+                reject(e instanceof Error ? e : new Error(`subscriber ${i}: ${JSON.stringify((e as { code?: number; reason?: string }).code ?? e)}`)),
               complete: () => {},
             },
           );
@@ -138,7 +164,12 @@ async function main() {
         let n = 0;
         while (performance.now() < end) {
           const sentAt = performance.now();
-          const r = await gql(server.url, `mutation($i: SendLikesInput!) { sendLikes(input: $i) { ... on MutationSendLikesSuccess { data { totalLikes } } ... on DomainError { code } } }`, { i: { campaignId, taps: TAPS_PER_BATCH } }, fans[(s * 7 + n++) % fans.length]);
+          const r = await gql(
+            server.url,
+            `mutation($i: SendLikesInput!) { sendLikes(input: $i) { ... on MutationSendLikesSuccess { data { totalLikes } } ... on DomainError { code } } }`,
+            { i: { campaignId, taps: TAPS_PER_BATCH } },
+            fans[(s * 7 + n++) % fans.length],
+          );
           const total = r.data?.sendLikes?.data?.totalLikes;
           if (typeof total === 'number') {
             accepted += TAPS_PER_BATCH;
@@ -161,7 +192,12 @@ async function main() {
         else unseen++;
       }
     }
-    const final = await gql(server.url, `query($id: ID!) { node(id: $id) { ... on Campaign { like { totalLikes } } } }`, { id: campaignId }, 'Dev demo');
+    const final = await gql(
+      server.url,
+      `query($id: ID!) { node(id: $id) { ... on Campaign { like { totalLikes } } } }`,
+      { id: campaignId },
+      'Dev demo',
+    );
     const result = {
       date: new Date().toISOString(),
       machine: '2 cores, 24 GiB (shared with the load generator)',
@@ -215,7 +251,10 @@ function writeReadme(r: any) {
   const start = text.indexOf(open);
   const stop = text.indexOf(close);
   const block = `${open}\n### ${LABEL}: ${r.database}, ${r.pubsub} pub/sub\n\nLast run: ${r.date}, ${r.subscribers.toLocaleString('en')} subscribers, ${r.machine}.\nCalibration: ${describeCalibration(r.calibration)}.\n\n${table}\n${close}`;
-  writeFileSync(file, start >= 0 && stop > start ? text.slice(0, start) + block + text.slice(stop + close.length) : `${text.trimEnd()}\n\n${block}\n`);
+  writeFileSync(
+    file,
+    start >= 0 && stop > start ? text.slice(0, start) + block + text.slice(stop + close.length) : `${text.trimEnd()}\n\n${block}\n`,
+  );
 }
 
 main().then(

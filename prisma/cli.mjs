@@ -11,11 +11,11 @@ process.env.PRISMA_QUERY_ENGINE_LIBRARY ??= self;
 process.env.PRISMA_HIDE_UPDATE_MESSAGE ??= '1';
 process.env.CHECKPOINT_DISABLE ??= '1';
 // Generators (prisma-pothos-types) are found on PATH, as under npm run.
-process.env.PATH = `${fileURLToPath(new URL("../node_modules/.bin", import.meta.url))}:${process.env.PATH}`;
+process.env.PATH = `${fileURLToPath(new URL('../node_modules/.bin', import.meta.url))}:${process.env.PATH}`;
 
 const bin = createRequire(import.meta.url).resolve('prisma/build/index.js');
 const args = process.argv.slice(2);
-const config = fileURLToPath(new URL("./prisma.config.ts", import.meta.url));
-if (!args.includes("--config")) args.push("--config", config);
-const result = spawnSync(process.execPath, [bin, ...args], { stdio: "inherit" });
+const config = fileURLToPath(new URL('./prisma.config.ts', import.meta.url));
+if (!args.includes('--config')) args.push('--config', config);
+const result = spawnSync(process.execPath, [bin, ...args], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -16,6 +16,6 @@ export default defineConfig({
     const { PGlite } = await import('@electric-sql/pglite');
     const { PrismaPGlite } = await import('pglite-prisma-adapter');
     // The adapter bundles its own copy of the driver-adapter types; they match at run time.
-    return new PrismaPGlite(new PGlite()) as unknown as InstanceType<typeof import("@prisma/adapter-pg").PrismaPg>;
+    return new PrismaPGlite(new PGlite()) as unknown as InstanceType<typeof import('@prisma/adapter-pg').PrismaPg>;
   },
 });

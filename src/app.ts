@@ -1,23 +1,23 @@
 // createApp(deps) builds the GraphQL server without listening: main.ts listens, tests call yoga.fetch.
 import { GraphQLError } from 'graphql';
-import { createGraphQLError, createYoga, maskError, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createGraphQLError, createYoga, maskError, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { viewerFromCredential } from './core/auth.js';
-import { PrincipalCache } from './core/principals.js';
 import { useBroadcastSubscriptions } from './core/broadcast.js';
 import type { Config } from './core/config.js';
-import { orgIdOf, type Context } from './core/context.js';
+import { type Context, orgIdOf } from './core/context.js';
 import type { Database } from './core/db.js';
 import { DomainError } from './core/errors.js';
-import type { Logger } from './core/logger.js';
 import { renderGraphiQLPage, useGraphiQLAssets } from './core/graphiql.js';
 import { limitPlugins } from './core/limits.js';
+import type { Logger } from './core/logger.js';
 import { loadManifest, usePersistedManifest } from './core/persisted.js';
-import { useActionableRefusals } from './core/refusals.js';
+import { PrincipalCache } from './core/principals.js';
 import { onListening, type PubSub } from './core/pubsub.js';
-import { memoryRateLimiter, useRateLimit, type RateLimiter } from './core/ratelimit.js';
+import { memoryRateLimiter, type RateLimiter, useRateLimit } from './core/ratelimit.js';
+import { useActionableRefusals } from './core/refusals.js';
+import { confineToOrganization } from './core/tenancy.js';
 import { schema } from './schema.js';
 import { createServices } from './services.js';
-import { confineToOrganization } from './core/tenancy.js';
 
 export interface AppDeps {
   config: Config;
@@ -42,7 +42,15 @@ interface ServerContext {
 
 export type App = YogaServerInstance<ServerContext, Context>;
 
-export function createApp({ config, database, pubsub, logger, plugins = [], rateLimiter = memoryRateLimiter(), manifest = loadManifest() }: AppDeps): App {
+export function createApp({
+  config,
+  database,
+  pubsub,
+  logger,
+  plugins = [],
+  rateLimiter = memoryRateLimiter(),
+  manifest = loadManifest(),
+}: AppDeps): App {
   const principals = new PrincipalCache();
   // One line per subscriber ready to receive (on Redis: once subscribed there), for operators tracing a feed.
   if (config.logLevel === 'debug') onListening(pubsub, (topic) => logger.debug(`subscriber listening on ${topic}`));
@@ -55,14 +63,21 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
     // Served from the installed bundle (core/graphiql.ts); in development the header editor starts with
     // the development credential, so the example query runs as is.
     graphiql: config.graphiql
-      ? { title: 'Fan operations API', defaultQuery: exampleQuery, ...(config.devAuth ? { headers: JSON.stringify({ Authorization: 'Dev demo' }, null, 2) } : {}) }
+      ? {
+          title: 'Fan operations API',
+          defaultQuery: exampleQuery,
+          ...(config.devAuth ? { headers: JSON.stringify({ Authorization: 'Dev demo' }, null, 2) } : {}),
+        }
       : false,
     renderGraphiQL: renderGraphiQLPage,
     logging: config.logLevel === 'silent' ? false : config.logLevel,
     // Domain errors carry safe messages: one not caught into a result union (a query, a subscription, or
     // a code its mutation did not declare) reaches the client with its code; everything else is masked
     // outside development.
-    maskedErrors: { isDev: config.env === 'development', maskError: (error, message, isDev) => refusalError(error) ?? maskError(error, message, isDev) },
+    maskedErrors: {
+      isDev: config.env === 'development',
+      maskError: (error, message, isDev) => refusalError(error) ?? maskError(error, message, isDev),
+    },
     healthCheckEndpoint: '/health',
     // MAX_BODY_BYTES is enforced by limitPlugins before parsing (declared lengths and chunked bodies
     // alike); Yoga's own limit would pipe every body through a second counting stream.
@@ -79,11 +94,21 @@ export function createApp({ config, database, pubsub, logger, plugins = [], rate
     ],
     context: async ({ request, connectionParams, req }) => {
       const apiKey = request?.headers.get('x-api-key');
-      const authorization = apiKey ? `ApiKey ${apiKey}` : (request?.headers.get('authorization') ?? (connectionParams?.authorization as string | undefined));
+      const authorization = apiKey
+        ? `ApiKey ${apiKey}`
+        : (request?.headers.get('authorization') ?? (connectionParams?.authorization as string | undefined));
       try {
         const viewer = await viewerFromCredential(database.prisma, authorization, auth);
         const forwarded = config.trustProxy ? request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-        return { viewer, db: confineToOrganization(database.prisma, orgIdOf(viewer)), pubsub, config, principals, services, clientAddress: forwarded || req?.socket?.remoteAddress };
+        return {
+          viewer,
+          db: confineToOrganization(database.prisma, orgIdOf(viewer)),
+          pubsub,
+          config,
+          principals,
+          services,
+          clientAddress: forwarded || req?.socket?.remoteAddress,
+        };
       } catch (e) {
         if (e instanceof DomainError) throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401 } } });
         logger.error('context failed', e);

@@ -5,16 +5,16 @@
 // runCli() is what the command line runs, and what tests call in-process. On the embedded database the
 // CLI takes the data directory's lock; while the server holds it, commands are sent to the server's
 // admin socket and run there (never on a copy the server does not see), or refused naming its pid.
-import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { printSchema } from 'graphql';
-import { adminSocketOf, callAdminSocket } from './core/admin-socket.js';
-import { ConfigError, loadConfig } from './core/config.js';
+import { callAdminSocket } from './core/admin-socket.js';
 import type { Config } from './core/config.js';
+import { ConfigError, loadConfig } from './core/config.js';
 import { acquireDataDirLock, DataDirBusy } from './core/datadir-lock.js';
 import { createDatabase, type Database, type Db } from './core/db.js';
 import { isEntryPoint } from './core/entry.js';
-import { StartupError, waitForDatabase } from './core/startup.js';
 import { createLogger } from './core/logger.js';
+import { StartupError, waitForDatabase } from './core/startup.js';
 
 export interface CliIo {
   out(line: string): void;
@@ -33,7 +33,12 @@ const USAGE = 'unknown command "%s" (migrate | seed | seed-scale | print-schema 
 const DATABASE_COMMANDS = new Set(['migrate', 'seed', 'seed-scale', 'refresh-rfm', 'token', 'apikey']);
 
 /** Runs one command; returns the exit code. Errors are reported on io.err as one line. */
-export async function runCli(argv: string[], io: CliIo = consoleIo, env: Record<string, string | undefined> = process.env, inServer?: InServer): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = consoleIo,
+  env: Record<string, string | undefined> = process.env,
+  inServer?: InServer,
+): Promise<number> {
   try {
     await run(argv, io, env, inServer);
     return 0;
@@ -64,7 +69,8 @@ async function run(argv: string[], io: CliIo, env: Record<string, string | undef
   try {
     const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
     try {
-      if (config.databaseUrl) await waitForDatabase(database, config.databaseUrl, config.dbStartupWaitMs, createLogger(config.logLevel === 'silent' ? 'silent' : 'warn'));
+      if (config.databaseUrl)
+        await waitForDatabase(database, config.databaseUrl, config.dbStartupWaitMs, createLogger(config.logLevel === 'silent' ? 'silent' : 'warn'));
       await databaseCommand(command, args, io, database, config, false);
     } finally {
       await database.close();
@@ -85,7 +91,9 @@ async function forwardToServer(busy: DataDirBusy, argv: string[], io: CliIo) {
   try {
     reply = await callAdminSocket(holder.socket, argv);
   } catch (e) {
-    throw new Error(`${why} and its admin socket does not answer (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was changed. Retry once it is ready, or stop it first`);
+    throw new Error(
+      `${why} and its admin socket does not answer (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was changed. Retry once it is ready, or stop it first`,
+    );
   }
   reply.out.forEach((l) => io.out(l));
   reply.err.forEach((l) => io.err(l));
@@ -145,7 +153,11 @@ function option(args: string[], name: string): string | undefined {
 
 async function refreshRfm(db: Db, slugs: string[], io: CliIo) {
   const { refreshFanScores } = await import('./insights/rfm/service.js');
-  const orgs = await db.organization.findMany({ where: slugs.length ? { slug: { in: slugs } } : {}, select: { id: true, slug: true }, orderBy: { slug: 'asc' } });
+  const orgs = await db.organization.findMany({
+    where: slugs.length ? { slug: { in: slugs } } : {},
+    select: { id: true, slug: true },
+    orderBy: { slug: 'asc' },
+  });
   const missing = slugs.filter((s) => !orgs.some((o) => o.slug === s));
   if (missing.length) throw new Error(`no organization "${missing[0]}"`);
   for (const org of orgs) {
@@ -174,7 +186,9 @@ async function apikey(db: Db, args: string[], io: CliIo) {
     const expiresAt = days ? new Date(Date.now() + Number(days) * 86_400_000) : null;
     const { key, apiKey } = await createApiKey(db, await orgBySlug(db, a), { name: rest.join(' '), scopes: scopes.split(','), expiresAt });
     io.out(key);
-    io.err(`created "${apiKey.name}" (prefix ${apiKey.prefix}, scopes ${apiKey.scopes.join(',')}, ${expiresAt ? `expires ${expiresAt.toISOString()}` : 'no expiry'}); the key is shown only this once`);
+    io.err(
+      `created "${apiKey.name}" (prefix ${apiKey.prefix}, scopes ${apiKey.scopes.join(',')}, ${expiresAt ? `expires ${expiresAt.toISOString()}` : 'no expiry'}); the key is shown only this once`,
+    );
   } else if (action === 'revoke' && a) {
     const key = await revokeApiKey(db, null, { prefix: a.replace(/^fo_/, '').split('_')[0] });
     io.out(`revoked "${key.name}" (prefix ${key.prefix}) at ${key.revokedAt?.toISOString()}`);

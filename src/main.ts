@@ -5,7 +5,7 @@
 // the process with one line and exit code 1, and SIGTERM/SIGINT stop it gracefully.
 import { createApp } from './app.js';
 import { adminSocketOf, serveAdminSocket, socketPathFits } from './core/admin-socket.js';
-import { ConfigError, loadConfig, redactUrl, type Config } from './core/config.js';
+import { type Config, ConfigError, loadConfig, redactUrl } from './core/config.js';
 import { acquireDataDirLock, DataDirBusy } from './core/datadir-lock.js';
 import { createDatabase, type Database } from './core/db.js';
 import { isEntryPoint } from './core/entry.js';
@@ -76,11 +76,15 @@ export async function startFanops(env: Record<string, string | undefined> = proc
     opened.push(() => rateLimiter.close());
 
     const yoga = createApp({ config, database, pubsub: events.pubsub, logger, rateLimiter });
-    const running = await startServer(yoga, { host: config.host, port: config.port, shutdownTimeoutMs: config.shutdownTimeoutMs }).catch((e: NodeJS.ErrnoException) => {
-      throw new StartupError(
-        e.code === 'EADDRINUSE' ? `PORT ${config.port} is already in use on ${config.host}` : `Cannot listen on ${config.host}:${config.port}: ${oneLine(e)}`,
-      );
-    });
+    const running = await startServer(yoga, { host: config.host, port: config.port, shutdownTimeoutMs: config.shutdownTimeoutMs }).catch(
+      (e: NodeJS.ErrnoException) => {
+        throw new StartupError(
+          e.code === 'EADDRINUSE'
+            ? `PORT ${config.port} is already in use on ${config.host}`
+            : `Cannot listen on ${config.host}:${config.port}: ${oneLine(e)}`,
+        );
+      },
+    );
     opened.push(() => running.stop());
 
     if (socket) {

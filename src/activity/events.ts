@@ -38,7 +38,15 @@ export interface ActivityInput {
 export async function recordActivity(tx: Tx, events: ActivityInput[]): Promise<ActivityMessage[]> {
   if (!events.length) return [];
   const rows = await tx.activityEvent.createManyAndReturn({
-    data: events.map((e) => ({ orgId: e.orgId, communityId: e.communityId ?? null, fanId: e.fanId ?? null, kind: e.kind, count: e.count ?? 1, payload: e.payload, occurredAt: e.occurredAt })),
+    data: events.map((e) => ({
+      orgId: e.orgId,
+      communityId: e.communityId ?? null,
+      fanId: e.fanId ?? null,
+      kind: e.kind,
+      count: e.count ?? 1,
+      payload: e.payload,
+      occurredAt: e.occurredAt,
+    })),
   });
   return rows.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString() }));
 }

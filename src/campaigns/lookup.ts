@@ -13,7 +13,8 @@ type Looked = Pick<Campaign, 'orgId' | 'name' | 'kind'>;
 /** Why `campaign` cannot be used as a `kind` campaign of `orgId` (null when it can). For batch paths that read many at once. */
 export function campaignRefusal(campaign: Looked | null | undefined, orgId: string, field: string, kind?: CampaignKind): DomainError | null {
   if (!campaign || campaign.orgId !== orgId) return notFound('Campaign', field);
-  if (kind && campaign.kind !== kind) return new DomainError('VALIDATION', `${field}: "${campaign.name}" is a ${campaign.kind} campaign, not ${kind}`, field);
+  if (kind && campaign.kind !== kind)
+    return new DomainError('VALIDATION', `${field}: "${campaign.name}" is a ${campaign.kind} campaign, not ${kind}`, field);
   return null;
 }
 
@@ -26,11 +27,13 @@ export async function findCampaign(tx: Tx, orgId: string, id: string, field: str
 
 /** The campaign's status must be one of `allowed`. */
 export function assertStatus(campaign: Pick<Campaign, 'name' | 'status'>, allowed: CampaignStatus[], field?: string): void {
-  if (!allowed.includes(campaign.status)) throw new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" is ${campaign.status}, not ${allowed.join(' or ')}`, field);
+  if (!allowed.includes(campaign.status))
+    throw new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" is ${campaign.status}, not ${allowed.join(' or ')}`, field);
 }
 
 /** Open to fans: RUNNING, and its end (if any) not yet passed. */
 export function assertRunning(campaign: Pick<Campaign, 'name' | 'status' | 'endsAt'>, field: string, now = new Date()): void {
   assertStatus(campaign, ['RUNNING'], field);
-  if (campaign.endsAt && campaign.endsAt < now) throw new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" ended at ${campaign.endsAt.toISOString()}`, field);
+  if (campaign.endsAt && campaign.endsAt < now)
+    throw new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" ended at ${campaign.endsAt.toISOString()}`, field);
 }

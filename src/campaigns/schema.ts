@@ -1,9 +1,9 @@
 // Campaigns: like, fission (referral), check-in, member-day lottery and coupons. One Campaign node
 // carries the common fields; each kind's own state hangs off it as a detail object.
 import { builder } from '../core/builder.js';
-import { FanRef } from '../fans/schema.js';
 import { orgIdOf } from '../core/context.js';
 import { anyOf } from '../core/filters.js';
+import { FanRef } from '../fans/schema.js';
 
 export const CampaignKindEnum = builder.enumType('CampaignKind', {
   description: 'What kind of campaign.',

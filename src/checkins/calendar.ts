@@ -3,7 +3,7 @@
 import type { Context } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import type { LiveSession } from '../generated/prisma/client.js';
-import { dayString, dayValue, daysOfMonth, localDay } from './days.js';
+import { dayString, daysOfMonth, dayValue, localDay } from './days.js';
 
 type Deps = Pick<Context, 'db'>;
 
@@ -32,7 +32,11 @@ export async function checkInCalendar(deps: Deps, orgId: string, fanId: string, 
   const [checkIns, sessions] = await Promise.all([
     deps.db.checkIn.findMany({ where: { fanId, day: { gte: first, lte: last } }, select: { day: true, points: true, streak: true } }),
     deps.db.liveSession.findMany({
-      where: { orgId, status: { not: 'CANCELLED' }, scheduledAt: { gte: new Date(first.getTime() - 86_400_000), lt: new Date(last.getTime() + 2 * 86_400_000) } },
+      where: {
+        orgId,
+        status: { not: 'CANCELLED' },
+        scheduledAt: { gte: new Date(first.getTime() - 86_400_000), lt: new Date(last.getTime() + 2 * 86_400_000) },
+      },
       orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }],
     }),
   ]);

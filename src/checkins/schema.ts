@@ -1,11 +1,11 @@
 // Check-in: the checkIn mutation and the month calendar query (check-ins plus the live schedule).
 import { actingFanId, orgOf, ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { parseMonth } from '../core/scalars.js';
 import { refusals } from '../core/error-types.js';
+import { parseMonth } from '../core/scalars.js';
 import { FanRef } from '../fans/schema.js';
 import { LiveSessionRef } from '../live/schema.js';
-import { checkInCalendar, type Calendar, type CalendarDay } from './calendar.js';
+import { type Calendar, type CalendarDay, checkInCalendar } from './calendar.js';
 import { checkIn } from './service.js';
 
 const CheckInRef = builder.prismaObject('CheckIn', {

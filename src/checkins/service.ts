@@ -71,7 +71,9 @@ export async function checkIn(deps: Deps, orgId: string, fanId: string, now = ne
       where: { id: fanId },
       data: { checkInStreak: streak, lastCheckInDay: dayValue(day), lastActiveAt: now, intimacy: { increment: CHECK_IN_INTIMACY } },
     });
-    const events = await recordActivity(tx, [{ orgId, fanId, kind: 'CHECK_IN', occurredAt: now, payload: { day, streak, points, bonus, campaignId: campaign.id } }]);
+    const events = await recordActivity(tx, [
+      { orgId, fanId, kind: 'CHECK_IN', occurredAt: now, payload: { day, streak, points, bonus, campaignId: campaign.id } },
+    ]);
     return { row, events };
   });
   publishActivity(deps.pubsub, events);

@@ -2,11 +2,11 @@
 // anything is written, and a bad row is named by its index (input.events.3.count).
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { items, json, range, text } from '../core/input-rules.js';
 import { refusals } from '../core/error-types.js';
+import { items, json, range, text } from '../core/input-rules.js';
 import { FanRef } from '../fans/schema.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { INTIMACY, MAX_EVENT_AGE_DAYS, recordActivityBatch, REPORTABLE_KINDS } from './ingest.js';
+import { INTIMACY, MAX_EVENT_AGE_DAYS, REPORTABLE_KINDS, recordActivityBatch } from './ingest.js';
 import { ActivityKindEnum, CommunityRef } from './schema.js';
 
 const MAX_EVENTS = 500;
@@ -15,7 +15,11 @@ const ReportedActivityInput = builder.inputType('ReportedActivityInput', {
   description: 'One counted activity in a group, reported by a partner system or group bot.',
   fields: (t) => ({
     communityId: t.globalID({ for: CommunityRef, required: true, description: 'The group it happened in.' }),
-    fanId: t.globalID({ for: FanRef, required: false, description: 'Who did it, by global id (or give fanExternalId, not both; neither for group-wide counts).' }),
+    fanId: t.globalID({
+      for: FanRef,
+      required: false,
+      description: 'Who did it, by global id (or give fanExternalId, not both; neither for group-wide counts).',
+    }),
     fanExternalId: t.string({ required: false, description: "Who did it, by the live platform's user id.", ...text(1, 64) }),
     kind: t.field({
       type: ActivityKindEnum,
@@ -23,7 +27,11 @@ const ReportedActivityInput = builder.inputType('ReportedActivityInput', {
       description: `One of ${REPORTABLE_KINDS.join(', ')}; the other kinds are recorded by this API's own mutations.`,
     }),
     count: t.int({ required: false, defaultValue: 1, description: 'How many (messages, likes…). Default 1.', ...range(1, 10_000) }),
-    occurredAt: t.field({ type: 'DateTime', required: false, description: `When it happened (within the last ${MAX_EVENT_AGE_DAYS} days); default now.` }),
+    occurredAt: t.field({
+      type: 'DateTime',
+      required: false,
+      description: `When it happened (within the last ${MAX_EVENT_AGE_DAYS} days); default now.`,
+    }),
     payload: t.field({ type: 'JSON', required: false, description: 'Small details, e.g. {"complaintId": "c-19"}.', ...json(2_000) }),
   }),
 });
@@ -34,7 +42,12 @@ const RecordActivityBatchInput = builder.inputType('RecordActivityBatchInput', {
     `+${INTIMACY.BUYER_SHOW_POSTED} per buyer show, +${INTIMACY.KOC_ACTION} per KOC action, +${INTIMACY.LIKE_BURST} per like burst; complaints add none. ` +
     'Last-active moves to the latest occurredAt.',
   fields: (t) => ({
-    events: t.field({ type: [ReportedActivityInput], required: true, description: 'The activities; one bad row refuses the whole batch.', ...items(1, MAX_EVENTS) }),
+    events: t.field({
+      type: [ReportedActivityInput],
+      required: true,
+      description: 'The activities; one bad row refuses the whole batch.',
+      ...items(1, MAX_EVENTS),
+    }),
     batchKey: t.string({
       required: false,
       ...text(1, 100),
@@ -61,7 +74,13 @@ builder.mutationFields((t) => ({
     authScopes: { partner: 'events', operatorWrite: true },
     args: { input: t.arg({ type: RecordActivityBatchInput, required: true, description: 'The batch.' }) },
     resolve: (_root, { input }, ctx) => {
-      const events = input.events.map((e) => ({ ...e, communityId: e.communityId.id, fanId: e.fanId?.id, count: e.count ?? 1, payload: e.payload as Prisma.InputJsonValue | null }));
+      const events = input.events.map((e) => ({
+        ...e,
+        communityId: e.communityId.id,
+        fanId: e.fanId?.id,
+        count: e.count ?? 1,
+        payload: e.payload as Prisma.InputJsonValue | null,
+      }));
       return recordActivityBatch(ctx, orgOf(ctx.viewer), events, new Date(), input.batchKey);
     },
   }),

@@ -61,7 +61,8 @@ export async function successorOf(tx: Tx, full: Community): Promise<Community> {
     });
     if (created.length) {
       const assistants = await tx.communityAssistant.findMany({ where: { communityId: full.id }, select: { operatorId: true } });
-      if (assistants.length) await tx.communityAssistant.createMany({ data: assistants.map((a) => ({ communityId: created[0].id, operatorId: a.operatorId })) });
+      if (assistants.length)
+        await tx.communityAssistant.createMany({ data: assistants.map((a) => ({ communityId: created[0].id, operatorId: a.operatorId })) });
       return created[0];
     }
     const existing = await tx.community.findUnique({ where: { rolledOverFromId: full.id } });

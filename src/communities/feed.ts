@@ -2,13 +2,13 @@
 // community kinds and event kinds. Events arrive through the per-organization `activity` channel,
 // so nothing from another tenant can reach a subscriber.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { ActivityMessage } from '../activity/events.js';
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import type { Context } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import { boundedFeed, FEED_BUFFER } from '../core/streams.js';
 import type { ActivityKind, CommunityKind } from '../generated/prisma/enums.js';
-import type { ActivityMessage } from '../activity/events.js';
 import { ActivityKindEnum, CommunityKindEnum, CommunityRef } from './schema.js';
 
 interface Notice extends ActivityMessage {
@@ -77,7 +77,10 @@ builder.subscriptionFields((t) => ({
       const orgId = orgOf(ctx.viewer);
       const exists = await ctx.db.community.count({ where: { id: args.communityId.id, orgId } });
       if (!exists) throw notFound('Community', 'communityId');
-      return boundedFeed(activityOf(ctx, orgId, (e) => e.communityId === args.communityId.id), FEED_BUFFER);
+      return boundedFeed(
+        activityOf(ctx, orgId, (e) => e.communityId === args.communityId.id),
+        FEED_BUFFER,
+      );
     },
     resolve: (n) => toNotice(n as Notice),
   }),

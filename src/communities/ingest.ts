@@ -1,17 +1,25 @@
 // Activity pushed by partners and group bots in batches: the feed rows, plus the fans' intimacy and
 // last-active time, all in one transaction with set-based statements (a batch is hundreds of rows).
+
+import { type ActivityInput, publishActivity, recordActivity } from '../activity/events.js';
 import type { Context } from '../core/context.js';
 import { DomainError, notFound } from '../core/errors.js';
 import { sha256Hex } from '../core/hash.js';
-import { refuseIssues, type InputIssue } from '../core/input-rules.js';
+import { type InputIssue, refuseIssues } from '../core/input-rules.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ActivityKind } from '../generated/prisma/enums.js';
-import { publishActivity, recordActivity, type ActivityInput } from '../activity/events.js';
 
 type Deps = Pick<Context, 'db' | 'pubsub'>;
 
 /** Kinds a partner may report; joins, leaves, check-ins, reservations and redemptions come from our own mutations. */
-export const REPORTABLE_KINDS = ['MESSAGE_POSTED', 'BUYER_SHOW_POSTED', 'KOC_ACTION', 'COMPLAINT_RAISED', 'COMPLAINT_RESOLVED', 'LIKE_BURST'] as const satisfies readonly ActivityKind[];
+export const REPORTABLE_KINDS = [
+  'MESSAGE_POSTED',
+  'BUYER_SHOW_POSTED',
+  'KOC_ACTION',
+  'COMPLAINT_RAISED',
+  'COMPLAINT_RESOLVED',
+  'LIKE_BURST',
+] as const satisfies readonly ActivityKind[];
 
 /**
  * Intimacy a fan earns per event (documented in the schema too). Messages count one point each but
@@ -44,7 +52,19 @@ export interface ActivityBatchReceipt {
 
 /** What identifies a batch's content, so a reused key with different events is caught. */
 const eventsHash = (events: ReportedEvent[]) =>
-  sha256Hex(JSON.stringify(events.map((e) => [e.communityId, e.fanId ?? null, e.fanExternalId ?? null, e.kind, e.count, e.occurredAt?.toISOString() ?? null, e.payload ?? null])));
+  sha256Hex(
+    JSON.stringify(
+      events.map((e) => [
+        e.communityId,
+        e.fanId ?? null,
+        e.fanExternalId ?? null,
+        e.kind,
+        e.count,
+        e.occurredAt?.toISOString() ?? null,
+        e.payload ?? null,
+      ]),
+    ),
+  );
 
 /** What the schema's declared rules cannot say about the rows: their kind, one fan reference, a recent time. */
 function eventIssues(events: ReportedEvent[], now: Date): InputIssue[] {
@@ -62,7 +82,13 @@ function eventIssues(events: ReportedEvent[], now: Date): InputIssue[] {
   return issues;
 }
 
-export async function recordActivityBatch(deps: Deps, orgId: string, events: ReportedEvent[], now = new Date(), batchKey?: string | null): Promise<ActivityBatchReceipt> {
+export async function recordActivityBatch(
+  deps: Deps,
+  orgId: string,
+  events: ReportedEvent[],
+  now = new Date(),
+  batchKey?: string | null,
+): Promise<ActivityBatchReceipt> {
   refuseIssues(eventIssues(events, now));
   const hash = batchKey ? eventsHash(events) : '';
   const outcome = await deps.db.$transaction(async (tx) => {
@@ -73,7 +99,8 @@ export async function recordActivityBatch(deps: Deps, orgId: string, events: Rep
         ON CONFLICT DO NOTHING RETURNING "key"`;
       if (!claimed.length) {
         const prior = await tx.activityBatch.findUniqueOrThrow({ where: { orgId_key: { orgId, key: batchKey } } });
-        if (prior.eventsHash !== hash) throw new DomainError('CONFLICT', `batchKey "${batchKey}" was already used for a different batch`, 'input.batchKey');
+        if (prior.eventsHash !== hash)
+          throw new DomainError('CONFLICT', `batchKey "${batchKey}" was already used for a different batch`, 'input.batchKey');
         return { messages: [], fansUpdated: prior.fansUpdated, accepted: prior.accepted, replayed: true };
       }
     }
@@ -132,7 +159,8 @@ export async function recordActivityBatch(deps: Deps, orgId: string, events: Rep
         WHERE f."id" = v.id AND f."orgId" = ${orgId}`;
     }
     const messages = await recordActivity(tx, rows);
-    if (batchKey) await tx.activityBatch.update({ where: { orgId_key: { orgId, key: batchKey } }, data: { accepted: messages.length, fansUpdated: ids.length } });
+    if (batchKey)
+      await tx.activityBatch.update({ where: { orgId_key: { orgId, key: batchKey } }, data: { accepted: messages.length, fansUpdated: ids.length } });
     return { messages, fansUpdated: ids.length, accepted: messages.length, replayed: false };
   });
   publishActivity(deps.pubsub, outcome.messages);

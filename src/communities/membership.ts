@@ -1,12 +1,13 @@
 // Joining and leaving groups. Seats are taken with one conditional UPDATE (memberCount < capacity),
 // so parallel joins never overfill a group; a full group rolls over to exactly one successor.
+
+import { publishActivity, recordActivity } from '../activity/events.js';
 import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';
 import { isUniqueViolation } from '../core/prisma-errors.js';
 import type { Community, Membership } from '../generated/prisma/client.js';
 import { chainOf, successorOf } from './chain.js';
-import { publishActivity, recordActivity } from '../activity/events.js';
 
 type Deps = Pick<Context, 'db' | 'pubsub'>;
 type LeaveDeps = Pick<Context, 'db' | 'pubsub' | 'services'>;
@@ -45,10 +46,18 @@ export async function joinCommunity(deps: Deps, orgId: string, given: { inviteCo
 
       let group: Community = await tx.community.findUniqueOrThrow({ where: { id: chain[chain.length - 1] } });
       if (fan.orderCount < group.minOrders) {
-        throw new DomainError('THRESHOLD_NOT_MET', `This group admits fans with at least ${group.minOrders} orders (minOrders); the fan has ${fan.orderCount}`, 'input.inviteCode');
+        throw new DomainError(
+          'THRESHOLD_NOT_MET',
+          `This group admits fans with at least ${group.minOrders} orders (minOrders); the fan has ${fan.orderCount}`,
+          'input.inviteCode',
+        );
       }
       if (fan.intimacy < group.minIntimacy) {
-        throw new DomainError('THRESHOLD_NOT_MET', `This group admits fans with an intimacy of at least ${group.minIntimacy} (minIntimacy); the fan has ${fan.intimacy}`, 'input.inviteCode');
+        throw new DomainError(
+          'THRESHOLD_NOT_MET',
+          `This group admits fans with an intimacy of at least ${group.minIntimacy} (minIntimacy); the fan has ${fan.intimacy}`,
+          'input.inviteCode',
+        );
       }
       let hops = 0;
       while (!(await takeSeat(tx, group.id))) {
@@ -63,7 +72,13 @@ export async function joinCommunity(deps: Deps, orgId: string, given: { inviteCo
         update: { leftAt: null, joinedAt: new Date(), role: 'MEMBER' },
       });
       const events = await recordActivity(tx, [
-        { orgId, communityId: group.id, fanId: fan.id, kind: 'MEMBER_JOINED', payload: { inviteCode: input.inviteCode, rolledOver: group.id !== chain[0] } },
+        {
+          orgId,
+          communityId: group.id,
+          fanId: fan.id,
+          kind: 'MEMBER_JOINED',
+          payload: { inviteCode: input.inviteCode, rolledOver: group.id !== chain[0] },
+        },
       ]);
       return { membership, events };
     });
@@ -82,7 +97,10 @@ export async function leaveCommunity(deps: LeaveDeps, orgId: string, input: { co
     if (!community) throw notFound('Community', 'input.communityId');
     await lockFan(tx, orgId, input.fanId);
     // Flip leftAt once: a second (or parallel) leave finds nothing to flip and changes nothing.
-    const { count } = await tx.membership.updateMany({ where: { communityId: community.id, fanId: input.fanId, leftAt: null }, data: { leftAt: new Date() } });
+    const { count } = await tx.membership.updateMany({
+      where: { communityId: community.id, fanId: input.fanId, leftAt: null },
+      data: { leftAt: new Date() },
+    });
     if (!count) throw new DomainError('NOT_FOUND', 'The fan is not a member of this group', 'input.fanId');
     await tx.community.updateMany({ where: { id: community.id, memberCount: { gt: 0 } }, data: { memberCount: { decrement: 1 } } });
     const events = await recordActivity(tx, [{ orgId, communityId: community.id, fanId: input.fanId, kind: 'MEMBER_LEFT' }]);

@@ -2,8 +2,8 @@
 // member-mutations.ts, partner activity batches in activity-mutations.ts.
 import { operatorIdOf, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { range, text } from '../core/input-rules.js';
 import { refusals } from '../core/error-types.js';
+import { range, text } from '../core/input-rules.js';
 import { OperatorRef } from '../organizations/schema.js';
 import { createCommunity, setCommunityLifecycle, updateCommunity } from './manage.js';
 import { CommunityKindEnum, CommunityLifecycleEnum, CommunityRef } from './schema.js';
@@ -24,10 +24,20 @@ const CreateCommunityInput = builder.inputType('CreateCommunityInput', {
     category: t.string({ required: false, description: 'Product category; required for VERTICAL groups.', ...text(1, 40) }),
     capacity: t.int({ required: false, defaultValue: DEFAULTS.capacity, description: `Member cap; ${CAPACITY} Default 200.`, ...range(1, 500) }),
     minOrders: t.int({ required: false, defaultValue: DEFAULTS.minOrders, description: 'Orders a fan needs to join, e.g. 2.', ...range(0, 1_000) }),
-    minIntimacy: t.int({ required: false, defaultValue: DEFAULTS.minIntimacy, description: 'Intimacy score a fan needs to join.', ...range(0, 1_000_000) }),
+    minIntimacy: t.int({
+      required: false,
+      defaultValue: DEFAULTS.minIntimacy,
+      description: 'Intimacy score a fan needs to join.',
+      ...range(0, 1_000_000),
+    }),
     rules: t.string({ required: false, description: 'Group rules shown to newcomers.', ...text(0, 2_000) }),
     ownerId: t.globalID({ for: OperatorRef, required: false, description: 'Owner operator of your organization; defaults to you.' }),
-    assistantIds: t.globalIDList({ for: OperatorRef, required: false, description: 'Assisting operators of your organization.', extensions: { maxItems: 20 } }),
+    assistantIds: t.globalIDList({
+      for: OperatorRef,
+      required: false,
+      description: 'Assisting operators of your organization.',
+      extensions: { maxItems: 20 },
+    }),
     lifecycle: t.field({ type: CommunityLifecycleEnum, required: false, description: 'Starting lifecycle stage; default ACTIVATING.' }),
   }),
 });
@@ -43,7 +53,12 @@ const UpdateCommunityInput = builder.inputType('UpdateCommunityInput', {
     minIntimacy: t.int({ required: false, description: 'New intimacy threshold for joining.', ...range(0, 1_000_000) }),
     rules: t.string({ required: false, description: 'New group rules; null clears them.', ...text(0, 2_000) }),
     ownerId: t.globalID({ for: OperatorRef, required: false, description: 'New owner operator; null leaves the group without one.' }),
-    assistantIds: t.globalIDList({ for: OperatorRef, required: false, description: 'Replaces the assistants; [] removes them all.', extensions: { maxItems: 20 } }),
+    assistantIds: t.globalIDList({
+      for: OperatorRef,
+      required: false,
+      description: 'Replaces the assistants; [] removes them all.',
+      extensions: { maxItems: 20 },
+    }),
   }),
 });
 
@@ -84,8 +99,20 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => {
       const { communityId, ownerId, assistantIds, category, rules, name, capacity, minOrders, minIntimacy } = input;
       // null clears category, rules and owner; for the other fields null means "leave as is".
-      const patch = { name: name ?? undefined, capacity: capacity ?? undefined, minOrders: minOrders ?? undefined, minIntimacy: minIntimacy ?? undefined, category, rules };
-      return updateCommunity(ctx, orgOf(ctx.viewer), communityId.id, given({ ...patch, assistantIds: assistantIds?.map((a) => a.id), ownerId: ownerId === null ? null : ownerId?.id }));
+      const patch = {
+        name: name ?? undefined,
+        capacity: capacity ?? undefined,
+        minOrders: minOrders ?? undefined,
+        minIntimacy: minIntimacy ?? undefined,
+        category,
+        rules,
+      };
+      return updateCommunity(
+        ctx,
+        orgOf(ctx.viewer),
+        communityId.id,
+        given({ ...patch, assistantIds: assistantIds?.map((a) => a.id), ownerId: ownerId === null ? null : ownerId?.id }),
+      );
     },
   }),
   setCommunityLifecycle: t.field({

@@ -1,9 +1,9 @@
 // Communities (fan groups), their members and the activity feed dashboards watch.
 import { ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { OperatorRef } from '../organizations/schema.js';
 import { orgIdOf } from '../core/context.js';
 import { anyOf, within } from '../core/filters.js';
+import { OperatorRef } from '../organizations/schema.js';
 
 export const CommunityKindEnum = builder.enumType('CommunityKind', {
   description: 'How a group is run.',

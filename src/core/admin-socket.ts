@@ -42,7 +42,8 @@ export async function serveAdminSocket(file: string, handle: AdminHandler): Prom
       } catch {
         argv = undefined;
       }
-      if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string')) return reply(400, { code: 1, out: [], err: ['error: bad admin request'] });
+      if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string'))
+        return reply(400, { code: 1, out: [], err: ['error: bad admin request'] });
       handle(argv).then(
         (r) => reply(200, r),
         (e: Error) => reply(500, { code: 1, out: [], err: [`error: ${e.message}`] }),

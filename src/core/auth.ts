@@ -4,11 +4,11 @@
 //   Authorization: Dev <slug>[/<email>|/fan:<externalId>]   development only (DEV_AUTH)
 // A credential that is present but wrong is refused — never silently treated as anonymous.
 import { decodeJwt } from 'jose';
-import type { Db } from './db.js';
 import { anonymous, type Viewer } from './context.js';
+import type { Db } from './db.js';
 import { DomainError } from './errors.js';
-import { PrincipalCache } from './principals.js';
-import { parseApiKey, secretMatches, verifyToken, type TokenSettings } from './tokens.js';
+import type { PrincipalCache } from './principals.js';
+import { parseApiKey, secretMatches, type TokenSettings, verifyToken } from './tokens.js';
 
 export { FAN_CONFIRMATION_MS } from './principals.js';
 
@@ -77,7 +77,10 @@ async function apiKeyViewer(db: Db, value: string): Promise<{ viewer: Viewer; un
   // and keeps a busy partner from writing the row on every request.
   const now = new Date();
   if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= KEY_USE_PRECISION_MS) {
-    await db.apiKey.updateMany({ where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(now.getTime() - KEY_USE_PRECISION_MS) } }] }, data: { lastUsedAt: now } });
+    await db.apiKey.updateMany({
+      where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(now.getTime() - KEY_USE_PRECISION_MS) } }] },
+      data: { lastUsedAt: now },
+    });
   }
   return { viewer: { kind: 'partner', orgId: key.orgId, apiKeyId: key.id, scopes: key.scopes }, until: key.expiresAt?.getTime() };
 }
@@ -96,6 +99,7 @@ async function devViewer(db: Db, value: string): Promise<Viewer> {
     orderBy: { createdAt: 'asc' },
     select: { id: true, role: true, orgId: true },
   });
-  if (!operator) throw new DomainError('UNAUTHENTICATED', who ? `No operator "${who}" in organization "${slug}"` : `No organization "${slug}" with an owner`);
+  if (!operator)
+    throw new DomainError('UNAUTHENTICATED', who ? `No operator "${who}" in organization "${slug}"` : `No organization "${slug}" with an owner`);
   return { kind: 'operator', orgId: operator.orgId, operatorId: operator.id, role: operator.role };
 }

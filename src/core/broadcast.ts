@@ -3,7 +3,15 @@
 // event per distinct operation — instead of once per subscriber — is what lets one instance serve
 // tens of thousands of watchers. Opt in per root field with `extensions: { broadcast: true }`;
 // the field's events must not depend on who is watching (authorization happens at subscribe time).
-import { createSourceEventStream, execute, getOperationAST, isObjectType, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import {
+  createSourceEventStream,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  getOperationAST,
+  isObjectType,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** Brands payloads published to every subscriber alike; only these are executed once and shared. */
@@ -16,7 +24,8 @@ export function sharedPayload<T extends object>(payload: T): T {
   return payload;
 }
 
-const isShared = (payload: unknown): payload is object => typeof payload === 'object' && payload !== null && (payload as { [SHARED]?: boolean })[SHARED] === true;
+const isShared = (payload: unknown): payload is object =>
+  typeof payload === 'object' && payload !== null && (payload as { [SHARED]?: boolean })[SHARED] === true;
 
 /** One app's cache of shared executions: payload → operation key → result. */
 class SharedResults {

@@ -1,11 +1,11 @@
 // Builder configuration only: plugins, scalars and root types. Domain modules add their types.
 import SchemaBuilder from '@pothos/core';
-import { GraphQLError } from 'graphql';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import { GraphQLError } from 'graphql';
 import { JSONResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
@@ -87,8 +87,16 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     nodesOnConnection: true,
     cursorType: 'String',
-    nodeQueryOptions: { description: 'Any object with a global id, if it belongs to your organization; null otherwise.', nullable: true, authScopes: { operator: true, partner: 'read' } },
-    nodesQueryOptions: { description: 'Several objects by global id; null for any not in your organization.', nullable: { list: false, items: true }, authScopes: { operator: true, partner: 'read' } },
+    nodeQueryOptions: {
+      description: 'Any object with a global id, if it belongs to your organization; null otherwise.',
+      nullable: true,
+      authScopes: { operator: true, partner: 'read' },
+    },
+    nodesQueryOptions: {
+      description: 'Several objects by global id; null for any not in your organization.',
+      nullable: { list: false, items: true },
+      authScopes: { operator: true, partner: 'read' },
+    },
     nodeTypeOptions: { description: 'An object with a globally unique id, refetchable with `node(id:)`.' },
     pageInfoTypeOptions: { description: 'Where a page of a connection sits, for cursor pagination.' },
   },
@@ -98,6 +106,9 @@ builder.addScalarType('DateTime', DateTimeScalar, {});
 builder.addScalarType('Date', DateScalar, {});
 builder.addScalarType('JSON', JSONResolver, { description: 'Free-form JSON, used for small event payloads.' });
 
-builder.queryType({ description: 'Reads, always confined to the caller\'s organization.' });
-builder.mutationType({ description: 'Actions of operators, fans and partner systems. Refusals come back as one of the error types its result union names (all implement `Error`).' });
-builder.subscriptionType({ description: 'Live streams over graphql-ws or SSE, confined to the caller\'s organization.' });
+builder.queryType({ description: "Reads, always confined to the caller's organization." });
+builder.mutationType({
+  description:
+    'Actions of operators, fans and partner systems. Refusals come back as one of the error types its result union names (all implement `Error`).',
+});
+builder.subscriptionType({ description: "Live streams over graphql-ws or SSE, confined to the caller's organization." });

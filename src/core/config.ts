@@ -6,9 +6,7 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\//.test(v), { message: 'must be a postgres:// or postgresql:// URL' });
+const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), { message: 'must be a postgres:// or postgresql:// URL' });
 
 const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
@@ -21,11 +19,24 @@ const ConfigSchema = z.object({
     .default(4000),
   DATABASE_URL: postgresUrl.optional(),
   DATA_DIR: z.string().min(1).default('./data'),
-  REDIS_URL: z.string().refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// URL' }).optional(),
+  REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// URL' })
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'must be one of debug, info, warn, error, silent' }).default('info'),
   /** How long startup keeps retrying an unreachable PostgreSQL before giving up (0: try once). */
-  DB_STARTUP_WAIT_MS: z.coerce.number({ message: 'must be an integer from 0 to 3600000' }).int({ message: 'must be an integer from 0 to 3600000' }).min(0, { message: 'must be an integer from 0 to 3600000' }).max(3_600_000, { message: 'must be an integer from 0 to 3600000' }).default(30_000),
-  DB_POOL_SIZE: z.coerce.number({ message: 'must be a positive integer' }).int({ message: 'must be a positive integer' }).min(1, { message: 'must be a positive integer' }).max(500, { message: 'must be at most 500' }).default(10),
+  DB_STARTUP_WAIT_MS: z.coerce
+    .number({ message: 'must be an integer from 0 to 3600000' })
+    .int({ message: 'must be an integer from 0 to 3600000' })
+    .min(0, { message: 'must be an integer from 0 to 3600000' })
+    .max(3_600_000, { message: 'must be an integer from 0 to 3600000' })
+    .default(30_000),
+  DB_POOL_SIZE: z.coerce
+    .number({ message: 'must be a positive integer' })
+    .int({ message: 'must be a positive integer' })
+    .min(1, { message: 'must be a positive integer' })
+    .max(500, { message: 'must be at most 500' })
+    .default(10),
   /** Dev credential ("Authorization: Dev demo") — on by default outside production. */
   DEV_AUTH: bool.optional(),
   GRAPHIQL: bool.optional(),
@@ -104,7 +115,15 @@ export interface Config {
   auth: { secret: string; issuer: string; audience: string; maxLifetimeSeconds: number };
   allowAdhocOperations: boolean;
   introspection: boolean;
-  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxResultNodes: number; maxBodyBytes: number };
+  limits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    maxCost: number;
+    maxResultNodes: number;
+    maxBodyBytes: number;
+  };
   /** Requests per second per principal. */
   rateLimits: { operator: number; fan: number; partner: number; anonymous: number };
   trustProxy: boolean;
@@ -148,10 +167,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphiql: c.GRAPHIQL ?? !production,
     seedOnStart: c.SEED_ON_START ?? !production,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
-    auth: { secret: c.AUTH_SECRET ?? DEV_AUTH_SECRET, issuer: c.JWT_ISSUER, audience: c.JWT_AUDIENCE, maxLifetimeSeconds: c.JWT_MAX_LIFETIME_HOURS * 3600 },
+    auth: {
+      secret: c.AUTH_SECRET ?? DEV_AUTH_SECRET,
+      issuer: c.JWT_ISSUER,
+      audience: c.JWT_AUDIENCE,
+      maxLifetimeSeconds: c.JWT_MAX_LIFETIME_HOURS * 3600,
+    },
     allowAdhocOperations: c.ALLOW_ADHOC_OPERATIONS ?? !production,
     introspection: c.INTROSPECTION ?? !production,
-    limits: { maxDepth: c.MAX_DEPTH, maxAliases: c.MAX_ALIASES, maxTokens: c.MAX_TOKENS, maxDirectives: c.MAX_DIRECTIVES, maxCost: c.MAX_COST, maxResultNodes: c.MAX_RESULT_NODES, maxBodyBytes: c.MAX_BODY_BYTES },
+    limits: {
+      maxDepth: c.MAX_DEPTH,
+      maxAliases: c.MAX_ALIASES,
+      maxTokens: c.MAX_TOKENS,
+      maxDirectives: c.MAX_DIRECTIVES,
+      maxCost: c.MAX_COST,
+      maxResultNodes: c.MAX_RESULT_NODES,
+      maxBodyBytes: c.MAX_BODY_BYTES,
+    },
     trustProxy: c.TRUST_PROXY ?? false,
     counterMessagesPerSecond: c.COUNTER_MESSAGES_PER_SECOND,
     rateLimits: { operator: c.RATE_LIMIT_OPERATOR, fan: c.RATE_LIMIT_FAN, partner: c.RATE_LIMIT_PARTNER, anonymous: c.RATE_LIMIT_ANONYMOUS },

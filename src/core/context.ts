@@ -35,7 +35,7 @@ export interface Context {
  * state, so two apps in one process (tests, instances) share nothing. Each module declares its own
  * entry by augmenting this interface next to the service (core does not know the domains).
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/suspicious/noEmptyInterface: modules augment it (declaration merging)
 export interface Services {}
 
 /**

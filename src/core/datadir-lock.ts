@@ -42,7 +42,14 @@ export const lockFileOf = (dataDir: string) => path.join(dataDir, 'fanops.lock')
 export function acquireDataDirLock(dataDir: string, role: LockHolder['role'], extra: { socket?: string } = {}): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const file = lockFileOf(dataDir);
-  const holder: LockHolder = { pid: process.pid, role, started: startTime(process.pid), ...extra, since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  const holder: LockHolder = {
+    pid: process.pid,
+    role,
+    started: startTime(process.pid),
+    ...extra,
+    since: new Date().toISOString(),
+    token: randomBytes(8).toString('hex'),
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       writeFileSync(file, JSON.stringify(holder), { flag: 'wx', mode: 0o600 });

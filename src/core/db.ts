@@ -151,8 +151,8 @@ function withoutEmptySelects(q: Query): Query {
   return { ...fixed, [nested]: Object.fromEntries(entries) };
 }
 function withNonEmptySelects(prisma: PrismaClient): PrismaClient {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const read = ({ args, query }: { args: any; query: (a: any) => Promise<unknown> }) => query(args && hasEmptySelect(args) ? withoutEmptySelects(args) : args);
+  const read = ({ args, query }: { args: any; query: (a: any) => Promise<unknown> }) =>
+    query(args && hasEmptySelect(args) ? withoutEmptySelects(args) : args);
   // Query extensions keep the client's type; only the reads Pothos plans go through this.
   return prisma.$extends({
     query: { $allModels: { findUnique: read, findUniqueOrThrow: read, findFirst: read, findFirstOrThrow: read, findMany: read } },
@@ -195,4 +195,8 @@ function runner(query: (text: string, params?: unknown[]) => Promise<never[]>): 
   return { query, exec: async (text) => void (await query(text)) };
 }
 
-const ping = (sql: SqlRunner) => sql.query('SELECT 1').then(() => true, () => false);
+const ping = (sql: SqlRunner) =>
+  sql.query('SELECT 1').then(
+    () => true,
+    () => false,
+  );

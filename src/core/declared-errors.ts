@@ -28,7 +28,10 @@ function report(field: string, error: unknown): void {
 }
 
 export class DeclaredErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
-  override wrapResolve(resolver: GraphQLFieldResolver<unknown, Types['Context'], object>, fieldConfig: PothosOutputFieldConfig<Types>): GraphQLFieldResolver<unknown, Types['Context'], object> {
+  override wrapResolve(
+    resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): GraphQLFieldResolver<unknown, Types['Context'], object> {
     if (!fieldConfig.extensions?.pothosErrors) return resolver;
     const name = `${fieldConfig.parentType}.${fieldConfig.name}`;
     return (parent, args, context, info) => {
@@ -45,7 +48,6 @@ export class DeclaredErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<
 
 const pluginName = 'declaredErrors';
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   export namespace PothosSchemaTypes {
     interface Plugins<Types extends SchemaTypes> {
       declaredErrors: DeclaredErrorsPlugin<Types>;

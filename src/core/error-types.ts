@@ -4,7 +4,7 @@
 // `union MutationXResult = MutationXSuccess | NotFoundError | ConflictError | ValidationError`
 // (VALIDATION is always declared: input rules can refuse any argument).
 import { builder } from './builder.js';
-import { DomainError, ErrorClasses, ErrorCodes, type ErrorCode } from './errors.js';
+import { type DomainError, ErrorClasses, type ErrorCode, ErrorCodes } from './errors.js';
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {
   description: 'Why an action was refused.',
@@ -28,7 +28,8 @@ export const ErrorCodeEnum = builder.enumType('ErrorCode', {
 const errorFields = builder.interfaceRef<DomainError>('Error');
 
 export const ErrorInterface = errorFields.implement({
-  description: 'A refused action: nothing was changed. Every error a result union can answer implements it, so `... on Error { code message field }` handles them all.',
+  description:
+    'A refused action: nothing was changed. Every error a result union can answer implements it, so `... on Error { code message field }` handles them all.',
   fields: (t) => ({
     code: t.field({ type: ErrorCodeEnum, description: 'Machine-readable reason.', resolve: (e) => e.code }),
     message: t.exposeString('message', { description: 'Human-readable explanation.' }),
@@ -38,7 +39,8 @@ export const ErrorInterface = errorFields.implement({
 
 /** Kept for one release so `... on DomainError { code message field }` fragments still match. */
 export const DomainErrorInterface = builder.interfaceRef<DomainError>('DomainError').implement({
-  description: 'Deprecated, kept for one release: use the `Error` interface. A refused action; nothing was changed. ' +
+  description:
+    'Deprecated, kept for one release: use the `Error` interface. A refused action; nothing was changed. ' +
     'Until now it was the one error type of every result union; each error type now implements it, so old fragments still match.',
   interfaces: [ErrorInterface],
 });

@@ -42,7 +42,10 @@ export function useGraphiQLAssets(): Plugin {
         const asset = all.get(url.pathname.slice(GRAPHIQL_ASSETS.length + 1));
         endResponse(
           asset
-            ? new fetchAPI.Response(request.method === 'HEAD' ? null : (asset.body as BodyInit), { status: 200, headers: { 'content-type': asset.type, 'cache-control': 'public, max-age=3600' } })
+            ? new fetchAPI.Response(request.method === 'HEAD' ? null : (asset.body as BodyInit), {
+                status: 200,
+                headers: { 'content-type': asset.type, 'cache-control': 'public, max-age=3600' },
+              })
             : new fetchAPI.Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } }),
         );
       });

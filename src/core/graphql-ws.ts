@@ -8,13 +8,12 @@
 // others; only a bad `connection_init` closes it: 4400 for a malformed payload, 4403 for a
 // credential that is refused — the codes graphql-ws defines.
 import type { IncomingMessage } from 'node:http';
-import { GraphQLError, parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { type ExecutionResult, GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { WebSocket } from 'ws';
 
 type Extra = { socket: WebSocket; request: IncomingMessage };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Yoga = YogaServerInstance<any, any>;
 type Pipeline = { getResultForParams(payload: { params: object; request: Request }, serverContext: object): Promise<unknown> };
 
@@ -91,11 +90,15 @@ export function graphqlWsOptions(yoga: Yoga): ServerOptions<Record<string, unkno
       if (isAsyncIterable(result)) return { schema: schemaOf(), document: STAND_IN.subscription, rootValue: result, contextValue: {} };
       const single = result as ExecutionResult;
       // Refused before anything ran: answer this operation alone with an `error` message.
-      if (single.data === undefined && single.errors?.length) return single.errors.map((e) => withoutHttp(e instanceof GraphQLError ? e : new GraphQLError(String((e as Error).message))));
+      if (single.data === undefined && single.errors?.length)
+        return single.errors.map((e) => withoutHttp(e instanceof GraphQLError ? e : new GraphQLError(String((e as Error).message))));
       return { schema: schemaOf(), document: STAND_IN.query, rootValue: single, contextValue: {} };
     },
     execute: (args) => args.rootValue as ExecutionResult,
     subscribe: (args) => args.rootValue as AsyncGenerator<ExecutionResult>,
-    onNext: (_ctx, _id, _payload, _args, result) => (result.errors?.some((e) => (e as GraphQLError).extensions?.http) ? { ...result, errors: result.errors.map((e) => withoutHttp(e as GraphQLError).toJSON()) } : undefined),
+    onNext: (_ctx, _id, _payload, _args, result) =>
+      result.errors?.some((e) => (e as GraphQLError).extensions?.http)
+        ? { ...result, errors: result.errors.map((e) => withoutHttp(e as GraphQLError).toJSON()) }
+        : undefined,
   };
 }

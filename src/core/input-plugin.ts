@@ -5,10 +5,20 @@
 // which runs inside scope-auth and the errors plugin — raises it. A refusal is a VALIDATION
 // DomainError for fields that declare `errors` (mutations: it becomes their result) and a
 // BAD_USER_INPUT error otherwise; each names the argument path.
-import SchemaBuilder, { BasePlugin, isThenable, PothosValidationError, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
-import { getNamedType, GraphQLError, isInputObjectType, isObjectType, type GraphQLArgument, type GraphQLField, type GraphQLFieldResolver, type GraphQLInputField, type GraphQLSchema } from 'graphql';
+import SchemaBuilder, { BasePlugin, isThenable, type PothosOutputFieldConfig, PothosValidationError, type SchemaTypes } from '@pothos/core';
+import {
+  type GraphQLArgument,
+  GraphQLError,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLInputField,
+  type GraphQLSchema,
+  getNamedType,
+  isInputObjectType,
+  isObjectType,
+} from 'graphql';
 import { ValidationError } from './errors.js';
-import { checkArguments, describeIssues, INPUT_LIMITS, normalizeArguments, type InputIssue, type InputRuleExtensions } from './input-rules.js';
+import { checkArguments, describeIssues, INPUT_LIMITS, type InputIssue, type InputRuleExtensions, normalizeArguments } from './input-rules.js';
 
 const REFUSED = Symbol('refused input');
 type Args = Record<string | symbol, unknown>;
@@ -41,7 +51,13 @@ function boundOf(input: GraphQLArgument | GraphQLInputField): string | null {
   const ext = input.extensions as InputRuleExtensions;
   const type = getNamedType(input.type).name;
   const between = (lo: number | undefined, hi: number | undefined, unit: string) =>
-    lo !== undefined && hi !== undefined ? `${n(lo)} to ${n(hi)}${unit}` : lo !== undefined ? `At least ${n(lo)}${unit}` : hi !== undefined ? `At most ${n(hi)}${unit}` : null;
+    lo !== undefined && hi !== undefined
+      ? `${n(lo)} to ${n(hi)}${unit}`
+      : lo !== undefined
+        ? `At least ${n(lo)}${unit}`
+        : hi !== undefined
+          ? `At most ${n(hi)}${unit}`
+          : null;
   const list = ext.minItems !== undefined || ext.maxItems !== undefined ? between(ext.minItems, ext.maxItems, ' items') : null;
   let value: string | null = null;
   if (type === 'String' || type === 'JSON') {
@@ -50,7 +66,9 @@ function boundOf(input: GraphQLArgument | GraphQLInputField): string | null {
     if (value && ext.trim) value += ' once trimmed';
   } else if (type === 'Int' || type === 'Float') value = between(ext.min, ext.max, '');
   if (value && /^\d/.test(value) && (type === 'Int' || type === 'Float')) value = `From ${value}`;
-  const parts = [list && `${list}${value ? ',' : ''}`, value && (list ? value.replace(/^[A-Z]/, (c) => c.toLowerCase()) + ' each' : value)].filter(Boolean);
+  const parts = [list && `${list}${value ? ',' : ''}`, value && (list ? `${value.replace(/^[A-Z]/, (c) => c.toLowerCase())} each` : value)].filter(
+    Boolean,
+  );
   return parts.length ? `${parts.join(' ')}.` : null;
 }
 
@@ -67,7 +85,9 @@ export class InputRulesPlugin<Types extends SchemaTypes> extends BasePlugin<Type
       if (type.name.startsWith('__')) continue;
       if (isInputObjectType(type)) Object.values(type.getFields()).forEach(describeBound);
       // Cursors (after/before) are opaque: their bound is in the README, not on every connection.
-      if (isObjectType(type)) for (const field of Object.values(type.getFields())) field.args.filter((a) => a.name !== 'after' && a.name !== 'before').forEach(describeBound);
+      if (isObjectType(type))
+        for (const field of Object.values(type.getFields()))
+          field.args.filter((a) => a.name !== 'after' && a.name !== 'before').forEach(describeBound);
     }
     return schema;
   }
@@ -90,7 +110,12 @@ export class InputRulesPlugin<Types extends SchemaTypes> extends BasePlugin<Type
             if (i === mappers.length) return acc;
             try {
               const next = mappers[i](acc, context, info);
-              return isThenable(next) ? Promise.resolve(next).then((n) => run(i + 1, n), (e: Error) => refuse(args, [{ path: '', message: e.message }])) : run(i + 1, next);
+              return isThenable(next)
+                ? Promise.resolve(next).then(
+                    (n) => run(i + 1, n),
+                    (e: Error) => refuse(args, [{ path: '', message: e.message }]),
+                  )
+                : run(i + 1, next);
             } catch (e) {
               return refuse(args, [{ path: '', message: (e as Error).message }]);
             }
@@ -101,7 +126,10 @@ export class InputRulesPlugin<Types extends SchemaTypes> extends BasePlugin<Type
     };
   }
 
-  override wrapResolve(resolver: GraphQLFieldResolver<unknown, Types['Context'], object>, fieldConfig: PothosOutputFieldConfig<Types>): GraphQLFieldResolver<unknown, Types['Context'], object> {
+  override wrapResolve(
+    resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): GraphQLFieldResolver<unknown, Types['Context'], object> {
     if (!Object.keys(fieldConfig.args).length) return resolver;
     const declaresErrors = Boolean(fieldConfig.extensions?.pothosErrors);
     return (parent, args, context, info) => {
@@ -116,7 +144,10 @@ export class InputRulesPlugin<Types extends SchemaTypes> extends BasePlugin<Type
     };
   }
 
-  override wrapSubscribe(subscribe: GraphQLFieldResolver<unknown, Types['Context'], object> | undefined, fieldConfig: PothosOutputFieldConfig<Types>) {
+  override wrapSubscribe(
+    subscribe: GraphQLFieldResolver<unknown, Types['Context'], object> | undefined,
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ) {
     if (!subscribe || !Object.keys(fieldConfig.args).length) return subscribe;
     return (parent: unknown, args: object, context: Types['Context'], info: Parameters<GraphQLFieldResolver<unknown, unknown>>[3]) => {
       const refused = (args as Args)[REFUSED] as InputIssue[] | undefined;
@@ -128,7 +159,6 @@ export class InputRulesPlugin<Types extends SchemaTypes> extends BasePlugin<Type
 
 const pluginName = 'inputRules';
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   export namespace PothosSchemaTypes {
     interface Plugins<Types extends SchemaTypes> {
       inputRules: InputRulesPlugin<Types>;

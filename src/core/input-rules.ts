@@ -8,7 +8,7 @@
 // once: input-plugin.ts appends it to the field's description. Every issue is reported with its path
 // ("input.fans.3.displayName"), not just the first.
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLField, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { type GraphQLField, type GraphQLInputType, type GraphQLSchema, isInputObjectType, isListType, isNonNullType, isObjectType } from 'graphql';
 import { DomainError } from './errors.js';
 
 /** Defaults for inputs that declare nothing. */
@@ -72,7 +72,11 @@ function checkText(given: string, ext: Extensions, max: number, path: string, is
   if (bad) issues.push({ path, message: `must not contain ${bad}` });
   if (s.length > max) issues.push({ path, message: `must be at most ${max.toLocaleString('en')} characters (got ${s.length.toLocaleString('en')})` });
   const min = ext.minLength ?? 0;
-  if (s.length < min) issues.push({ path, message: min === 1 ? 'must not be empty' : `must be at least ${min.toLocaleString('en')} characters (got ${s.length.toLocaleString('en')})` });
+  if (s.length < min)
+    issues.push({
+      path,
+      message: min === 1 ? 'must not be empty' : `must be at least ${min.toLocaleString('en')} characters (got ${s.length.toLocaleString('en')})`,
+    });
 }
 
 function checkGlobalId(s: string, ext: Extensions, nodeTypes: Set<string>, path: string, issues: InputIssue[]) {
@@ -85,14 +89,19 @@ function checkGlobalId(s: string, ext: Extensions, nodeTypes: Set<string>, path:
     return issues.push({ path, message: `must be ${what}, as returned in an \`id\` field` });
   }
   if (!nodeTypes.has(decoded.typename) || (expected?.length && !expected.includes(decoded.typename))) {
-    return issues.push({ path, message: `must be ${what} (got the id of a ${nodeTypes.has(decoded.typename) ? decoded.typename : 'type this API does not have'})` });
+    return issues.push({
+      path,
+      message: `must be ${what} (got the id of a ${nodeTypes.has(decoded.typename) ? decoded.typename : 'type this API does not have'})`,
+    });
   }
-  if (unstorableCharacter(decoded.id) || decoded.id.length > INPUT_LIMITS.id) issues.push({ path, message: `must be ${what}, as returned in an \`id\` field` });
+  if (unstorableCharacter(decoded.id) || decoded.id.length > INPUT_LIMITS.id)
+    issues.push({ path, message: `must be ${what}, as returned in an \`id\` field` });
 }
 
 function checkJson(value: unknown, max: number, path: string, issues: InputIssue[]) {
   const text = JSON.stringify(value);
-  if (text.length > max) issues.push({ path, message: `must be at most ${max.toLocaleString('en')} characters of JSON (got ${text.length.toLocaleString('en')})` });
+  if (text.length > max)
+    issues.push({ path, message: `must be at most ${max.toLocaleString('en')} characters of JSON (got ${text.length.toLocaleString('en')})` });
   // JSON.stringify escapes what it cannot store, so look at the keys and strings themselves.
   const bad = firstUnstorable(value);
   if (bad) issues.push({ path, message: `must not contain ${bad} in any key or string` });
@@ -111,7 +120,12 @@ function firstUnstorable(value: unknown): string | null {
 function checkNumber(n: number, ext: Extensions, path: string, issues: InputIssue[]) {
   const { min, max } = ext;
   if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
-    const range = min !== undefined && max !== undefined ? `from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}` : min !== undefined ? `at least ${min.toLocaleString('en')}` : `at most ${max!.toLocaleString('en')}`;
+    const range =
+      min !== undefined && max !== undefined
+        ? `from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}`
+        : min !== undefined
+          ? `at least ${min.toLocaleString('en')}`
+          : `at most ${max!.toLocaleString('en')}`;
     issues.push({ path, message: `must be ${range} (got ${n})` });
   }
 }
@@ -122,8 +136,10 @@ function checkValue(type: GraphQLInputType, value: unknown, ext: Extensions, pat
   if (isListType(type)) {
     if (!Array.isArray(value)) return checkValue(type.ofType, value, ext, path, nodeTypes, issues);
     const max = ext.maxItems ?? INPUT_LIMITS.items;
-    if (value.length > max) return void issues.push({ path, message: `must hold at most ${max.toLocaleString('en')} items (got ${value.length.toLocaleString('en')})` });
-    if (value.length < (ext.minItems ?? 0)) issues.push({ path, message: `must hold at least ${ext.minItems!.toLocaleString('en')} item${ext.minItems === 1 ? '' : 's'}` });
+    if (value.length > max)
+      return void issues.push({ path, message: `must hold at most ${max.toLocaleString('en')} items (got ${value.length.toLocaleString('en')})` });
+    if (value.length < (ext.minItems ?? 0))
+      issues.push({ path, message: `must hold at least ${ext.minItems!.toLocaleString('en')} item${ext.minItems === 1 ? '' : 's'}` });
     value.forEach((v, i) => checkValue(type.ofType, v, ext, `${path}.${i}`, nodeTypes, issues));
     return;
   }
@@ -159,7 +175,11 @@ function nodeTypes(schema: GraphQLSchema): Set<string> {
   let types = nodeTypesOf.get(schema);
   if (!types) {
     const node = schema.getType('Node');
-    types = new Set(Object.values(schema.getTypeMap()).filter((t) => isObjectType(t) && t.getInterfaces().some((i) => i === node)).map((t) => t.name));
+    types = new Set(
+      Object.values(schema.getTypeMap())
+        .filter((t) => isObjectType(t) && t.getInterfaces().some((i) => i === node))
+        .map((t) => t.name),
+    );
     nodeTypesOf.set(schema, types);
   }
   return types;
@@ -176,7 +196,10 @@ export function checkArguments(schema: GraphQLSchema, field: GraphQLField<unknow
 
 /** "input.name: must not contain …", or "2 problems: input.name: …; input.region: …" (the first 5 listed). */
 export function describeIssues(issues: InputIssue[]): string {
-  const listed = issues.slice(0, 5).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  const listed = issues
+    .slice(0, 5)
+    .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
+    .join('; ');
   if (issues.length === 1) return listed;
   return `${issues.length} problems: ${listed}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}`;
 }
@@ -206,7 +229,9 @@ function trimmed(type: GraphQLInputType, value: unknown, ext: Extensions): unkno
   if (isListType(type)) return Array.isArray(value) ? value.map((v) => trimmed(type.ofType, v, ext)) : trimmed(type.ofType, value, ext);
   if (isInputObjectType(type)) {
     const fields = type.getFields();
-    return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, fields[k] ? trimmed(fields[k].type, v, fields[k].extensions as Extensions) : v]));
+    return Object.fromEntries(
+      Object.entries(value as object).map(([k, v]) => [k, fields[k] ? trimmed(fields[k].type, v, fields[k].extensions as Extensions) : v]),
+    );
   }
   return ext.trim && typeof value === 'string' ? value.trim() : value;
 }

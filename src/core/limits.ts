@@ -45,7 +45,11 @@ function refusal(limit: string, max: number) {
   };
   return limit === 'tokens'
     ? { exposeLimits: true, onReject: [(_ctx: ValidationContext | null, err: GraphQLError) => void reword(err)] }
-    : { exposeLimits: true, propagateOnRejection: false, onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(reword(err))] };
+    : {
+        exposeLimits: true,
+        propagateOnRejection: false,
+        onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(reword(err))],
+      };
 }
 
 /**
@@ -85,8 +89,11 @@ function bodyLimit(max: number): Plugin<{ wsPayloadBytes?: number }> {
     },
     // A GET carries its operation in the URL and a graphql-ws message in a frame: the same limit.
     onParams({ context, request }) {
-      const bytes = (context as { wsPayloadBytes?: number }).wsPayloadBytes ?? (request.method === 'GET' ? request.url.length - request.url.indexOf('?') - 1 : undefined);
-      if (bytes !== undefined && bytes > max) throw new GraphQLError(message(String(bytes)), { extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } } });
+      const bytes =
+        (context as { wsPayloadBytes?: number }).wsPayloadBytes ??
+        (request.method === 'GET' ? request.url.length - request.url.indexOf('?') - 1 : undefined);
+      if (bytes !== undefined && bytes > max)
+        throw new GraphQLError(message(String(bytes)), { extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } } });
     },
   };
 }

@@ -11,10 +11,12 @@ export interface Logger {
 
 export function createLogger(level: LogLevel = 'info'): Logger {
   const at = order[level];
-  const log = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, ...rest: unknown[]) => {
-    if (order[lvl] < at) return;
-    const line = `${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${msg}`;
-    (lvl === 'error' || lvl === 'warn' ? console.error : console.log)(line, ...rest);
-  };
+  const log =
+    (lvl: Exclude<LogLevel, 'silent'>) =>
+    (msg: string, ...rest: unknown[]) => {
+      if (order[lvl] < at) return;
+      const line = `${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${msg}`;
+      (lvl === 'error' || lvl === 'warn' ? console.error : console.log)(line, ...rest);
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -3,7 +3,7 @@
 // Runs at server start on PGlite and PostgreSQL alike; a PostgreSQL advisory lock keeps
 // several instances starting together from applying the same migration twice.
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256Hex } from './hash.js';
@@ -42,9 +42,11 @@ export async function migrate(db: SqlRunner, opts: { lock: boolean }): Promise<s
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
       "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
     const done = new Set(
-      (await db.query<{ migration_name: string }>(
-        'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-      )).map((r) => r.migration_name),
+      (
+        await db.query<{ migration_name: string }>(
+          'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+        )
+      ).map((r) => r.migration_name),
     );
     const applied: string[] = [];
     for (const m of listMigrations()) {

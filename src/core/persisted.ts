@@ -82,9 +82,12 @@ export function usePersistedManifest(
     onParams({ params, request }) {
       const hash = extractId(params);
       if (hash && !params.query && isPartnerRequest(request) && manifest.has(hash) && !partnerOperations.has(hash)) {
-        throw createGraphQLError('This persisted operation is registered for first-party clients, not for partners: use an operation from schema/operations/partner', {
-          extensions: { code: 'PERSISTED_QUERY_NOT_FOR_PARTNERS', http: { status: 403 } },
-        });
+        throw createGraphQLError(
+          'This persisted operation is registered for first-party clients, not for partners: use an operation from schema/operations/partner',
+          {
+            extensions: { code: 'PERSISTED_QUERY_NOT_FOR_PARTNERS', http: { status: 403 } },
+          },
+        );
       }
       if (!params.query || !hash || !mayRegister(request)) return;
       if (sha256Hex(params.query) !== hash) {
@@ -100,9 +103,19 @@ export function usePersistedManifest(
     extractPersistedOperationId: (params) => extractId(params),
     allowArbitraryOperations: mayRegister,
     customErrors: {
-      notFound: { message: 'Unknown persisted operation: register it under schema/operations and rebuild the manifest (first-party clients: send the document with its hash once)', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
-      persistedQueryOnly: { message: 'Only persisted operations are accepted from this caller: send extensions.persistedQuery.sha256Hash', extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } } },
-      keyNotFound: { message: 'Send the persisted operation hash in extensions.persistedQuery.sha256Hash', extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } } },
+      notFound: {
+        message:
+          'Unknown persisted operation: register it under schema/operations and rebuild the manifest (first-party clients: send the document with its hash once)',
+        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+      },
+      persistedQueryOnly: {
+        message: 'Only persisted operations are accepted from this caller: send extensions.persistedQuery.sha256Hash',
+        extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
+      },
+      keyNotFound: {
+        message: 'Send the persisted operation hash in extensions.persistedQuery.sha256Hash',
+        extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
+      },
     },
   });
   return [checkHash, manifestPlugin];

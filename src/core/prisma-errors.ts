@@ -4,7 +4,12 @@
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; cause?: { code?: string; originalCode?: string }; message?: string } | null;
   if (!err) return false;
-  return err.code === 'P2002' || err.cause?.code === '23505' || err.cause?.originalCode === '23505' || /Unique constraint failed|23505/.test(err.message ?? '');
+  return (
+    err.code === 'P2002' ||
+    err.cause?.code === '23505' ||
+    err.cause?.originalCode === '23505' ||
+    /Unique constraint failed|23505/.test(err.message ?? '')
+  );
 }
 
 /** A CHECK constraint refused the write (e.g. a negative balance or stock). */

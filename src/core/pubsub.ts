@@ -6,7 +6,7 @@ import { createPubSub as createYogaPubSub, type PubSub as YogaPubSub } from 'gra
 import { Redis } from 'ioredis';
 
 // Each entry: topic name → [id, payload] (per-id channels, e.g. per organization) or [payload].
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/suspicious/noEmptyInterface: modules augment it (declaration merging)
 export interface PubSubTopics {}
 
 type Topics = { [K in keyof PubSubTopics]: PubSubTopics[K] };
@@ -18,7 +18,11 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
-type Target = { addEventListener(topic: string, listener: unknown): void; removeEventListener(topic: string, listener: unknown): void; dispatchEvent(event: Event): boolean };
+type Target = {
+  addEventListener(topic: string, listener: unknown): void;
+  removeEventListener(topic: string, listener: unknown): void;
+  dispatchEvent(event: Event): boolean;
+};
 type ListeningHook = (topic: string) => void;
 const listeningHooks = new WeakMap<object, Set<ListeningHook>>();
 
@@ -47,7 +51,11 @@ function observed(target: Target, ready: (topic: string) => Promise<unknown> | v
         target.addEventListener(topic, listener);
         if (!hooks.size) return;
         const pending = ready(topic);
-        if (pending) void pending.then(() => announce(topic), () => {});
+        if (pending)
+          void pending.then(
+            () => announce(topic),
+            () => {},
+          );
         else announce(topic);
       },
       removeEventListener: (topic, listener) => target.removeEventListener(topic, listener),

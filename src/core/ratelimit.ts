@@ -41,7 +41,11 @@ export async function redisRateLimiter(url: string): Promise<RateLimiter> {
     async hit(key, limit) {
       const window = Math.floor(Date.now() / WINDOW_MS);
       const k = `fanops:rl:${key}:${window}`;
-      const [[, count]] = (await redis.multi().incr(k).pexpire(k, WINDOW_MS * 2).exec()) as [[null, number], unknown];
+      const [[, count]] = (await redis
+        .multi()
+        .incr(k)
+        .pexpire(k, WINDOW_MS * 2)
+        .exec()) as [[null, number], unknown];
       return count <= limit;
     },
     close: async () => void (await redis.quit().catch(() => {})),
@@ -66,9 +70,12 @@ export function useRateLimit(limiter: RateLimiter, limits: Config['rateLimits'])
   const check = async (ctx: Context & { request?: Request }) => {
     const p = principal(ctx.viewer, ctx.clientAddress);
     if (!(await limiter.hit(p.key, limits[p.kind]))) {
-      throw new GraphQLError(`Rate limit exceeded: at most ${limits[p.kind]} requests per second for this ${p.kind === 'partner' ? 'API key' : p.kind}`, {
-        extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'retry-after': '1' } } },
-      });
+      throw new GraphQLError(
+        `Rate limit exceeded: at most ${limits[p.kind]} requests per second for this ${p.kind === 'partner' ? 'API key' : p.kind}`,
+        {
+          extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'retry-after': '1' } } },
+        },
+      );
     }
   };
   return {

@@ -3,7 +3,21 @@
 // asks for a million objects. Before anything executes, this estimates the most objects an operation
 // can return — each connection multiplies its children by its page size (`first`/`last`, or the
 // default page), other lists by an assumed length — and refuses operations above the limit.
-import { getNamedType, getNullableType, getOperationAST, GraphQLError, isCompositeType, isListType, Kind, valueFromASTUntyped, type DocumentNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  GraphQLError,
+  type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  getOperationAST,
+  isCompositeType,
+  isListType,
+  Kind,
+  type SelectionSetNode,
+  valueFromASTUntyped,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** Connection page sizes, applied by the builder's prisma plugin: a missing `first` means 20, at most 100. */
@@ -11,7 +25,12 @@ export const PAGE = { default: 20, max: 100 } as const;
 /** Plain lists (tags, milestones, prizes…) are short; this is what one is assumed to hold. */
 export const ASSUMED_LIST_LENGTH = 10;
 
-export function estimateResultNodes(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null, variables?: Record<string, unknown> | null): number {
+export function estimateResultNodes(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName?: string | null,
+  variables?: Record<string, unknown> | null,
+): number {
   const operation = getOperationAST(document, operationName);
   if (!operation) return 0;
   const root = schema.getRootType(operation.operation);
@@ -52,7 +71,9 @@ export function estimateResultNodes(schema: GraphQLSchema, document: DocumentNod
         const isConnection = named.name.endsWith('Connection') && field.args.some((a) => a.name === 'first');
         // A list fetched by ids (`nodes(ids:)`) holds one object per id asked for.
         const byIds = Array.isArray(args.ids) ? args.ids.length : undefined;
-        const copies = isListType(getNullableType(field.type)) ? (byIds ?? (sel.name.value === 'nodes' || sel.name.value === 'edges' ? listLength : ASSUMED_LIST_LENGTH)) : 1;
+        const copies = isListType(getNullableType(field.type))
+          ? (byIds ?? (sel.name.value === 'nodes' || sel.name.value === 'edges' ? listLength : ASSUMED_LIST_LENGTH))
+          : 1;
         total += copies * (1 + walk(sel.selectionSet, named, isConnection ? pageSize(args) : ASSUMED_LIST_LENGTH, seen));
       }
     }
@@ -63,12 +84,20 @@ export function estimateResultNodes(schema: GraphQLSchema, document: DocumentNod
 
 /** Refuses, before execution, any operation that could return more than `max` objects. */
 export function useResultSizeLimit(max: number): Plugin {
-  const check = (args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null }) => {
+  const check = (args: {
+    schema: GraphQLSchema;
+    document: DocumentNode;
+    operationName?: string | null;
+    variableValues?: Record<string, unknown> | null;
+  }) => {
     const estimate = estimateResultNodes(args.schema, args.document, args.operationName, args.variableValues);
     if (estimate <= max) return undefined;
-    return new GraphQLError(`This operation could return up to ${estimate.toLocaleString('en')} objects; the limit is ${max.toLocaleString('en')}. Ask for smaller pages (first) or fewer nested lists.`, {
-      extensions: { code: 'RESULT_TOO_LARGE', estimate, limit: max },
-    });
+    return new GraphQLError(
+      `This operation could return up to ${estimate.toLocaleString('en')} objects; the limit is ${max.toLocaleString('en')}. Ask for smaller pages (first) or fewer nested lists.`,
+      {
+        extensions: { code: 'RESULT_TOO_LARGE', estimate, limit: max },
+      },
+    );
   };
   return {
     onExecute({ args, setResultAndStopExecution }) {

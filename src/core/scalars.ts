@@ -40,6 +40,7 @@ export const DateScalar = bounded(DateResolver, `A calendar day, as YYYY-MM-DD, 
 export function parseMonth(text: string, field: string): string {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(text);
   if (!m) throw invalid(field, `${field}: must be a month like 2026-11`);
-  if (Number(m[1]) < YEARS.min || Number(m[1]) > YEARS.max) throw invalid(field, `${field}: must be within the years ${YEARS.min}–${YEARS.max} (got ${m[1]})`);
+  if (Number(m[1]) < YEARS.min || Number(m[1]) > YEARS.max)
+    throw invalid(field, `${field}: must be within the years ${YEARS.min}–${YEARS.max} (got ${m[1]})`);
   return text;
 }

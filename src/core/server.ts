@@ -15,8 +15,10 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function startServer(yoga: YogaServerInstance<any, any>, opts: { host: string; port: number; shutdownTimeoutMs: number }): Promise<RunningServer> {
+export async function startServer(
+  yoga: YogaServerInstance<any, any>,
+  opts: { host: string; port: number; shutdownTimeoutMs: number },
+): Promise<RunningServer> {
   // SSE responses never finish by themselves: remember them so stop() can end them at once.
   const streams = new Set<ServerResponse>();
   const server = createServer((req, res) => {

@@ -44,15 +44,23 @@ export async function waitForDatabase(database: Database, url: string, waitMs: n
       return;
     } catch (e) {
       const code = errorCode(e);
-      if (code === '3D000') throw new StartupError(`Database "${name}" does not exist on ${host}:${port}: create it (createdb -h ${host} -p ${port} ${name}) or fix DATABASE_URL`);
-      if (code === '28P01' || code === '28000') throw new StartupError(`The database at ${where} refused the login: ${oneLine(e)}; check the user and password in DATABASE_URL`);
+      if (code === '3D000')
+        throw new StartupError(
+          `Database "${name}" does not exist on ${host}:${port}: create it (createdb -h ${host} -p ${port} ${name}) or fix DATABASE_URL`,
+        );
+      if (code === '28P01' || code === '28000')
+        throw new StartupError(`The database at ${where} refused the login: ${oneLine(e)}; check the user and password in DATABASE_URL`);
       if (!code || !TRANSIENT.has(code)) throw new StartupError(`Cannot use the database at ${where}: ${oneLine(e)}`);
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new StartupError(`Cannot reach the database at ${where} (${code}) after ${attempt} attempt${attempt > 1 ? 's' : ''} in ${seconds(waitMs)}; is PostgreSQL running? (DB_STARTUP_WAIT_MS=${waitMs})`);
+        throw new StartupError(
+          `Cannot reach the database at ${where} (${code}) after ${attempt} attempt${attempt > 1 ? 's' : ''} in ${seconds(waitMs)}; is PostgreSQL running? (DB_STARTUP_WAIT_MS=${waitMs})`,
+        );
       }
       const wait = Math.min(delay, left);
-      logger.warn(`Database at ${where} not reachable (${code}), attempt ${attempt}; retrying in ${seconds(wait)} (giving up ${seconds(waitMs)} after start)`);
+      logger.warn(
+        `Database at ${where} not reachable (${code}), attempt ${attempt}; retrying in ${seconds(wait)} (giving up ${seconds(waitMs)} after start)`,
+      );
       await new Promise((r) => setTimeout(r, wait));
       delay = Math.min(delay * 2, 5_000);
     }

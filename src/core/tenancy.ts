@@ -34,7 +34,21 @@ for (const [name, model] of loadDataModel()) {
 /** The models a confined client does not scope (no orgId column): reached only through a parent. */
 export const modelsReachedThroughParent = [...loadDataModel().keys()].filter((m) => !confined.has(m.charAt(0).toLowerCase() + m.slice(1)));
 
-const WHERE = ['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count', 'aggregate', 'groupBy', 'update', 'updateMany', 'updateManyAndReturn', 'delete', 'deleteMany'];
+const WHERE = [
+  'findMany',
+  'findFirst',
+  'findFirstOrThrow',
+  'findUnique',
+  'findUniqueOrThrow',
+  'count',
+  'aggregate',
+  'groupBy',
+  'update',
+  'updateMany',
+  'updateManyAndReturn',
+  'delete',
+  'deleteMany',
+];
 const DATA = ['create', 'createMany', 'createManyAndReturn'];
 
 /** `db` confined to `orgId` (see above). Cheap: the wrappers are made once per client and model. */
@@ -65,13 +79,15 @@ function confinedDelegate(real: Record<string, unknown>, model: string, column: 
   const methods = new Map<string, Method>();
   // A refusal is a rejected promise, like any database error, not a synchronous throw.
   const call = (method: string) => (args?: Args) => (real[method] as Method).call(real, args);
-  const guarded = (run: Method): Method => (args) => {
-    try {
-      return run(args);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  };
+  const guarded =
+    (run: Method): Method =>
+    (args) => {
+      try {
+        return run(args);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    };
   const check = (method: string, asked: unknown) => {
     if (asked !== undefined && asked !== orgId) throw new TenancyViolation(model, method, asked, orgId);
   };
@@ -96,10 +112,16 @@ function confinedDelegate(real: Record<string, unknown>, model: string, column: 
   }
   for (const method of DATA) {
     if (typeof real[method] !== 'function') continue;
-    methods.set(method, guarded((args) => call(method)({ ...args, data: data(method, args?.data) })));
+    methods.set(
+      method,
+      guarded((args) => call(method)({ ...args, data: data(method, args?.data) })),
+    );
   }
   if (typeof real.upsert === 'function') {
-    methods.set('upsert', guarded((args) => call('upsert')({ ...args, where: where(args?.where), create: data('upsert', args?.create) })));
+    methods.set(
+      'upsert',
+      guarded((args) => call('upsert')({ ...args, where: where(args?.where), create: data('upsert', args?.create) })),
+    );
   }
   return new Proxy(real, {
     get(target, prop) {

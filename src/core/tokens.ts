@@ -2,7 +2,7 @@
 // expiry are checked; partners carry API keys "fo_<prefix>_<secret>" of which only a SHA-256 of the
 // secret is stored — the prefix finds the row, the hash proves the secret, revocation is immediate.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { decodeJwt, jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { OperatorRole } from './context.js';
 import { DomainError } from './errors.js';
 import { sha256Hex } from './hash.js';
@@ -15,9 +15,7 @@ export interface TokenSettings {
   maxLifetimeSeconds: number;
 }
 
-export type TokenClaims =
-  | { kind: 'operator'; orgId: string; operatorId: string; role: OperatorRole }
-  | { kind: 'fan'; orgId: string; fanId: string };
+export type TokenClaims = { kind: 'operator'; orgId: string; operatorId: string; role: OperatorRole } | { kind: 'fan'; orgId: string; fanId: string };
 
 const key = (s: TokenSettings) => new TextEncoder().encode(s.secret);
 
@@ -33,7 +31,8 @@ export async function signToken(settings: TokenSettings, claims: TokenClaims, ex
     .sign(key(settings));
   // Never mint a token this server would refuse.
   const { exp = 0, iat = 0 } = decodeJwt(token);
-  if (exp - iat > settings.maxLifetimeSeconds) throw new Error(`A token may live at most ${settings.maxLifetimeSeconds / 3600} hours (JWT_MAX_LIFETIME_HOURS); asked for ${expiresIn}`);
+  if (exp - iat > settings.maxLifetimeSeconds)
+    throw new Error(`A token may live at most ${settings.maxLifetimeSeconds / 3600} hours (JWT_MAX_LIFETIME_HOURS); asked for ${expiresIn}`);
   return token;
 }
 
@@ -43,16 +42,27 @@ export async function verifyToken(settings: TokenSettings, token: string): Promi
   let payload;
   try {
     // `exp` is required: a signed token without one would never expire.
-    ({ payload } = await jwtVerify(token, key(settings), { issuer: settings.issuer, audience: settings.audience, algorithms: ['HS256'], requiredClaims: ['exp'] }));
+    ({ payload } = await jwtVerify(token, key(settings), {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      algorithms: ['HS256'],
+      requiredClaims: ['exp'],
+    }));
   } catch (e) {
-    if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === 'exp' && e.reason === 'missing') throw new DomainError('UNAUTHENTICATED', 'The token has no expiry (exp claim): sign tokens with an expiry');
+    if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === 'exp' && e.reason === 'missing')
+      throw new DomainError('UNAUTHENTICATED', 'The token has no expiry (exp claim): sign tokens with an expiry');
     if (e instanceof joseErrors.JWTExpired) throw new DomainError('UNAUTHENTICATED', 'The token has expired');
-    if (e instanceof joseErrors.JWTClaimValidationFailed) throw new DomainError('UNAUTHENTICATED', `The token's ${e.claim} claim is not accepted here`);
+    if (e instanceof joseErrors.JWTClaimValidationFailed)
+      throw new DomainError('UNAUTHENTICATED', `The token's ${e.claim} claim is not accepted here`);
     if (e instanceof joseErrors.JWSSignatureVerificationFailed) throw new DomainError('UNAUTHENTICATED', 'The token signature is invalid');
     throw new DomainError('UNAUTHENTICATED', 'The token is malformed');
   }
   const lifetime = payload.exp! - (typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000));
-  if (lifetime > settings.maxLifetimeSeconds) throw new DomainError('UNAUTHENTICATED', `The token lives ${Math.ceil(lifetime / 3600)} hours; at most ${settings.maxLifetimeSeconds / 3600} are accepted (JWT_MAX_LIFETIME_HOURS)`);
+  if (lifetime > settings.maxLifetimeSeconds)
+    throw new DomainError(
+      'UNAUTHENTICATED',
+      `The token lives ${Math.ceil(lifetime / 3600)} hours; at most ${settings.maxLifetimeSeconds / 3600} are accepted (JWT_MAX_LIFETIME_HOURS)`,
+    );
   const { kind, org, sub, role } = payload as { kind?: string; org?: string; sub?: string; role?: string };
   if (typeof org !== 'string' || typeof sub !== 'string') throw new DomainError('UNAUTHENTICATED', 'The token lacks org or sub');
   if (kind === 'operator' && typeof role === 'string' && ROLES.has(role)) return { kind, orgId: org, operatorId: sub, role: role as OperatorRole };

@@ -38,9 +38,18 @@ export const SKIN = ['oily skin', 'dry skin', 'combination skin', 'sensitive ski
 export const OPERATOR_TAGS = ['big spender', 'buyer-show star', 'price sensitive', 'night owl', 'gift buyer'];
 const NAMES = ['Lily', 'Mei', 'Yan', 'Jing', 'Xiao', 'Ling', 'Hui', 'Fang', 'Qing', 'Na', 'Ting', 'Wen', 'Yu', 'Rui', 'Lan'];
 export const PRODUCTS: [string, number][] = [
-  ['Hydrating essence 50ml', 32900], ['Silk pillowcase', 15900], ['Baijiu gift box', 59900], ['Pearl stud earrings', 29900],
-  ['Sunscreen SPF50 duo', 12900], ['Baby wipes ×10', 5990], ['Cashmere scarf', 39900], ['Wireless earbuds', 49900],
-  ['Face towels ×3', 3990], ['Mite remover', 26900], ['Winter slippers', 4990], ['Lip tint set', 8900],
+  ['Hydrating essence 50ml', 32900],
+  ['Silk pillowcase', 15900],
+  ['Baijiu gift box', 59900],
+  ['Pearl stud earrings', 29900],
+  ['Sunscreen SPF50 duo', 12900],
+  ['Baby wipes ×10', 5990],
+  ['Cashmere scarf', 39900],
+  ['Wireless earbuds', 49900],
+  ['Face towels ×3', 3990],
+  ['Mite remover', 26900],
+  ['Winter slippers', 4990],
+  ['Lip tint set', 8900],
 ];
 export const THEMES = ['Snack Festival', 'Beauty Night', 'Home Essentials', 'Jewelry Hour', 'Travel Picks', 'Tech Tuesday', 'Member Day'];
 
@@ -148,6 +157,15 @@ export const kocsCte = `kocs AS (SELECT i AS koc_i, row_number() OVER (ORDER BY 
   kn AS (SELECT count(*)::int AS koc_n FROM kocs)`;
 
 export const ACTIVITY_KINDS: [kind: string, upTo: number][] = [
-  ['MESSAGE_POSTED', 0.55], ['BUYER_SHOW_POSTED', 0.63], ['CHECK_IN', 0.71], ['LIKE_BURST', 0.79], ['RESERVATION_MADE', 0.84],
-  ['REWARD_REDEEMED', 0.86], ['KOC_ACTION', 0.9], ['COMPLAINT_RAISED', 0.92], ['COMPLAINT_RESOLVED', 0.935], ['MEMBER_JOINED', 0.975], ['MEMBER_LEFT', 1],
+  ['MESSAGE_POSTED', 0.55],
+  ['BUYER_SHOW_POSTED', 0.63],
+  ['CHECK_IN', 0.71],
+  ['LIKE_BURST', 0.79],
+  ['RESERVATION_MADE', 0.84],
+  ['REWARD_REDEEMED', 0.86],
+  ['KOC_ACTION', 0.9],
+  ['COMPLAINT_RAISED', 0.92],
+  ['COMPLAINT_RESOLVED', 0.935],
+  ['MEMBER_JOINED', 0.975],
+  ['MEMBER_LEFT', 1],
 ];

@@ -3,9 +3,30 @@
 // a fan's order facts, points balance and lifecycle, a group's member count and a campaign's totals are
 // computed from the rows themselves by aggregate UPDATEs at the end.
 import {
-  ACTIVITY_KINDS, COUPON_START_DAYS, FISSION_START_DAYS, LOTTERY_START_DAYS, OPERATOR_TAGS, PRODUCTS, REGIONS, SKIN, THEMES,
-  arr, cancelled, fanPlan, ids, kocsCte, lit, orderRows, productName, productPrice, rnd, rnd2, rndId, todaySh, todayUtc,
+  ACTIVITY_KINDS,
+  arr,
+  COUPON_START_DAYS,
+  cancelled,
+  FISSION_START_DAYS,
+  fanPlan,
+  ids,
+  kocsCte,
+  LOTTERY_START_DAYS,
+  lit,
+  OPERATOR_TAGS,
+  orderRows,
+  PRODUCTS,
+  productName,
+  productPrice,
+  REGIONS,
+  rnd,
+  rnd2,
+  rndId,
   type ScaleContext,
+  SKIN,
+  THEMES,
+  todaySh,
+  todayUtc,
 } from './scale-sql.js';
 
 export interface Step {
@@ -18,7 +39,13 @@ export interface Step {
 const VERTICALS = ['Liquor', 'Jewelry', 'Beauty', 'Mother & Baby / Daily Chemicals', 'Travel', 'Apparel', 'Tech'];
 /** The 20 large groups, numbered 1…20; SMALL groups follow from 21. */
 export const LARGE_GROUPS: { name: string; kind: string; category?: string; minOrders?: number; minIntimacy?: number; lifecycle?: string }[] = [
-  ...VERTICALS.map((category) => ({ name: `${category} Lovers`, kind: 'VERTICAL', category, minOrders: 2, lifecycle: category === 'Travel' ? 'DECLINING' : 'ACTIVE' })),
+  ...VERTICALS.map((category) => ({
+    name: `${category} Lovers`,
+    kind: 'VERTICAL',
+    category,
+    minOrders: 2,
+    lifecycle: category === 'Travel' ? 'DECLINING' : 'ACTIVE',
+  })),
   { name: 'Like Squad', kind: 'LIKE', minIntimacy: 50 },
   { name: 'Like Squad 2', kind: 'LIKE', minIntimacy: 50 },
   { name: 'Free Cola Club', kind: 'FISSION' },
@@ -41,16 +68,35 @@ export const OPERATORS = [
 ] as const;
 
 const REWARDS: [name: string, shelf: string, cost: number, stock: number][] = [
-  ['Full-size repair serum', 'ASPIRATIONAL', 3000, 10], ['Premium cream 50ml', 'ASPIRATIONAL', 4500, 5],
-  ['Face towels ×3', 'ESSENTIALS', 300, 500], ['Cotton bedding set', 'ESSENTIALS', 1800, 40], ['Travel toiletry kit', 'ESSENTIALS', 500, 200],
-  ['Winter slippers', 'SEASONAL', 400, 150], ['Mite remover', 'SEASONAL', 2200, 30],
+  ['Full-size repair serum', 'ASPIRATIONAL', 3000, 10],
+  ['Premium cream 50ml', 'ASPIRATIONAL', 4500, 5],
+  ['Face towels ×3', 'ESSENTIALS', 300, 500],
+  ['Cotton bedding set', 'ESSENTIALS', 1800, 40],
+  ['Travel toiletry kit', 'ESSENTIALS', 500, 200],
+  ['Winter slippers', 'SEASONAL', 400, 150],
+  ['Mite remover', 'SEASONAL', 2200, 30],
 ];
-const WISHES = ['Silk eye mask', 'Retinol night cream', 'Bamboo toothbrushes', 'Down pillow', 'Rice cooker', 'Matcha set', 'Yoga mat', 'Phone tripod'];
+const WISHES = [
+  'Silk eye mask',
+  'Retinol night cream',
+  'Bamboo toothbrushes',
+  'Down pillow',
+  'Rice cooker',
+  'Matcha set',
+  'Yoga mat',
+  'Phone tripod',
+];
 
 export function campaignIds(p: string) {
   return {
-    likeEnded: `${p}_cp_like_1`, likeLive: `${p}_cp_like_2`, likeNext: `${p}_cp_like_3`, fission: `${p}_cp_fission`,
-    checkIn: `${p}_cp_checkin`, lottery: `${p}_cp_lottery`, coupon: `${p}_cp_coupon`, couponOld: `${p}_cp_coupon_0`,
+    likeEnded: `${p}_cp_like_1`,
+    likeLive: `${p}_cp_like_2`,
+    likeNext: `${p}_cp_like_3`,
+    fission: `${p}_cp_fission`,
+    checkIn: `${p}_cp_checkin`,
+    lottery: `${p}_cp_lottery`,
+    coupon: `${p}_cp_coupon`,
+    couponOld: `${p}_cp_coupon_0`,
   };
 }
 

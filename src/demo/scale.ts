@@ -15,12 +15,12 @@
 // are computed from the rows by aggregate UPDATEs, so they agree with them exactly.
 // Usable in-process (tests call seedScale on their database) and from the CLI (`npm run seed:scale`).
 import { createHash } from 'node:crypto';
+import { type DrawEntry, drawWinners } from '../campaigns/like/draw.js';
+import { byCodeUnits } from '../campaigns/like/prng.js';
 import type { Database } from '../core/db.js';
 import type { SqlRunner } from '../core/migrate.js';
-import { drawWinners, type DrawEntry } from '../campaigns/like/draw.js';
-import { byCodeUnits } from '../campaigns/like/prng.js';
-import { buildSteps, campaignIds, LARGE_GROUPS, smallGroupCount, type Step } from './scale-steps.js';
 import { lit, type ScaleContext } from './scale-sql.js';
+import { buildSteps, campaignIds, LARGE_GROUPS, type Step, smallGroupCount } from './scale-steps.js';
 
 export const SCALE_SLUG = 'scale';
 
@@ -92,7 +92,8 @@ const TABLES: [table: string, where: string][] = [
 export async function seedScale(sql: SqlRunner, opts: ScaleOptions): Promise<ScaleSummary> {
   const slug = opts.slug ?? SCALE_SLUG;
   if (!/^[a-z][a-z0-9-]{0,29}$/.test(slug)) throw new Error(`slug "${slug}": use 1–30 lowercase letters, digits and dashes, starting with a letter`);
-  if (!Number.isInteger(opts.fans) || opts.fans < 100 || opts.fans > 10_000_000) throw new Error(`fans: a whole number from 100 to 10,000,000 (got ${opts.fans})`);
+  if (!Number.isInteger(opts.fans) || opts.fans < 100 || opts.fans > 10_000_000)
+    throw new Error(`fans: a whole number from 100 to 10,000,000 (got ${opts.fans})`);
   const now = opts.now ?? new Date();
   const started = performance.now();
   const steps: ScaleSummary['steps'] = [];
@@ -117,7 +118,11 @@ export async function seedScale(sql: SqlRunner, opts: ScaleOptions): Promise<Sca
     width: Math.max(6, String(opts.fans).length),
   };
   await sql.query('INSERT INTO "Organization" (id, slug, name, "timeZone", "createdAt") VALUES ($1, $2, $3, $4, $5)', [
-    orgId, slug, `Lumi Live (scale, ${opts.fans.toLocaleString('en')} fans)`, 'Asia/Shanghai', new Date(now.getTime() - 800 * 86_400_000),
+    orgId,
+    slug,
+    `Lumi Live (scale, ${opts.fans.toLocaleString('en')} fans)`,
+    'Asia/Shanghai',
+    new Date(now.getTime() - 800 * 86_400_000),
   ]);
   // JIT compiling these one-off statements costs seconds and saves nothing (generate_series fools the
   // estimates). Foreign-key triggers check every row one by one; the rows are consistent by construction
@@ -157,9 +162,12 @@ export async function countRows(sql: SqlRunner, orgId: string): Promise<Record<s
 async function drawLikeMilestones(sql: SqlRunner, slug: string, orgId: string, now: Date) {
   const campaignId = campaignIds(slug).likeEnded;
   const [lc] = await sql.query<{ milestonesReached: number; winnersPerMilestone: number; perFanWinCap: number }>(
-    'SELECT "milestonesReached", "winnersPerMilestone", "perFanWinCap" FROM "LikeCampaign" WHERE "campaignId" = $1', [campaignId]);
+    'SELECT "milestonesReached", "winnersPerMilestone", "perFanWinCap" FROM "LikeCampaign" WHERE "campaignId" = $1',
+    [campaignId],
+  );
   const fans = (await sql.query<{ fanId: string }>('SELECT "fanId" FROM "LikeContribution" WHERE "campaignId" = $1 AND likes > 0', [campaignId]))
-    .map((r) => r.fanId).sort(byCodeUnits);
+    .map((r) => r.fanId)
+    .sort(byCodeUnits);
   const wins = new Map<string, number>();
   const rules = { winners: Number(lc.winnersPerMilestone), perFanWinCap: Number(lc.perFanWinCap) };
   for (let milestone = 1; milestone <= Number(lc.milestonesReached); milestone++) {
@@ -192,13 +200,17 @@ export async function scaleCommand(database: Database, args: string[]): Promise<
   await database.migrate();
   console.log(`building "${slug}" with ${fans.toLocaleString('en')} fans on ${database.kind === 'postgres' ? 'PostgreSQL' : 'PGlite'} …`);
   const summary = await seedScale(database.sql, {
-    fans, slug, replace: args.includes('--replace'),
+    fans,
+    slug,
+    replace: args.includes('--replace'),
     onStep: (name, s) => console.log(`  ${name.padEnd(44)} ${s.toFixed(1).padStart(7)} s`),
   });
   console.log(`\nrows of "${slug}" (${summary.orgId}):`);
   for (const [table, n] of Object.entries(summary.rows)) if (n) console.log(`  ${table.padEnd(20)} ${n.toLocaleString('en').padStart(12)}`);
   const total = Object.values(summary.rows).reduce((a, b) => a + b, 0);
   console.log(`  ${'total'.padEnd(20)} ${total.toLocaleString('en').padStart(12)}`);
-  console.log(`\n${LARGE_GROUPS.length} large groups + ${smallGroupCount(fans).toLocaleString('en')} small; built and analyzed in ${summary.seconds} s`);
+  console.log(
+    `\n${LARGE_GROUPS.length} large groups + ${smallGroupCount(fans).toLocaleString('en')} small; built and analyzed in ${summary.seconds} s`,
+  );
   console.log(`try it: Authorization: Dev ${slug}   (owner@${slug}.test; admin@, jujube@, analyst@ … as in the demo)`);
 }

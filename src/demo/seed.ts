@@ -29,9 +29,18 @@ const OPERATOR_TAGS = ['big spender', 'buyer-show star', 'price sensitive', 'nig
 const NAMES = ['Lily', 'Mei', 'Yan', 'Jing', 'Xiao', 'Ling', 'Hui', 'Fang', 'Qing', 'Na', 'Ting', 'Wen', 'Yu', 'Rui', 'Lan'];
 const VERTICALS = ['Liquor', 'Jewelry', 'Beauty', 'Mother & Baby / Daily Chemicals', 'Travel', 'Apparel', 'Tech'];
 const PRODUCTS = [
-  ['Hydrating essence 50ml', 32900], ['Silk pillowcase', 15900], ['Baijiu gift box', 59900], ['Pearl stud earrings', 29900],
-  ['Sunscreen SPF50 duo', 12900], ['Baby wipes ×10', 5990], ['Cashmere scarf', 39900], ['Wireless earbuds', 49900],
-  ['Face towels ×3', 3990], ['Mite remover', 26900], ['Winter slippers', 4990], ['Lip tint set', 8900],
+  ['Hydrating essence 50ml', 32900],
+  ['Silk pillowcase', 15900],
+  ['Baijiu gift box', 59900],
+  ['Pearl stud earrings', 29900],
+  ['Sunscreen SPF50 duo', 12900],
+  ['Baby wipes ×10', 5990],
+  ['Cashmere scarf', 39900],
+  ['Wireless earbuds', 49900],
+  ['Face towels ×3', 3990],
+  ['Mite remover', 26900],
+  ['Winter slippers', 4990],
+  ['Lip tint set', 8900],
 ] as const;
 const THEMES = ['Snack Festival', 'Beauty Night', 'Home Essentials', 'Jewelry Hour', 'Travel Picks', 'Tech Tuesday', 'Member Day'];
 const DAY = 86_400_000;
@@ -73,12 +82,25 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<{ create
 
     // Communities
     const communityRows: Prisma.CommunityCreateManyInput[] = [
-      ...VERTICALS.map((category, i) => ({ name: `${category} Lovers`, kind: 'VERTICAL' as CommunityKind, category, capacity: 500, minOrders: 2, lifecycle: i < 5 ? ('ACTIVE' as const) : ('ACTIVATING' as const) })),
+      ...VERTICALS.map((category, i) => ({
+        name: `${category} Lovers`,
+        kind: 'VERTICAL' as CommunityKind,
+        category,
+        capacity: 500,
+        minOrders: 2,
+        lifecycle: i < 5 ? ('ACTIVE' as const) : ('ACTIVATING' as const),
+      })),
       { name: 'Like Squad', kind: 'LIKE' as CommunityKind, capacity: 200, minIntimacy: 50, lifecycle: 'ACTIVE' as const },
       { name: 'Free Cola Club', kind: 'FISSION' as CommunityKind, capacity: 500, lifecycle: 'ACTIVE' as const },
       { name: 'VIP Lounge', kind: 'VIP' as CommunityKind, capacity: 200, minOrders: 5, lifecycle: 'ACTIVE' as const },
       { name: 'KOC Circle', kind: 'KOC' as CommunityKind, capacity: 200, lifecycle: 'ACTIVE' as const },
-    ].map((c, i) => ({ ...c, orgId: o, ownerId: i % 2 ? jujube.id : owner.id, inviteCode: `${slug.toUpperCase()}${String(i + 1).padStart(3, '0')}`, rules: 'Rename yourself "region-skin type", be kind, no ads.' }));
+    ].map((c, i) => ({
+      ...c,
+      orgId: o,
+      ownerId: i % 2 ? jujube.id : owner.id,
+      inviteCode: `${slug.toUpperCase()}${String(i + 1).padStart(3, '0')}`,
+      rules: 'Rename yourself "region-skin type", be kind, no ads.',
+    }));
     await tx.community.createMany({ data: communityRows });
     const communities = await tx.community.findMany({ where: { orgId: o }, orderBy: { inviteCode: 'asc' } });
     const byKind = (k: CommunityKind) => communities.filter((c) => c.kind === k);
@@ -106,7 +128,14 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<{ create
             items: {
               create: Array.from({ length: 6 }, (_, i) => {
                 const [productName, priceCents] = PRODUCTS[(i + d + 3) % PRODUCTS.length];
-                return { orgId: o, productName, priceCents, position: i, slotAt: new Date(at.getTime() + i * 20 * 60_000), onSaleAt: past ? new Date(at.getTime() + i * 20 * 60_000) : null };
+                return {
+                  orgId: o,
+                  productName,
+                  priceCents,
+                  position: i,
+                  slotAt: new Date(at.getTime() + i * 20 * 60_000),
+                  onSaleAt: past ? new Date(at.getTime() + i * 20 * 60_000) : null,
+                };
               }),
             },
           },
@@ -134,14 +163,26 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<{ create
       let last: Date | null = null;
       let balance = 0;
       // Chronological, so each ledger entry's balanceAfter follows the one before it.
-      const times = Array.from({ length: n }, () => now.getTime() - r.int(0, Math.min(joinedDaysAgo, 120)) * DAY - r.int(0, DAY - 1)).sort((a, b) => a - b);
+      const times = Array.from({ length: n }, () => now.getTime() - r.int(0, Math.min(joinedDaysAgo, 120)) * DAY - r.int(0, DAY - 1)).sort(
+        (a, b) => a - b,
+      );
       for (let k = 0; k < n; k++) {
         const placedAt = new Date(times[k]);
         const amount = r.int(29, 899) * 100;
         const session = r.next() < 0.3 ? r.pick(pastSessions) : null;
         const externalId = `${id}-o${k + 1}`;
         const orderId = `${id}o${k + 1}`;
-        orders.push({ id: orderId, orgId: o, externalId, fanId: id, amountCents: amount, itemCount: r.int(1, 3), placedAt, liveSessionId: session?.id, communityId: r.next() < 0.4 ? r.pick(byKind('VERTICAL')).id : null });
+        orders.push({
+          id: orderId,
+          orgId: o,
+          externalId,
+          fanId: id,
+          amountCents: amount,
+          itemCount: r.int(1, 3),
+          placedAt,
+          liveSessionId: session?.id,
+          communityId: r.next() < 0.4 ? r.pick(byKind('VERTICAL')).id : null,
+        });
         if (session) {
           const t = sessionTotals.get(session.id) ?? { orders: 0, gmv: 0 };
           sessionTotals.set(session.id, { orders: t.orders + 1, gmv: t.gmv + amount });
@@ -149,18 +190,42 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<{ create
         spend += amount;
         if (!last || placedAt > last) last = placedAt;
         balance += Math.floor(amount / 100);
-        ledger.push({ orgId: o, fanId: id, delta: Math.floor(amount / 100), balanceAfter: balance, reason: 'ORDER', reference: `order:${orderId}`, idempotencyKey: `order:${orderId}`, createdAt: placedAt });
+        ledger.push({
+          orgId: o,
+          fanId: id,
+          delta: Math.floor(amount / 100),
+          balanceAfter: balance,
+          reason: 'ORDER',
+          reference: `order:${orderId}`,
+          idempotencyKey: `order:${orderId}`,
+          createdAt: placedAt,
+        });
       }
       const activeDaysAgo = last ? Math.floor((now.getTime() - last.getTime()) / DAY) : joinedDaysAgo;
       const lifecycle: FanLifecycle = joinedDaysAgo < 7 ? 'NEW' : activeDaysAgo < 30 ? 'ACTIVE' : activeDaysAgo < 90 ? 'SILENT' : 'DORMANT';
       const isKoc = n >= 4 && r.next() < 0.3;
       fans.push({
-        id, orgId: o, externalId: `u${100000 + i}`, displayName: `${region}-${skin}·${r.pick(NAMES)}${i}`, region, skinType: skin,
-        source: r.pick(['LIVE_ROOM', 'LIVE_ROOM', 'POSTER', 'REFERRAL', 'GROUP_QR'] as FanSource[]), isKoc, lifecycle,
-        intimacy: r.int(0, 40) + n * 8 + (isKoc ? 60 : 0), pointsBalance: balance, orderCount: n, totalSpendCents: spend,
-        lastOrderAt: last, lastActiveAt: last, createdAt,
+        id,
+        orgId: o,
+        externalId: `u${100000 + i}`,
+        displayName: `${region}-${skin}·${r.pick(NAMES)}${i}`,
+        region,
+        skinType: skin,
+        source: r.pick(['LIVE_ROOM', 'LIVE_ROOM', 'POSTER', 'REFERRAL', 'GROUP_QR'] as FanSource[]),
+        isKoc,
+        lifecycle,
+        intimacy: r.int(0, 40) + n * 8 + (isKoc ? 60 : 0),
+        pointsBalance: balance,
+        orderCount: n,
+        totalSpendCents: spend,
+        lastOrderAt: last,
+        lastActiveAt: last,
+        createdAt,
       });
-      fanTags.push({ orgId: o, fanId: id, tagId: tags.get(region)!, source: 'SELF' }, { orgId: o, fanId: id, tagId: tags.get(skin)!, source: 'SELF' });
+      fanTags.push(
+        { orgId: o, fanId: id, tagId: tags.get(region)!, source: 'SELF' },
+        { orgId: o, fanId: id, tagId: tags.get(skin)!, source: 'SELF' },
+      );
       if (spend > 200_000) fanTags.push({ orgId: o, fanId: id, tagId: tags.get('big spender')!, source: 'OPERATOR' });
       if (r.next() < 0.1) fanTags.push({ orgId: o, fanId: id, tagId: tags.get(r.pick(OPERATOR_TAGS.slice(1)))!, source: 'OPERATOR' });
       // Vertical groups admit fans with ≥ 2 orders, as the operators do.
@@ -168,12 +233,16 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<{ create
       if (n >= 2) for (let g = r.int(1, 2); g > 0; g--) joined.add(r.pick(byKind('VERTICAL')).id);
       if (r.next() < 0.15) joined.add(byKind('FISSION')[0].id);
       if (isKoc) joined.add(byKind('KOC')[0].id);
-      for (const communityId of joined) memberships.push({ orgId: o, communityId, fanId: id, role: isKoc ? 'KOC' : 'MEMBER', joinedAt: new Date(createdAt.getTime() + DAY) });
+      for (const communityId of joined)
+        memberships.push({ orgId: o, communityId, fanId: id, role: isKoc ? 'KOC' : 'MEMBER', joinedAt: new Date(createdAt.getTime() + DAY) });
     }
     // The like group takes the most engaged fans; VIP the biggest spenders.
     const byIntimacy = [...fans].sort((a, b) => (b.intimacy ?? 0) - (a.intimacy ?? 0)).slice(0, 150);
     for (const f of byIntimacy) memberships.push({ orgId: o, communityId: byKind('LIKE')[0].id, fanId: f.id!, role: f.isKoc ? 'KOC' : 'MEMBER' });
-    const bySpend = [...fans].filter((f) => (f.orderCount ?? 0) >= 5).sort((a, b) => (b.totalSpendCents ?? 0) - (a.totalSpendCents ?? 0)).slice(0, 120);
+    const bySpend = [...fans]
+      .filter((f) => (f.orderCount ?? 0) >= 5)
+      .sort((a, b) => (b.totalSpendCents ?? 0) - (a.totalSpendCents ?? 0))
+      .slice(0, 120);
     for (const f of bySpend) memberships.push({ orgId: o, communityId: byKind('VIP')[0].id, fanId: f.id!, role: 'MEMBER' });
 
     await tx.fan.createMany({ data: fans });
@@ -192,24 +261,83 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<{ create
     for (let i = 0; i < 500; i++) {
       const m = r.pick(memberships);
       const kind = r.pick(kinds);
-      events.push({ orgId: o, communityId: m.communityId, fanId: m.fanId, kind, count: kind === 'MESSAGE_POSTED' ? r.int(1, 12) : 1, occurredAt: new Date(now.getTime() - r.int(0, 7 * DAY)) });
+      events.push({
+        orgId: o,
+        communityId: m.communityId,
+        fanId: m.fanId,
+        kind,
+        count: kind === 'MESSAGE_POSTED' ? r.int(1, 12) : 1,
+        occurredAt: new Date(now.getTime() - r.int(0, 7 * DAY)),
+      });
     }
     await tx.activityEvent.createMany({ data: events });
 
     // One campaign of each kind
     const like = byKind('LIKE')[0];
     const tonight = sessions[3];
-    await tx.campaign.create({ data: { orgId: o, kind: 'LIKE', name: 'Tonight: 100k likes', status: 'RUNNING', communityId: like.id, liveSessionId: tonight.id, startsAt: tonight.scheduledAt, like: { create: { targetLikes: 100_000, milestoneEvery: 10_000, winnersPerMilestone: 3, perFanWinCap: 1 } } } });
-    await tx.campaign.create({ data: { orgId: o, kind: 'FISSION', name: 'Invite 5, get a free cola', status: 'RUNNING', communityId: byKind('FISSION')[0].id, startsAt: new Date(now.getTime() - 3 * DAY), endsAt: new Date(now.getTime() + 11 * DAY), fission: { create: { targetInvites: 5, prizeName: 'Free cola (6-pack)' } } } });
-    await tx.campaign.create({ data: { orgId: o, kind: 'CHECK_IN', name: 'Daily check-in', status: 'RUNNING', startsAt: new Date(now.getTime() - 30 * DAY), checkIn: { create: { pointsPerCheckIn: 10, streakBonuses: { '7': 50, '30': 300 } } } } });
     await tx.campaign.create({
       data: {
-        orgId: o, kind: 'LOTTERY', name: 'Friday member-day wheel', status: 'RUNNING', startsAt: new Date(now.getTime() - DAY), endsAt: new Date(now.getTime() + 6 * DAY),
-        lottery: { create: { perFanDailyCap: 1, perFanTotalCap: 3 } },
-        prizes: { create: [{ orgId: o, name: 'Full-size essence', weight: 1, stock: 5 }, { orgId: o, name: 'Face towel', weight: 10, stock: 100 }, { orgId: o, name: '20 points', weight: 30, stock: 10_000 }] },
+        orgId: o,
+        kind: 'LIKE',
+        name: 'Tonight: 100k likes',
+        status: 'RUNNING',
+        communityId: like.id,
+        liveSessionId: tonight.id,
+        startsAt: tonight.scheduledAt,
+        like: { create: { targetLikes: 100_000, milestoneEvery: 10_000, winnersPerMilestone: 3, perFanWinCap: 1 } },
       },
     });
-    await tx.campaign.create({ data: { orgId: o, kind: 'COUPON', name: '3 off 99', status: 'RUNNING', coupon: { create: { title: '¥3 off orders over ¥99', discountCents: 300, minSpendCents: 9900, validUntil: new Date(now.getTime() + 7 * DAY) } } } });
+    await tx.campaign.create({
+      data: {
+        orgId: o,
+        kind: 'FISSION',
+        name: 'Invite 5, get a free cola',
+        status: 'RUNNING',
+        communityId: byKind('FISSION')[0].id,
+        startsAt: new Date(now.getTime() - 3 * DAY),
+        endsAt: new Date(now.getTime() + 11 * DAY),
+        fission: { create: { targetInvites: 5, prizeName: 'Free cola (6-pack)' } },
+      },
+    });
+    await tx.campaign.create({
+      data: {
+        orgId: o,
+        kind: 'CHECK_IN',
+        name: 'Daily check-in',
+        status: 'RUNNING',
+        startsAt: new Date(now.getTime() - 30 * DAY),
+        checkIn: { create: { pointsPerCheckIn: 10, streakBonuses: { '7': 50, '30': 300 } } },
+      },
+    });
+    await tx.campaign.create({
+      data: {
+        orgId: o,
+        kind: 'LOTTERY',
+        name: 'Friday member-day wheel',
+        status: 'RUNNING',
+        startsAt: new Date(now.getTime() - DAY),
+        endsAt: new Date(now.getTime() + 6 * DAY),
+        lottery: { create: { perFanDailyCap: 1, perFanTotalCap: 3 } },
+        prizes: {
+          create: [
+            { orgId: o, name: 'Full-size essence', weight: 1, stock: 5 },
+            { orgId: o, name: 'Face towel', weight: 10, stock: 100 },
+            { orgId: o, name: '20 points', weight: 30, stock: 10_000 },
+          ],
+        },
+      },
+    });
+    await tx.campaign.create({
+      data: {
+        orgId: o,
+        kind: 'COUPON',
+        name: '3 off 99',
+        status: 'RUNNING',
+        coupon: {
+          create: { title: '¥3 off orders over ¥99', discountCents: 300, minSpendCents: 9900, validUntil: new Date(now.getTime() + 7 * DAY) },
+        },
+      },
+    });
 
     await tx.reward.createMany({
       data: [
@@ -220,7 +348,13 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<{ create
         { orgId: o, name: 'Travel toiletry kit', shelf: 'ESSENTIALS', costPoints: 500, stock: 200 },
         { orgId: o, name: 'Winter slippers', shelf: 'SEASONAL', costPoints: 400, stock: 150 },
         { orgId: o, name: 'Mite remover', shelf: 'SEASONAL', costPoints: 2200, stock: 30 },
-      ].map((x): Prisma.RewardCreateManyInput => ({ ...x, shelf: x.shelf as Prisma.RewardCreateManyInput['shelf'], description: `${x.name}, shipped within 7 days.` })),
+      ].map(
+        (x): Prisma.RewardCreateManyInput => ({
+          ...x,
+          shelf: x.shelf as Prisma.RewardCreateManyInput['shelf'],
+          description: `${x.name}, shipped within 7 days.`,
+        }),
+      ),
     });
     return o;
   });

@@ -4,8 +4,14 @@
 // message lists up to five, so a partner fixes a file in one round trip.
 import { DomainError } from '../core/errors.js';
 
-export function batchError(problems: { field: string; message: string }[], code: 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' = 'VALIDATION'): DomainError {
-  const listed = problems.slice(0, 5).map((p) => `${p.field}: ${p.message}`).join('; ');
+export function batchError(
+  problems: { field: string; message: string }[],
+  code: 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' = 'VALIDATION',
+): DomainError {
+  const listed = problems
+    .slice(0, 5)
+    .map((p) => `${p.field}: ${p.message}`)
+    .join('; ');
   const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
   const prefix = problems.length > 1 ? `${problems.length} problems, nothing imported: ` : '';
   return new DomainError(code, `${prefix}${listed}${more}`, problems[0].field);

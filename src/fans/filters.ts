@@ -59,7 +59,8 @@ export function fanWhere(orgId: string, f: FanFilter = {}): Prisma.FanWhereInput
   if (f.frequencyDrop != null) where.frequencyDrop = f.frequencyDrop;
   if (f.lastOrderAt && (f.lastOrderAt.from || f.lastOrderAt.to)) where.lastOrderAt = timeRange(f.lastOrderAt);
   if (f.lastActiveAt && (f.lastActiveAt.from || f.lastActiveAt.to)) where.lastActiveAt = timeRange(f.lastActiveAt);
-  if (f.intimacy && (f.intimacy.min != null || f.intimacy.max != null)) where.intimacy = { gte: f.intimacy.min ?? undefined, lte: f.intimacy.max ?? undefined };
+  if (f.intimacy && (f.intimacy.min != null || f.intimacy.max != null))
+    where.intimacy = { gte: f.intimacy.min ?? undefined, lte: f.intimacy.max ?? undefined };
   return where;
 }
 

@@ -13,7 +13,7 @@ import type { Db } from '../core/db.js';
 import type { Fan } from '../generated/prisma/client.js';
 import type { FanSource } from '../generated/prisma/enums.js';
 import { batchError, duplicateKeys } from './batch.js';
-import { parseSelfDescription, syncSelfTags, type SelfDescription } from './self-tags.js';
+import { parseSelfDescription, type SelfDescription, syncSelfTags } from './self-tags.js';
 
 export interface FanImportRow {
   externalId: string;
@@ -33,8 +33,13 @@ const rowField = (i: number, f: string) => `input.fans.${i}.${f}`;
 
 export async function importFans(db: Db, orgId: string, rows: FanImportRow[]): Promise<ImportCounts> {
   const problems = [
-    ...duplicateKeys(rows.map((r) => r.externalId), (i) => rowField(i, 'externalId')),
-    ...rows.flatMap((r, i) => (r.referredByExternalId === r.externalId ? [{ field: rowField(i, 'referredByExternalId'), message: 'a fan cannot refer themself' }] : [])),
+    ...duplicateKeys(
+      rows.map((r) => r.externalId),
+      (i) => rowField(i, 'externalId'),
+    ),
+    ...rows.flatMap((r, i) =>
+      r.referredByExternalId === r.externalId ? [{ field: rowField(i, 'referredByExternalId'), message: 'a fan cannot refer themself' }] : [],
+    ),
   ];
   if (problems.length) throw batchError(problems);
   const keys = rows.map((r) => r.externalId);
@@ -52,12 +57,21 @@ export async function importFans(db: Db, orgId: string, rows: FanImportRow[]): P
     if (missing.length) throw batchError(missing, 'NOT_FOUND');
 
     const selfOf = new Map(rows.map((r) => [r.externalId, parseSelfDescription(r.displayName)]));
-    const existing = new Set((await tx.fan.findMany({ where: { orgId, externalId: { in: keys } }, select: { externalId: true } })).map((f) => f.externalId));
+    const existing = new Set(
+      (await tx.fan.findMany({ where: { orgId, externalId: { in: keys } }, select: { externalId: true } })).map((f) => f.externalId),
+    );
     const fresh = rows.filter((r) => !existing.has(r.externalId)).sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
     const inserted = await tx.fan.createManyAndReturn({
       data: fresh.map((r) => {
         const self = selfOf.get(r.externalId);
-        return { orgId, externalId: r.externalId, displayName: r.displayName, region: self?.region ?? r.region ?? null, skinType: self?.skinType ?? null, source: r.source ?? 'IMPORT' };
+        return {
+          orgId,
+          externalId: r.externalId,
+          displayName: r.displayName,
+          region: self?.region ?? r.region ?? null,
+          skinType: self?.skinType ?? null,
+          source: r.source ?? 'IMPORT',
+        };
       }),
       skipDuplicates: true,
       select: { externalId: true },

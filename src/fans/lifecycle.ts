@@ -6,8 +6,9 @@
 //   DORMANT — last activity 90 days ago or more, or never active and joined 90+ days ago.
 // "Last activity" is the later of lastActiveAt (group activity, check-ins…) and lastOrderAt.
 // A day is 24 hours; the boundaries are inclusive on the older side (exactly 30 days idle is SILENT).
-import { Prisma } from '../generated/prisma/client.js';
+
 import type { Db, Tx } from '../core/db.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { FanLifecycle } from '../generated/prisma/enums.js';
 
 const DAY = 86_400_000;

@@ -2,28 +2,46 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { items, text } from '../core/input-rules.js';
 import { refusals } from '../core/error-types.js';
+import { items, text } from '../core/input-rules.js';
 import { importFans } from './import.js';
 import { refreshLifecycles } from './lifecycle.js';
 import { FanFilterInput, FanRef, FanSourceEnum, SegmentRef, TagRef, toFanFilter } from './schema.js';
 import { createSegment, deleteSegment } from './segments.js';
-import { setFanKoc, setFanOptOut, tagFans, untagFan, type TagFansResult } from './tags.js';
+import { setFanKoc, setFanOptOut, type TagFansResult, tagFans, untagFan } from './tags.js';
 
 const FanImportRowInput = builder.inputType('FanImportRow', {
   description: 'One fan as the live platform or CRM knows them.',
   fields: (t) => ({
     externalId: t.string({ required: true, description: "The fan's user id on the platform; the import key.", ...text(1, 64) }),
-    displayName: t.string({ required: true, description: 'Display name; "region-skin type[·nickname]" sets region, skin type and self-tags.', ...text(1, 64) }),
-    region: t.string({ required: false, description: 'Region, used when the display name does not carry one; omitted keeps the current one.', ...text(1, 32) }),
-    source: t.field({ type: FanSourceEnum, required: false, description: 'How the fan came in; new fans default to IMPORT, omitted keeps the current one.' }),
-    referredByExternalId: t.string({ required: false, description: 'External id of the referring fan (in your organization or in this batch).', ...text(1, 64) }),
+    displayName: t.string({
+      required: true,
+      description: 'Display name; "region-skin type[·nickname]" sets region, skin type and self-tags.',
+      ...text(1, 64),
+    }),
+    region: t.string({
+      required: false,
+      description: 'Region, used when the display name does not carry one; omitted keeps the current one.',
+      ...text(1, 32),
+    }),
+    source: t.field({
+      type: FanSourceEnum,
+      required: false,
+      description: 'How the fan came in; new fans default to IMPORT, omitted keeps the current one.',
+    }),
+    referredByExternalId: t.string({
+      required: false,
+      description: 'External id of the referring fan (in your organization or in this batch).',
+      ...text(1, 64),
+    }),
   }),
 });
 
 const ImportFansInput = builder.inputType('ImportFansInput', {
   description: 'A batch of fans to create or update. A bad row refuses the whole batch.',
-  fields: (t) => ({ fans: t.field({ type: [FanImportRowInput], required: true, description: 'The rows; external ids must not repeat.', ...items(1, 1_000) }) }),
+  fields: (t) => ({
+    fans: t.field({ type: [FanImportRowInput], required: true, description: 'The rows; external ids must not repeat.', ...items(1, 1_000) }),
+  }),
 });
 
 const ImportFansResult = builder.simpleObject('ImportFansResult', {
@@ -116,7 +134,13 @@ builder.mutationFields((t) => ({
     description: 'Tag fans (operator tag), creating the tag if needed. Re-tagging is harmless.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: TagFansInput, required: true, description: 'Fans and tag.' }) },
-    resolve: (_root, { input }, ctx) => tagFans(ctx.db, orgOf(ctx.viewer), input.fanIds.map((g) => g.id), input.tagName),
+    resolve: (_root, { input }, ctx) =>
+      tagFans(
+        ctx.db,
+        orgOf(ctx.viewer),
+        input.fanIds.map((g) => g.id),
+        input.tagName,
+      ),
   }),
   untagFan: t.field({
     type: FanRef,
@@ -147,7 +171,7 @@ builder.mutationFields((t) => ({
     type: LifecycleCounts,
     errors: refusals(),
     description:
-      'Recompute every fan\'s lifecycle stage: CHURNED if they left every group they were in; NEW in their first 7 days; ACTIVE if last active or ordered < 30 days ago; SILENT 30–89 days (or never active after the first week); DORMANT 90+ days.',
+      "Recompute every fan's lifecycle stage: CHURNED if they left every group they were in; NEW in their first 7 days; ACTIVE if last active or ordered < 30 days ago; SILENT 30–89 days (or never active after the first week); DORMANT 90+ days.",
     authScopes: { operatorAdmin: true },
     resolve: async (_root, _args, ctx) => {
       const c = await refreshLifecycles(ctx.db, orgOf(ctx.viewer));

@@ -1,10 +1,10 @@
 // Fans, their tags and saved segments: the people the private domain is built around.
 import { getRefFromModel, PrismaObjectRef } from '@pothos/plugin-prisma';
 import { builder } from '../core/builder.js';
-import { range, text } from '../core/input-rules.js';
 import { orgIdOf } from '../core/context.js';
+import { range, text } from '../core/input-rules.js';
 import { ViewerRef } from '../organizations/schema.js';
-import { fanOrderBy, fanWhere, type FanFilter, type FanSortField } from './filters.js';
+import { type FanFilter, type FanSortField, fanOrderBy, fanWhere } from './filters.js';
 import { FanIntRangeInput, FanTimeRangeInput, RfmSegmentEnum } from './insight-filters.js';
 import { segmentFanWhere } from './segments.js';
 
@@ -65,7 +65,11 @@ const CommunityRef = communityModel;
 export const FanFilterInput = builder.inputType('FanFilter', {
   description: 'Conditions a fan must all meet.',
   fields: (t) => ({
-    search: t.string({ required: false, description: 'Part of the display name, case-insensitive, matched literally (`%` and `_` are ordinary characters).', ...text(0, 64) }),
+    search: t.string({
+      required: false,
+      description: 'Part of the display name, case-insensitive, matched literally (`%` and `_` are ordinary characters).',
+      ...text(0, 64),
+    }),
     tagIds: t.globalIDList({ required: false, for: TagRef, description: 'Fans carrying every one of these tags.', extensions: { maxItems: 20 } }),
     lifecycles: t.field({ type: [FanLifecycleEnum], required: false, description: 'Fans in any of these lifecycle stages.' }),
     communityId: t.globalID({ required: false, for: CommunityRef, description: 'Current members of this community.' }),
@@ -74,13 +78,26 @@ export const FanFilterInput = builder.inputType('FanFilter', {
     minSpendCents: t.int({ required: false, description: 'Total spend at least this much, in cents.', ...range(0, undefined) }),
     maxSpendCents: t.int({ required: false, description: 'Total spend at most this much, in cents.', ...range(0, undefined) }),
     isKoc: t.boolean({ required: false, description: 'Only KOCs (true) or only non-KOCs (false).' }),
-    rfmSegment: t.field({ type: RfmSegmentEnum, required: false, description: 'Fans in this RFM segment as of the last score refresh (`rfmSegmentCounts.refreshedAt`).' }),
-    lastOrderAt: t.field({ type: FanTimeRangeInput, required: false, description: 'Latest paid order within this range (fans without orders never match).' }),
-    lastActiveAt: t.field({ type: FanTimeRangeInput, required: false, description: 'Last activity within this range (fans never active never match).' }),
+    rfmSegment: t.field({
+      type: RfmSegmentEnum,
+      required: false,
+      description: 'Fans in this RFM segment as of the last score refresh (`rfmSegmentCounts.refreshedAt`).',
+    }),
+    lastOrderAt: t.field({
+      type: FanTimeRangeInput,
+      required: false,
+      description: 'Latest paid order within this range (fans without orders never match).',
+    }),
+    lastActiveAt: t.field({
+      type: FanTimeRangeInput,
+      required: false,
+      description: 'Last activity within this range (fans never active never match).',
+    }),
     intimacy: t.field({ type: FanIntRangeInput, required: false, description: 'Intimacy score within this range.' }),
     frequencyDrop: t.boolean({
       required: false,
-      description: 'Fans whose paid orders in the last 30 days fell to half or less of their monthly average over the 90 days before (true), or not (false), as of the last score refresh.',
+      description:
+        'Fans whose paid orders in the last 30 days fell to half or less of their monthly average over the 90 days before (true), or not (false), as of the last score refresh.',
     }),
   }),
 });
@@ -193,7 +210,7 @@ builder.objectField(ViewerRef, 'fan', (t) =>
   t.prismaField({
     type: 'Fan',
     nullable: true,
-    description: 'The signed-in fan\'s own profile (points, streak, groups, reservations, coupons); null for every other caller.',
+    description: "The signed-in fan's own profile (points, streak, groups, reservations, coupons); null for every other caller.",
     resolve: (query, _viewer, _args, ctx) => {
       const selection = { ...query }; // spread even when unused: Pothos refuses a resolver that ignores its query
       return ctx.viewer.kind === 'fan' ? ctx.db.fan.findUnique({ ...selection, where: { id: ctx.viewer.fanId } }) : null;
@@ -229,8 +246,7 @@ builder.queryFields((t) => ({
     type: ['Segment'],
     description: 'Saved segments, by name.',
     authScopes: { operator: true },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.db.segment.findMany({ ...query, where: { orgId: orgIdOf(ctx.viewer) }, orderBy: { name: 'asc' } }),
+    resolve: (query, _root, _args, ctx) => ctx.db.segment.findMany({ ...query, where: { orgId: orgIdOf(ctx.viewer) }, orderBy: { name: 'asc' } }),
   }),
 }));
 

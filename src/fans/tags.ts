@@ -33,7 +33,10 @@ export async function tagFans(db: Db, orgId: string, fanIds: string[], tagName: 
 /** Removes a tag (operator or self) from a fan; removing a tag the fan does not carry is a no-op. */
 export async function untagFan(db: Db, orgId: string, fanId: string, tagId: string): Promise<Fan> {
   return db.$transaction(async (tx) => {
-    const [fan, tag] = await Promise.all([tx.fan.findFirst({ where: { id: fanId, orgId } }), tx.tag.findFirst({ where: { id: tagId, orgId }, select: { id: true } })]);
+    const [fan, tag] = await Promise.all([
+      tx.fan.findFirst({ where: { id: fanId, orgId } }),
+      tx.tag.findFirst({ where: { id: tagId, orgId }, select: { id: true } }),
+    ]);
     if (!fan) throw notFound('Fan', 'input.fanId');
     if (!tag) throw notFound('Tag', 'input.tagId');
     await tx.fanTag.deleteMany({ where: { fanId, tagId } });

@@ -1,10 +1,11 @@
 // Metric windows: a day, an ISO week (Monday to Sunday), a month or a range of days, always whole
 // calendar days in the organization's time zone, resolved to an inclusive [from, to] of YYYY-MM-DD.
+
+import { addDays, dayString, daysOfMonth, localDay } from '../checkins/days.js';
 import { builder } from '../core/builder.js';
 import type { Context } from '../core/context.js';
 import { invalid } from '../core/errors.js';
 import { parseMonth } from '../core/scalars.js';
-import { addDays, dayString, daysOfMonth, localDay } from '../checkins/days.js';
 
 /** Longest window, in days (a year and a bit: a daily series over a year fits). */
 export const MAX_WINDOW_DAYS = 400;
@@ -32,7 +33,11 @@ export const MetricWindowInput = builder.inputType('MetricWindowInput', {
     month: t.string({ required: false, description: 'A calendar month, "YYYY-MM".', ...textMonth() }),
     from: t.field({ type: 'Date', required: false, description: 'First day of a range (with `to`).' }),
     to: t.field({ type: 'Date', required: false, description: 'Last day of a range, included (with `from`).' }),
-    lastDays: t.int({ required: false, description: 'The last n days, today included (today alone is 1).', extensions: { min: 1, max: MAX_WINDOW_DAYS } }),
+    lastDays: t.int({
+      required: false,
+      description: 'The last n days, today included (today alone is 1).',
+      extensions: { min: 1, max: MAX_WINDOW_DAYS },
+    }),
   }),
 });
 

@@ -1,8 +1,8 @@
 // Fan-facing live mutations: reservations and wishes. A fan acts for themself; an operator names the fan.
 import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { text } from '../core/input-rules.js';
 import { refusals } from '../core/error-types.js';
+import { text } from '../core/input-rules.js';
 import { FanRef } from '../fans/schema.js';
 import { cancelReservation, reserveItem, reserveSession } from './reservations.js';
 import { LineupItemRef, LiveSessionRef, ReservationRef, WishRef } from './schema.js';
@@ -29,7 +29,11 @@ const ReserveItemInput = builder.inputType('ReserveItemInput', {
 const MakeWishInput = builder.inputType('MakeWishInput', {
   description: 'A product a fan wishes to see in a live session.',
   fields: (t) => ({
-    productName: t.string({ required: true, description: 'The product. The same name (ignoring case and spacing) as an open wish votes for it instead.', ...text(1, 120) }),
+    productName: t.string({
+      required: true,
+      description: 'The product. The same name (ignoring case and spacing) as an open wish votes for it instead.',
+      ...text(1, 120),
+    }),
     fanId: t.globalID({ for: FanRef, required: false, description: FAN }),
   }),
 });
@@ -47,7 +51,7 @@ const WishMadeRef = builder.objectRef<WishMade>('WishMade').implement({
   fields: (t) => ({
     wish: t.field({ type: WishRef, description: 'The wish.', resolve: (r) => r.wish }),
     created: t.exposeBoolean('created', { description: 'True when this call created it; false when an open wish for the same product existed.' }),
-    voted: t.exposeBoolean('voted', { description: 'True when this call added the fan\'s vote; false when they had voted already.' }),
+    voted: t.exposeBoolean('voted', { description: "True when this call added the fan's vote; false when they had voted already." }),
   }),
 });
 
@@ -76,7 +80,8 @@ builder.mutationFields((t) => ({
     description: 'Cancel a reservation (a fan only their own); answers the session.',
     authScopes: fanScopes,
     args: { reservationId: t.arg.globalID({ for: ReservationRef, required: true, description: 'The reservation.' }) },
-    resolve: (_root, { reservationId }, ctx) => cancelReservation(ctx, orgOf(ctx.viewer), reservationId.id, ctx.viewer.kind === 'fan' ? ctx.viewer.fanId : null),
+    resolve: (_root, { reservationId }, ctx) =>
+      cancelReservation(ctx, orgOf(ctx.viewer), reservationId.id, ctx.viewer.kind === 'fan' ? ctx.viewer.fanId : null),
   }),
   makeWish: t.field({
     type: WishMadeRef,

@@ -1,10 +1,10 @@
 // Line-up mutations: add, change, remove items, and put an item on sale during the stream.
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { range, text } from '../core/input-rules.js';
 import { refusals } from '../core/error-types.js';
+import { range, text } from '../core/input-rules.js';
 import type { LineupItem } from '../generated/prisma/client.js';
-import { addLineupItem, putItemOnSale, removeLineupItem, updateLineupItem, type LineupChange } from './lineup.js';
+import { addLineupItem, type LineupChange, putItemOnSale, removeLineupItem, updateLineupItem } from './lineup.js';
 import { LineupItemRef, LiveSessionRef, WishRef } from './schema.js';
 
 const AddLineupItemInput = builder.inputType('AddLineupItemInput', {
@@ -14,7 +14,11 @@ const AddLineupItemInput = builder.inputType('AddLineupItemInput', {
     productName: t.string({ required: true, description: 'Product name; open wishes it matches become FULFILLED.', ...text(1, 120) }),
     sku: t.string({ required: false, description: 'Product code on the live platform.', ...text(0, 64) }),
     priceCents: t.int({ required: true, description: 'Live price in cents.', ...range(1, 100_000_000) }),
-    slotAt: t.field({ type: 'DateTime', required: false, description: "Planned moment it is presented; must fall on the session's day (organization time zone)." }),
+    slotAt: t.field({
+      type: 'DateTime',
+      required: false,
+      description: "Planned moment it is presented; must fall on the session's day (organization time zone).",
+    }),
     position: t.int({ required: false, description: 'Order in the line-up; defaults to the end.', ...range(0, 999) }),
   }),
 });
@@ -35,7 +39,11 @@ const LineupChangeRef = builder.objectRef<LineupChange>('LineupChange').implemen
   description: 'A line-up item after a change, with the wishes the change fulfilled.',
   fields: (t) => ({
     item: t.field({ type: LineupItemRef, description: 'The item.', resolve: (r) => r.item }),
-    fulfilledWishes: t.field({ type: [WishRef], description: 'Open wishes this item answered; they are now FULFILLED by it.', resolve: (r) => r.fulfilledWishes }),
+    fulfilledWishes: t.field({
+      type: [WishRef],
+      description: 'Open wishes this item answered; they are now FULFILLED by it.',
+      resolve: (r) => r.fulfilledWishes,
+    }),
   }),
 });
 
@@ -43,7 +51,9 @@ const ItemOnSale = builder.objectRef<{ item: LineupItem; remindedCount: number }
   description: 'An item just put on sale, and how many fans were reminded.',
   fields: (t) => ({
     item: t.field({ type: LineupItemRef, description: 'The item, with onSaleAt set.', resolve: (r) => r.item }),
-    remindedCount: t.exposeInt('remindedCount', { description: 'Fans who reserved the item (and have not opted out) and got an ITEM_ON_SALE reminder.' }),
+    remindedCount: t.exposeInt('remindedCount', {
+      description: 'Fans who reserved the item (and have not opted out) and got an ITEM_ON_SALE reminder.',
+    }),
   }),
 });
 
@@ -54,7 +64,8 @@ builder.mutationFields((t) => ({
     description: 'Add a product to the line-up of a SCHEDULED or LIVE session; matching open wishes are fulfilled in the same step.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: AddLineupItemInput, required: true, description: 'The item.' }) },
-    resolve: (_root, { input: { sessionId, ...item } }, ctx) => addLineupItem(ctx, orgOf(ctx.viewer), sessionId.id, { ...item, sku: item.sku || null }),
+    resolve: (_root, { input: { sessionId, ...item } }, ctx) =>
+      addLineupItem(ctx, orgOf(ctx.viewer), sessionId.id, { ...item, sku: item.sku || null }),
   }),
   updateLineupItem: t.field({
     type: LineupChangeRef,
@@ -65,7 +76,13 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => {
       const { itemId, productName, sku, priceCents, slotAt, position } = input;
       // Omitted (or null) fields stay as they are; an empty sku removes it.
-      const patch = { productName: productName ?? undefined, sku: sku == null ? undefined : sku || null, priceCents: priceCents ?? undefined, slotAt: slotAt ?? undefined, position: position ?? undefined };
+      const patch = {
+        productName: productName ?? undefined,
+        sku: sku == null ? undefined : sku || null,
+        priceCents: priceCents ?? undefined,
+        slotAt: slotAt ?? undefined,
+        position: position ?? undefined,
+      };
       return updateLineupItem(ctx, orgOf(ctx.viewer), itemId.id, patch);
     },
   }),

@@ -4,8 +4,8 @@ import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';
 import type { LineupItem, LiveSession, Wish } from '../generated/prisma/client.js';
-import { OPEN_STATUSES, localDay, lockSession, orgTimeZone, requireStatus } from './common.js';
-import { publishReminders, publishSessionEvent, type FanReminderMessage } from './events.js';
+import { localDay, lockSession, OPEN_STATUSES, orgTimeZone, requireStatus } from './common.js';
+import { type FanReminderMessage, publishReminders, publishSessionEvent } from './events.js';
 import { fulfilWishes } from './wishes.js';
 
 type Deps = Pick<Context, 'db' | 'pubsub'>;
@@ -38,7 +38,15 @@ export async function addLineupItem(deps: Deps, orgId: string, sessionId: string
     await checkSlot(tx, orgId, session, input.slotAt);
     const position = input.position ?? (await tx.lineupItem.count({ where: { sessionId } }));
     const item = await tx.lineupItem.create({
-      data: { orgId, sessionId, productName: input.productName, sku: input.sku ?? null, priceCents: input.priceCents, slotAt: input.slotAt ?? null, position },
+      data: {
+        orgId,
+        sessionId,
+        productName: input.productName,
+        sku: input.sku ?? null,
+        priceCents: input.priceCents,
+        slotAt: input.slotAt ?? null,
+        position,
+      },
     });
     return { item, fulfilledWishes: await fulfilWishes(tx, orgId, item) };
   });
@@ -90,7 +98,13 @@ export async function putItemOnSale(deps: Deps, orgId: string, itemId: string): 
     if (!count) throw new DomainError('INVALID_STATE', `"${found.productName}" is already on sale`, 'itemId');
     const reservers = await tx.reservation.findMany({ where: { orgId, itemId, fan: { optedOut: false } }, select: { fanId: true } });
     const reminders: FanReminderMessage[] = reservers.map((r) => ({
-      kind: 'ITEM_ON_SALE', orgId, fanId: r.fanId, sessionId: session.id, itemId, productName: found.productName, at: onSaleAt.toISOString(),
+      kind: 'ITEM_ON_SALE',
+      orgId,
+      fanId: r.fanId,
+      sessionId: session.id,
+      itemId,
+      productName: found.productName,
+      at: onSaleAt.toISOString(),
     }));
     return { item: { ...found, onSaleAt }, reminders };
   });

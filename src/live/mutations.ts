@@ -2,8 +2,8 @@
 // subscriptions live in sibling modules, registered here because src/schema.ts imports this file.
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { range, text } from '../core/input-rules.js';
 import { refusals } from '../core/error-types.js';
+import { range, text } from '../core/input-rules.js';
 import { LiveSessionRef } from './schema.js';
 import { cancelLiveSession, endLiveSession, goLive, reportLiveStats, rescheduleLiveSession, scheduleLiveSession } from './sessions.js';
 import './lineup-mutations.js';
@@ -46,7 +46,9 @@ const SessionWentLive = builder.objectRef<{ session: object; remindedCount: numb
   description: 'A session that just started, and how many fans were reminded.',
   fields: (t) => ({
     session: t.field({ type: LiveSessionRef, description: 'The session, now LIVE.', resolve: (r) => r.session as never }),
-    remindedCount: t.exposeInt('remindedCount', { description: 'Fans who reserved the session (and have not opted out) and got a SESSION_LIVE reminder.' }),
+    remindedCount: t.exposeInt('remindedCount', {
+      description: 'Fans who reserved the session (and have not opted out) and got a SESSION_LIVE reminder.',
+    }),
   }),
 });
 
@@ -68,7 +70,12 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => {
       const { sessionId, scheduledAt, title, host, theme } = input;
       // An empty theme removes it; an omitted one stays.
-      return rescheduleLiveSession(ctx, orgOf(ctx.viewer), sessionId.id, { scheduledAt, title: title ?? undefined, host: host ?? undefined, theme: theme == null ? undefined : theme || null });
+      return rescheduleLiveSession(ctx, orgOf(ctx.viewer), sessionId.id, {
+        scheduledAt,
+        title: title ?? undefined,
+        host: host ?? undefined,
+        theme: theme == null ? undefined : theme || null,
+      });
     },
   }),
   cancelLiveSession: t.field({
@@ -82,7 +89,8 @@ builder.mutationFields((t) => ({
   goLive: t.field({
     type: SessionWentLive,
     errors: refusals('INVALID_STATE', 'NOT_FOUND'),
-    description: 'Start a SCHEDULED session (→ LIVE) and remind the fans who reserved it. Of two racing calls one succeeds, the other gets INVALID_STATE.',
+    description:
+      'Start a SCHEDULED session (→ LIVE) and remind the fans who reserved it. Of two racing calls one succeeds, the other gets INVALID_STATE.',
     authScopes: { operatorWrite: true },
     args: { sessionId: t.arg.globalID({ for: LiveSessionRef, required: true, description: 'The session to start.' }) },
     resolve: (_root, { sessionId }, ctx) => goLive(ctx, orgOf(ctx.viewer), sessionId.id),

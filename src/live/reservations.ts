@@ -6,19 +6,29 @@ import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';
 import type { LiveSession, Reservation } from '../generated/prisma/client.js';
-import { OPEN_STATUSES, lockSession, requireFan, requireStatus } from './common.js';
+import { lockSession, OPEN_STATUSES, requireFan, requireStatus } from './common.js';
 import { publishSessionEvent } from './events.js';
 
 type Deps = Pick<Context, 'db' | 'pubsub'>;
 
-async function reserve(deps: Deps, orgId: string, fanId: string, target: (tx: Tx) => Promise<{ sessionId: string; itemId: string | null }>): Promise<Reservation> {
+async function reserve(
+  deps: Deps,
+  orgId: string,
+  fanId: string,
+  target: (tx: Tx) => Promise<{ sessionId: string; itemId: string | null }>,
+): Promise<Reservation> {
   const { reservation, events } = await deps.db.$transaction(async (tx) => {
     await requireFan(tx, orgId, fanId);
     const { sessionId, itemId } = await target(tx);
     const targetId = itemId ?? sessionId;
     // ON CONFLICT DO NOTHING: a second (or parallel) reservation of the same target creates nothing.
     const [reservation] = await tx.reservation.createManyAndReturn({ data: [{ orgId, fanId, sessionId, itemId, targetId }], skipDuplicates: true });
-    if (!reservation) throw new DomainError('CONFLICT', itemId ? 'The fan already reserved this item' : 'The fan already reserved this session', itemId ? 'input.itemId' : 'input.sessionId');
+    if (!reservation)
+      throw new DomainError(
+        'CONFLICT',
+        itemId ? 'The fan already reserved this item' : 'The fan already reserved this session',
+        itemId ? 'input.itemId' : 'input.sessionId',
+      );
     const events = await recordActivity(tx, [{ orgId, fanId, kind: 'RESERVATION_MADE', payload: { sessionId, itemId } }]);
     return { reservation, events };
   });
@@ -41,7 +51,9 @@ export function reserveItem(deps: Deps, orgId: string, fanId: string, itemId: st
     if (!found) throw notFound('Line-up item', 'input.itemId');
     const session = await lockSession(tx, orgId, found.sessionId, 'input.itemId');
     requireStatus(session, OPEN_STATUSES, 'reserve', 'input.itemId');
-    const locked = await tx.$queryRaw<{ onSale: boolean }[]>`SELECT "onSaleAt" IS NOT NULL AS "onSale" FROM "LineupItem" WHERE "id" = ${itemId} FOR SHARE`;
+    const locked = await tx.$queryRaw<
+      { onSale: boolean }[]
+    >`SELECT "onSaleAt" IS NOT NULL AS "onSale" FROM "LineupItem" WHERE "id" = ${itemId} FOR SHARE`;
     if (!locked.length) throw notFound('Line-up item', 'input.itemId');
     // Its reminder has gone out already; reserving now would promise one that never comes.
     if (locked[0].onSale) throw new DomainError('INVALID_STATE', 'The item is already on sale', 'input.itemId');

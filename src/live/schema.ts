@@ -39,9 +39,15 @@ export const LiveSessionRef = builder.prismaNode('LiveSession', {
     viewers: t.exposeInt('viewers', { description: 'Concurrent viewers last reported.' }),
     likes: t.exposeInt('likes', { description: 'Likes reported for the session.' }),
     orderCount: t.exposeInt('orderCount', { description: 'Private domain: paid orders imported for the session (refunds taken off).' }),
-    gmvCents: t.exposeInt('gmvCents', { description: 'Private domain: gross merchandise value of the paid orders imported for the session, in cents.' }),
-    platformOrderCount: t.exposeInt('platformOrderCount', { description: 'Orders in the whole session as the live platform last reported them (reportLiveStats).' }),
-    platformGmvCents: t.exposeInt('platformGmvCents', { description: 'Gross merchandise value of the whole session as the live platform last reported it, in cents.' }),
+    gmvCents: t.exposeInt('gmvCents', {
+      description: 'Private domain: gross merchandise value of the paid orders imported for the session, in cents.',
+    }),
+    platformOrderCount: t.exposeInt('platformOrderCount', {
+      description: 'Orders in the whole session as the live platform last reported them (reportLiveStats).',
+    }),
+    platformGmvCents: t.exposeInt('platformGmvCents', {
+      description: 'Gross merchandise value of the whole session as the live platform last reported it, in cents.',
+    }),
     items: t.relation('items', { description: 'The line-up, in slot order.', query: { orderBy: [{ position: 'asc' }, { id: 'asc' }] } }),
     reservationCount: t.relationCount('reservations', { description: 'Reservations of the session or its items.' }),
     reservations: t.relatedConnection('reservations', {

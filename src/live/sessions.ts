@@ -6,7 +6,7 @@ import { DomainError, notFound } from '../core/errors.js';
 import type { LiveSession, Prisma } from '../generated/prisma/client.js';
 import type { LiveSessionStatus } from '../generated/prisma/enums.js';
 import { requireStatus } from './common.js';
-import { publishReminders, publishSessionEvent, type FanReminderMessage } from './events.js';
+import { type FanReminderMessage, publishReminders, publishSessionEvent } from './events.js';
 
 type Deps = Pick<Context, 'db' | 'pubsub'>;
 
@@ -28,7 +28,9 @@ function checkStart(scheduledAt: Date) {
 
 export async function scheduleLiveSession(deps: Deps, orgId: string, input: SessionInput): Promise<LiveSession> {
   checkStart(input.scheduledAt);
-  return deps.db.liveSession.create({ data: { orgId, title: input.title, host: input.host, theme: input.theme ?? null, scheduledAt: input.scheduledAt } });
+  return deps.db.liveSession.create({
+    data: { orgId, title: input.title, host: input.host, theme: input.theme ?? null, scheduledAt: input.scheduledAt },
+  });
 }
 
 /** Moves a SCHEDULED session (and its planned slots by the same amount, so they stay on its day). */
@@ -51,7 +53,15 @@ export async function rescheduleLiveSession(deps: Deps, orgId: string, sessionId
   });
 }
 
-async function transition(tx: Tx, orgId: string, sessionId: string, from: LiveSessionStatus, data: Prisma.LiveSessionUpdateManyMutationInput, action: string, field = 'sessionId') {
+async function transition(
+  tx: Tx,
+  orgId: string,
+  sessionId: string,
+  from: LiveSessionStatus,
+  data: Prisma.LiveSessionUpdateManyMutationInput,
+  action: string,
+  field = 'sessionId',
+) {
   const { count } = await tx.liveSession.updateMany({ where: { id: sessionId, orgId, status: from }, data });
   const session = await tx.liveSession.findFirst({ where: { id: sessionId, orgId } });
   if (!session) throw notFound('Live session', field);
@@ -77,7 +87,15 @@ export async function goLive(deps: Deps, orgId: string, sessionId: string): Prom
     const session = await transition(tx, orgId, sessionId, 'SCHEDULED', { status: 'LIVE', startedAt: new Date() }, 'go live');
     const reservers = await tx.reservation.findMany({ where: { orgId, sessionId, itemId: null, fan: { optedOut: false } }, select: { fanId: true } });
     const at = (session.startedAt ?? new Date()).toISOString();
-    const reminders: FanReminderMessage[] = reservers.map((r) => ({ kind: 'SESSION_LIVE', orgId, fanId: r.fanId, sessionId, itemId: null, productName: null, at }));
+    const reminders: FanReminderMessage[] = reservers.map((r) => ({
+      kind: 'SESSION_LIVE',
+      orgId,
+      fanId: r.fanId,
+      sessionId,
+      itemId: null,
+      productName: null,
+      at,
+    }));
     return { session, reminders };
   });
   publishSessionEvent(deps.pubsub, { kind: 'STATUS', orgId, sessionId, status: session.status });

@@ -3,8 +3,8 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { builder } from '../core/builder.js';
+import { type Context, orgIdOf } from '../core/context.js';
 import { boundedFeed, FEED_BUFFER } from '../core/streams.js';
-import { orgIdOf, type Context } from '../core/context.js';
 import type { FanReminderMessage, LiveSessionMessage } from './events.js';
 import { LiveSessionRef, LiveSessionStatusEnum } from './schema.js';
 
@@ -33,7 +33,11 @@ const FanReminderRef = builder.objectRef<FanReminderMessage>('FanReminder').impl
   fields: (t) => ({
     kind: t.field({ type: FanReminderKindEnum, description: 'What the reminder is about.', resolve: (m) => m.kind }),
     sessionId: t.id({ description: 'Global id of the live session.', resolve: (m) => encodeGlobalID('LiveSession', m.sessionId) }),
-    itemId: t.id({ nullable: true, description: 'Global id of the line-up item, for ITEM_ON_SALE.', resolve: (m) => m.itemId && encodeGlobalID('LineupItem', m.itemId) }),
+    itemId: t.id({
+      nullable: true,
+      description: 'Global id of the line-up item, for ITEM_ON_SALE.',
+      resolve: (m) => m.itemId && encodeGlobalID('LineupItem', m.itemId),
+    }),
     productName: t.string({ nullable: true, description: 'The product, for ITEM_ON_SALE.', resolve: (m) => m.productName }),
     at: t.field({ type: 'DateTime', description: 'When it happened.', resolve: (m) => new Date(m.at) }),
   }),
@@ -45,9 +49,17 @@ const LiveSessionEventRef = builder.objectRef<LiveSessionMessage>('LiveSessionEv
     kind: t.field({ type: LiveSessionEventKindEnum, description: 'What happened.', resolve: (m) => m.kind }),
     sessionId: t.id({ description: 'Global id of the session.', resolve: (m) => encodeGlobalID('LiveSession', m.sessionId) }),
     status: t.field({ type: LiveSessionStatusEnum, nullable: true, description: 'The session status, when known.', resolve: (m) => m.status }),
-    itemId: t.id({ nullable: true, description: 'Global id of the item, for ITEM_ON_SALE.', resolve: (m) => m.itemId && encodeGlobalID('LineupItem', m.itemId) }),
+    itemId: t.id({
+      nullable: true,
+      description: 'Global id of the item, for ITEM_ON_SALE.',
+      resolve: (m) => m.itemId && encodeGlobalID('LineupItem', m.itemId),
+    }),
     productName: t.string({ nullable: true, description: 'The product, for ITEM_ON_SALE.', resolve: (m) => m.productName }),
-    reservationCount: t.int({ nullable: true, description: 'Reservations of the session and its items, for RESERVATIONS.', resolve: (m) => m.reservationCount }),
+    reservationCount: t.int({
+      nullable: true,
+      description: 'Reservations of the session and its items, for RESERVATIONS.',
+      resolve: (m) => m.reservationCount,
+    }),
     viewers: t.int({ nullable: true, description: 'Concurrent viewers, for STATS.', resolve: (m) => m.stats?.viewers ?? null }),
     likes: t.int({ nullable: true, description: 'Likes, for STATS.', resolve: (m) => m.stats?.likes ?? null }),
     orderCount: t.int({ nullable: true, description: 'Orders, for STATS.', resolve: (m) => m.stats?.orderCount ?? null }),

@@ -4,7 +4,7 @@ import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';
 import type { LineupItem, Wish } from '../generated/prisma/client.js';
-import { requireFan, normalizeProductName } from './common.js';
+import { normalizeProductName, requireFan } from './common.js';
 
 type Deps = Pick<Context, 'db'>;
 

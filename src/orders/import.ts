@@ -16,9 +16,9 @@
 // then sessions are updated in id order, so concurrent batches queue instead of deadlocking.
 import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
-import type { Prisma } from '../generated/prisma/client.js';
 import { batchError, duplicateKeys } from '../fans/batch.js';
 import { applyLifecycleRule, utc } from '../fans/lifecycle.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { applyPoints } from '../points/ledger.js';
 
 type Deps = Pick<Context, 'db'>;
@@ -45,22 +45,34 @@ const EARLIEST_ORDER = Date.UTC(2000, 0, 1);
 
 export const pointsForOrder = (amountCents: number) => Math.floor(amountCents / 100);
 const rowField = (i: number, f: string) => `input.orders.${i}.${f}`;
-const byKey = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (x: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 export async function importOrders(deps: Deps, orgId: string, rows: OrderImportRow[], now = new Date()): Promise<OrderImportCounts> {
   // A clock up to 10 minutes ahead of ours is tolerated; orders before 2000 are typos.
   const latest = now.getTime() + 10 * 60_000;
   const badTimes = rows.flatMap((r, i) =>
-    r.placedAt.getTime() > latest ? [{ field: rowField(i, 'placedAt'), message: 'must not be in the future' }]
-    : r.placedAt.getTime() < EARLIEST_ORDER ? [{ field: rowField(i, 'placedAt'), message: 'is too far in the past' }] : []);
+    r.placedAt.getTime() > latest
+      ? [{ field: rowField(i, 'placedAt'), message: 'must not be in the future' }]
+      : r.placedAt.getTime() < EARLIEST_ORDER
+        ? [{ field: rowField(i, 'placedAt'), message: 'is too far in the past' }]
+        : [],
+  );
   if (badTimes.length) throw batchError(badTimes);
-  const dups = duplicateKeys(rows.map((r) => r.externalId), (i) => rowField(i, 'externalId'));
+  const dups = duplicateKeys(
+    rows.map((r) => r.externalId),
+    (i) => rowField(i, 'externalId'),
+  );
   if (dups.length) throw batchError(dups);
 
   return deps.db.$transaction(async (tx) => {
     const fanIdOf = await resolveReferences(tx, orgId, rows);
     const keys = rows.map((r) => r.externalId);
-    const before = new Set((await tx.order.findMany({ where: { orgId, externalId: { in: keys } }, select: { externalId: true } })).map((o) => o.externalId));
+    const before = new Set(
+      (await tx.order.findMany({ where: { orgId, externalId: { in: keys } }, select: { externalId: true } })).map((o) => o.externalId),
+    );
     const fresh = rows.filter((r) => !before.has(r.externalId)).sort(byKey((r) => r.externalId));
     const inserted = await tx.order.createManyAndReturn({
       data: fresh.map((r) => ({
@@ -86,8 +98,10 @@ export async function importOrders(deps: Deps, orgId: string, rows: OrderImportR
     const conflicts = rows.flatMap((r, i) => {
       const o = existing.get(r.externalId);
       if (!o) return [];
-      if (o.fanId !== fanIdOf.get(r.fanExternalId)) return [{ field: rowField(i, 'fanExternalId'), message: `order "${r.externalId}" was imported for another fan` }];
-      if (o.amountCents !== r.amountCents) return [{ field: rowField(i, 'amountCents'), message: `order "${r.externalId}" was imported with amount ${o.amountCents}` }];
+      if (o.fanId !== fanIdOf.get(r.fanExternalId))
+        return [{ field: rowField(i, 'fanExternalId'), message: `order "${r.externalId}" was imported for another fan` }];
+      if (o.amountCents !== r.amountCents)
+        return [{ field: rowField(i, 'amountCents'), message: `order "${r.externalId}" was imported with amount ${o.amountCents}` }];
       return [];
     });
     if (conflicts.length) throw batchError(conflicts, 'CONFLICT');
@@ -97,7 +111,15 @@ export async function importOrders(deps: Deps, orgId: string, rows: OrderImportR
     for (const o of [...inserted].sort(byKey((o) => `${o.fanId}:${o.externalId}`))) {
       const points = pointsForOrder(o.amountCents);
       if (!points) continue;
-      await applyPoints(tx, { orgId, fanId: o.fanId, delta: points, reason: 'ORDER', reference: `order:${o.id}`, idempotencyKey: `order:${o.id}`, note: `Order ${o.externalId}` });
+      await applyPoints(tx, {
+        orgId,
+        fanId: o.fanId,
+        delta: points,
+        reason: 'ORDER',
+        reference: `order:${o.id}`,
+        idempotencyKey: `order:${o.id}`,
+        note: `Order ${o.externalId}`,
+      });
       pointsAwarded += points;
     }
     await applyLifecycleRule(tx, orgId, now, [...new Set(inserted.map((o) => o.fanId))]);
@@ -120,11 +142,13 @@ async function resolveReferences(tx: Tx, orgId: string, rows: OrderImportRow[]):
   const missing: { field: string; message: string }[] = [];
   const invalid: { field: string; message: string }[] = [];
   rows.forEach((r, i) => {
-    if (!fanIdOf.has(r.fanExternalId)) missing.push({ field: rowField(i, 'fanExternalId'), message: `no fan "${r.fanExternalId}" in your organization; import the fan first` });
+    if (!fanIdOf.has(r.fanExternalId))
+      missing.push({ field: rowField(i, 'fanExternalId'), message: `no fan "${r.fanExternalId}" in your organization; import the fan first` });
     if (r.liveSessionId && !sessionIds.has(r.liveSessionId)) missing.push({ field: rowField(i, 'liveSessionId'), message: 'live session not found' });
     if (r.communityId && !communityIds.has(r.communityId)) missing.push({ field: rowField(i, 'communityId'), message: 'community not found' });
     if (r.kocFanId && !kocIds.has(r.kocFanId)) missing.push({ field: rowField(i, 'kocFanId'), message: 'KOC fan not found' });
-    else if (r.kocFanId && r.kocFanId === fanIdOf.get(r.fanExternalId)) invalid.push({ field: rowField(i, 'kocFanId'), message: 'the buyer cannot be their own KOC' });
+    else if (r.kocFanId && r.kocFanId === fanIdOf.get(r.fanExternalId))
+      invalid.push({ field: rowField(i, 'kocFanId'), message: 'the buyer cannot be their own KOC' });
   });
   if (missing.length) throw batchError(missing, 'NOT_FOUND');
   if (invalid.length) throw batchError(invalid);

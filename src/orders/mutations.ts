@@ -1,21 +1,26 @@
 // Order mutations: the live platform (partner scope "import") or an operator imports and refunds orders.
+
+import { CommunityRef } from '../communities/schema.js';
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { items, range, text } from '../core/input-rules.js';
 import { refusals } from '../core/error-types.js';
-import { CommunityRef } from '../communities/schema.js';
+import { items, range, text } from '../core/input-rules.js';
 import { FanRef } from '../fans/schema.js';
-import { LiveSessionRef } from '../live/schema.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { LiveSessionRef } from '../live/schema.js';
 import { importOrders } from './import.js';
-import { refundOrder, type RefundOutcome } from './refund.js';
+import { type RefundOutcome, refundOrder } from './refund.js';
 import { OrderRef } from './schema.js';
 
 const OrderImportRowInput = builder.inputType('OrderImportRow', {
   description: 'One paid order as the live platform reports it.',
   fields: (t) => ({
     externalId: t.string({ required: true, description: 'Order id on the platform; the import key.', ...text(1, 64) }),
-    fanExternalId: t.string({ required: true, description: "The buyer's user id on the platform; the fan must already exist (import fans first).", ...text(1, 64) }),
+    fanExternalId: t.string({
+      required: true,
+      description: "The buyer's user id on the platform; the fan must already exist (import fans first).",
+      ...text(1, 64),
+    }),
     amountCents: t.int({ required: true, description: 'Amount paid in cents; earns floor(amount / 100) points.', ...range(1, 100_000_000) }),
     itemCount: t.int({ required: false, description: 'Number of items (default 1).', ...range(1, 999) }),
     items: t.field({ type: 'JSON', required: false, description: 'Line items as the platform sends them.' }),
@@ -28,7 +33,9 @@ const OrderImportRowInput = builder.inputType('OrderImportRow', {
 
 const ImportOrdersInput = builder.inputType('ImportOrdersInput', {
   description: 'A batch of orders. A bad row refuses the whole batch.',
-  fields: (t) => ({ orders: t.field({ type: [OrderImportRowInput], required: true, description: 'The rows; external ids must not repeat.', ...items(1, 500) }) }),
+  fields: (t) => ({
+    orders: t.field({ type: [OrderImportRowInput], required: true, description: 'The rows; external ids must not repeat.', ...items(1, 500) }),
+  }),
 });
 
 const ImportOrdersResult = builder.simpleObject('ImportOrdersResult', {
@@ -50,7 +57,9 @@ const RefundResult = builder.objectRef<RefundOutcome>('RefundOrderResult').imple
   fields: (t) => ({
     order: t.field({ type: OrderRef, description: 'The order, now REFUNDED.', resolve: (r) => r.order }),
     pointsReversed: t.exposeInt('pointsReversed', { description: 'Points taken back from the fan.' }),
-    pointsNotReversed: t.exposeInt('pointsNotReversed', { description: 'Points of this order the fan had already spent; the balance never goes negative.' }),
+    pointsNotReversed: t.exposeInt('pointsNotReversed', {
+      description: 'Points of this order the fan had already spent; the balance never goes negative.',
+    }),
   }),
 });
 
@@ -62,7 +71,13 @@ builder.mutationFields((t) => ({
     authScopes: { partner: 'import', operatorWrite: true },
     args: { input: t.arg({ type: ImportOrdersInput, required: true, description: 'The batch.' }) },
     resolve: (_root, { input }, ctx) => {
-      const rows = input.orders.map((r) => ({ ...r, items: (r.items ?? null) as Prisma.InputJsonValue | null, liveSessionId: r.liveSessionId?.id, communityId: r.communityId?.id, kocFanId: r.kocFanId?.id }));
+      const rows = input.orders.map((r) => ({
+        ...r,
+        items: (r.items ?? null) as Prisma.InputJsonValue | null,
+        liveSessionId: r.liveSessionId?.id,
+        communityId: r.communityId?.id,
+        kocFanId: r.kocFanId?.id,
+      }));
       return importOrders(ctx, orgOf(ctx.viewer), rows);
     },
   }),

@@ -8,8 +8,8 @@
 // ledger entry, so a concurrent redemption cannot spend the points being reversed in between.
 import type { Context } from '../core/context.js';
 import { DomainError, notFound } from '../core/errors.js';
-import type { Order } from '../generated/prisma/client.js';
 import { applyLifecycleRule } from '../fans/lifecycle.js';
+import type { Order } from '../generated/prisma/client.js';
 import { applyPoints } from '../points/ledger.js';
 
 type Deps = Pick<Context, 'db'>;
@@ -45,12 +45,20 @@ export async function refundOrder(deps: Deps, orgId: string, orderId: string, no
     const reversed = Math.min(owed, Number(fan.pointsBalance));
     const move = { orgId, fanId: order.fanId, reason: 'REFUND' as const, reference: `order:${order.id}`, idempotencyKey: `order-refund:${order.id}` };
     if (reversed > 0) {
-      const note = reversed < owed ? `Refund of order ${order.externalId}: reversed ${reversed} of ${owed} points; the fan had already spent ${owed - reversed}` : `Refund of order ${order.externalId}`;
+      const note =
+        reversed < owed
+          ? `Refund of order ${order.externalId}: reversed ${reversed} of ${owed} points; the fan had already spent ${owed - reversed}`
+          : `Refund of order ${order.externalId}`;
       await applyPoints(tx, { ...move, delta: -reversed, note });
     } else if (owed > 0) {
       // Nothing left to take back; the entry still records that the refund happened and why no points moved.
       await tx.pointsEntry.create({
-        data: { ...move, delta: 0, balanceAfter: Number(fan.pointsBalance), note: `Refund of order ${order.externalId}: reversed 0 of ${owed} points; the fan had already spent them` },
+        data: {
+          ...move,
+          delta: 0,
+          balanceAfter: Number(fan.pointsBalance),
+          note: `Refund of order ${order.externalId}: reversed 0 of ${owed} points; the fan had already spent them`,
+        },
       });
     }
     await applyLifecycleRule(tx, orgId, now, [order.fanId]);

@@ -1,11 +1,12 @@
 // Orders imported from the live platform: the commerce facts behind fan value and group GMV.
+
+import { CommunityRef } from '../communities/schema.js';
 import { ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { CommunityRef } from '../communities/schema.js';
-import { FanRef } from '../fans/schema.js';
-import { LiveSessionRef } from '../live/schema.js';
 import { orgIdOf } from '../core/context.js';
 import { within } from '../core/filters.js';
+import { FanRef } from '../fans/schema.js';
+import { LiveSessionRef } from '../live/schema.js';
 
 export const OrderStatusEnum = builder.enumType('OrderStatus', {
   description: 'Payment state of an order.',
@@ -56,5 +57,12 @@ builder.queryFields((t) => ({
 
 type Gid = { id: string } | null | undefined;
 function orderWhere(orgId: string, a: { fanId?: Gid; communityId?: Gid; liveSessionId?: Gid; kocId?: Gid; from?: Date | null; to?: Date | null }) {
-  return { orgId, fanId: a.fanId?.id, communityId: a.communityId?.id, liveSessionId: a.liveSessionId?.id, kocId: a.kocId?.id, placedAt: within(a.from, a.to) };
+  return {
+    orgId,
+    fanId: a.fanId?.id,
+    communityId: a.communityId?.id,
+    liveSessionId: a.liveSessionId?.id,
+    kocId: a.kocId?.id,
+    placedAt: within(a.from, a.to),
+  };
 }

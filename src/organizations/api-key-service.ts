@@ -21,7 +21,12 @@ export function validateApiKeyInput(input: NewApiKey, now = new Date()): { name:
   const scopes = [...new Set(input.scopes.map((s) => s.trim()))];
   if (scopes.length === 0) throw new DomainError('VALIDATION', 'input.scopes: at least one scope is required', 'input.scopes');
   const unknown = scopes.filter((s) => !(PARTNER_SCOPES as readonly string[]).includes(s));
-  if (unknown.length) throw new DomainError('VALIDATION', `input.scopes: unknown scope ${unknown.map((s) => `"${s}"`).join(', ')} (known: ${PARTNER_SCOPES.join(', ')})`, 'input.scopes');
+  if (unknown.length)
+    throw new DomainError(
+      'VALIDATION',
+      `input.scopes: unknown scope ${unknown.map((s) => `"${s}"`).join(', ')} (known: ${PARTNER_SCOPES.join(', ')})`,
+      'input.scopes',
+    );
   const expiresAt = input.expiresAt ?? null;
   if (expiresAt && expiresAt <= now) throw new DomainError('VALIDATION', 'input.expiresAt: must be in the future', 'input.expiresAt');
   return { name, scopes: scopes as PartnerScope[], expiresAt };

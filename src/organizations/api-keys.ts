@@ -1,11 +1,12 @@
 // GraphQL management of partner API keys, for an organization's OWNER and ADMIN operators only.
-import type { ApiKey } from '../generated/prisma/client.js';
+
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { text } from '../core/input-rules.js';
 import { orgIdOf } from '../core/context.js';
 import { refusals } from '../core/error-types.js';
-import { createApiKey, PARTNER_SCOPES, revokeApiKey } from './api-key-service.js';
+import { text } from '../core/input-rules.js';
+import type { ApiKey } from '../generated/prisma/client.js';
+import { createApiKey, type PARTNER_SCOPES, revokeApiKey } from './api-key-service.js';
 
 const PartnerScopeEnum = builder.enumType('PartnerScope', {
   description: 'What a partner API key may do.',
@@ -20,7 +21,7 @@ const PartnerScopeEnum = builder.enumType('PartnerScope', {
 
 // Type-level scopes: even through node(id) only admins see keys, never partners or analysts.
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
-  description: 'A partner system\'s credential. Only its prefix is shown after creation; the secret is stored hashed.',
+  description: "A partner system's credential. Only its prefix is shown after creation; the secret is stored hashed.",
   id: { field: 'id' },
   nullable: true,
   authScopes: { operatorAdmin: true },
@@ -31,7 +32,11 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     scopes: t.field({ type: [PartnerScopeEnum], description: 'What the key may do.', resolve: (k) => k.scopes as (typeof PARTNER_SCOPES)[number][] }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'When the key stops working; null for never.' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When the key was revoked; null while it is not.' }),
-    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true, description: 'When the key last authenticated a request, to the minute (updated at most once a minute); null if never used.' }),
+    lastUsedAt: t.expose('lastUsedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the key last authenticated a request, to the minute (updated at most once a minute); null if never used.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the key was created.' }),
     active: t.boolean({
       description: 'Neither revoked nor expired.',
@@ -62,7 +67,8 @@ builder.queryFields((t) => ({
     type: ['ApiKey'],
     description: "The organization's partner API keys, newest first (revoked ones included).",
     authScopes: { operatorAdmin: true },
-    resolve: (query, _root, _args, ctx) => ctx.db.apiKey.findMany({ ...query, where: { orgId: orgOf(ctx.viewer) }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] }),
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.apiKey.findMany({ ...query, where: { orgId: orgOf(ctx.viewer) }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] }),
   }),
 }));
 
@@ -73,7 +79,8 @@ builder.mutationFields((t) => ({
     description: 'Create a partner API key. The full key is returned once and never again.',
     authScopes: { operatorAdmin: true },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'Name, scopes and expiry.' }) },
-    resolve: (_root, { input }, ctx) => createApiKey(ctx.db, orgOf(ctx.viewer), { name: input.name, scopes: input.scopes, expiresAt: input.expiresAt }),
+    resolve: (_root, { input }, ctx) =>
+      createApiKey(ctx.db, orgOf(ctx.viewer), { name: input.name, scopes: input.scopes, expiresAt: input.expiresAt }),
   }),
   revokeApiKey: t.field({
     type: ApiKeyRef,

@@ -1,7 +1,7 @@
 // Organizations (tenants) and their operators, plus `viewer`: who the caller is.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../core/builder.js';
-import { orgIdOf, type Context } from '../core/context.js';
+import { type Context, orgIdOf } from '../core/context.js';
 import './api-keys.js';
 
 export const OperatorRoleEnum = builder.enumType('OperatorRole', {
@@ -83,7 +83,9 @@ builder.objectFields(ViewerRef, (t) => ({
     resolve: (query, _viewer, _args, ctx) => {
       const v = ctx.viewer;
       const selection = { ...query }; // spread even when unused: Pothos refuses a resolver that ignores its query
-      return !v.orgId || (v.kind === 'partner' && !v.scopes.includes('read')) ? null : ctx.db.organization.findUnique({ ...selection, where: { id: v.orgId } });
+      return !v.orgId || (v.kind === 'partner' && !v.scopes.includes('read'))
+        ? null
+        : ctx.db.organization.findUnique({ ...selection, where: { id: v.orgId } });
     },
   }),
   operator: t.prismaField({

@@ -20,7 +20,8 @@ export interface PointsMove {
 }
 
 export async function applyPoints(tx: Tx, move: PointsMove): Promise<PointsEntry> {
-  if (!Number.isInteger(move.delta) || move.delta === 0) throw new DomainError('VALIDATION', 'Points must be a non-zero whole number', 'input.points');
+  if (!Number.isInteger(move.delta) || move.delta === 0)
+    throw new DomainError('VALIDATION', 'Points must be a non-zero whole number', 'input.points');
   const rows = await tx.$queryRaw<{ pointsBalance: number }[]>`
     UPDATE "Fan" SET "pointsBalance" = "pointsBalance" + ${move.delta}, "updatedAt" = now()
     WHERE "id" = ${move.fanId} AND "orgId" = ${move.orgId} AND "pointsBalance" + ${move.delta} >= 0

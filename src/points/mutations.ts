@@ -1,8 +1,8 @@
 // Points mutations: operators gift points and manage the catalogue; fans (or operators for them) redeem.
 import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { range, text } from '../core/input-rules.js';
 import { refusals } from '../core/error-types.js';
+import { range, text } from '../core/input-rules.js';
 import { FanRef } from '../fans/schema.js';
 import { PointsEntryRef, RedemptionRef, RewardRef, RewardShelfEnum } from './schema.js';
 import { cancelRedemption, createReward, giftPoints, redeemReward, updateReward } from './service.js';
@@ -46,7 +46,11 @@ const RedeemRewardInput = builder.inputType('RedeemRewardInput', {
   fields: (t) => ({
     rewardId: t.globalID({ for: RewardRef, required: true, description: 'The reward.' }),
     fanId: t.globalID({ for: FanRef, required: false, description: 'The fan; omit when the fan calls for themself.' }),
-    idempotencyKey: t.string({ required: true, description: 'Unique per redemption attempt; a retry with the same key never spends twice.', ...text(8, 100) }),
+    idempotencyKey: t.string({
+      required: true,
+      description: 'Unique per redemption attempt; a retry with the same key never spends twice.',
+      ...text(8, 100),
+    }),
   }),
 });
 
@@ -75,7 +79,14 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateRewardInput, required: true, description: 'The changes.' }) },
     resolve: (_root, { input }, ctx) => {
       const { rewardId, name, description, shelf, costPoints, stock, active } = input;
-      return updateReward(ctx, orgOf(ctx.viewer), rewardId.id, { name: name ?? undefined, description: description ?? undefined, shelf: shelf ?? undefined, costPoints: costPoints ?? undefined, stock: stock ?? undefined, active: active ?? undefined });
+      return updateReward(ctx, orgOf(ctx.viewer), rewardId.id, {
+        name: name ?? undefined,
+        description: description ?? undefined,
+        shelf: shelf ?? undefined,
+        costPoints: costPoints ?? undefined,
+        stock: stock ?? undefined,
+        active: active ?? undefined,
+      });
     },
   }),
   redeemReward: t.field({
@@ -85,7 +96,11 @@ builder.mutationFields((t) => ({
     authScopes: { fan: true, operatorWrite: true },
     args: { input: t.arg({ type: RedeemRewardInput, required: true, description: 'What to redeem, for whom.' }) },
     resolve: (_root, { input }, ctx) =>
-      redeemReward(ctx, orgOf(ctx.viewer), { fanId: actingFanId(ctx.viewer, input.fanId?.id), rewardId: input.rewardId.id, idempotencyKey: input.idempotencyKey }),
+      redeemReward(ctx, orgOf(ctx.viewer), {
+        fanId: actingFanId(ctx.viewer, input.fanId?.id),
+        rewardId: input.rewardId.id,
+        idempotencyKey: input.idempotencyKey,
+      }),
   }),
   cancelRedemption: t.field({
     type: RedemptionRef,

@@ -1,9 +1,9 @@
 // The points ledger, the points-mall catalogue and redemptions.
 import { ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { FanRef } from '../fans/schema.js';
 import { orgIdOf } from '../core/context.js';
 import { anyOf } from '../core/filters.js';
+import { FanRef } from '../fans/schema.js';
 
 export const PointsReasonEnum = builder.enumType('PointsReason', {
   description: 'Why points moved.',

@@ -1,5 +1,5 @@
 // Points-mall rules: gifts, redemptions (no oversell, no double spend, idempotent) and cancellations.
-import { recordActivity, publishActivity } from '../activity/events.js';
+import { publishActivity, recordActivity } from '../activity/events.js';
 import type { Context } from '../core/context.js';
 import { DomainError, notFound } from '../core/errors.js';
 import { isUniqueViolation } from '../core/prisma-errors.js';
@@ -12,18 +12,33 @@ type Deps = Pick<Context, 'db' | 'pubsub'>;
 export async function giftPoints(deps: Deps, orgId: string, input: { fanId: string; points: number; note: string; idempotencyKey: string }) {
   try {
     return await deps.db.$transaction((tx) =>
-      applyPoints(tx, { orgId, fanId: input.fanId, delta: input.points, reason: 'GIFT', reference: `gift:${input.idempotencyKey}`, idempotencyKey: `gift:${input.idempotencyKey}`, note: input.note }),
+      applyPoints(tx, {
+        orgId,
+        fanId: input.fanId,
+        delta: input.points,
+        reason: 'GIFT',
+        reference: `gift:${input.idempotencyKey}`,
+        idempotencyKey: `gift:${input.idempotencyKey}`,
+        note: input.note,
+      }),
     );
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
     // A retry of the same gift: answer with the entry that already exists.
-    const existing = await deps.db.pointsEntry.findUnique({ where: { orgId_idempotencyKey: { orgId, idempotencyKey: `gift:${input.idempotencyKey}` } } });
-    if (!existing || existing.fanId !== input.fanId || existing.delta !== input.points) throw new DomainError('CONFLICT', 'This idempotency key was used for a different gift', 'input.idempotencyKey');
+    const existing = await deps.db.pointsEntry.findUnique({
+      where: { orgId_idempotencyKey: { orgId, idempotencyKey: `gift:${input.idempotencyKey}` } },
+    });
+    if (!existing || existing.fanId !== input.fanId || existing.delta !== input.points)
+      throw new DomainError('CONFLICT', 'This idempotency key was used for a different gift', 'input.idempotencyKey');
     return existing;
   }
 }
 
-export async function createReward(deps: Deps, orgId: string, input: { name: string; description?: string | null; shelf: RewardShelf; costPoints: number; stock: number }): Promise<Reward> {
+export async function createReward(
+  deps: Deps,
+  orgId: string,
+  input: { name: string; description?: string | null; shelf: RewardShelf; costPoints: number; stock: number },
+): Promise<Reward> {
   return deps.db.reward.create({ data: { orgId, ...input } });
 }
 
@@ -38,7 +53,11 @@ export async function updateReward(
   return deps.db.reward.findUniqueOrThrow({ where: { id } });
 }
 
-export async function redeemReward(deps: Deps, orgId: string, input: { fanId: string; rewardId: string; idempotencyKey: string }): Promise<Redemption> {
+export async function redeemReward(
+  deps: Deps,
+  orgId: string,
+  input: { fanId: string; rewardId: string; idempotencyKey: string },
+): Promise<Redemption> {
   const existing = await findByKey(deps, input);
   if (existing) return existing;
   try {
@@ -52,8 +71,17 @@ export async function redeemReward(deps: Deps, orgId: string, input: { fanId: st
       const redemption = await tx.redemption.create({
         data: { orgId, fanId: input.fanId, rewardId: reward.id, points: reward.costPoints, idempotencyKey: input.idempotencyKey },
       });
-      await applyPoints(tx, { orgId, fanId: input.fanId, delta: -reward.costPoints, reason: 'REDEMPTION', reference: `redemption:${redemption.id}`, idempotencyKey: `redemption:${redemption.id}` });
-      const events = await recordActivity(tx, [{ orgId, fanId: input.fanId, kind: 'REWARD_REDEEMED', payload: { rewardId: reward.id, points: reward.costPoints } }]);
+      await applyPoints(tx, {
+        orgId,
+        fanId: input.fanId,
+        delta: -reward.costPoints,
+        reason: 'REDEMPTION',
+        reference: `redemption:${redemption.id}`,
+        idempotencyKey: `redemption:${redemption.id}`,
+      });
+      const events = await recordActivity(tx, [
+        { orgId, fanId: input.fanId, kind: 'REWARD_REDEEMED', payload: { rewardId: reward.id, points: reward.costPoints } },
+      ]);
       return { redemption, events };
     });
     publishActivity(deps.pubsub, events);
@@ -69,7 +97,8 @@ export async function redeemReward(deps: Deps, orgId: string, input: { fanId: st
 
 async function findByKey(deps: Deps, input: { fanId: string; rewardId: string; idempotencyKey: string }) {
   const r = await deps.db.redemption.findUnique({ where: { fanId_idempotencyKey: { fanId: input.fanId, idempotencyKey: input.idempotencyKey } } });
-  if (r && r.rewardId !== input.rewardId) throw new DomainError('CONFLICT', 'This idempotency key was used for another reward', 'input.idempotencyKey');
+  if (r && r.rewardId !== input.rewardId)
+    throw new DomainError('CONFLICT', 'This idempotency key was used for another reward', 'input.idempotencyKey');
   return r;
 }
 
@@ -81,7 +110,14 @@ export async function cancelRedemption(deps: Deps, orgId: string, id: string): P
     if (!redemption) throw notFound('Redemption', 'input.redemptionId');
     if (!flipped.count) throw new DomainError('INVALID_STATE', 'The redemption is already cancelled', 'input.redemptionId');
     await tx.reward.update({ where: { id: redemption.rewardId }, data: { stock: { increment: 1 } } });
-    await applyPoints(tx, { orgId, fanId: redemption.fanId, delta: redemption.points, reason: 'REFUND', reference: `redemption:${id}`, idempotencyKey: `redemption-cancel:${id}` });
+    await applyPoints(tx, {
+      orgId,
+      fanId: redemption.fanId,
+      delta: redemption.points,
+      reason: 'REFUND',
+      reference: `redemption:${id}`,
+      idempotencyKey: `redemption-cancel:${id}`,
+    });
     return redemption;
   });
 }

@@ -20,14 +20,22 @@ describe('createCampaign', () => {
       __typename: 'ValidationError',
       code: 'VALIDATION',
       field: 'input.name',
-      message: '3 problems: input.name: must not be empty; input.lottery.perFanDailyCap: must be from 1 to 100 (got 0); input.lottery.prizes.0.weight: must be from 1 to 1,000,000 (got 0)',
+      message:
+        '3 problems: input.name: must not be empty; input.lottery.perFanDailyCap: must be from 1 to 100 (got 0); input.lottery.prizes.0.weight: must be from 1 to 1,000,000 (got 0)',
     });
     expect(await t.database.prisma.campaign.count({ where: { orgId: t.orgId } })).toBe(before);
   });
 
   it('reports every rule across fields at once (settings block, dates, milestones), and creates nothing', async ({ t }) => {
     const before = await t.database.prisma.campaign.count({ where: { orgId: t.orgId } });
-    const input = { kind: 'LIKE', name: 'Too much', startsAt: soon(2), endsAt: soon(1), like: { targetLikes: 100, milestoneEvery: 200 }, coupon: { title: 'c', discountCents: 100 } };
+    const input = {
+      kind: 'LIKE',
+      name: 'Too much',
+      startsAt: soon(2),
+      endsAt: soon(1),
+      like: { targetLikes: 100, milestoneEvery: 200 },
+      coupon: { title: 'c', discountCents: 100 },
+    };
     const res = (await t.ok(CREATE, { input })).createCampaign;
     expect(res).toEqual({
       __typename: 'ValidationError',
@@ -36,7 +44,14 @@ describe('createCampaign', () => {
       message:
         '3 problems: input.coupon: not allowed for a LIKE campaign (give only like); input.endsAt: must be after startsAt; input.like.milestoneEvery: must not exceed targetLikes',
     });
-    const lottery = { perFanDailyCap: 3, perFanTotalCap: 2, prizes: [{ name: 'A', weight: 1, stock: 1 }, { name: 'A', weight: 1, stock: 1 }] };
+    const lottery = {
+      perFanDailyCap: 3,
+      perFanTotalCap: 2,
+      prizes: [
+        { name: 'A', weight: 1, stock: 1 },
+        { name: 'A', weight: 1, stock: 1 },
+      ],
+    };
     const twice = (await t.ok(CREATE, { input: { kind: 'LOTTERY', name: 'Wheel', lottery } })).createCampaign;
     expect(twice).toMatchObject({
       field: 'input.lottery.perFanDailyCap',
@@ -46,7 +61,11 @@ describe('createCampaign', () => {
   });
 
   it('stores trimmed names', async ({ t }) => {
-    const res = (await t.ok(CREATE, { input: { kind: 'FISSION', name: '  Bring a friend  ', startsAt: soon(0), fission: { targetInvites: 3, prizeName: ' Cola ' } } })).createCampaign;
+    const res = (
+      await t.ok(CREATE, {
+        input: { kind: 'FISSION', name: '  Bring a friend  ', startsAt: soon(0), fission: { targetInvites: 3, prizeName: ' Cola ' } },
+      })
+    ).createCampaign;
     expect(res.data).toMatchObject({ name: 'Bring a friend', fission: { prizeName: 'Cola' } });
   });
 });
@@ -57,13 +76,19 @@ describe('issueCoupon to a saved segment', () => {
     const tagged = await t.ok(`mutation($i: TagFansInput!) { tagFans(input: $i) { ... on MutationTagFansSuccess { data { tag { id } } } } }`, {
       i: { fanIds: fans.map((f) => gid('Fan', f.id)), tagName: 'coupon target' },
     });
-    const segment = await t.ok(`mutation($i: CreateSegmentInput!) { createSegment(input: $i) { ... on MutationCreateSegmentSuccess { data { id } } } }`, {
-      i: { name: 'Tagged for coupons', filter: { tagIds: [tagged.tagFans.data.tag.id] } },
-    });
+    const segment = await t.ok(
+      `mutation($i: CreateSegmentInput!) { createSegment(input: $i) { ... on MutationCreateSegmentSuccess { data { id } } } }`,
+      {
+        i: { name: 'Tagged for coupons', filter: { tagIds: [tagged.tagFans.data.tag.id] } },
+      },
+    );
     const campaignId = await runningCampaign(t, { kind: 'COUPON', name: 'Tagged', coupon: { title: '¥3 off', discountCents: 300 } });
-    const issued = await t.ok(`mutation($i: IssueCouponInput!) { issueCoupon(input: $i) { ... on MutationIssueCouponSuccess { data { issued skipped } } ... on Error { code message } } }`, {
-      i: { campaignId, segmentId: segment.createSegment.data.id },
-    });
+    const issued = await t.ok(
+      `mutation($i: IssueCouponInput!) { issueCoupon(input: $i) { ... on MutationIssueCouponSuccess { data { issued skipped } } ... on Error { code message } } }`,
+      {
+        i: { campaignId, segmentId: segment.createSegment.data.id },
+      },
+    );
     expect(issued.issueCoupon).toEqual({ data: { issued: 2, skipped: 0 } });
   });
 });
@@ -73,7 +98,12 @@ describe('claimFissionPrize', () => {
     mutation($i: ClaimFissionPrizeInput!) { claimFissionPrize(input: $i) { __typename ... on Error { code message field } } }`;
 
   it('reports every bad address field at once', async ({ t }) => {
-    const campaignId = await runningCampaign(t, { kind: 'FISSION', name: 'Addresses', startsAt: soon(0), fission: { targetInvites: 1, prizeName: 'Cola' } });
+    const campaignId = await runningCampaign(t, {
+      kind: 'FISSION',
+      name: 'Addresses',
+      startsAt: soon(0),
+      fission: { targetInvites: 1, prizeName: 'Cola' },
+    });
     const fan = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: t.orgId } });
     const shippingAddress = { name: ' ', phone: '138 0013 8000', province: 'Zhejiang', city: '', address: 'No. 1' };
     const res = (await t.ok(CLAIM, { i: { campaignId, fanId: gid('Fan', fan.id), shippingAddress } })).claimFissionPrize;
@@ -83,7 +113,15 @@ describe('claimFissionPrize', () => {
       field: 'input.shippingAddress.name',
       message: '2 problems: input.shippingAddress.name: must not be empty; input.shippingAddress.city: must not be empty',
     });
-    const phone = (await t.ok(CLAIM, { i: { campaignId, fanId: gid('Fan', fan.id), shippingAddress: { ...shippingAddress, name: 'Ning', city: 'Hangzhou', phone: '138-ab' } } })).claimFissionPrize;
-    expect(phone).toMatchObject({ code: 'VALIDATION', field: 'input.shippingAddress.phone', message: 'input.shippingAddress.phone: must be 6–15 digits (spaces and dashes are ignored)' });
+    const phone = (
+      await t.ok(CLAIM, {
+        i: { campaignId, fanId: gid('Fan', fan.id), shippingAddress: { ...shippingAddress, name: 'Ning', city: 'Hangzhou', phone: '138-ab' } },
+      })
+    ).claimFissionPrize;
+    expect(phone).toMatchObject({
+      code: 'VALIDATION',
+      field: 'input.shippingAddress.phone',
+      message: 'input.shippingAddress.phone: must be 6–15 digits (spaces and dashes are ignored)',
+    });
   });
 });

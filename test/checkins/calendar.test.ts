@@ -1,8 +1,8 @@
 // The check-in calendar: a month of the fan's check-ins next to the live schedule and its themes,
 // with days counted in the organization's time zone.
 import { describe, expect } from 'vitest';
-import { useTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 const it = useTestApp({ fans: 10 });
 let fan: { id: string; externalId: string };
@@ -16,7 +16,9 @@ it.beforeAll(async ({ t }) => {
     { title: 'Cancelled show', theme: 'Jewelry Hour', scheduledAt: new Date('2027-03-06T13:00:00Z'), status: 'CANCELLED' as const },
   ];
   await t.database.prisma.liveSession.createMany({ data: sessions.map((s) => ({ orgId: t.orgId, host: 'Lumi', ...s })) });
-  await t.database.prisma.liveSession.create({ data: { orgId: t.rivalOrgId, title: 'Rival show', host: 'Rival', theme: 'Rival Theme', scheduledAt: new Date('2027-03-06T12:00:00Z') } });
+  await t.database.prisma.liveSession.create({
+    data: { orgId: t.rivalOrgId, title: 'Rival show', host: 'Rival', theme: 'Rival Theme', scheduledAt: new Date('2027-03-06T12:00:00Z') },
+  });
   fan = await t.database.prisma.fan.create({ data: { orgId: t.orgId, externalId: 'cal-1', displayName: 'Nanjing-dry skin·cal' } });
   await t.database.prisma.checkIn.createMany({
     data: [
@@ -44,7 +46,13 @@ describe('checkInCalendar', () => {
     const cal = res.checkInCalendar.data;
     expect(cal).toMatchObject({ month: '2027-03', timeZone: 'Asia/Shanghai', checkedInDays: 3 });
     expect(cal.days).toHaveLength(31);
-    expect(cal.days[0]).toEqual({ date: '2027-03-01', checkedIn: true, points: 10, streak: 1, liveSessions: [{ title: 'Early bird', theme: 'Home Essentials', scheduledAt: '2027-02-28T16:30:00.000Z' }] });
+    expect(cal.days[0]).toEqual({
+      date: '2027-03-01',
+      checkedIn: true,
+      points: 10,
+      streak: 1,
+      liveSessions: [{ title: 'Early bird', theme: 'Home Essentials', scheduledAt: '2027-02-28T16:30:00.000Z' }],
+    });
     expect(cal.days[2]).toEqual({ date: '2027-03-03', checkedIn: false, points: 0, streak: null, liveSessions: [] });
     // The 6th: the Snack Festival, not the cancelled show, not the rival's show, not the 01:00 show of the 7th.
     expect(cal.days[5].liveSessions).toEqual([{ title: 'Snack Festival live', theme: 'Snack Festival', scheduledAt: '2027-03-06T12:00:00.000Z' }]);
@@ -64,11 +72,20 @@ describe('checkInCalendar', () => {
 
   it('refuses a malformed month, another fan, a foreign fan, and a missing fan id for operators', async ({ t }) => {
     for (const month of ['2027-13', '2027-3', 'March', '2027-03-01']) {
-      expect((await t.ok(CALENDAR, { month, fanId: gid('Fan', fan.id) })).checkInCalendar).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field: 'month' });
+      expect((await t.ok(CALENDAR, { month, fanId: gid('Fan', fan.id) })).checkInCalendar).toMatchObject({
+        __typename: 'ValidationError',
+        code: 'VALIDATION',
+        field: 'month',
+      });
     }
     const other = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: t.orgId, id: { not: fan.id } } });
-    expect((await t.ok(CALENDAR, { month: '2027-03', fanId: gid('Fan', other.id) }, `Dev demo/fan:${fan.externalId}`)).checkInCalendar).toMatchObject({ code: 'FORBIDDEN', field: 'fanId' });
-    expect((await t.ok(CALENDAR, { month: '2027-03', fanId: gid('Fan', fan.id) }, 'Dev rival')).checkInCalendar).toMatchObject({ code: 'NOT_FOUND', field: 'fanId' });
+    expect((await t.ok(CALENDAR, { month: '2027-03', fanId: gid('Fan', other.id) }, `Dev demo/fan:${fan.externalId}`)).checkInCalendar).toMatchObject(
+      { code: 'FORBIDDEN', field: 'fanId' },
+    );
+    expect((await t.ok(CALENDAR, { month: '2027-03', fanId: gid('Fan', fan.id) }, 'Dev rival')).checkInCalendar).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'fanId',
+    });
     expect((await t.ok(CALENDAR, { month: '2027-03' })).checkInCalendar).toMatchObject({ code: 'VALIDATION', field: 'fanId' });
     const anonymous = await t.gql(CALENDAR, { month: '2027-03' }, null);
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');

@@ -2,10 +2,10 @@
 // CHECK_IN campaign, points through the ledger — and 20 taps at once credit one check-in.
 import { describe, expect } from 'vitest';
 import { checkIn } from '../../src/checkins/service.js';
-import { createPubSub } from '../../src/core/pubsub.js';
 import { DomainError } from '../../src/core/errors.js';
-import { useTestApp, type SeededTestApp } from '../helpers/test-app.js';
+import { createPubSub } from '../../src/core/pubsub.js';
 import { gid } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
 const it = useTestApp({ fans: 10 });
 
@@ -31,7 +31,9 @@ async function newFan(t: SeededTestApp, org = t.orgId) {
 }
 const asFan = (f: { externalId: string }, slug = 'demo') => `Dev ${slug}/fan:${f.externalId}`;
 const shanghaiDay = (at: Date, offsetDays = 0) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at.getTime() + offsetDays * 86_400_000));
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(at.getTime() + offsetDays * 86_400_000),
+  );
 const dateValue = (day: string) => new Date(`${day}T00:00:00Z`);
 const balance = async (t: SeededTestApp, id: string) => (await t.database.prisma.fan.findUniqueOrThrow({ where: { id } })).pointsBalance;
 
@@ -64,7 +66,9 @@ describe('checkIn', () => {
 
   it('20 parallel check-ins by one fan: exactly one counts, points credited once', async ({ t }) => {
     const fan = await newFan(t);
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => t.ok(CHECK_IN, i % 2 ? {} : { fanId: gid('Fan', fan.id) }, i % 2 ? asFan(fan) : undefined)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => t.ok(CHECK_IN, i % 2 ? {} : { fanId: gid('Fan', fan.id) }, i % 2 ? asFan(fan) : undefined)),
+    );
     const outcomes = results.map((r) => r.checkIn.code ?? 'OK');
     expect(outcomes.filter((o) => o === 'OK')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'ALREADY_CHECKED_IN')).toHaveLength(19);
@@ -75,11 +79,20 @@ describe('checkIn', () => {
 
   it('continues a streak from yesterday and pays the bonus on reaching 7 (and 30)', async ({ t }) => {
     const now = new Date();
-    for (const [prior, expected] of [[6, { streak: 7, points: 60 }], [29, { streak: 30, points: 310 }], [7, { streak: 8, points: 10 }]] as const) {
+    for (const [prior, expected] of [
+      [6, { streak: 7, points: 60 }],
+      [29, { streak: 30, points: 310 }],
+      [7, { streak: 8, points: 10 }],
+    ] as const) {
       const fan = await newFan(t);
-      await t.database.prisma.checkIn.create({ data: { orgId: t.orgId, fanId: fan.id, day: dateValue(shanghaiDay(now, -1)), streak: prior, points: 10 } });
+      await t.database.prisma.checkIn.create({
+        data: { orgId: t.orgId, fanId: fan.id, day: dateValue(shanghaiDay(now, -1)), streak: prior, points: 10 },
+      });
       const res = await t.ok(CHECK_IN, {}, asFan(fan));
-      expect(res.checkIn.data, `after ${prior}`).toMatchObject({ ...expected, fan: { pointsBalance: expected.points, checkInStreak: expected.streak } });
+      expect(res.checkIn.data, `after ${prior}`).toMatchObject({
+        ...expected,
+        fan: { pointsBalance: expected.points, checkInStreak: expected.streak },
+      });
       const entry = await t.database.prisma.pointsEntry.findFirstOrThrow({ where: { fanId: fan.id } });
       expect(entry.delta).toBe(expected.points);
       if (expected.points > 10) expect(entry.note).toContain(`+${expected.points - 10} bonus`);
@@ -88,19 +101,27 @@ describe('checkIn', () => {
 
   it('resets the streak to 1 after a missed day', async ({ t }) => {
     const fan = await newFan(t);
-    await t.database.prisma.checkIn.create({ data: { orgId: t.orgId, fanId: fan.id, day: dateValue(shanghaiDay(new Date(), -2)), streak: 6, points: 10 } });
+    await t.database.prisma.checkIn.create({
+      data: { orgId: t.orgId, fanId: fan.id, day: dateValue(shanghaiDay(new Date(), -2)), streak: 6, points: 10 },
+    });
     const res = await t.ok(CHECK_IN, {}, asFan(fan));
     expect(res.checkIn.data).toMatchObject({ streak: 1, points: 10 });
   });
 
-  it('uses the running campaign\'s points: CAMPAIGN_NOT_RUNNING without one, nothing written', async ({ t }) => {
+  it("uses the running campaign's points: CAMPAIGN_NOT_RUNNING without one, nothing written", async ({ t }) => {
     const fan = await newFan(t, t.rivalOrgId);
     await t.database.prisma.campaign.updateMany({ where: { orgId: t.rivalOrgId, kind: 'CHECK_IN' }, data: { status: 'ENDED' } });
     const ended = await t.ok(CHECK_IN, {}, asFan(fan, 'rival'));
     expect(ended.checkIn).toMatchObject({ __typename: 'CampaignNotRunningError', code: 'CAMPAIGN_NOT_RUNNING' });
-    await t.database.prisma.campaign.updateMany({ where: { orgId: t.rivalOrgId, kind: 'CHECK_IN' }, data: { status: 'RUNNING', endsAt: new Date(Date.now() - 60_000) } });
+    await t.database.prisma.campaign.updateMany({
+      where: { orgId: t.rivalOrgId, kind: 'CHECK_IN' },
+      data: { status: 'RUNNING', endsAt: new Date(Date.now() - 60_000) },
+    });
     expect((await t.ok(CHECK_IN, {}, asFan(fan, 'rival'))).checkIn.code).toBe('CAMPAIGN_NOT_RUNNING');
-    await t.database.prisma.campaign.updateMany({ where: { orgId: t.rivalOrgId, kind: 'CHECK_IN' }, data: { startsAt: new Date(Date.now() + 60_000), endsAt: null } });
+    await t.database.prisma.campaign.updateMany({
+      where: { orgId: t.rivalOrgId, kind: 'CHECK_IN' },
+      data: { startsAt: new Date(Date.now() + 60_000), endsAt: null },
+    });
     expect((await t.ok(CHECK_IN, {}, asFan(fan, 'rival'))).checkIn.code).toBe('CAMPAIGN_NOT_RUNNING');
     expect(await t.database.prisma.checkIn.count({ where: { fanId: fan.id } })).toBe(0);
     expect(await balance(t, fan.id)).toBe(0);
@@ -128,7 +149,11 @@ describe('checkIn', () => {
 
 describe("the organization's day (time zone boundaries, with the service's injectable clock)", () => {
   const deps = (t: SeededTestApp) => ({ db: t.database.prisma, pubsub: createPubSub() });
-  const refusal = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof DomainError ? e.code : String(e)));
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => 'OK',
+      (e: unknown) => (e instanceof DomainError ? e.code : String(e)),
+    );
 
   it('23:30 UTC is already the next day in Asia/Shanghai; the day ends at 16:00 UTC', async ({ t }) => {
     const fan = await newFan(t);

@@ -70,10 +70,17 @@ describe('recordActivityBatch', () => {
     expect(fi.intimacy).toBe(7);
     expect(fa.lastActiveAt?.toISOString()).toBe(events[1].occurredAt);
     expect(fb.lastActiveAt?.toISOString()).toBe(events[5].occurredAt);
-    const feed = await t.ok(`query($c: ID!) { activity(communityId: $c, first: 20) { nodes { kind count payload fan { id } } } }`, { c: communityId });
+    const feed = await t.ok(`query($c: ID!) { activity(communityId: $c, first: 20) { nodes { kind count payload fan { id } } } }`, {
+      c: communityId,
+    });
     expect(feed.activity.nodes).toHaveLength(7);
     expect(feed.activity.nodes).toContainEqual({ kind: 'LIKE_BURST', count: 800, payload: null, fan: { id: gid('Fan', b.id) } });
-    expect(feed.activity.nodes).toContainEqual({ kind: 'COMPLAINT_RAISED', count: 1, payload: { complaintId: 'c-19' }, fan: { id: gid('Fan', b.id) } });
+    expect(feed.activity.nodes).toContainEqual({
+      kind: 'COMPLAINT_RAISED',
+      count: 1,
+      payload: { complaintId: 'c-19' },
+      fan: { id: gid('Fan', b.id) },
+    });
     expect(feed.activity.nodes).toContainEqual({ kind: 'MESSAGE_POSTED', count: 120, payload: null, fan: null });
   });
 
@@ -105,7 +112,10 @@ describe('recordActivityBatch', () => {
       expect(res.recordActivityBatch, field).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field });
     }
     expect((await t.ok(BATCH, { input: { events: [] } })).recordActivityBatch).toMatchObject({ code: 'VALIDATION', field: 'input.events' });
-    expect((await t.ok(BATCH, { input: { events: Array(501).fill(good) } })).recordActivityBatch).toMatchObject({ code: 'VALIDATION', field: 'input.events' });
+    expect((await t.ok(BATCH, { input: { events: Array(501).fill(good) } })).recordActivityBatch).toMatchObject({
+      code: 'VALIDATION',
+      field: 'input.events',
+    });
     expect(await t.database.prisma.activityEvent.count({ where: { orgId } })).toBe(before);
     expect((await fanRow(a.id)).intimacy).toBe(5);
   });
@@ -122,7 +132,11 @@ describe('recordActivityBatch', () => {
     ];
     const before = await t.database.prisma.activityEvent.count();
     for (const [bad, field] of cases) {
-      expect((await t.ok(BATCH, { input: { events: [good, bad] } })).recordActivityBatch).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND', field });
+      expect((await t.ok(BATCH, { input: { events: [good, bad] } })).recordActivityBatch).toMatchObject({
+        __typename: 'NotFoundError',
+        code: 'NOT_FOUND',
+        field,
+      });
     }
     expect(await t.database.prisma.activityEvent.count()).toBe(before);
     expect((await fanRow(a.id)).intimacy).toBe(5);
@@ -147,13 +161,19 @@ describe('recordActivityBatch', () => {
     expect(readOnly.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await fanRow(a.id)).intimacy).toBe(0);
     const events = await asPartner(['read', 'events'], input);
-    expect(events.data?.recordActivityBatch).toEqual({ __typename: 'MutationRecordActivityBatchSuccess', data: { accepted: 1, fansUpdated: 1, replayed: false } });
+    expect(events.data?.recordActivityBatch).toEqual({
+      __typename: 'MutationRecordActivityBatchSuccess',
+      data: { accepted: 1, fansUpdated: 1, replayed: false },
+    });
     expect((await fanRow(a.id)).intimacy).toBe(4);
   });
 
   it('a retried batch with the same batchKey replays its receipt and counts nothing twice, even 10 at once', async () => {
     const a = await newFan();
-    const input = { batchKey: 'bot-7/2026-11-23T10:00/1', events: [{ communityId, fanExternalId: a.externalId, kind: 'BUYER_SHOW_POSTED', count: 2 }] };
+    const input = {
+      batchKey: 'bot-7/2026-11-23T10:00/1',
+      events: [{ communityId, fanExternalId: a.externalId, kind: 'BUYER_SHOW_POSTED', count: 2 }],
+    };
     const feedRows = () => t.database.prisma.activityEvent.count({ where: { fanId: a.id } });
     const first = await asPartner(['events'], input);
     expect(first.data?.recordActivityBatch.data).toEqual({ accepted: 1, fansUpdated: 1, replayed: false });
@@ -178,7 +198,10 @@ describe('recordActivityBatch', () => {
     expect(reused.recordActivityBatch).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT', field: 'input.batchKey' });
     expect((await fanRow(a.id)).intimacy).toBe(3);
     for (const batchKey of ['', ' ', 'k'.repeat(101)]) {
-      expect((await t.ok(BATCH_KEYED, { input: { batchKey, events } })).recordActivityBatch).toMatchObject({ code: 'VALIDATION', field: 'input.batchKey' });
+      expect((await t.ok(BATCH_KEYED, { input: { batchKey, events } })).recordActivityBatch).toMatchObject({
+        code: 'VALIDATION',
+        field: 'input.batchKey',
+      });
     }
     expect((await fanRow(a.id)).intimacy).toBe(3);
     // A refused batch does not burn its key: fixed and re-sent under the same key, it is recorded.
@@ -187,7 +210,11 @@ describe('recordActivityBatch', () => {
     expect((await t.ok(BATCH_KEYED, { input: { batchKey: 'crm-43', events } })).recordActivityBatch.data.replayed).toBe(false);
     // Another organization's bot may use the same key for its own batch.
     const rivalCommunity = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: rivalOrgId } });
-    const rival = await t.ok(BATCH_KEYED, { input: { batchKey: 'crm-42', events: [{ communityId: gid('Community', rivalCommunity.id), kind: 'MESSAGE_POSTED' }] } }, 'Dev rival');
+    const rival = await t.ok(
+      BATCH_KEYED,
+      { input: { batchKey: 'crm-42', events: [{ communityId: gid('Community', rivalCommunity.id), kind: 'MESSAGE_POSTED' }] } },
+      'Dev rival',
+    );
     expect(rival.recordActivityBatch.data).toEqual({ accepted: 1, fansUpdated: 0, replayed: false });
   });
 
@@ -204,7 +231,12 @@ describe('recordActivityBatch', () => {
 
   it('a batch of 500 rows for 100 fans takes a fixed handful of statements (set-based)', async () => {
     const fans = await Promise.all(Array.from({ length: 100 }, () => newFan()));
-    const events = Array.from({ length: 500 }, (_, i) => ({ communityId, fanExternalId: fans[i % 100].externalId, kind: Math.floor(i / 100) % 2 ? 'MESSAGE_POSTED' : 'BUYER_SHOW_POSTED', count: 2 }));
+    const events = Array.from({ length: 500 }, (_, i) => ({
+      communityId,
+      fanExternalId: fans[i % 100].externalId,
+      kind: Math.floor(i / 100) % 2 ? 'MESSAGE_POSTED' : 'BUYER_SHOW_POSTED',
+      count: 2,
+    }));
     const { result, statements } = await t.countStatements(() => t.ok(BATCH, { input: { events } }));
     expect(result.recordActivityBatch.data).toEqual({ accepted: 500, fansUpdated: 100 });
     expect(statements.length).toBeLessThanOrEqual(12);

@@ -12,9 +12,15 @@ describe('Query.communities', () => {
     expect(all.communities.totalCount).toBe(11);
     const vertical = await t.ok(`{ communities(kinds: [VERTICAL]) { totalCount nodes { name kind category minOrders capacity } } }`);
     expect(vertical.communities.totalCount).toBe(7);
-    expect(vertical.communities.nodes.map((c: { category: string }) => c.category).sort()).toEqual(
-      ['Apparel', 'Beauty', 'Jewelry', 'Liquor', 'Mother & Baby / Daily Chemicals', 'Tech', 'Travel'],
-    );
+    expect(vertical.communities.nodes.map((c: { category: string }) => c.category).sort()).toEqual([
+      'Apparel',
+      'Beauty',
+      'Jewelry',
+      'Liquor',
+      'Mother & Baby / Daily Chemicals',
+      'Tech',
+      'Travel',
+    ]);
     const activating = await t.ok(`{ communities(kinds: [VERTICAL], lifecycles: [ACTIVATING]) { totalCount } }`);
     expect(activating.communities.totalCount).toBe(2);
   });

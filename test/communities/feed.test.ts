@@ -1,6 +1,6 @@
 // Live activity feeds over both transports: graphql-ws on a real socket and SSE over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/core/server.js';
+import { type RunningServer, startServer } from '../../src/core/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { disposeClients, sseSubscribe, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
@@ -30,9 +30,17 @@ const ORG_FEED = /* GraphQL */ `
 async function redeemOnce(as: string, key: string) {
   const org = await t.database.prisma.organization.findUniqueOrThrow({ where: { slug: as === 'Dev rival' ? 'rival' : 'demo' } });
   const fan = await t.database.prisma.fan.create({ data: { orgId: org.id, externalId: key, displayName: key, pointsBalance: 0 } });
-  await t.ok(`mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, { i: { fanId: gid('Fan', fan.id), points: 1000, note: 'feed test', idempotencyKey: `gift-${key}` } }, as);
+  await t.ok(
+    `mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`,
+    { i: { fanId: gid('Fan', fan.id), points: 1000, note: 'feed test', idempotencyKey: `gift-${key}` } },
+    as,
+  );
   const reward = await t.database.prisma.reward.findFirstOrThrow({ where: { orgId: org.id, stock: { gt: 0 } }, orderBy: { costPoints: 'asc' } });
-  const r = await t.ok(`mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`, { i: { rewardId: gid('Reward', reward.id), fanId: gid('Fan', fan.id), idempotencyKey: `redeem-${key}` } }, as);
+  const r = await t.ok(
+    `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`,
+    { i: { rewardId: gid('Reward', reward.id), fanId: gid('Fan', fan.id), idempotencyKey: `redeem-${key}` } },
+    as,
+  );
   expect(r.redeemReward.__typename).toBe('MutationRedeemRewardSuccess');
   return gid('Fan', fan.id);
 }
@@ -73,7 +81,9 @@ describe('organizationActivity over graphql-ws', () => {
     const anon = wsSubscribe(wsClient(server.url), ORG_FEED, {});
     await expect(anon.waitFor(1, 5_000)).rejects.toThrow(/UNAUTHENTICATED|Authentication required/);
     const rivalCommunity = await t.database.prisma.community.findFirstOrThrow({ where: { org: { slug: 'rival' } } });
-    const foreign = wsSubscribe(wsClient(server.url, 'Dev demo'), `subscription($c: ID!) { communityActivity(communityId: $c) { id } }`, { c: gid('Community', rivalCommunity.id) });
+    const foreign = wsSubscribe(wsClient(server.url, 'Dev demo'), `subscription($c: ID!) { communityActivity(communityId: $c) { id } }`, {
+      c: gid('Community', rivalCommunity.id),
+    });
     await expect(foreign.waitFor(1, 5_000)).rejects.toThrow(/not found/i);
   });
 });
@@ -83,7 +93,12 @@ describe('communityActivity over SSE', () => {
     const community = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: demoOrgId, kind: 'LIKE' } });
     const other = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: demoOrgId, kind: 'VIP' } });
     const listening = t.listening();
-    const sse = sseSubscribe(server.url, `subscription($c: ID!) { communityActivity(communityId: $c) { kind count communityId communityKind } }`, { c: gid('Community', community.id) }, 'Dev demo');
+    const sse = sseSubscribe(
+      server.url,
+      `subscription($c: ID!) { communityActivity(communityId: $c) { kind count communityId communityKind } }`,
+      { c: gid('Community', community.id) },
+      'Dev demo',
+    );
     await listening;
     const { publishActivity, recordActivity } = await import('../../src/activity/events.js');
     const events = await recordActivity(t.database.prisma, [

@@ -46,16 +46,25 @@ describe('createCommunity and updateCommunity', () => {
   });
 
   it('stores trimmed text, and treats an explicit null capacity as the default', async ({ t }) => {
-    const res = (await t.ok(CREATE, { input: { name: '  Tea Lovers III ', kind: 'VERTICAL', category: ' Tea ', capacity: null, rules: '  Be kind.  ' } })).createCommunity;
+    const res = (
+      await t.ok(CREATE, { input: { name: '  Tea Lovers III ', kind: 'VERTICAL', category: ' Tea ', capacity: null, rules: '  Be kind.  ' } })
+    ).createCommunity;
     expect(res.data).toMatchObject({ name: 'Tea Lovers III', category: 'Tea', capacity: 200, rules: 'Be kind.' });
   });
 
   it('reports every bad change of an update at once and changes nothing', async ({ t }) => {
     const c = (await t.ok(CREATE, { input: { name: 'Stays', kind: 'LARGE' } })).createCommunity.data;
-    const res = (await t.ok(UPDATE, { input: { communityId: c.id, name: '', capacity: 501, minOrders: -1, assistantIds: Array(21).fill(c.id) } })).updateCommunity;
+    const res = (await t.ok(UPDATE, { input: { communityId: c.id, name: '', capacity: 501, minOrders: -1, assistantIds: Array(21).fill(c.id) } }))
+      .updateCommunity;
     expect(res).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field: 'input.name' });
-    expect(res.message).toMatch(/^4 problems: input\.name: must not be empty; input\.capacity: must be from 1 to 500 \(got 501\); input\.minOrders: must be from 0 to 1,000 \(got -1\); input\.assistantIds: must hold at most 20 items/);
-    expect(await t.database.prisma.community.findUniqueOrThrow({ where: { id: (await t.database.prisma.community.findFirstOrThrow({ where: { name: 'Stays' } })).id } })).toMatchObject({ name: 'Stays', capacity: 200 });
+    expect(res.message).toMatch(
+      /^4 problems: input\.name: must not be empty; input\.capacity: must be from 1 to 500 \(got 501\); input\.minOrders: must be from 0 to 1,000 \(got -1\); input\.assistantIds: must hold at most 20 items/,
+    );
+    expect(
+      await t.database.prisma.community.findUniqueOrThrow({
+        where: { id: (await t.database.prisma.community.findFirstOrThrow({ where: { name: 'Stays' } })).id },
+      }),
+    ).toMatchObject({ name: 'Stays', capacity: 200 });
   });
 });
 
@@ -66,12 +75,16 @@ describe('joinCommunity', () => {
     const joined = (await t.ok(JOIN, { input: { inviteCode: ` ${c.inviteCode.toLowerCase()} `, fanId: gid('Fan', fan.id) } })).joinCommunity;
     expect(joined).toMatchObject({ __typename: 'MutationJoinCommunitySuccess', data: { community: { id: c.id } } });
     const short = (await t.ok(JOIN, { input: { inviteCode: 'ab', fanId: gid('Fan', fan.id) } })).joinCommunity;
-    expect(short).toMatchObject({ code: 'VALIDATION', field: 'input.inviteCode', message: 'input.inviteCode: must be at least 4 characters (got 2)' });
+    expect(short).toMatchObject({
+      code: 'VALIDATION',
+      field: 'input.inviteCode',
+      message: 'input.inviteCode: must be at least 4 characters (got 2)',
+    });
   });
 });
 
 describe('recordActivityBatch', () => {
-  it("reports every bad row the service finds (kind, time, two fan references) at once, and writes nothing", async ({ t }) => {
+  it('reports every bad row the service finds (kind, time, two fan references) at once, and writes nothing', async ({ t }) => {
     const community = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: t.orgId } });
     const fan = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: t.orgId } });
     const good = { communityId: gid('Community', community.id), fanId: gid('Fan', fan.id), kind: 'MESSAGE_POSTED' };
@@ -97,8 +110,20 @@ describe('recordActivityBatch', () => {
   it('reports declared rules of several rows together (count range, payload size, external id length)', async ({ t }) => {
     const community = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: t.orgId } });
     const base = { communityId: gid('Community', community.id), kind: 'MESSAGE_POSTED' };
-    const res = (await t.ok(BATCH, { input: { events: [{ ...base, count: 0 }, { ...base, payload: { note: 'x'.repeat(2_001) } }, { ...base, fanExternalId: 'u'.repeat(65) }] } })).recordActivityBatch;
+    const res = (
+      await t.ok(BATCH, {
+        input: {
+          events: [
+            { ...base, count: 0 },
+            { ...base, payload: { note: 'x'.repeat(2_001) } },
+            { ...base, fanExternalId: 'u'.repeat(65) },
+          ],
+        },
+      })
+    ).recordActivityBatch;
     expect(res).toMatchObject({ code: 'VALIDATION', field: 'input.events.0.count' });
-    expect(res.message).toMatch(/^3 problems: input\.events\.0\.count: must be from 1 to 10,000 \(got 0\); input\.events\.1\.payload: must be at most 2,000 characters of JSON .*; input\.events\.2\.fanExternalId: must be at most 64 characters \(got 65\)$/);
+    expect(res.message).toMatch(
+      /^3 problems: input\.events\.0\.count: must be from 1 to 10,000 \(got 0\); input\.events\.1\.payload: must be at most 2,000 characters of JSON .*; input\.events\.2\.fanExternalId: must be at most 64 characters \(got 65\)$/,
+    );
   });
 });

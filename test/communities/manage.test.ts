@@ -50,12 +50,30 @@ describe('createCommunity', () => {
     const jujube = await operator('jujube@demo.test');
     const admin = await operator('admin@demo.test');
     const c = await create({
-      name: 'Beauty Lovers II', kind: 'VERTICAL', category: 'Beauty', capacity: 500, minOrders: 2, minIntimacy: 10,
-      rules: 'Rename yourself "region-skin type".', ownerId: gid('Operator', jujube.id), assistantIds: [gid('Operator', admin.id)],
+      name: 'Beauty Lovers II',
+      kind: 'VERTICAL',
+      category: 'Beauty',
+      capacity: 500,
+      minOrders: 2,
+      minIntimacy: 10,
+      rules: 'Rename yourself "region-skin type".',
+      ownerId: gid('Operator', jujube.id),
+      assistantIds: [gid('Operator', admin.id)],
     });
     expect(c).toMatchObject({
       __typename: 'MutationCreateCommunitySuccess',
-      data: { name: 'Beauty Lovers II', kind: 'VERTICAL', category: 'Beauty', capacity: 500, minOrders: 2, minIntimacy: 10, lifecycle: 'ACTIVATING', memberCount: 0, owner: { email: 'jujube@demo.test' }, assistants: [{ email: 'admin@demo.test' }] },
+      data: {
+        name: 'Beauty Lovers II',
+        kind: 'VERTICAL',
+        category: 'Beauty',
+        capacity: 500,
+        minOrders: 2,
+        minIntimacy: 10,
+        lifecycle: 'ACTIVATING',
+        memberCount: 0,
+        owner: { email: 'jujube@demo.test' },
+        assistants: [{ email: 'admin@demo.test' }],
+      },
     });
     expect(c.data.inviteCode).toMatch(/^[A-Z2-9]{8}$/);
     const codes = await Promise.all(Array.from({ length: 10 }, (_, i) => create({ name: `Snack group ${i}`, kind: 'LARGE' })));
@@ -90,8 +108,13 @@ describe('createCommunity', () => {
     const rivalOwner = await t.database.prisma.operator.findFirstOrThrow({ where: { orgId: rivalOrgId } });
     const jujube = await operator('jujube@demo.test');
     const before = await t.database.prisma.community.count({ where: { orgId } });
-    expect(await create({ name: 'Stolen owner', kind: 'LARGE', ownerId: gid('Operator', rivalOwner.id) })).toMatchObject({ code: 'NOT_FOUND', field: 'input.ownerId' });
-    expect(await create({ name: 'Stolen helper', kind: 'LARGE', assistantIds: [gid('Operator', jujube.id), gid('Operator', rivalOwner.id)] })).toMatchObject({
+    expect(await create({ name: 'Stolen owner', kind: 'LARGE', ownerId: gid('Operator', rivalOwner.id) })).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'input.ownerId',
+    });
+    expect(
+      await create({ name: 'Stolen helper', kind: 'LARGE', assistantIds: [gid('Operator', jujube.id), gid('Operator', rivalOwner.id)] }),
+    ).toMatchObject({
       code: 'NOT_FOUND',
       field: 'input.assistantIds.1',
     });
@@ -115,8 +138,19 @@ describe('updateCommunity', () => {
   it('changes settings, replaces assistants, clears rules; omitted fields stay', async () => {
     const c = await create({ name: 'Apparel Lovers II', kind: 'VERTICAL', category: 'Apparel', capacity: 300, minOrders: 1, rules: 'Be kind.' });
     const admin = await operator('admin@demo.test');
-    const res = await t.ok(UPDATE, { input: { communityId: c.data.id, name: 'Apparel Club', minOrders: 2, minIntimacy: 30, rules: null, assistantIds: [gid('Operator', admin.id)] } });
-    expect(res.updateCommunity.data).toEqual({ name: 'Apparel Club', category: 'Apparel', capacity: 300, minOrders: 2, minIntimacy: 30, rules: null, owner: { email: 'owner@demo.test' }, assistants: [{ email: 'admin@demo.test' }] });
+    const res = await t.ok(UPDATE, {
+      input: { communityId: c.data.id, name: 'Apparel Club', minOrders: 2, minIntimacy: 30, rules: null, assistantIds: [gid('Operator', admin.id)] },
+    });
+    expect(res.updateCommunity.data).toEqual({
+      name: 'Apparel Club',
+      category: 'Apparel',
+      capacity: 300,
+      minOrders: 2,
+      minIntimacy: 30,
+      rules: null,
+      owner: { email: 'owner@demo.test' },
+      assistants: [{ email: 'admin@demo.test' }],
+    });
     const cleared = await t.ok(UPDATE, { input: { communityId: c.data.id, assistantIds: [] } });
     expect(cleared.updateCommunity.data.assistants).toEqual([]);
   });
@@ -133,7 +167,10 @@ describe('updateCommunity', () => {
     expect(await t.database.prisma.community.findUniqueOrThrow({ where: { id } })).toMatchObject({ capacity: 10, name: 'Tiny' });
 
     const v = await create({ name: 'Tech Lovers II', kind: 'VERTICAL', category: 'Tech' });
-    expect((await t.ok(UPDATE, { input: { communityId: v.data.id, category: null } })).updateCommunity).toMatchObject({ code: 'VALIDATION', field: 'input.category' });
+    expect((await t.ok(UPDATE, { input: { communityId: v.data.id, category: null } })).updateCommunity).toMatchObject({
+      code: 'VALIDATION',
+      field: 'input.category',
+    });
 
     const rival = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: rivalOrgId } });
     const foreign = await t.ok(UPDATE, { input: { communityId: gid('Community', rival.id), name: 'Hijacked' } });
@@ -159,7 +196,11 @@ describe('setCommunityLifecycle', () => {
     const c = await create({ name: 'Stuck', kind: 'LARGE' });
     const id = rawId(c.data.id);
     for (const to of ['ACTIVATING', 'DECLINING', 'DORMANT']) {
-      expect((await t.ok(LIFECYCLE, { input: { communityId: c.data.id, lifecycle: to } })).setCommunityLifecycle).toEqual({ __typename: 'InvalidStateError', code: 'INVALID_STATE', field: 'input.lifecycle' });
+      expect((await t.ok(LIFECYCLE, { input: { communityId: c.data.id, lifecycle: to } })).setCommunityLifecycle).toEqual({
+        __typename: 'InvalidStateError',
+        code: 'INVALID_STATE',
+        field: 'input.lifecycle',
+      });
     }
     expect((await t.database.prisma.community.findUniqueOrThrow({ where: { id } })).lifecycle).toBe('ACTIVATING');
     await t.ok(LIFECYCLE, { input: { communityId: c.data.id, lifecycle: 'ACTIVE' } });
@@ -167,7 +208,9 @@ describe('setCommunityLifecycle', () => {
       expect((await t.ok(LIFECYCLE, { input: { communityId: c.data.id, lifecycle: to } })).setCommunityLifecycle.code).toBe('INVALID_STATE');
     }
     const rival = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: rivalOrgId, lifecycle: 'ACTIVE' } });
-    expect((await t.ok(LIFECYCLE, { input: { communityId: gid('Community', rival.id), lifecycle: 'DECLINING' } })).setCommunityLifecycle.code).toBe('NOT_FOUND');
+    expect((await t.ok(LIFECYCLE, { input: { communityId: gid('Community', rival.id), lifecycle: 'DECLINING' } })).setCommunityLifecycle.code).toBe(
+      'NOT_FOUND',
+    );
     expect((await t.database.prisma.community.findUniqueOrThrow({ where: { id: rival.id } })).lifecycle).toBe('ACTIVE');
   });
 
@@ -190,7 +233,11 @@ describe('setMemberRole', () => {
       expect((await t.ok(ROLE, { input: { ...input, role } })).setMemberRole).toMatchObject({ data: { role } });
     }
     const outsider = await t.database.prisma.fan.create({ data: { orgId, externalId: 'role-outsider', displayName: 'Outsider' } });
-    expect((await t.ok(ROLE, { input: { ...input, fanId: gid('Fan', outsider.id), role: 'KOC' } })).setMemberRole).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.fanId' });
+    expect((await t.ok(ROLE, { input: { ...input, fanId: gid('Fan', outsider.id), role: 'KOC' } })).setMemberRole).toEqual({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+      field: 'input.fanId',
+    });
     const rival = await t.database.prisma.membership.findFirstOrThrow({ where: { orgId: rivalOrgId } });
     const foreign = await t.ok(ROLE, { input: { communityId: gid('Community', rival.communityId), fanId: gid('Fan', rival.fanId), role: 'OWNER' } });
     expect(foreign.setMemberRole).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.communityId' });

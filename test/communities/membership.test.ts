@@ -45,8 +45,15 @@ async function newGroup(settings: { capacity?: number; minOrders?: number; minIn
   const jujube = await t.database.prisma.operator.findFirstOrThrow({ where: { orgId, email: 'jujube@demo.test' } });
   return t.database.prisma.community.create({
     data: {
-      orgId, name: settings.name ?? `Group ${seq}`, kind: 'VERTICAL', category: 'Beauty', capacity: settings.capacity ?? 200,
-      minOrders: settings.minOrders ?? 0, minIntimacy: settings.minIntimacy ?? 0, rules: 'No ads.', inviteCode: `TEST${String(seq).padStart(4, '0')}`,
+      orgId,
+      name: settings.name ?? `Group ${seq}`,
+      kind: 'VERTICAL',
+      category: 'Beauty',
+      capacity: settings.capacity ?? 200,
+      minOrders: settings.minOrders ?? 0,
+      minIntimacy: settings.minIntimacy ?? 0,
+      rules: 'No ads.',
+      inviteCode: `TEST${String(seq).padStart(4, '0')}`,
       assistants: { create: [{ operatorId: jujube.id }] },
     },
   });
@@ -73,8 +80,13 @@ describe('joinCommunity', () => {
     const g = await newGroup();
     const fan = await newFan();
     const res = await join(g.inviteCode.toLowerCase(), fan, true);
-    expect(res).toMatchObject({ __typename: 'MutationJoinCommunitySuccess', data: { role: 'MEMBER', leftAt: null, fan: { id: gid('Fan', fan.id) }, community: { id: gid('Community', g.id), memberCount: 1 } } });
-    const feed = await t.ok(`query($c: ID!) { activity(communityId: $c, kinds: [MEMBER_JOINED]) { nodes { fan { id } } } }`, { c: gid('Community', g.id) });
+    expect(res).toMatchObject({
+      __typename: 'MutationJoinCommunitySuccess',
+      data: { role: 'MEMBER', leftAt: null, fan: { id: gid('Fan', fan.id) }, community: { id: gid('Community', g.id), memberCount: 1 } },
+    });
+    const feed = await t.ok(`query($c: ID!) { activity(communityId: $c, kinds: [MEMBER_JOINED]) { nodes { fan { id } } } }`, {
+      c: gid('Community', g.id),
+    });
     expect(feed.activity.nodes).toEqual([{ fan: { id: gid('Fan', fan.id) } }]);
   });
 
@@ -124,7 +136,11 @@ describe('joinCommunity', () => {
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const rivalOperator = await t.ok(JOIN, { input: { inviteCode: g.inviteCode, fanId: gid('Fan', fan.id) } }, 'Dev rival');
     expect(rivalOperator.joinCommunity).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await t.database.prisma.membership.count({ where: { communityId: { in: [g.id, rivalGroup.id] }, fanId: { in: [fan.id, other.id, rivalFan.id] } } })).toBe(0);
+    expect(
+      await t.database.prisma.membership.count({
+        where: { communityId: { in: [g.id, rivalGroup.id] }, fanId: { in: [fan.id, other.id, rivalFan.id] } },
+      }),
+    ).toBe(0);
     expect((await t.database.prisma.community.findUniqueOrThrow({ where: { id: g.id } })).memberCount).toBe(0);
   });
 });
@@ -138,11 +154,26 @@ describe('rollover of a full group', () => {
     const names = results.map((r) => r.data.community.name);
     expect(names).toEqual(['Jewelry Lovers', 'Jewelry Lovers', 'Jewelry Lovers #2', 'Jewelry Lovers #2', 'Jewelry Lovers #3']);
     const second = await t.database.prisma.community.findUniqueOrThrow({ where: { rolledOverFromId: g.id }, include: { assistants: true } });
-    expect(second).toMatchObject({ kind: 'VERTICAL', category: 'Beauty', capacity: 2, minOrders: 1, minIntimacy: 0, rules: 'No ads.', ownerId: g.ownerId, memberCount: 2 });
+    expect(second).toMatchObject({
+      kind: 'VERTICAL',
+      category: 'Beauty',
+      capacity: 2,
+      minOrders: 1,
+      minIntimacy: 0,
+      rules: 'No ads.',
+      ownerId: g.ownerId,
+      memberCount: 2,
+    });
     expect(second.assistants).toHaveLength(1);
     expect(second.inviteCode).not.toBe(g.inviteCode);
-    const chain = await t.ok(`query($id: ID!) { node(id: $id) { ... on Community { name rolledOverTo { name rolledOverTo { name memberCount } } } } }`, { id: gid('Community', g.id) });
-    expect(chain.node).toEqual({ name: 'Jewelry Lovers', rolledOverTo: { name: 'Jewelry Lovers #2', rolledOverTo: { name: 'Jewelry Lovers #3', memberCount: 1 } } });
+    const chain = await t.ok(
+      `query($id: ID!) { node(id: $id) { ... on Community { name rolledOverTo { name rolledOverTo { name memberCount } } } } }`,
+      { id: gid('Community', g.id) },
+    );
+    expect(chain.node).toEqual({
+      name: 'Jewelry Lovers',
+      rolledOverTo: { name: 'Jewelry Lovers #2', rolledOverTo: { name: 'Jewelry Lovers #3', memberCount: 1 } },
+    });
     // The code of a rolled-over group still works and also leads to the newest group.
     const late = await join(second.inviteCode, await newFan({ orderCount: 1 }));
     expect(late.data.community.name).toBe('Jewelry Lovers #3');
@@ -219,11 +250,18 @@ describe('leaveCommunity', () => {
     const fan = await newFan();
     const joined = await join(g.inviteCode, fan);
     const left = await t.ok(LEAVE, { input: { communityId: gid('Community', g.id) } }, asFan(fan));
-    expect(left.leaveCommunity).toMatchObject({ __typename: 'MutationLeaveCommunitySuccess', data: { id: joined.data.id, community: { memberCount: 0 } } });
+    expect(left.leaveCommunity).toMatchObject({
+      __typename: 'MutationLeaveCommunitySuccess',
+      data: { id: joined.data.id, community: { memberCount: 0 } },
+    });
     expect(left.leaveCommunity.data.leftAt).not.toBeNull();
     const again = await t.ok(LEAVE, { input: { communityId: gid('Community', g.id), fanId: gid('Fan', fan.id) } });
     expect(again.leaveCommunity).toMatchObject({ code: 'NOT_FOUND', field: 'input.fanId' });
-    const kinds = await t.database.prisma.activityEvent.findMany({ where: { communityId: g.id }, orderBy: { occurredAt: 'asc' }, select: { kind: true } });
+    const kinds = await t.database.prisma.activityEvent.findMany({
+      where: { communityId: g.id },
+      orderBy: { occurredAt: 'asc' },
+      select: { kind: true },
+    });
     expect(kinds.map((k) => k.kind)).toEqual(['MEMBER_JOINED', 'MEMBER_LEFT']);
     expect((await t.database.prisma.community.findUniqueOrThrow({ where: { id: g.id } })).memberCount).toBe(0);
   });
@@ -246,7 +284,10 @@ describe('leaveCommunity', () => {
     await t.database.prisma.membership.update({ where: { id: rawId(first.data.id) }, data: { role: 'KOC' } });
     await t.ok(LEAVE, { input: { communityId: gid('Community', g.id), fanId: gid('Fan', fan.id) } });
     const again = await join(g.inviteCode, fan, true);
-    expect(again).toMatchObject({ __typename: 'MutationJoinCommunitySuccess', data: { id: first.data.id, leftAt: null, role: 'MEMBER', community: { memberCount: 1 } } });
+    expect(again).toMatchObject({
+      __typename: 'MutationJoinCommunitySuccess',
+      data: { id: first.data.id, leftAt: null, role: 'MEMBER', community: { memberCount: 1 } },
+    });
     expect(await t.database.prisma.membership.count({ where: { communityId: g.id, fanId: fan.id } })).toBe(1);
   });
 

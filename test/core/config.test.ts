@@ -38,7 +38,10 @@ describe('configuration', () => {
       timeout: 30_000,
     });
     expect(run.status).toBe(1);
-    const lines = run.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
+    const lines = run.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('npm warn'));
     expect(lines).toEqual([
       'Invalid configuration:',
       '  PORT: must be an integer from 0 to 65535 (got "eighty")',

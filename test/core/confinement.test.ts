@@ -26,10 +26,18 @@ it('a read without orgId sees only the organization’s rows; a foreign id finds
 
 it('writes without orgId touch only the organization’s rows, inside transactions too', async ({ t }) => {
   const db = confineToOrganization(t.database.prisma, t.orgId);
-  const rivalBefore = await t.database.prisma.fan.findMany({ where: { orgId: t.rivalOrgId }, select: { id: true, intimacy: true }, orderBy: { id: 'asc' } });
+  const rivalBefore = await t.database.prisma.fan.findMany({
+    where: { orgId: t.rivalOrgId },
+    select: { id: true, intimacy: true },
+    orderBy: { id: 'asc' },
+  });
   const { count } = await db.$transaction((tx) => tx.fan.updateMany({ data: { intimacy: { increment: 1 } } }));
   expect(count).toBe(await db.fan.count());
-  const rivalAfter = await t.database.prisma.fan.findMany({ where: { orgId: t.rivalOrgId }, select: { id: true, intimacy: true }, orderBy: { id: 'asc' } });
+  const rivalAfter = await t.database.prisma.fan.findMany({
+    where: { orgId: t.rivalOrgId },
+    select: { id: true, intimacy: true },
+    orderBy: { id: 'asc' },
+  });
   expect(rivalAfter).toEqual(rivalBefore);
 
   const tag = await db.tag.create({ data: { name: 'confined-tag' } as never, select: { orgId: true } });
@@ -40,7 +48,9 @@ it('a create naming another organization is refused and writes nothing', async (
   const db = confineToOrganization(t.database.prisma, t.orgId);
   const before = await t.database.prisma.tag.count({ where: { orgId: t.rivalOrgId } });
   await expect(db.tag.create({ data: { orgId: t.rivalOrgId, name: 'smuggled' } })).rejects.toBeInstanceOf(TenancyViolation);
-  await expect(db.$transaction((tx) => tx.tag.createMany({ data: [{ orgId: t.rivalOrgId, name: 'smuggled-2' }] }))).rejects.toBeInstanceOf(TenancyViolation);
+  await expect(db.$transaction((tx) => tx.tag.createMany({ data: [{ orgId: t.rivalOrgId, name: 'smuggled-2' }] }))).rejects.toBeInstanceOf(
+    TenancyViolation,
+  );
   expect(await t.database.prisma.tag.count({ where: { orgId: t.rivalOrgId } })).toBe(before);
 });
 
@@ -48,6 +58,16 @@ it('every model is confined by its orgId column or reached only through a confin
   // A new model without orgId must be added here on purpose, after checking that no query reaches it
   // by a caller-supplied id without going through its parent.
   expect(modelsReachedThroughParent.sort()).toEqual(
-    ['CheckInCampaign', 'CommunityAssistant', 'Coupon', 'FissionCampaign', 'LikeCampaign', 'LikeContribution', 'LikeWinner', 'LotteryCampaign', 'WishVote'].sort(),
+    [
+      'CheckInCampaign',
+      'CommunityAssistant',
+      'Coupon',
+      'FissionCampaign',
+      'LikeCampaign',
+      'LikeContribution',
+      'LikeWinner',
+      'LotteryCampaign',
+      'WishVote',
+    ].sort(),
   );
 });

@@ -1,9 +1,10 @@
 // Typed refusals: each mutation's result union names the error types it can answer, every error type
 // implements `Error` (and the deprecated `DomainError`, so old fragments still match), and a refusal
 // outside a union reaches the client as a GraphQL error with its code, never masked.
-import { expect } from 'vitest';
-import { extendSchema, parse, type GraphQLFieldResolver } from 'graphql';
+
+import { extendSchema, type GraphQLFieldResolver, parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { expect } from 'vitest';
 import { takeUndeclaredRefusals } from '../../src/core/declared-errors.js';
 import { ConflictError, NotFoundError } from '../../src/core/errors.js';
 import { schema } from '../../src/schema.js';
@@ -25,7 +26,12 @@ const probes: Plugin = {
       throw new ConflictError('A refusal deleteSegment does not declare', 'segmentId');
     };
     field.resolve = (root, args, ctx, info) =>
-      original(root, args, args.segmentId === undeclaredProbe ? new Proxy(ctx, { get: (c, key) => (key === 'db' ? refuse() : Reflect.get(c, key)) }) : ctx, info);
+      original(
+        root,
+        args,
+        args.segmentId === undeclaredProbe ? new Proxy(ctx, { get: (c, key) => (key === 'db' ? refuse() : Reflect.get(c, key)) }) : ctx,
+        info,
+      );
     setSchema(extended);
   },
 };
@@ -39,10 +45,20 @@ const ROLE_OLD = `mutation($input: SetMemberRoleInput!) { setMemberRole(input: $
 it('a mutation result union lists exactly its declared error types, each implementing Error and DomainError', async ({ t }) => {
   const role = (await t.ok(UNION, { name: 'MutationSetMemberRoleResult' })).__type;
   expect(role.kind).toBe('UNION');
-  expect(role.possibleTypes.map((p: { name: string }) => p.name).sort()).toEqual(['MutationSetMemberRoleSuccess', 'NotFoundError', 'ValidationError']);
+  expect(role.possibleTypes.map((p: { name: string }) => p.name).sort()).toEqual([
+    'MutationSetMemberRoleSuccess',
+    'NotFoundError',
+    'ValidationError',
+  ]);
   const join = (await t.ok(UNION, { name: 'MutationJoinCommunityResult' })).__type;
   expect(join.possibleTypes.map((p: { name: string }) => p.name).sort()).toEqual([
-    'CommunityFullError', 'ConflictError', 'ForbiddenError', 'MutationJoinCommunitySuccess', 'NotFoundError', 'ThresholdNotMetError', 'ValidationError',
+    'CommunityFullError',
+    'ConflictError',
+    'ForbiddenError',
+    'MutationJoinCommunitySuccess',
+    'NotFoundError',
+    'ThresholdNotMetError',
+    'ValidationError',
   ]);
   for (const error of join.possibleTypes.filter((p: { name: string }) => p.name.endsWith('Error'))) {
     expect(error.interfaces.map((i: { name: string }) => i.name).sort()).toEqual(['DomainError', 'Error']);
@@ -62,10 +78,18 @@ it('a generic `... on Error` and an old `... on DomainError` fragment both read 
 
 it('a refusal outside a union (a query, or a code the mutation does not declare) is a GraphQL error with its code, not masked', async ({ t }) => {
   const query = await t.gql('{ refusalProbe }');
-  expect(query.errors).toEqual([expect.objectContaining({ message: 'Nothing to see here', path: ['refusalProbe'], extensions: { code: 'NOT_FOUND', field: 'probeId' } })]);
+  expect(query.errors).toEqual([
+    expect.objectContaining({ message: 'Nothing to see here', path: ['refusalProbe'], extensions: { code: 'NOT_FOUND', field: 'probeId' } }),
+  ]);
 
-  const undeclared = await t.gql(`mutation($id: ID!) { deleteSegment(segmentId: $id) { __typename ... on Error { code } } }`, { id: undeclaredProbe });
-  expect(undeclared.errors).toEqual([expect.objectContaining({ message: 'A refusal deleteSegment does not declare', extensions: { code: 'CONFLICT', field: 'segmentId' } })]);
+  const undeclared = await t.gql(`mutation($id: ID!) { deleteSegment(segmentId: $id) { __typename ... on Error { code } } }`, {
+    id: undeclaredProbe,
+  });
+  expect(undeclared.errors).toEqual([
+    expect.objectContaining({ message: 'A refusal deleteSegment does not declare', extensions: { code: 'CONFLICT', field: 'segmentId' } }),
+  ]);
   // …and it is recorded, so the test app fails the file (taken here, as this one is on purpose).
-  expect(takeUndeclaredRefusals()).toEqual([{ field: 'Mutation.deleteSegment', code: 'CONFLICT', message: 'A refusal deleteSegment does not declare' }]);
+  expect(takeUndeclaredRefusals()).toEqual([
+    { field: 'Mutation.deleteSegment', code: 'CONFLICT', message: 'A refusal deleteSegment does not declare' },
+  ]);
 });

@@ -37,7 +37,12 @@ interface Conn {
   path: (args: string) => string;
   pick: (data: Record<string, any>) => { nodes: { id: string }[]; pageInfo: PageInfo; totalCount?: number };
 }
-interface PageInfo { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null }
+interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
 
 const page = `pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id }`;
 const root = (field: string, extra = ''): Conn => ({
@@ -109,7 +114,9 @@ describe('cursor pagination', () => {
   it('nested pages under a list each hold their own first n, in order', async ({ t }) => {
     const d = await t.ok(`{ communities(kinds: [VERTICAL], first: 7) { nodes { id members(first: 3) { nodes { id joinedAt } } } } }`);
     for (const c of d.communities.nodes) {
-      const alone = await t.ok(`query($id: ID!) { node(id: $id) { ... on Community { members(first: 3) { nodes { id joinedAt } } } } }`, { id: c.id });
+      const alone = await t.ok(`query($id: ID!) { node(id: $id) { ... on Community { members(first: 3) { nodes { id joinedAt } } } } }`, {
+        id: c.id,
+      });
       expect(c.members.nodes).toEqual(alone.node.members.nodes);
       const times = c.members.nodes.map((m: { joinedAt: string }) => m.joinedAt);
       expect(times).toEqual([...times].sort().reverse());

@@ -18,7 +18,9 @@ let fan: { id: string; displayName: string };
 beforeAll(async () => {
   t = await createTestApp({ defaultAs: AS });
   await seedScale(t.database.sql, { fans: FANS, now: new Date('2026-11-20T04:00:00Z') });
-  big = new Set((await t.database.sql.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > 10000`)).map((r) => r.relname));
+  big = new Set(
+    (await t.database.sql.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > 10000`)).map((r) => r.relname),
+  );
   const d = await t.ok(`{
     communities(kinds: [VERTICAL], first: 1) { nodes { id } }
     fans(first: 1, orderBy: { field: ORDER_COUNT }) { nodes { id displayName } }
@@ -33,16 +35,32 @@ const SORTS = ['CREATED_AT', 'ORDER_COUNT', 'TOTAL_SPEND', 'LAST_ORDER_AT', 'INT
 /** [label, document, page size] — documents may use $community and $fan. */
 const READS: [string, string, number][] = [
   ...SORTS.flatMap((s) =>
-    ['ASC', 'DESC'].map((d): [string, string, number] => [`fans by ${s} ${d}`, `{ fans(first: 20, orderBy: { field: ${s}, direction: ${d} }) { nodes { id displayName } } }`, 20]),
+    ['ASC', 'DESC'].map((d): [string, string, number] => [
+      `fans by ${s} ${d}`,
+      `{ fans(first: 20, orderBy: { field: ${s}, direction: ${d} }) { nodes { id displayName } } }`,
+      20,
+    ]),
   ),
-  ['reactivation list (README)', `{ fans(filter: { lifecycles: [SILENT, DORMANT], minOrders: 2 }, orderBy: { field: TOTAL_SPEND }, first: 20) { totalCount nodes { displayName region orderCount totalSpendCents tags { tag { name } source } } } }`, 20],
+  [
+    'reactivation list (README)',
+    `{ fans(filter: { lifecycles: [SILENT, DORMANT], minOrders: 2 }, orderBy: { field: TOTAL_SPEND }, first: 20) { totalCount nodes { displayName region orderCount totalSpendCents tags { tag { name } source } } } }`,
+    20,
+  ],
   ['fans by lifecycle', `{ fans(first: 20, filter: { lifecycles: [DORMANT] }) { nodes { id } } }`, 20],
   ['fans by name', `{ fans(first: 20, filter: { search: "$fanName" }) { nodes { id } } }`, 20],
   ['KOCs', `{ fans(first: 20, filter: { isKoc: true }) { nodes { id } } }`, 20],
   ['fans of a group', `{ fans(first: 20, filter: { communityId: "$community" }) { nodes { id } } }`, 20],
   ['big spenders', `{ fans(first: 20, filter: { minSpendCents: 50000 }, orderBy: { field: TOTAL_SPEND }) { nodes { id } } }`, 20],
-  ['vertical groups dashboard (README)', `{ communities(kinds: [VERTICAL], first: 7) { nodes { name memberCount capacity lifecycle members(first: 5) { nodes { role fan { displayName memberships(first: 5) { nodes { community { name } } } } } } } } }`, 7],
-  ['groups with member pages', `{ communities(first: 20) { nodes { name members(first: 5) { nodes { id joinedAt } } activity(first: 5) { nodes { kind } } } } }`, 20],
+  [
+    'vertical groups dashboard (README)',
+    `{ communities(kinds: [VERTICAL], first: 7) { nodes { name memberCount capacity lifecycle members(first: 5) { nodes { role fan { displayName memberships(first: 5) { nodes { community { name } } } } } } } } }`,
+    7,
+  ],
+  [
+    'groups with member pages',
+    `{ communities(first: 20) { nodes { name members(first: 5) { nodes { id joinedAt } } activity(first: 5) { nodes { kind } } } } }`,
+    20,
+  ],
   ['orders', `{ orders(first: 20) { nodes { amountCents fan { displayName } community { name } } } }`, 20],
   ['orders of a group', `{ orders(first: 20, communityId: "$community") { nodes { id } } }`, 20],
   ['points ledger', `{ pointsLedger(first: 20) { nodes { delta fan { displayName } } } }`, 20],
@@ -53,7 +71,11 @@ const READS: [string, string, number][] = [
   ['live schedule', `{ liveSessions(first: 20) { nodes { title items { productName } reservations(first: 5) { nodes { id } } } } }`, 20],
   ['campaigns', `{ campaigns(first: 20) { nodes { name community { name } } } }`, 20],
   ['wishes', `{ wishes(first: 20) { nodes { productName voteCount } } }`, 20],
-  ['fan profile', `{ node(id: "$fan") { ... on Fan { displayName orders(first: 10) { nodes { amountCents } } pointsEntries(first: 10) { nodes { delta } } memberships(first: 10) { nodes { community { name } } } } } }`, 10],
+  [
+    'fan profile',
+    `{ node(id: "$fan") { ... on Fan { displayName orders(first: 10) { nodes { amountCents } } pointsEntries(first: 10) { nodes { delta } } memberships(first: 10) { nodes { community { name } } } } } }`,
+    10,
+  ],
   ['orders of 50 fans', `{ fans(first: 50) { nodes { orders(first: 3) { nodes { amountCents } } } } }`, 50],
 ];
 

@@ -3,7 +3,7 @@
 // tour.test.ts; every other ```graphql block must have an entry below, so a new or edited example
 // cannot drift from what the API answers.
 import { readFileSync } from 'node:fs';
-import { parse, print, type OperationDefinitionNode } from 'graphql';
+import { type OperationDefinitionNode, parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/demo/seed.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';

@@ -10,7 +10,7 @@ import { runCli } from '../../src/cli.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { loadManifest } from '../../src/core/persisted.js';
-import { startServer, type RunningServer } from '../../src/core/server.js';
+import { type RunningServer, startServer } from '../../src/core/server.js';
 import { startFanops } from '../../src/main.js';
 import { createTestDatabase } from '../helpers/app.js';
 import { spawnServer, stopAllServers } from '../helpers/process.js';
@@ -46,10 +46,16 @@ const auth = { authorization: 'Dev demo' };
 
 describe('HTTP server', () => {
   it('answers POST and GET on /graphql', async ({ t }) => {
-    const post = await fetch(server.url, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ organization { name } }' }) });
+    const post = await fetch(server.url, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ organization { name } }' }),
+    });
     expect(post.status).toBe(200);
     expect(await post.json()).toEqual({ data: { organization: { name: 'Lumi Live (demo)' } } });
-    const get = await fetch(`${server.url}?query=${encodeURIComponent('{ fans(first: 1) { totalCount } }')}`, { headers: { ...auth, 'x-graphql-yoga-csrf': '1' } });
+    const get = await fetch(`${server.url}?query=${encodeURIComponent('{ fans(first: 1) { totalCount } }')}`, {
+      headers: { ...auth, 'x-graphql-yoga-csrf': '1' },
+    });
     expect(await get.json()).toEqual({ data: { fans: { totalCount: 20 } } });
   });
 
@@ -77,7 +83,8 @@ describe('HTTP server', () => {
       expect((await asset.arrayBuffer()).byteLength, url).toBeGreaterThan(1000);
     }
     // The workers the editor asks for are served too.
-    for (const worker of ['editor.worker.js', 'json.worker.js', 'graphql.worker.js']) expect((await fetch(new URL(`/graphiql/${worker}`, base))).status).toBe(200);
+    for (const worker of ['editor.worker.js', 'json.worker.js', 'graphql.worker.js'])
+      expect((await fetch(new URL(`/graphiql/${worker}`, base))).status).toBe(200);
     const options = JSON.parse(/<script type="application\/json" id="graphiql-options">(.*?)<\/script>/s.exec(html)![1]);
     expect(JSON.parse(options.headers)).toEqual({ Authorization: 'Dev demo' });
     expect(options.defaultQuery).toContain('query Dashboard');
@@ -93,7 +100,9 @@ describe('HTTP server', () => {
   });
 
   it('refuses mutations over GET', async ({ t }) => {
-    const res = await fetch(`${server.url}?query=${encodeURIComponent('mutation { __typename }')}`, { headers: { ...auth, 'x-graphql-yoga-csrf': '1' } });
+    const res = await fetch(`${server.url}?query=${encodeURIComponent('mutation { __typename }')}`, {
+      headers: { ...auth, 'x-graphql-yoga-csrf': '1' },
+    });
     expect(res.status).toBe(405);
   });
 });
@@ -102,7 +111,11 @@ describe('graceful stop', () => {
   it('finishes an in-flight request, then refuses new connections', async ({ t }) => {
     const own = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 5_000 });
     const started = slowStarted();
-    const inFlight = fetch(own.url, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Slow { organization { slug } }' }) });
+    const inFlight = fetch(own.url, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query Slow { organization { slug } }' }),
+    });
     await started;
     const stopped = own.stop();
     const res = await inFlight;
@@ -113,7 +126,9 @@ describe('graceful stop', () => {
 });
 
 describe('npm start', () => {
-  it('is one process: a fresh database is seeded and answers; the CLI writes through it; SIGTERM to the PID npm start gives frees the port and keeps the data', async ({ t }) => {
+  it('is one process: a fresh database is seeded and answers; the CLI writes through it; SIGTERM to the PID npm start gives frees the port and keeps the data', async ({
+    t,
+  }) => {
     const db = await createTestDatabase(); // an empty PostgreSQL database when TEST_DATABASE_URL is set
     await db.database.close();
     const dataDir = makeTempDir('start');
@@ -124,7 +139,10 @@ describe('npm start', () => {
       const res = await fetch(server.url, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ communities(kinds: [VERTICAL]) { totalCount nodes { name members(first: 1) { nodes { fan { displayName orders(first: 1) { nodes { amountCents } } } } } } } }' }),
+        body: JSON.stringify({
+          query:
+            '{ communities(kinds: [VERTICAL]) { totalCount nodes { name members(first: 1) { nodes { fan { displayName orders(first: 1) { nodes { amountCents } } } } } } } }',
+        }),
       });
       const body = await res.json();
       expect(body.errors).toBeUndefined();
@@ -134,11 +152,21 @@ describe('npm start', () => {
       // The CLI, while the server holds the embedded directory, runs its command in the server.
       const out: string[] = [];
       const err: string[] = [];
-      const code = await runCli(['apikey', 'create', 'demo', 'while running', '--scopes', 'read'], { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, ...env });
+      const code = await runCli(
+        ['apikey', 'create', 'demo', 'while running', '--scopes', 'read'],
+        { out: (l) => out.push(l), err: (l) => err.push(l) },
+        { ...process.env, ...env },
+      );
       expect(code, err.join('\n')).toBe(0);
       const key = out[0];
       const orders = async (url: string) =>
-        (await fetch(url, { method: 'POST', headers: { authorization: `ApiKey ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(persisted(hashOf(loadManifest(), 'PartnerRecentOrders'))) })).json();
+        (
+          await fetch(url, {
+            method: 'POST',
+            headers: { authorization: `ApiKey ${key}`, 'content-type': 'application/json' },
+            body: JSON.stringify(persisted(hashOf(loadManifest(), 'PartnerRecentOrders'))),
+          })
+        ).json();
       expect((await orders(server.url)).data.orders.totalCount).toBeGreaterThan(0);
 
       // npm's PID is the server's: SIGTERM stops it, and the port and the directory are free at once.

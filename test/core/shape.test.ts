@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isInputObjectType, isObjectType, type GraphQLArgument, type GraphQLInputField } from 'graphql';
+import { type GraphQLArgument, type GraphQLInputField, isInputObjectType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema.js';
 
@@ -14,7 +14,8 @@ function inputs(): { name: string; input: GraphQLArgument | GraphQLInputField }[
   const all: { name: string; input: GraphQLArgument | GraphQLInputField }[] = [];
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__')) continue;
-    if (isObjectType(type)) for (const f of Object.values(type.getFields())) for (const a of f.args) all.push({ name: `${type.name}.${f.name}(${a.name})`, input: a });
+    if (isObjectType(type))
+      for (const f of Object.values(type.getFields())) for (const a of f.args) all.push({ name: `${type.name}.${f.name}(${a.name})`, input: a });
     if (isInputObjectType(type)) for (const f of Object.values(type.getFields())) all.push({ name: `${type.name}.${f.name}`, input: f });
   }
   return all;
@@ -87,7 +88,9 @@ describe('module arrows', () => {
       }
     }
     expect(uphill).toEqual([]);
-    expect(Object.keys(DOMAIN_ARROWS).sort()).toEqual([...new Set(files.map(moduleOf))].filter((m) => !['app', 'demo', 'core', 'activity'].includes(m)).sort());
+    expect(Object.keys(DOMAIN_ARROWS).sort()).toEqual(
+      [...new Set(files.map(moduleOf))].filter((m) => !['app', 'demo', 'core', 'activity'].includes(m)).sort(),
+    );
   });
 
   it('allow no cycle between modules', () => {

@@ -40,10 +40,16 @@ describe('startup against an unreachable database', () => {
     const port = await closedPort();
     const { logger, lines } = capture();
     const line = await failedStart({ DATABASE_URL: `postgresql://fanops:s3cret-pw@127.0.0.1:${port}/fanops`, DB_STARTUP_WAIT_MS: '1200' }, logger);
-    expect(line).toMatch(new RegExp(`^Cannot reach the database at 127\\.0\\.0\\.1:${port}/fanops \\(ECONNREFUSED\\) after \\d+ attempts in 1\\.2 s; is PostgreSQL running\\? \\(DB_STARTUP_WAIT_MS=1200\\)$`));
+    expect(line).toMatch(
+      new RegExp(
+        `^Cannot reach the database at 127\\.0\\.0\\.1:${port}/fanops \\(ECONNREFUSED\\) after \\d+ attempts in 1\\.2 s; is PostgreSQL running\\? \\(DB_STARTUP_WAIT_MS=1200\\)$`,
+      ),
+    );
     const attempts = lines.filter((l) => l.includes('not reachable'));
     expect(attempts.length).toBeGreaterThanOrEqual(2);
-    expect(attempts[0]).toBe(`Database at 127.0.0.1:${port}/fanops not reachable (ECONNREFUSED), attempt 1; retrying in 0.25 s (giving up 1.2 s after start)`);
+    expect(attempts[0]).toBe(
+      `Database at 127.0.0.1:${port}/fanops not reachable (ECONNREFUSED), attempt 1; retrying in 0.25 s (giving up 1.2 s after start)`,
+    );
     expect(attempts[1]).toMatch(/attempt 2; retrying in 0\.5 s/);
     for (const l of [line, ...lines]) {
       expect(l).not.toContain('s3cret-pw');
@@ -66,7 +72,9 @@ describe('startup against an unreachable database', () => {
       const url = databaseUrl(process.env.TEST_DATABASE_URL!, 'fanops_no_such_database');
       const line = await failedStart({ DATABASE_URL: url, DB_STARTUP_WAIT_MS: '30000' }, logger);
       const { hostname, port } = new URL(url);
-      expect(line).toBe(`Database "fanops_no_such_database" does not exist on ${hostname}:${port || '5432'}: create it (createdb -h ${hostname} -p ${port || '5432'} fanops_no_such_database) or fix DATABASE_URL`);
+      expect(line).toBe(
+        `Database "fanops_no_such_database" does not exist on ${hostname}:${port || '5432'}: create it (createdb -h ${hostname} -p ${port || '5432'} fanops_no_such_database) or fix DATABASE_URL`,
+      );
       expect(lines.filter((l) => l.includes('not reachable'))).toEqual([]);
     });
   }

@@ -52,7 +52,11 @@ describe('boundedFeed', () => {
 describe('latestOnly', () => {
   it('gives the initial state first, then only the latest value a slow reader missed', async () => {
     const prepared: number[] = [];
-    const w = latestOnly<number, string>('initial', (n) => (prepared.push(n), `total ${n}`), () => {});
+    const w = latestOnly<number, string>(
+      'initial',
+      (n) => (prepared.push(n), `total ${n}`),
+      () => {},
+    );
     for (let n = 1; n <= 1000; n++) w.offer(n); // a reader that has not asked yet
     expect(await w.stream.next()).toEqual({ done: false, value: 'initial' });
     expect(await w.stream.next()).toEqual({ done: false, value: 'total 1000' });
@@ -65,7 +69,11 @@ describe('latestOnly', () => {
 
   it('skips values prepare() declines, and ends a waiting reader at once on return()', async () => {
     let stopped = 0;
-    const w = latestOnly<number, number>(0, (n) => (n % 2 ? undefined : n), () => stopped++);
+    const w = latestOnly<number, number>(
+      0,
+      (n) => (n % 2 ? undefined : n),
+      () => stopped++,
+    );
     await w.stream.next();
     w.offer(1);
     const waiting = w.stream.next();

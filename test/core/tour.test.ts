@@ -1,8 +1,8 @@
 // The README's operator's tour, executed verbatim: each documented step must succeed in order.
 import { readFileSync } from 'node:fs';
 import { describe, expect } from 'vitest';
-import { useTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 const readme = readFileSync('README.md', 'utf8');
 const section = readme.slice(readme.indexOf("## Operator's tour"), readme.indexOf('## Layout'));
@@ -39,7 +39,10 @@ describe("README operator's tour", () => {
   });
 
   it('runs from import to redemption without a refusal', async ({ t }) => {
-    const reward = await t.database.prisma.reward.findFirstOrThrow({ where: { org: { slug: 'demo' }, active: true }, orderBy: [{ costPoints: 'asc' }, { id: 'asc' }] });
+    const reward = await t.database.prisma.reward.findFirstOrThrow({
+      where: { org: { slug: 'demo' }, active: true },
+      orderBy: [{ costPoints: 'asc' }, { id: 'asc' }],
+    });
     const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
     const values: Record<string, string> = { inAWeek };
     const results: Record<string, any> = {};
@@ -63,7 +66,11 @@ describe("README operator's tour", () => {
     expect(results.TourCheckIn.streak).toBe(1);
     expect(results.TourGoLive.remindedCount).toBe(1);
     expect(results.TourOnSale.remindedCount).toBe(1);
-    expect(results.TourFanHome.viewer.fan).toMatchObject({ displayName: 'Hangzhou-dry skin·Ning', pointsBalance: 458 + results.TourCheckIn.points, checkInStreak: 1 });
+    expect(results.TourFanHome.viewer.fan).toMatchObject({
+      displayName: 'Hangzhou-dry skin·Ning',
+      pointsBalance: 458 + results.TourCheckIn.points,
+      checkInStreak: 1,
+    });
     expect(results.TourFanHome.rewards[0].id).toBe(gid('Reward', reward.id));
     expect(results.TourRedeem.fan.pointsBalance).toBe(458 + results.TourCheckIn.points - reward.costPoints);
   });

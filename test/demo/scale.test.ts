@@ -3,7 +3,7 @@
 // count with its members, lifecycles with the documented rule — and every kind of group, campaign
 // and activity is there. Whole-population checks that the API cannot express in one query run in SQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRows, seedScale, type ScaleSummary } from '../../src/demo/scale.js';
+import { countRows, type ScaleSummary, seedScale } from '../../src/demo/scale.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 const FANS = 2_000;
@@ -22,7 +22,10 @@ const count = async (text: string, params?: unknown[]) => Number((await sql<{ n:
 
 type OrderNode = { amountCents: number; status: string; placedAt: string };
 type FanNode = {
-  orderCount: number; totalSpendCents: number; lastOrderAt: string | null; pointsBalance: number;
+  orderCount: number;
+  totalSpendCents: number;
+  lastOrderAt: string | null;
+  pointsBalance: number;
   orders: { totalCount: number; nodes: OrderNode[] };
   pointsEntries: { totalCount: number; nodes: { delta: number; balanceAfter: number }[] };
 };
@@ -42,15 +45,26 @@ describe('seedScale', () => {
     expect(r.LikeContribution / FANS).toBeGreaterThan(0.15);
     expect(r.LiveSession).toBe(373);
     expect(r.LineupItem).toBe(3730);
-    for (const table of ['CheckIn', 'Redemption', 'PointsEntry', 'InviteCode', 'Invite', 'LotterySpin', 'CouponGrant', 'LikeDraw', 'Wish', 'WishVote']) {
+    for (const table of [
+      'CheckIn',
+      'Redemption',
+      'PointsEntry',
+      'InviteCode',
+      'Invite',
+      'LotterySpin',
+      'CouponGrant',
+      'LikeDraw',
+      'Wish',
+      'WishVote',
+    ]) {
       expect(r[table], table).toBeGreaterThan(0);
     }
   });
 
   it('shows every kind of group, each with as many members as its member count says', async () => {
-    const data = await t.ok<{ communities: { totalCount: number; nodes: { kind: string; memberCount: number; capacity: number; members: { totalCount: number } }[] } }>(
-      `{ communities(first: 100) { totalCount nodes { kind memberCount capacity members(first: 1) { totalCount } } } }`,
-    );
+    const data = await t.ok<{
+      communities: { totalCount: number; nodes: { kind: string; memberCount: number; capacity: number; members: { totalCount: number } }[] };
+    }>(`{ communities(first: 100) { totalCount nodes { kind memberCount capacity members(first: 1) { totalCount } } } }`);
     const groups = data.communities.nodes;
     expect(data.communities.totalCount).toBe(20 + FANS / 200);
     expect(new Set(groups.map((g) => g.kind))).toEqual(new Set(['VERTICAL', 'LIKE', 'FISSION', 'VIP', 'KOC', 'SMALL', 'LARGE']));
@@ -82,7 +96,14 @@ describe('seedScale', () => {
       const paid = f.orders.nodes.filter((o) => o.status === 'PAID');
       expect(f.orderCount).toBe(paid.length);
       expect(f.totalSpendCents).toBe(paid.reduce((s, o) => s + o.amountCents, 0));
-      expect(f.lastOrderAt).toBe(paid.length ? paid.map((o) => o.placedAt).sort().at(-1) : null);
+      expect(f.lastOrderAt).toBe(
+        paid.length
+          ? paid
+              .map((o) => o.placedAt)
+              .sort()
+              .at(-1)
+          : null,
+      );
       expect(f.pointsEntries.nodes[0]?.balanceAfter ?? 0).toBe(f.pointsBalance);
     }
   });
@@ -90,11 +111,14 @@ describe('seedScale', () => {
   it('keeps every derived fact equal to the rows it is derived from, for every fan, group, session and campaign', async () => {
     const o = '$1';
     const mismatches = {
-      fanOrders: await count(`SELECT count(*) AS n FROM "Fan" f LEFT JOIN (SELECT "fanId", count(*) AS n, sum("amountCents") AS s, max("placedAt") AS l FROM "Order" WHERE status = 'PAID' GROUP BY 1) x ON x."fanId" = f.id
+      fanOrders:
+        await count(`SELECT count(*) AS n FROM "Fan" f LEFT JOIN (SELECT "fanId", count(*) AS n, sum("amountCents") AS s, max("placedAt") AS l FROM "Order" WHERE status = 'PAID' GROUP BY 1) x ON x."fanId" = f.id
         WHERE f."orgId" = ${o} AND (f."orderCount" <> COALESCE(x.n, 0) OR f."totalSpendCents" <> COALESCE(x.s, 0) OR f."lastOrderAt" IS DISTINCT FROM x.l)`),
-      fanBalance: await count(`SELECT count(*) AS n FROM "Fan" f LEFT JOIN (SELECT "fanId", sum(delta) AS b FROM "PointsEntry" GROUP BY 1) x ON x."fanId" = f.id
+      fanBalance:
+        await count(`SELECT count(*) AS n FROM "Fan" f LEFT JOIN (SELECT "fanId", sum(delta) AS b FROM "PointsEntry" GROUP BY 1) x ON x."fanId" = f.id
         WHERE f."orgId" = ${o} AND f."pointsBalance" <> COALESCE(x.b, 0)`),
-      runningBalance: await count(`SELECT count(*) AS n FROM (SELECT "balanceAfter", sum(delta) OVER (PARTITION BY "fanId" ORDER BY "createdAt", id) AS run FROM "PointsEntry" WHERE "orgId" = ${o}) e
+      runningBalance:
+        await count(`SELECT count(*) AS n FROM (SELECT "balanceAfter", sum(delta) OVER (PARTITION BY "fanId" ORDER BY "createdAt", id) AS run FROM "PointsEntry" WHERE "orgId" = ${o}) e
         WHERE e."balanceAfter" <> e.run OR e."balanceAfter" < 0`),
       memberCount: await count(`SELECT count(*) AS n FROM "Community" c WHERE c."orgId" = ${o}
         AND c."memberCount" <> (SELECT count(*) FROM "Membership" m WHERE m."communityId" = c.id AND m."leftAt" IS NULL)`),
@@ -104,10 +128,15 @@ describe('seedScale', () => {
         AND (lc."totalLikes" <> (SELECT COALESCE(sum(likes), 0) FROM "LikeContribution" WHERE "campaignId" = lc."campaignId") OR lc."milestonesReached" <> lc."totalLikes" / lc."milestoneEvery")`),
       validInvites: await count(`SELECT count(*) AS n FROM "InviteCode" ic WHERE ic."orgId" = ${o}
         AND ic."validInvites" <> (SELECT count(*) FROM "Invite" i WHERE i."inviteCodeId" = ic.id AND i.status = 'COUNTED')`),
-      voteCounts: await count(`SELECT count(*) AS n FROM "Wish" w WHERE w."orgId" = ${o} AND w."voteCount" <> (SELECT count(*) FROM "WishVote" v WHERE v."wishId" = w.id)`),
-      streaks: await count(`SELECT count(*) AS n FROM "Fan" f LEFT JOIN LATERAL (SELECT day, streak FROM "CheckIn" c WHERE c."fanId" = f.id ORDER BY day DESC LIMIT 1) c ON true
+      voteCounts: await count(
+        `SELECT count(*) AS n FROM "Wish" w WHERE w."orgId" = ${o} AND w."voteCount" <> (SELECT count(*) FROM "WishVote" v WHERE v."wishId" = w.id)`,
+      ),
+      streaks:
+        await count(`SELECT count(*) AS n FROM "Fan" f LEFT JOIN LATERAL (SELECT day, streak FROM "CheckIn" c WHERE c."fanId" = f.id ORDER BY day DESC LIMIT 1) c ON true
         WHERE f."orgId" = ${o} AND (f."lastCheckInDay" IS DISTINCT FROM c.day OR f."checkInStreak" <> COALESCE(c.streak, 0))`),
-      selfReferrals: await count(`SELECT count(*) AS n FROM "Invite" i JOIN "InviteCode" ic ON ic.id = i."inviteCodeId" WHERE i."orgId" = ${o} AND ic."fanId" = i."inviteeId"`),
+      selfReferrals: await count(
+        `SELECT count(*) AS n FROM "Invite" i JOIN "InviteCode" ic ON ic.id = i."inviteCodeId" WHERE i."orgId" = ${o} AND ic."fanId" = i."inviteeId"`,
+      ),
     };
     expect(mismatches).toEqual(Object.fromEntries(Object.keys(mismatches).map((k) => [k, 0])));
   });
@@ -117,11 +146,16 @@ describe('seedScale', () => {
       `SELECT c.conrelid::regclass::text AS child, a.attname AS col, c.confrelid::regclass::text AS parent, pa.attname AS pcol
        FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
        JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1]
-       WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace AND array_length(c.conkey, 1) = 1`, []);
+       WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace AND array_length(c.conkey, 1) = 1`,
+      [],
+    );
     expect(fks.length).toBeGreaterThan(40);
     const orphans: Record<string, number> = {};
     for (const fk of fks) {
-      const n = await count(`SELECT count(*) AS n FROM ${fk.child} x WHERE x."${fk.col}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${fk.parent} y WHERE y."${fk.pcol}" = x."${fk.col}")`, []);
+      const n = await count(
+        `SELECT count(*) AS n FROM ${fk.child} x WHERE x."${fk.col}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${fk.parent} y WHERE y."${fk.pcol}" = x."${fk.col}")`,
+        [],
+      );
       if (n) orphans[`${fk.child}.${fk.col}`] = n;
     }
     expect(orphans).toEqual({});
@@ -147,7 +181,20 @@ describe('seedScale', () => {
   });
 
   it('has a campaign of every kind, with reproducible like draws and a feed of every kind of activity', async () => {
-    const data = await t.ok<{ campaigns: { nodes: { kind: string; like: { totalLikes: number; milestonesReached: number; participantCount: number; topContributors: { likes: number }[]; draws: { verified: boolean; winners: { id: string }[] }[] } | null }[] } }>(
+    const data = await t.ok<{
+      campaigns: {
+        nodes: {
+          kind: string;
+          like: {
+            totalLikes: number;
+            milestonesReached: number;
+            participantCount: number;
+            topContributors: { likes: number }[];
+            draws: { verified: boolean; winners: { id: string }[] }[];
+          } | null;
+        }[];
+      };
+    }>(
       `{ campaigns(first: 20) { nodes { kind like { totalLikes milestonesReached participantCount topContributors(first: 5) { likes } draws { verified winners { id } } } } } }`,
     );
     const kinds = new Set(data.campaigns.nodes.map((c) => c.kind));
@@ -162,8 +209,22 @@ describe('seedScale', () => {
     const likes = like.topContributors.map((c) => c.likes);
     expect(likes).toEqual([...likes].sort((a, b) => b - a));
 
-    const kinds11 = ['MEMBER_JOINED', 'MEMBER_LEFT', 'MESSAGE_POSTED', 'BUYER_SHOW_POSTED', 'CHECK_IN', 'LIKE_BURST', 'RESERVATION_MADE', 'REWARD_REDEEMED', 'KOC_ACTION', 'COMPLAINT_RAISED', 'COMPLAINT_RESOLVED'];
-    const feed = await t.ok<Record<string, { nodes: { count: number }[] }>>(`{ ${kinds11.map((k) => `${k}: activity(kinds: [${k}], first: 1) { nodes { count } }`).join(' ')} }`);
+    const kinds11 = [
+      'MEMBER_JOINED',
+      'MEMBER_LEFT',
+      'MESSAGE_POSTED',
+      'BUYER_SHOW_POSTED',
+      'CHECK_IN',
+      'LIKE_BURST',
+      'RESERVATION_MADE',
+      'REWARD_REDEEMED',
+      'KOC_ACTION',
+      'COMPLAINT_RAISED',
+      'COMPLAINT_RESOLVED',
+    ];
+    const feed = await t.ok<Record<string, { nodes: { count: number }[] }>>(
+      `{ ${kinds11.map((k) => `${k}: activity(kinds: [${k}], first: 1) { nodes { count } }`).join(' ')} }`,
+    );
     for (const k of kinds11) expect(feed[k].nodes, k).toHaveLength(1);
   });
 

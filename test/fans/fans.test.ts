@@ -18,7 +18,16 @@ type FansData = {
   fans: {
     totalCount: number;
     pageInfo: { hasNextPage: boolean; endCursor: string };
-    nodes: { id: string; externalId: string; displayName: string; orderCount: number; totalSpendCents: number; lifecycle: string; isKoc: boolean; tags: { tag: { name: string }; source: string }[] }[];
+    nodes: {
+      id: string;
+      externalId: string;
+      displayName: string;
+      orderCount: number;
+      totalSpendCents: number;
+      lifecycle: string;
+      isKoc: boolean;
+      tags: { tag: { name: string }; source: string }[];
+    }[];
   };
 };
 
@@ -71,7 +80,9 @@ describe('Query.fans', () => {
   });
 
   it('filters by current membership of a community', async ({ t }) => {
-    const c = await t.ok<{ communities: { nodes: { id: string; memberCount: number }[] } }>(`{ communities(kinds: [LIKE]) { nodes { id memberCount } } }`);
+    const c = await t.ok<{ communities: { nodes: { id: string; memberCount: number }[] } }>(
+      `{ communities(kinds: [LIKE]) { nodes { id memberCount } } }`,
+    );
     const like = c.communities.nodes[0];
     const data = await t.ok<FansData>(FANS, { filter: { communityId: like.id }, first: 1 });
     expect(data.fans.totalCount).toBe(like.memberCount);

@@ -1,8 +1,8 @@
 // Fan import through the API: batch upsert by external id, self-tags from "region-skin type" names,
 // referrals, whole-batch refusals that write nothing, idempotency (sequential and parallel).
 import { describe, expect } from 'vitest';
-import { useTestApp, type SeededTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
 const it = useTestApp({ fans: 10 });
 
@@ -20,9 +20,15 @@ type Row = { externalId: string; displayName: string; region?: string; source?: 
 const importFans = (t: SeededTestApp, fans: Row[], as?: string) => t.ok(IMPORT, { input: { fans } }, as).then((r) => r.importFans);
 
 const fanByExt = (t: SeededTestApp, externalId: string, org = t.orgId) =>
-  t.database.prisma.fan.findUniqueOrThrow({ where: { orgId_externalId: { orgId: org, externalId } }, include: { tags: { include: { tag: true } }, referredBy: true } });
+  t.database.prisma.fan.findUniqueOrThrow({
+    where: { orgId_externalId: { orgId: org, externalId } },
+    include: { tags: { include: { tag: true } }, referredBy: true },
+  });
 const selfTags = async (t: SeededTestApp, externalId: string) =>
-  (await fanByExt(t, externalId)).tags.filter((x) => x.source === 'SELF').map((x) => x.tag.name).sort();
+  (await fanByExt(t, externalId)).tags
+    .filter((x) => x.source === 'SELF')
+    .map((x) => x.tag.name)
+    .sort();
 const snapshot = async (t: SeededTestApp) => ({
   fans: await t.database.prisma.fan.findMany({ where: { orgId: t.orgId }, orderBy: { id: 'asc' } }),
   tags: await t.database.prisma.tag.findMany({ where: { orgId: t.orgId }, orderBy: { id: 'asc' } }),
@@ -38,7 +44,13 @@ describe('importFans', () => {
     ]);
     expect(res).toEqual({ __typename: 'MutationImportFansSuccess', data: { created: 3, updated: 0, unchanged: 0 } });
     const lily = await fanByExt(t, 'imp-1');
-    expect(lily).toMatchObject({ displayName: 'Shanghai-oily skin·Lily', region: 'Shanghai', skinType: 'oily skin', source: 'IMPORT', lifecycle: 'NEW' });
+    expect(lily).toMatchObject({
+      displayName: 'Shanghai-oily skin·Lily',
+      region: 'Shanghai',
+      skinType: 'oily skin',
+      source: 'IMPORT',
+      lifecycle: 'NEW',
+    });
     expect(await selfTags(t, 'imp-1')).toEqual(['Shanghai', 'oily skin']);
     // A tag name new to the organization is created once, with the skin type normalized.
     expect(await selfTags(t, 'imp-2')).toEqual(['Xiamen', 'sensitive skin']);
@@ -48,8 +60,20 @@ describe('importFans', () => {
     expect(await fanByExt(t, 'imp-3')).toMatchObject({ region: 'Chengdu', skinType: null });
     expect(await selfTags(t, 'imp-3')).toEqual([]);
     // Visible through the API as a client reads it.
-    const q = await t.ok(`{ fans(filter: { search: "Shanghai-oily skin·Lily" }) { nodes { externalId region skinType tags { tag { name } source } } } }`);
-    expect(q.fans.nodes).toEqual([{ externalId: 'imp-1', region: 'Shanghai', skinType: 'oily skin', tags: expect.arrayContaining([{ tag: { name: 'Shanghai' }, source: 'SELF' }, { tag: { name: 'oily skin' }, source: 'SELF' }]) }]);
+    const q = await t.ok(
+      `{ fans(filter: { search: "Shanghai-oily skin·Lily" }) { nodes { externalId region skinType tags { tag { name } source } } } }`,
+    );
+    expect(q.fans.nodes).toEqual([
+      {
+        externalId: 'imp-1',
+        region: 'Shanghai',
+        skinType: 'oily skin',
+        tags: expect.arrayContaining([
+          { tag: { name: 'Shanghai' }, source: 'SELF' },
+          { tag: { name: 'oily skin' }, source: 'SELF' },
+        ]),
+      },
+    ]);
   });
 
   it('the same batch twice changes nothing the second time', async ({ t }) => {
@@ -70,7 +94,11 @@ describe('importFans', () => {
     const shanghai = await t.database.prisma.tag.findFirstOrThrow({ where: { orgId: t.orgId, name: 'Shanghai' } });
     const q = `mutation($i: TagFansInput!) { tagFans(input: $i) { __typename } }`;
     await t.ok(q, { i: { fanIds: [gid('Fan', fan.id)], tagName: 'oily skin' } });
-    expect((await importFans(t, [{ externalId: 'ren-1', displayName: 'Hangzhou-combination skin·Ting' }])).data).toEqual({ created: 0, updated: 1, unchanged: 0 });
+    expect((await importFans(t, [{ externalId: 'ren-1', displayName: 'Hangzhou-combination skin·Ting' }])).data).toEqual({
+      created: 0,
+      updated: 1,
+      unchanged: 0,
+    });
     const after = await fanByExt(t, 'ren-1');
     expect(after).toMatchObject({ region: 'Hangzhou', skinType: 'combination skin' });
     expect(await selfTags(t, 'ren-1')).toEqual(['Hangzhou', 'combination skin']);
@@ -97,12 +125,21 @@ describe('importFans', () => {
     const rival = await t.database.prisma.fan.create({ data: { orgId: t.rivalOrgId, externalId: 'rival-only', displayName: 'Rival fan' } });
     const before = await snapshot(t);
     const cases: [Row[], string, string, RegExp?][] = [
-      [[good, good, good, { externalId: '  ', displayName: 'x' }, { externalId: 'bad-5', displayName: '' }], 'VALIDATION', 'input.fans.3.externalId', /2 problems.*input\.fans\.4\.displayName/],
+      [
+        [good, good, good, { externalId: '  ', displayName: 'x' }, { externalId: 'bad-5', displayName: '' }],
+        'VALIDATION',
+        'input.fans.3.externalId',
+        /2 problems.*input\.fans\.4\.displayName/,
+      ],
       [[good, { ...good, displayName: 'again' }], 'VALIDATION', 'input.fans.1.externalId', /repeats row 0/],
       [[good, { externalId: 'bad-long', displayName: 'x'.repeat(65) }], 'VALIDATION', 'input.fans.1.displayName'],
       [[good, { externalId: 'bad-self', displayName: 'Me', referredByExternalId: 'bad-self' }], 'VALIDATION', 'input.fans.1.referredByExternalId'],
       // A referrer of another tenant is as unknown as one that does not exist.
-      [[good, { externalId: 'bad-ref', displayName: 'Lan', referredByExternalId: rival.externalId }], 'NOT_FOUND', 'input.fans.1.referredByExternalId'],
+      [
+        [good, { externalId: 'bad-ref', displayName: 'Lan', referredByExternalId: rival.externalId }],
+        'NOT_FOUND',
+        'input.fans.1.referredByExternalId',
+      ],
       [[], 'VALIDATION', 'input.fans'],
     ];
     for (const [fans, code, field, message] of cases) {
@@ -127,7 +164,11 @@ describe('importFans', () => {
   });
 
   it('the same new batch sent 10 times in parallel creates each fan and tag once', async ({ t }) => {
-    const batch: Row[] = Array.from({ length: 20 }, (_, i) => ({ externalId: `par-${i}`, displayName: `Ningbo-oily skin·P${i}`, referredByExternalId: i ? 'par-0' : undefined }));
+    const batch: Row[] = Array.from({ length: 20 }, (_, i) => ({
+      externalId: `par-${i}`,
+      displayName: `Ningbo-oily skin·P${i}`,
+      referredByExternalId: i ? 'par-0' : undefined,
+    }));
     const results = await Promise.all(Array.from({ length: 10 }, () => importFans(t, batch)));
     expect(results.every((r) => r.__typename === 'MutationImportFansSuccess')).toBe(true);
     expect(results.reduce((s, r) => s + r.data.created, 0)).toBe(20);
@@ -135,7 +176,9 @@ describe('importFans', () => {
     expect(await t.database.prisma.fan.count({ where: { orgId: t.orgId, externalId: { startsWith: 'par-' } } })).toBe(20);
     expect(await t.database.prisma.tag.count({ where: { orgId: t.orgId, name: 'Ningbo' } })).toBe(1);
     expect(await t.database.prisma.fanTag.count({ where: { orgId: t.orgId, tag: { name: 'Ningbo' } } })).toBe(20);
-    expect(await t.database.prisma.fan.count({ where: { orgId: t.orgId, externalId: { startsWith: 'par-' }, referredBy: { externalId: 'par-0' } } })).toBe(19);
+    expect(
+      await t.database.prisma.fan.count({ where: { orgId: t.orgId, externalId: { startsWith: 'par-' }, referredBy: { externalId: 'par-0' } } }),
+    ).toBe(19);
     expect((await importFans(t, batch)).data).toEqual({ created: 0, updated: 0, unchanged: 20 });
   });
 });

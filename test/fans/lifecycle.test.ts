@@ -3,7 +3,7 @@
 import { describe, expect } from 'vitest';
 import { refreshLifecycles } from '../../src/fans/lifecycle.js';
 import type { FanLifecycle } from '../../src/generated/prisma/enums.js';
-import { useTestApp, type SeededTestApp } from '../helpers/test-app.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
 const it = useTestApp({ fans: 10 });
 
@@ -17,7 +17,9 @@ async function fan(t: SeededTestApp, facts: Facts, org = t.orgId) {
   return t.database.prisma.fan.create({ data: { orgId: org, externalId: `lc-${++n}`, displayName: `Lc ${n}`, lifecycle: 'NEW', ...facts } });
 }
 async function member(t: SeededTestApp, fanId: string, left: boolean) {
-  const community = await t.database.prisma.community.create({ data: { orgId: t.orgId, name: `G${++n}`, kind: 'SMALL', inviteCode: `lc-invite-${n}` } });
+  const community = await t.database.prisma.community.create({
+    data: { orgId: t.orgId, name: `G${++n}`, kind: 'SMALL', inviteCode: `lc-invite-${n}` },
+  });
   await t.database.prisma.membership.create({ data: { orgId: t.orgId, communityId: community.id, fanId, leftAt: left ? new Date() : null } });
 }
 const stage = async (t: SeededTestApp, id: string) => (await t.database.prisma.fan.findUniqueOrThrow({ where: { id } })).lifecycle;
@@ -61,7 +63,13 @@ describe('refreshFanLifecycles', () => {
 
     const groups = await t.database.prisma.fan.groupBy({ by: ['lifecycle'], where: { orgId: t.orgId }, _count: { _all: true } });
     const count = (s: FanLifecycle) => groups.find((g) => g.lifecycle === s)?._count._all ?? 0;
-    expect(res.refreshFanLifecycles.data).toMatchObject({ new: count('NEW'), active: count('ACTIVE'), silent: count('SILENT'), dormant: count('DORMANT'), churned: count('CHURNED') });
+    expect(res.refreshFanLifecycles.data).toMatchObject({
+      new: count('NEW'),
+      active: count('ACTIVE'),
+      silent: count('SILENT'),
+      dormant: count('DORMANT'),
+      churned: count('CHURNED'),
+    });
     expect(res.refreshFanLifecycles.data.changed).toBeGreaterThanOrEqual(cases.length + 1);
     // Nothing left to move: a second refresh changes nothing.
     expect((await t.ok(REFRESH)).refreshFanLifecycles.data.changed).toBe(0);

@@ -1,8 +1,8 @@
 // Saved segments through the API: create with a FanFilter, list the matching fans, unique names,
 // foreign ids refused, delete.
 import { describe, expect } from 'vitest';
-import { useTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 const it = useTestApp({ fans: 40 });
 
@@ -32,8 +32,19 @@ describe('segments', () => {
     const roundTrip = await t.ok(FANS, { f: seg.filter });
     expect(roundTrip.fans.totalCount).toBe(direct.fans.totalCount);
     // It tracks the fans as they change: a new matching fan appears.
-    const fresh = await t.database.prisma.fan.create({ data: { orgId: t.orgId, externalId: 'seg-new', displayName: 'Seg', orderCount: 3, lifecycle: 'ACTIVE', tags: { create: { orgId: t.orgId, tagId: oily.id } } } });
-    const listed = await t.ok(`query($id: ID!) { node(id: $id) { ... on Segment { fans(first: 100) { totalCount nodes { id } } } } }`, { id: seg.id });
+    const fresh = await t.database.prisma.fan.create({
+      data: {
+        orgId: t.orgId,
+        externalId: 'seg-new',
+        displayName: 'Seg',
+        orderCount: 3,
+        lifecycle: 'ACTIVE',
+        tags: { create: { orgId: t.orgId, tagId: oily.id } },
+      },
+    });
+    const listed = await t.ok(`query($id: ID!) { node(id: $id) { ... on Segment { fans(first: 100) { totalCount nodes { id } } } } }`, {
+      id: seg.id,
+    });
     expect(listed.node.fans.totalCount).toBe(direct.fans.totalCount + 1);
     expect(listed.node.fans.nodes).toContainEqual({ id: gid('Fan', fresh.id) });
   });
@@ -69,7 +80,10 @@ describe('segments', () => {
     expect((await t.ok(DELETE, { id: rivalSeg.id })).deleteSegment).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'segmentId' });
     const analyst = await t.gql(DELETE, { id: seg.id }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect((await t.ok(DELETE, { id: seg.id })).deleteSegment).toEqual({ __typename: 'MutationDeleteSegmentSuccess', data: { deletedSegmentId: seg.id } });
+    expect((await t.ok(DELETE, { id: seg.id })).deleteSegment).toEqual({
+      __typename: 'MutationDeleteSegmentSuccess',
+      data: { deletedSegmentId: seg.id },
+    });
     expect((await t.ok(DELETE, { id: seg.id })).deleteSegment).toMatchObject({ code: 'NOT_FOUND' });
     expect(await t.database.prisma.segment.count({ where: { orgId: t.rivalOrgId, name: 'Rival only' } })).toBe(1);
   });

@@ -1,7 +1,7 @@
 // Operator tags, consent and the KOC flag through the API, with tenant isolation and role checks.
 import { describe, expect } from 'vitest';
-import { useTestApp, type SeededTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
 const it = useTestApp({ fans: 10 });
 
@@ -19,7 +19,8 @@ const OPT = `mutation($i: SetFanOptOutInput!) { setFanOptOut(input: $i) { __type
 const KOC = `mutation($i: SetFanKocInput!) { setFanKoc(input: $i) { __typename ... on MutationSetFanKocSuccess { data { isKoc } } ... on DomainError { code field } } }`;
 
 let n = 0;
-const newFan = (t: SeededTestApp, displayName = 'Lily', org = t.orgId) => t.database.prisma.fan.create({ data: { orgId: org, externalId: `tg-${++n}`, displayName } });
+const newFan = (t: SeededTestApp, displayName = 'Lily', org = t.orgId) =>
+  t.database.prisma.fan.create({ data: { orgId: org, externalId: `tg-${++n}`, displayName } });
 const tagsOf = async (t: SeededTestApp, fanId: string) =>
   (await t.database.prisma.fanTag.findMany({ where: { fanId }, include: { tag: true } })).map((x) => `${x.tag.name}/${x.source}`).sort();
 
@@ -76,9 +77,17 @@ describe('tagFans and untagFan', () => {
     expect((await t.ok(UNTAG, { i })).untagFan).toEqual({ __typename: 'MutationUntagFanSuccess', data: { tags: [] } });
     expect((await t.ok(UNTAG, { i })).untagFan.__typename).toBe('MutationUntagFanSuccess');
     const rivalTag = await t.database.prisma.tag.findFirstOrThrow({ where: { orgId: t.rivalOrgId } });
-    expect((await t.ok(UNTAG, { i: { ...i, tagId: gid('Tag', rivalTag.id) } })).untagFan).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.tagId' });
+    expect((await t.ok(UNTAG, { i: { ...i, tagId: gid('Tag', rivalTag.id) } })).untagFan).toEqual({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+      field: 'input.tagId',
+    });
     const rivalFan = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: t.rivalOrgId } });
-    expect((await t.ok(UNTAG, { i: { ...i, fanId: gid('Fan', rivalFan.id) } })).untagFan).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.fanId' });
+    expect((await t.ok(UNTAG, { i: { ...i, fanId: gid('Fan', rivalFan.id) } })).untagFan).toEqual({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+      field: 'input.fanId',
+    });
     const analyst = await t.gql(UNTAG, { i }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
@@ -90,16 +99,28 @@ describe('setFanOptOut and setFanKoc', () => {
     const as = `Dev demo/fan:${fan.externalId}`;
     expect((await t.ok(OPT, { i: { optedOut: true } }, as)).setFanOptOut.data).toEqual({ optedOut: true });
     expect((await t.ok(OPT, { i: { optedOut: false } }, as)).setFanOptOut.data).toEqual({ optedOut: false });
-    expect((await t.ok(OPT, { i: { fanId: gid('Fan', fan.id), optedOut: true } }, 'Dev demo/jujube@demo.test')).setFanOptOut.data).toEqual({ optedOut: true });
-    expect((await t.ok(OPT, { i: { fanId: gid('Fan', fan.id), optedOut: false } })).setFanOptOut).toEqual({ __typename: 'ForbiddenError', code: 'FORBIDDEN', field: 'input.optedOut' });
+    expect((await t.ok(OPT, { i: { fanId: gid('Fan', fan.id), optedOut: true } }, 'Dev demo/jujube@demo.test')).setFanOptOut.data).toEqual({
+      optedOut: true,
+    });
+    expect((await t.ok(OPT, { i: { fanId: gid('Fan', fan.id), optedOut: false } })).setFanOptOut).toEqual({
+      __typename: 'ForbiddenError',
+      code: 'FORBIDDEN',
+      field: 'input.optedOut',
+    });
     expect((await t.database.prisma.fan.findUniqueOrThrow({ where: { id: fan.id } })).optedOut).toBe(true);
   });
 
   it('refuses a fan acting for another fan, foreign fans and analysts', async ({ t }) => {
     const [fan, other] = await Promise.all([newFan(t), newFan(t)]);
     const rival = await newFan(t, 'Rival', t.rivalOrgId);
-    expect((await t.ok(OPT, { i: { fanId: gid('Fan', other.id), optedOut: true } }, `Dev demo/fan:${fan.externalId}`)).setFanOptOut).toMatchObject({ code: 'FORBIDDEN' });
-    expect((await t.ok(OPT, { i: { fanId: gid('Fan', rival.id), optedOut: true } })).setFanOptOut).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.fanId' });
+    expect((await t.ok(OPT, { i: { fanId: gid('Fan', other.id), optedOut: true } }, `Dev demo/fan:${fan.externalId}`)).setFanOptOut).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect((await t.ok(OPT, { i: { fanId: gid('Fan', rival.id), optedOut: true } })).setFanOptOut).toEqual({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+      field: 'input.fanId',
+    });
     const analyst = await t.gql(OPT, { i: { fanId: gid('Fan', fan.id), optedOut: true } }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const flags = await t.database.prisma.fan.findMany({ where: { id: { in: [fan.id, other.id, rival.id] } }, select: { optedOut: true } });
@@ -113,7 +134,11 @@ describe('setFanOptOut and setFanKoc', () => {
     expect(kocs.fans.nodes).toContainEqual({ id: gid('Fan', fan.id) });
     expect((await t.ok(KOC, { i: { fanId: gid('Fan', fan.id), isKoc: false } })).setFanKoc.data).toEqual({ isKoc: false });
     const rival = await newFan(t, 'Rival', t.rivalOrgId);
-    expect((await t.ok(KOC, { i: { fanId: gid('Fan', rival.id), isKoc: true } })).setFanKoc).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.fanId' });
+    expect((await t.ok(KOC, { i: { fanId: gid('Fan', rival.id), isKoc: true } })).setFanKoc).toEqual({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+      field: 'input.fanId',
+    });
     for (const as of ['Dev demo/analyst@demo.test', `Dev demo/fan:${fan.externalId}`]) {
       const r = await t.gql(KOC, { i: { fanId: gid('Fan', fan.id), isKoc: true } }, as);
       expect(r.errors?.[0].extensions?.code).toBe('FORBIDDEN');

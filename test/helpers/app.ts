@@ -2,8 +2,8 @@
 // when TEST_DATABASE_URL is set), the app built by createApp, and an executor that calls it
 // in-process through yoga.fetch the way a client would.
 import type { Plugin } from 'graphql-yoga';
-import { createApp, type App } from '../../src/app.js';
-import { loadConfig, type Config } from '../../src/core/config.js';
+import { type App, createApp } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/core/config.js';
 import { createDatabase, type Database } from '../../src/core/db.js';
 import { takeUndeclaredRefusals } from '../../src/core/declared-errors.js';
 import { createLogger } from '../../src/core/logger.js';
@@ -18,7 +18,14 @@ export async function createTestDatabase(): Promise<{ database: Database; url?: 
   if (base) {
     const pgdb = await createPostgresDatabase(base);
     const database = await createDatabase({ url: pgdb.url, poolSize: 20 });
-    return { database, url: pgdb.url, dispose: async () => { await database.close(); await pgdb.drop(); } };
+    return {
+      database,
+      url: pgdb.url,
+      dispose: async () => {
+        await database.close();
+        await pgdb.drop();
+      },
+    };
   }
   const database = await createDatabase({ dataDir: 'memory://' });
   await database.migrate();
@@ -41,7 +48,11 @@ export interface TypedDocument<R, V> extends String {
 
 /** Runs `query` (a plain string, or a typed document) as `as`; see TestApp.gql. */
 interface Execute<Out extends 'result' | 'data'> {
-  <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | null): Promise<Out extends 'data' ? T : GraphQLResult<T>>;
+  <T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    as?: string | null,
+  ): Promise<Out extends 'data' ? T : GraphQLResult<T>>;
   <R, V>(query: TypedDocument<R, V>, variables?: V, as?: string | null): Promise<Out extends 'data' ? R : GraphQLResult<R>>;
 }
 
@@ -66,14 +77,22 @@ export interface TestApp {
 
 export async function createTestApp(opts: { env?: Record<string, string>; defaultAs?: string; plugins?: Plugin[] } = {}): Promise<TestApp> {
   const { database, dispose } = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_OPERATOR: '100000', RATE_LIMIT_FAN: '100000', RATE_LIMIT_PARTNER: '100000', RATE_LIMIT_ANONYMOUS: '100000', ...opts.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_OPERATOR: '100000',
+    RATE_LIMIT_FAN: '100000',
+    RATE_LIMIT_PARTNER: '100000',
+    RATE_LIMIT_ANONYMOUS: '100000',
+    ...opts.env,
+  });
   // Redis pub/sub when REDIS_URL is set, as in production with several instances.
   const events = await createPubSubHandle(process.env.REDIS_URL);
   const rateLimiter = process.env.REDIS_URL ? await redisRateLimiter(process.env.REDIS_URL) : memoryRateLimiter();
   const app = createApp({ config, database, pubsub: events.pubsub, logger: createLogger('silent'), plugins: opts.plugins, rateLimiter });
   const defaultAs = opts.defaultAs ?? 'Dev demo';
 
-  const gql = (async (query: string | String, variables?: unknown, as: string | null = defaultAs) => {
+  const gql = (async (query: string | string, variables?: unknown, as: string | null = defaultAs) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
     if (as) headers.authorization = as;
     const res = await app.fetch('http://test/graphql', { method: 'POST', headers, body: JSON.stringify({ query: String(query), variables }) });

@@ -1,6 +1,6 @@
 // Real clients for subscription tests: graphql-ws over a real socket and SSE over real HTTP.
 // Each queues every message it receives, so a test waits for the one it asserts on and never misses one.
-import { createClient, type Client } from 'graphql-ws';
+import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 export interface Received<T = any> {
@@ -100,7 +100,11 @@ export function sseSubscribe<T = any>(url: string, query: string, variables: Rec
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+          const data = block
+            .split('\n')
+            .filter((l) => l.startsWith('data:'))
+            .map((l) => l.slice(5).trim())
+            .join('\n');
           if (!data) continue;
           const msg = JSON.parse(data);
           if (msg.errors) q.fail(msg.errors);

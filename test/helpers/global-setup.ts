@@ -1,9 +1,9 @@
 // With TEST_DATABASE_URL set, migrate a template database once; every test file then clones it
 // (CREATE DATABASE … TEMPLATE) so files run in parallel on databases of their own.
 import { readdirSync, rmSync } from 'node:fs';
-import pg from 'pg';
+import type pg from 'pg';
 import { createDatabase } from '../../src/core/db.js';
-import { TEMPLATE_DB, withAdmin, databaseUrl } from './postgres.js';
+import { databaseUrl, TEMPLATE_DB, withAdmin } from './postgres.js';
 import { TEMP_PREFIX } from './temp.js';
 
 export async function setup() {

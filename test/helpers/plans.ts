@@ -61,7 +61,8 @@ export async function explainOperation(
       // most of them away — reading past the page — is what an index should have prevented.
       if (node['Node Type'] === 'Sort' || node['Node Type'] === 'Incremental Sort') {
         const input = node.Plans?.[0]?.['Actual Rows'] ?? 0; // per loop
-        if (input > Math.max(opts.page + 1, node['Actual Rows'] ?? 0)) problems.push(`${node['Node Type']} of ${input} rows for a page of ${opts.page}`);
+        if (input > Math.max(opts.page + 1, node['Actual Rows'] ?? 0))
+          problems.push(`${node['Node Type']} of ${input} rows for a page of ${opts.page}`);
       }
     });
     plans.push({ sql, root, rowsRead, problems });

@@ -1,7 +1,7 @@
 // Real server processes (`node --import tsx src/main.ts`, or `npm start` itself) on loopback, for tests
 // that need several instances or the real entry point. Every process started here is killed by
 // stopAllServers().
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface ServerProcess {
   child: ChildProcess;

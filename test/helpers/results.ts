@@ -3,7 +3,10 @@
 import { expect } from 'vitest';
 
 /** `value` as its `typename` variant; fails the test (showing the value) if it is another. */
-export function variant<T extends { __typename?: string }, N extends NonNullable<T['__typename']>>(value: T | null | undefined, typename: N): Extract<T, { __typename?: N }> {
+export function variant<T extends { __typename?: string }, N extends NonNullable<T['__typename']>>(
+  value: T | null | undefined,
+  typename: N,
+): Extract<T, { __typename?: N }> {
   expect(value?.__typename, JSON.stringify(value)).toBe(typename);
   return value as Extract<T, { __typename?: N }>;
 }

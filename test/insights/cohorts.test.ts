@@ -60,7 +60,10 @@ describe('fan cohorts', () => {
       occurredAt: new Date(now - r.int(60_000, 29 * DAY)).toISOString(),
     }));
     for (let i = 0; i < events.length; i += 50) {
-      const res = await t.ok(`mutation($i: RecordActivityBatchInput!) { recordActivityBatch(input: $i) { __typename ... on DomainError { message } } }`, { i: { events: events.slice(i, i + 50) } });
+      const res = await t.ok(
+        `mutation($i: RecordActivityBatchInput!) { recordActivityBatch(input: $i) { __typename ... on DomainError { message } } }`,
+        { i: { events: events.slice(i, i + 50) } },
+      );
       expect(res.recordActivityBatch.__typename).toBe('MutationRecordActivityBatchSuccess');
     }
     const orders = Array.from({ length: 120 }, (_, i) => ({
@@ -89,7 +92,8 @@ describe('fan cohorts', () => {
     }
     const first = weekOf(new Date(now - 70 * DAY));
     const today = weekOf(new Date(now));
-    const N = 11, K = 10;
+    const N = 11,
+      K = 10;
     const expected = (members: { fanId: string; at: Date }[], scope: string) => {
       const out = [];
       for (let start = first; start < first + N * 7 * DAY && start <= today; start += 7 * DAY) {
@@ -106,12 +110,22 @@ describe('fan cohorts', () => {
     const since = iso(now - 70 * DAY + OFFSET); // a local day in the first week
     const allFans = await db.fan.findMany({ where: { orgId: t.orgId } });
     const org = (await t.ok(COHORTS, { since, n: N, k: K })).fanCohorts;
-    expect(org, `seed ${SEED}`).toEqual(expected(allFans.map((f) => ({ fanId: f.id, at: f.createdAt })), ''));
+    expect(org, `seed ${SEED}`).toEqual(
+      expected(
+        allFans.map((f) => ({ fanId: f.id, at: f.createdAt })),
+        '',
+      ),
+    );
     expect(org.reduce((s: number, c: any) => s + c.members, 0)).toBeGreaterThanOrEqual(40);
     for (const g of groups) {
       const members = await db.membership.findMany({ where: { communityId: g.id } });
       const got = (await t.ok(COHORTS, { c: gid('Community', g.id), since, n: N, k: K })).fanCohorts;
-      expect(got, `seed ${SEED}, group ${g.id}`).toEqual(expected(members.map((m) => ({ fanId: m.fanId, at: m.joinedAt })), g.id));
+      expect(got, `seed ${SEED}, group ${g.id}`).toEqual(
+        expected(
+          members.map((m) => ({ fanId: m.fanId, at: m.joinedAt })),
+          g.id,
+        ),
+      );
     }
   }, 180_000);
 
@@ -122,7 +136,9 @@ describe('fan cohorts', () => {
     expect((await t.ok(COHORTS, { c: gid('Community', rivalGroup.id), since, n: 2, k: 1 })).fanCohorts).toBeNull();
     // The rival's organization cohorts count only its own fans.
     const rival = (await t.ok(COHORTS, { since: '2024-01-01', n: 52, k: 0 }, 'Dev rival')).fanCohorts;
-    const rivalFans = await db.fan.count({ where: { orgId: t.rivalOrgId, createdAt: { gte: new Date('2023-12-31T16:00:00Z'), lt: new Date('2024-12-29T16:00:00Z') } } });
+    const rivalFans = await db.fan.count({
+      where: { orgId: t.rivalOrgId, createdAt: { gte: new Date('2023-12-31T16:00:00Z'), lt: new Date('2024-12-29T16:00:00Z') } },
+    });
     expect(rival.reduce((s: number, c: any) => s + c.members, 0)).toBe(rivalFans);
     const fan = await db.fan.findFirstOrThrow({ where: { orgId: t.orgId } });
     expect((await t.gql(COHORTS, { since, n: 2, k: 1 }, `Dev demo/fan:${fan.externalId}`)).errors?.[0].extensions?.code).toBe('FORBIDDEN');

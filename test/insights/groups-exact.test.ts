@@ -3,10 +3,10 @@
 // reservations), every metric the API answers for random groups and windows equals the same metric
 // recomputed here in plain TypeScript from the base rows.
 import { describe, expect } from 'vitest';
-import { localDay, addDays } from '../../src/checkins/days.js';
+import { addDays, localDay } from '../../src/checkins/days.js';
 import { gid } from '../helpers/ids.js';
 import { useTestApp } from '../helpers/test-app.js';
-import { METRICS, loadRaw, recompute, rng, runWorkload, type Raw } from './insights-helpers.js';
+import { loadRaw, METRICS, type Raw, recompute, rng, runWorkload } from './insights-helpers.js';
 
 const it = useTestApp({ fans: 60 });
 
@@ -16,7 +16,10 @@ describe('group metrics', () => {
   it('after a random workload, match a recomputation from the rows for random groups and windows', async ({ t }) => {
     const r = rng(13);
     let at = Date.now();
-    const lap = (what: string) => { if (process.env.INSIGHT_TIMINGS) console.log(what, Date.now() - at, 'ms'); at = Date.now(); };
+    const lap = (what: string) => {
+      if (process.env.INSIGHT_TIMINGS) console.log(what, Date.now() - at, 'ms');
+      at = Date.now();
+    };
     await runWorkload(t, r);
     lap('workload');
     raw = await loadRaw(t, t.orgId);
@@ -24,31 +27,65 @@ describe('group metrics', () => {
     const today = localDay(new Date(), raw.timeZone);
     const groups = raw.communities.filter((c) => c.id);
     const windows = [
-      { lastDays: 1 }, { lastDays: 30 }, { lastDays: 90 }, { month: today.slice(0, 7) }, { week: addDays(today, -9) }, { day: addDays(today, -3) },
-      ...Array.from({ length: 6 }, () => { const a = addDays(today, -r.int(0, 70)); const b = addDays(a, r.int(0, 40)); return { from: a, to: b > today ? today : b }; }),
+      { lastDays: 1 },
+      { lastDays: 30 },
+      { lastDays: 90 },
+      { month: today.slice(0, 7) },
+      { week: addDays(today, -9) },
+      { day: addDays(today, -3) },
+      ...Array.from({ length: 6 }, () => {
+        const a = addDays(today, -r.int(0, 70));
+        const b = addDays(a, r.int(0, 40));
+        return { from: a, to: b < today ? b : today };
+      }),
     ];
     const q = `query($c: ID!, $w: MetricWindowInput!) { communityMetrics(communityId: $c, window: $w) { window { from to } ${METRICS} } }`;
     let checked = 0;
     for (const w of windows) {
       for (const g of [...groups].sort(() => r.next() - 0.5).slice(0, 4)) {
         const { communityMetrics: m } = await t.ok(q, { c: gid('Community', g.id), w });
-        expect({ group: g.name, w, ...m }).toEqual({ group: g.name, w, window: m.window, ...recompute(raw, { communityIds: [g.id] }, m.window.from, m.window.to) });
+        expect({ group: g.name, w, ...m }).toEqual({
+          group: g.name,
+          w,
+          window: m.window,
+          ...recompute(raw, { communityIds: [g.id] }, m.window.from, m.window.to),
+        });
         checked++;
       }
-      const { organizationMetrics: o } = await t.ok(`query($w: MetricWindowInput!) { organizationMetrics(window: $w) { window { from to } ${METRICS} } }`, { w });
+      const { organizationMetrics: o } = await t.ok(
+        `query($w: MetricWindowInput!) { organizationMetrics(window: $w) { window { from to } ${METRICS} } }`,
+        { w },
+      );
       expect({ w, ...o }).toEqual({ w, window: o.window, ...recompute(raw, { org: true }, o.window.from, o.window.to) });
     }
     lap('compared');
     expect(checked).toBe(windows.length * 4);
     // The workload reached every kind of number somewhere.
     const all = recompute(raw, { org: true }, addDays(today, -120), today);
-    for (const k of ['orders', 'refunds', 'buyers', 'repeatBuyers', 'messages', 'joins', 'leaves', 'buyerShows', 'complaintsRaised', 'complaintsResolved', 'activeMembers'] as const) expect(all[k], k).toBeGreaterThan(0);
+    for (const k of [
+      'orders',
+      'refunds',
+      'buyers',
+      'repeatBuyers',
+      'messages',
+      'joins',
+      'leaves',
+      'buyerShows',
+      'complaintsRaised',
+      'complaintsResolved',
+      'activeMembers',
+    ] as const)
+      expect(all[k], k).toBeGreaterThan(0);
     // The triggers and the one-pass rebuild (used after bulk loads with triggers off) agree row for row.
     const dump = async () => {
       const q = (sql: string) => t.database.sql.query<Record<string, unknown>>(sql, [t.orgId]);
       return JSON.stringify([
-        await q(`SELECT * FROM "InsightDay" WHERE "orgId" = $1 AND ("orders", "gmvCents", "refunds", "refundedCents", "messages", "joins", "leaves", "buyerShows", "complaintsRaised", "complaintsResolved") <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0) ORDER BY "scope", "scopeId", "day"`),
-        await q(`SELECT * FROM "InsightBuyerDay" WHERE "orgId" = $1 AND ("orders", "gmvCents") <> (0, 0) ORDER BY "scope", "scopeId", "day", "fanId"`),
+        await q(
+          `SELECT * FROM "InsightDay" WHERE "orgId" = $1 AND ("orders", "gmvCents", "refunds", "refundedCents", "messages", "joins", "leaves", "buyerShows", "complaintsRaised", "complaintsResolved") <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0) ORDER BY "scope", "scopeId", "day"`,
+        ),
+        await q(
+          `SELECT * FROM "InsightBuyerDay" WHERE "orgId" = $1 AND ("orders", "gmvCents") <> (0, 0) ORDER BY "scope", "scopeId", "day", "fanId"`,
+        ),
         await q(`SELECT * FROM "InsightActiveDay" WHERE "orgId" = $1 ORDER BY "fanId", "day"`),
       ]);
     };
@@ -61,11 +98,22 @@ describe('group metrics', () => {
     const today = localDay(new Date(), raw.timeZone);
     const from = addDays(today, -89);
     const expected = raw.communities.map((c) => ({ id: c.id, m: recompute(raw, { communityIds: [c.id] }, from, today) }));
-    for (const [field, key] of [['GMV_CENTS', 'gmvCents'], ['BUYERS', 'buyers'], ['REPEAT_PURCHASE_RATE', 'repeatPurchaseRate'], ['ACTIVE_MEMBERS', 'activeMembers'], ['CHURN_RATE', 'churnRate'], ['MESSAGES', 'messages']] as const) {
+    for (const [field, key] of [
+      ['GMV_CENTS', 'gmvCents'],
+      ['BUYERS', 'buyers'],
+      ['REPEAT_PURCHASE_RATE', 'repeatPurchaseRate'],
+      ['ACTIVE_MEMBERS', 'activeMembers'],
+      ['CHURN_RATE', 'churnRate'],
+      ['MESSAGES', 'messages'],
+    ] as const) {
       for (const descending of [true, false]) {
-        const { communityRanking } = await t.ok(`query($s: GroupMetricField, $d: Boolean) { communityRanking(window: { lastDays: 90 }, sortBy: $s, descending: $d, first: 100) { totalCount nodes { rank community { id name } metrics { ${METRICS} } } } }`, { s: field, d: descending });
+        const { communityRanking } = await t.ok(
+          `query($s: GroupMetricField, $d: Boolean) { communityRanking(window: { lastDays: 90 }, sortBy: $s, descending: $d, first: 100) { totalCount nodes { rank community { id name } metrics { ${METRICS} } } } }`,
+          { s: field, d: descending },
+        );
         const want = [...expected].sort((a, b) => {
-          const x = a.m[key] as number | null, y = b.m[key] as number | null;
+          const x = a.m[key] as number | null,
+            y = b.m[key] as number | null;
           if (x === null || y === null) return x === y ? (a.id < b.id ? -1 : 1) : x === null ? 1 : -1;
           return x !== y ? (descending ? y - x : x - y) : a.id < b.id ? -1 : 1;
         });
@@ -84,21 +132,36 @@ describe('group metrics', () => {
     const vertical = raw.communities.filter((c) => c.kind === 'VERTICAL').map((c) => c.id);
     for (const granularity of ['DAY', 'WEEK', 'MONTH']) {
       const from = addDays(today, -45);
-      const { communityMetricSeries: byKind } = await t.ok(`query($g: MetricGranularity) { communityMetricSeries(kind: VERTICAL, window: { lastDays: 46 }, granularity: $g) { from to metrics { ${METRICS} } } }`, { g: granularity });
+      const { communityMetricSeries: byKind } = await t.ok(
+        `query($g: MetricGranularity) { communityMetricSeries(kind: VERTICAL, window: { lastDays: 46 }, granularity: $g) { from to metrics { ${METRICS} } } }`,
+        { g: granularity },
+      );
       expect(byKind[0].from).toBe(from);
       expect(byKind[byKind.length - 1].to).toBe(today);
       for (const p of byKind) expect({ p: p.from, ...p.metrics }).toEqual({ p: p.from, ...recompute(raw, { communityIds: vertical }, p.from, p.to) });
       const one = vertical[0];
-      const { communityMetricSeries: byGroup } = await t.ok(`query($c: ID!, $g: MetricGranularity) { communityMetricSeries(communityId: $c, window: { lastDays: 46 }, granularity: $g) { from to metrics { ${METRICS} } } }`, { c: gid('Community', one), g: granularity });
+      const { communityMetricSeries: byGroup } = await t.ok(
+        `query($c: ID!, $g: MetricGranularity) { communityMetricSeries(communityId: $c, window: { lastDays: 46 }, granularity: $g) { from to metrics { ${METRICS} } } }`,
+        { c: gid('Community', one), g: granularity },
+      );
       for (const p of byGroup) expect({ p: p.from, ...p.metrics }).toEqual({ p: p.from, ...recompute(raw, { communityIds: [one] }, p.from, p.to) });
-      const { organizationMetricSeries: org } = await t.ok(`query($g: MetricGranularity) { organizationMetricSeries(window: { lastDays: 46 }, granularity: $g) { from to metrics { ${METRICS} } } }`, { g: granularity });
+      const { organizationMetricSeries: org } = await t.ok(
+        `query($g: MetricGranularity) { organizationMetricSeries(window: { lastDays: 46 }, granularity: $g) { from to metrics { ${METRICS} } } }`,
+        { g: granularity },
+      );
       for (const p of org) expect({ p: p.from, ...p.metrics }).toEqual({ p: p.from, ...recompute(raw, { org: true }, p.from, p.to) });
     }
   });
 
   it('refuse windows that are ambiguous, reversed or too long', async ({ t }) => {
     const q = `query($w: MetricWindowInput!) { organizationMetrics(window: $w) { orders } }`;
-    for (const [w, field] of [[{}, 'window'], [{ day: '2026-11-01', lastDays: 3 }, 'window'], [{ from: '2026-11-05', to: '2026-11-01' }, 'window.to'], [{ from: '2025-01-01', to: '2026-11-01' }, 'window.to'], [{ month: '2026-13' }, 'window.month']] as const) {
+    for (const [w, field] of [
+      [{}, 'window'],
+      [{ day: '2026-11-01', lastDays: 3 }, 'window'],
+      [{ from: '2026-11-05', to: '2026-11-01' }, 'window.to'],
+      [{ from: '2025-01-01', to: '2026-11-01' }, 'window.to'],
+      [{ month: '2026-13' }, 'window.month'],
+    ] as const) {
       const res = await t.gql(q, { w });
       expect(res.errors?.[0]?.extensions, JSON.stringify(w)).toMatchObject({ code: 'VALIDATION', field });
     }

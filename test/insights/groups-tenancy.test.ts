@@ -1,12 +1,12 @@
 // Tenant probes for every group metric field: another organization's group is NOT_FOUND, and an
 // organization's rankings, series and totals hold only its own rows however busy the other tenant is.
 import { describe, expect } from 'vitest';
-import { gid } from '../helpers/ids.js';
-import { useTestApp } from '../helpers/test-app.js';
-import { METRICS, loadRaw, recompute, rng, runWorkload } from './insights-helpers.js';
 import { addDays, localDay } from '../../src/checkins/days.js';
 import { loadManifest } from '../../src/core/persisted.js';
+import { gid } from '../helpers/ids.js';
+import { useTestApp } from '../helpers/test-app.js';
 import { codes, hashOf, partnerKey, persisted, post } from '../security/security-helpers.js';
+import { loadRaw, METRICS, recompute, rng, runWorkload } from './insights-helpers.js';
 
 const it = useTestApp({ fans: 30 });
 const RIVAL = 'Dev rival';
@@ -37,7 +37,15 @@ describe('group metrics across tenants', () => {
     expect(organizationMetrics).toEqual(recompute(raw, { org: true }, addDays(today, -119), today));
     expect(communityRanking.totalCount).toBe(raw.communities.length);
     expect(communityRanking.nodes.map((n: any) => n.community.id).sort()).toEqual(raw.communities.map((c) => gid('Community', c.id)).sort());
-    for (const n of communityRanking.nodes) expect(n.metrics).toEqual(recompute(raw, { communityIds: [(n.community.id && raw.communities.find((c) => gid('Community', c.id) === n.community.id)!.id)] }, addDays(today, -119), today));
+    for (const n of communityRanking.nodes)
+      expect(n.metrics).toEqual(
+        recompute(
+          raw,
+          { communityIds: [n.community.id && raw.communities.find((c) => gid('Community', c.id) === n.community.id)!.id] },
+          addDays(today, -119),
+          today,
+        ),
+      );
     const vertical = raw.communities.filter((c) => c.kind === 'VERTICAL').map((c) => c.id);
     for (const p of communityMetricSeries) expect(p.metrics).toEqual(recompute(raw, { communityIds: vertical }, p.from, p.to));
     for (const p of organizationMetricSeries) expect(p.metrics).toEqual(recompute(raw, { org: true }, p.from, p.to));
@@ -48,7 +56,11 @@ describe('group metrics across tenants', () => {
 
   it('are for operators and partners with the read scope: fans are forbidden, anonymous callers told to sign in', async ({ t }) => {
     const fan = (await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: t.orgId } })).externalId;
-    for (const q of ['{ organizationMetrics(window: { day: "2026-11-20" }) { orders } }', '{ communityRanking(window: { lastDays: 7 }) { totalCount } }', '{ organizationMetricSeries(window: { lastDays: 7 }) { from } }']) {
+    for (const q of [
+      '{ organizationMetrics(window: { day: "2026-11-20" }) { orders } }',
+      '{ communityRanking(window: { lastDays: 7 }) { totalCount } }',
+      '{ organizationMetricSeries(window: { lastDays: 7 }) { from } }',
+    ]) {
       expect((await t.gql(q, {}, `Dev demo/fan:${fan}`)).errors?.[0]?.extensions?.code, q).toBe('FORBIDDEN');
       expect((await t.gql(q, {}, null)).errors?.[0]?.extensions?.code, q).toBe('UNAUTHENTICATED');
       expect((await t.gql(q, {}, 'Dev demo/analyst@demo.test')).errors, q).toBeUndefined();
@@ -60,12 +72,16 @@ describe('group metrics across tenants', () => {
     const reader = (await partnerKey(t, 'rival', ['read'])).authorization;
     const importer = (await partnerKey(t, 'rival', ['import'])).authorization;
     const rivalGroups = await t.database.prisma.community.count({ where: { orgId: t.rivalOrgId } });
-    const groups = await post(t.app, persisted(hashOf(manifest, 'PartnerGroupMetrics'), { window: { lastDays: 90 }, first: 100 }), { authorization: reader });
+    const groups = await post(t.app, persisted(hashOf(manifest, 'PartnerGroupMetrics'), { window: { lastDays: 90 }, first: 100 }), {
+      authorization: reader,
+    });
     expect(groups.body.errors).toBeUndefined();
     expect(groups.body.data.communityRanking.totalCount).toBe(rivalGroups);
     const kocs = await post(t.app, persisted(hashOf(manifest, 'PartnerKocLeaderboard'), { window: { lastDays: 90 } }), { authorization: reader });
     expect(kocs.body.errors).toBeUndefined();
-    const rivalFans = new Set((await t.database.prisma.fan.findMany({ where: { orgId: t.rivalOrgId }, select: { id: true } })).map((f) => gid('Fan', f.id)));
+    const rivalFans = new Set(
+      (await t.database.prisma.fan.findMany({ where: { orgId: t.rivalOrgId }, select: { id: true } })).map((f) => gid('Fan', f.id)),
+    );
     for (const n of kocs.body.data.kocLeaderboard.nodes) expect(rivalFans.has(n.metrics.koc.id)).toBe(true);
     const refused = await post(t.app, persisted(hashOf(manifest, 'PartnerGroupMetrics'), { window: { lastDays: 90 } }), { authorization: importer });
     expect(codes(refused.body)).toContain('FORBIDDEN');

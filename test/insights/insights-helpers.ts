@@ -4,7 +4,8 @@ import { localDay } from '../../src/checkins/days.js';
 import { gid } from '../helpers/ids.js';
 import type { SeededTestApp } from '../helpers/test-app.js';
 
-export const METRICS = 'gmvCents orders buyers repeatBuyers repeatPurchaseRate averageOrderValueCents refunds refundedCents messages activeMembers joins leaves membersAtStart churnRate buyerShows complaintsRaised complaintsResolved';
+export const METRICS =
+  'gmvCents orders buyers repeatBuyers repeatPurchaseRate averageOrderValueCents refunds refundedCents messages activeMembers joins leaves membersAtStart churnRate buyerShows complaintsRaised complaintsResolved';
 
 /** A small seeded PRNG (mulberry32), so a failing workload can be replayed. */
 export function rng(seed: number) {
@@ -22,7 +23,8 @@ type Rng = ReturnType<typeof rng>;
 
 const DAY = 86_400_000;
 const ok = (res: any, name: string) => {
-  if (res.errors?.length || res.data?.[name]?.__typename === 'DomainError') throw new Error(`${name}: ${JSON.stringify(res.errors ?? res.data[name])}`);
+  if (res.errors?.length || res.data?.[name]?.__typename === 'DomainError')
+    throw new Error(`${name}: ${JSON.stringify(res.errors ?? res.data[name])}`);
   return res.data[name];
 };
 
@@ -38,35 +40,72 @@ export async function runWorkload(t: SeededTestApp, r: Rng, { orders = 150, pref
     const fan = r.pick(buyers);
     const koc = r.next() < 0.4 ? r.pick(kocs) : null;
     return {
-      externalId: `${prefix}-o${i}`, fanExternalId: fan.externalId, amountCents: r.int(1, 900) * 100 + r.int(0, 99),
+      externalId: `${prefix}-o${i}`,
+      fanExternalId: fan.externalId,
+      amountCents: r.int(1, 900) * 100 + r.int(0, 99),
       placedAt: new Date(now - r.int(0, 100) * DAY - r.int(0, DAY - 1)).toISOString(),
       communityId: r.next() < 0.75 ? gid('Community', r.pick(groups).id) : null,
       kocFanId: koc && koc.id !== fan.id ? gid('Fan', koc.id) : null,
     };
   });
   for (let i = 0; i < rows.length; i += 50) {
-    ok(await t.gql(`mutation($o: [OrderImportRow!]!) { importOrders(input: { orders: $o }) { __typename ... on DomainError { code message field } } }`, { o: rows.slice(i, i + 50) }), 'importOrders');
+    ok(
+      await t.gql(
+        `mutation($o: [OrderImportRow!]!) { importOrders(input: { orders: $o }) { __typename ... on DomainError { code message field } } }`,
+        { o: rows.slice(i, i + 50) },
+      ),
+      'importOrders',
+    );
   }
-  const imported = await db.order.findMany({ where: { orgId: t.orgId, externalId: { startsWith: `${prefix}-o` } }, orderBy: { externalId: 'asc' }, select: { id: true } });
+  const imported = await db.order.findMany({
+    where: { orgId: t.orgId, externalId: { startsWith: `${prefix}-o` } },
+    orderBy: { externalId: 'asc' },
+    select: { id: true },
+  });
   for (const o of imported.filter(() => r.next() < 0.2)) {
-    ok(await t.gql(`mutation($id: ID!) { refundOrder(input: { orderId: $id }) { __typename ... on DomainError { code message } } }`, { id: gid('Order', o.id) }), 'refundOrder');
+    ok(
+      await t.gql(`mutation($id: ID!) { refundOrder(input: { orderId: $id }) { __typename ... on DomainError { code message } } }`, {
+        id: gid('Order', o.id),
+      }),
+      'refundOrder',
+    );
   }
 
   const kinds = ['MESSAGE_POSTED', 'MESSAGE_POSTED', 'BUYER_SHOW_POSTED', 'COMPLAINT_RAISED', 'COMPLAINT_RESOLVED', 'KOC_ACTION', 'LIKE_BURST'];
   const events = Array.from({ length: 80 }, () => ({
-    communityId: gid('Community', r.pick(groups).id), fanId: r.next() < 0.85 ? gid('Fan', r.pick(fans).id) : null, kind: r.pick(kinds),
-    count: r.int(1, 20), occurredAt: new Date(now - r.int(0, 27) * DAY - r.int(0, DAY - 1)).toISOString(),
+    communityId: gid('Community', r.pick(groups).id),
+    fanId: r.next() < 0.85 ? gid('Fan', r.pick(fans).id) : null,
+    kind: r.pick(kinds),
+    count: r.int(1, 20),
+    occurredAt: new Date(now - r.int(0, 27) * DAY - r.int(0, DAY - 1)).toISOString(),
   }));
-  ok(await t.gql(`mutation($e: [ReportedActivityInput!]!) { recordActivityBatch(input: { events: $e }) { __typename ... on DomainError { code message field } } }`, { e: events }), 'recordActivityBatch');
+  ok(
+    await t.gql(
+      `mutation($e: [ReportedActivityInput!]!) { recordActivityBatch(input: { events: $e }) { __typename ... on DomainError { code message field } } }`,
+      { e: events },
+    ),
+    'recordActivityBatch',
+  );
 
   // Joins (open groups) and leaves (any membership), as the fans themselves.
   const open = groups.filter((g) => g.kind === 'FISSION' || g.kind === 'KOC');
   for (const fan of fans.filter(() => r.next() < 0.3)) {
-    await t.gql(`mutation($c: String!) { joinCommunity(input: { inviteCode: $c }) { __typename } }`, { c: r.pick(open).inviteCode }, `Dev demo/fan:${fan.externalId}`);
+    await t.gql(
+      `mutation($c: String!) { joinCommunity(input: { inviteCode: $c }) { __typename } }`,
+      { c: r.pick(open).inviteCode },
+      `Dev demo/fan:${fan.externalId}`,
+    );
   }
   const members = await db.membership.findMany({ where: { orgId: t.orgId, leftAt: null }, orderBy: { id: 'asc' }, include: { fan: true } });
   for (const m of members.filter(() => r.next() < 0.08)) {
-    ok(await t.gql(`mutation($c: ID!) { leaveCommunity(input: { communityId: $c }) { __typename ... on DomainError { code message } } }`, { c: gid('Community', m.communityId) }, `Dev demo/fan:${m.fan.externalId}`), 'leaveCommunity');
+    ok(
+      await t.gql(
+        `mutation($c: ID!) { leaveCommunity(input: { communityId: $c }) { __typename ... on DomainError { code message } } }`,
+        { c: gid('Community', m.communityId) },
+        `Dev demo/fan:${m.fan.externalId}`,
+      ),
+      'leaveCommunity',
+    );
   }
 
   // Fan actions without a group: likes, check-ins, reservations.
@@ -75,9 +114,18 @@ export async function runWorkload(t: SeededTestApp, r: Rng, { orders = 150, pref
   for (const fan of fans.filter(() => r.next() < 0.3)) {
     const as = `Dev demo/fan:${fan.externalId}`;
     const pick = r.int(0, 2);
-    if (pick === 0 && like) ok(await t.gql(`mutation($c: ID!) { sendLikes(input: { campaignId: $c, taps: 5 }) { __typename ... on DomainError { code message } } }`, { c: gid('Campaign', like.id) }, as), 'sendLikes');
+    if (pick === 0 && like)
+      ok(
+        await t.gql(
+          `mutation($c: ID!) { sendLikes(input: { campaignId: $c, taps: 5 }) { __typename ... on DomainError { code message } } }`,
+          { c: gid('Campaign', like.id) },
+          as,
+        ),
+        'sendLikes',
+      );
     if (pick === 1) await t.gql(`mutation { checkIn { __typename } }`, {}, as);
-    if (pick === 2 && session) await t.gql(`mutation($s: ID!) { reserveSession(input: { sessionId: $s }) { __typename } }`, { s: gid('LiveSession', session.id) }, as);
+    if (pick === 2 && session)
+      await t.gql(`mutation($s: ID!) { reserveSession(input: { sessionId: $s }) { __typename } }`, { s: gid('LiveSession', session.id) }, as);
   }
 }
 
@@ -92,7 +140,12 @@ export async function loadRaw(t: SeededTestApp, orgId: string) {
   const stamp = (rows: { fanId: string; at: Date }[]) => rows.map((x) => ({ fanId: x.fanId, day: localDay(x.at, timeZone) }));
   const actions = [
     ...stamp((await db.order.findMany({ where: { orgId } })).map((o) => ({ fanId: o.fanId, at: o.placedAt }))),
-    ...stamp((await db.activityEvent.findMany({ where: { orgId, fanId: { not: null }, kind: { not: 'MEMBER_LEFT' } } })).map((e) => ({ fanId: e.fanId!, at: e.occurredAt }))),
+    ...stamp(
+      (await db.activityEvent.findMany({ where: { orgId, fanId: { not: null }, kind: { not: 'MEMBER_LEFT' } } })).map((e) => ({
+        fanId: e.fanId!,
+        at: e.occurredAt,
+      })),
+    ),
     ...stamp((await db.likeContribution.findMany({ where: mine })).map((x) => ({ fanId: x.fanId, at: x.updatedAt }))),
     ...stamp((await db.redemption.findMany({ where: mine })).map((x) => ({ fanId: x.fanId, at: x.createdAt }))),
     ...stamp((await db.reservation.findMany({ where: mine })).map((x) => ({ fanId: x.fanId, at: x.createdAt }))),
@@ -106,7 +159,11 @@ export async function loadRaw(t: SeededTestApp, orgId: string) {
     communities: await db.community.findMany({ where: { orgId }, orderBy: { id: 'asc' } }),
     orders: (await db.order.findMany({ where: { orgId } })).map((o) => ({ ...o, day: localDay(o.placedAt, timeZone) })),
     events: (await db.activityEvent.findMany({ where: { orgId } })).map((e) => ({ ...e, day: localDay(e.occurredAt, timeZone) })),
-    memberships: (await db.membership.findMany({ where: { orgId } })).map((m) => ({ ...m, joinDay: localDay(m.joinedAt, timeZone), leaveDay: m.leftAt ? localDay(m.leftAt, timeZone) : null })),
+    memberships: (await db.membership.findMany({ where: { orgId } })).map((m) => ({
+      ...m,
+      joinDay: localDay(m.joinedAt, timeZone),
+      leaveDay: m.leftAt ? localDay(m.leftAt, timeZone) : null,
+    })),
     actions,
   };
 }
@@ -141,11 +198,22 @@ export function recompute(raw: Raw, target: { communityIds?: string[]; org?: boo
   const joins = sum('MEMBER_JOINED', inWindow);
   const leaves = sum('MEMBER_LEFT', inWindow);
   return {
-    gmvCents, orders: paid.length, buyers, repeatBuyers, repeatPurchaseRate: buyers ? repeatBuyers / buyers : null,
+    gmvCents,
+    orders: paid.length,
+    buyers,
+    repeatBuyers,
+    repeatPurchaseRate: buyers ? repeatBuyers / buyers : null,
     averageOrderValueCents: paid.length ? gmvCents / paid.length : null,
-    refunds: refunded.length, refundedCents: refunded.reduce((s, o) => s + o.amountCents, 0),
-    messages: sum('MESSAGE_POSTED', inWindow), activeMembers: active.size, joins, leaves, membersAtStart,
+    refunds: refunded.length,
+    refundedCents: refunded.reduce((s, o) => s + o.amountCents, 0),
+    messages: sum('MESSAGE_POSTED', inWindow),
+    activeMembers: active.size,
+    joins,
+    leaves,
+    membersAtStart,
     churnRate: membersAtStart + joins > 0 ? leaves / (membersAtStart + joins) : null,
-    buyerShows: sum('BUYER_SHOW_POSTED', inWindow), complaintsRaised: sum('COMPLAINT_RAISED', inWindow), complaintsResolved: sum('COMPLAINT_RESOLVED', inWindow),
+    buyerShows: sum('BUYER_SHOW_POSTED', inWindow),
+    complaintsRaised: sum('COMPLAINT_RAISED', inWindow),
+    complaintsResolved: sum('COMPLAINT_RESOLVED', inWindow),
   };
 }

@@ -4,10 +4,11 @@ import { describe, expect } from 'vitest';
 import { addDays, localDay } from '../../src/checkins/days.js';
 import { gid } from '../helpers/ids.js';
 import { useTestApp } from '../helpers/test-app.js';
-import { loadRaw, rng, runWorkload, type Raw } from './insights-helpers.js';
+import { loadRaw, type Raw, rng, runWorkload } from './insights-helpers.js';
 
 const it = useTestApp({ fans: 60 });
-const KOC = 'gmvCents orders refunds refundedCents averageOrderValueCents orderingFans repeatBuyers groups membersReached membersWhoOrdered qualified';
+const KOC =
+  'gmvCents orders refunds refundedCents averageOrderValueCents orderingFans repeatBuyers groups membersReached membersWhoOrdered qualified';
 
 function recomputeKoc(raw: Raw, fanId: string, from: string, to: string) {
   const mine = raw.orders.filter((o) => o.kocId === fanId && o.day >= from && o.day <= to);
@@ -20,16 +21,30 @@ function recomputeKoc(raw: Raw, fanId: string, from: string, to: string) {
   const reached = new Set(raw.memberships.filter((m) => groups.has(m.communityId) && !m.leftAt && m.fanId !== fanId).map((m) => m.fanId));
   const ordered = new Set(raw.orders.filter((o) => o.status === 'PAID' && o.day >= from && o.day <= to).map((o) => o.fanId));
   return {
-    gmvCents, orders: paid.length, refunds: refunded.length, refundedCents: refunded.reduce((s, o) => s + o.amountCents, 0),
-    averageOrderValueCents: paid.length ? gmvCents / paid.length : null, orderingFans: per.size, repeatBuyers: [...per.values()].filter((n) => n >= 2).length,
-    groups: groups.size, membersReached: reached.size, membersWhoOrdered: [...reached].filter((f) => ordered.has(f)).length, qualified: per.size >= 200,
+    gmvCents,
+    orders: paid.length,
+    refunds: refunded.length,
+    refundedCents: refunded.reduce((s, o) => s + o.amountCents, 0),
+    averageOrderValueCents: paid.length ? gmvCents / paid.length : null,
+    orderingFans: per.size,
+    repeatBuyers: [...per.values()].filter((n) => n >= 2).length,
+    groups: groups.size,
+    membersReached: reached.size,
+    membersWhoOrdered: [...reached].filter((f) => ordered.has(f)).length,
+    qualified: per.size >= 200,
   };
 }
 
 /** Who the leaderboard ranks: fans marked KOC, current KOC members, anyone with orders attributed in the window. */
 async function candidates(t: any, raw: Raw, orgId: string, from: string, to: string) {
   const marked = (await t.database.prisma.fan.findMany({ where: { orgId, isKoc: true }, select: { id: true } })).map((f: { id: string }) => f.id);
-  return [...new Set([...marked, ...raw.memberships.filter((m) => m.role === 'KOC' && !m.leftAt).map((m) => m.fanId), ...raw.orders.filter((o) => o.kocId && o.day >= from && o.day <= to).map((o) => o.kocId!)])];
+  return [
+    ...new Set([
+      ...marked,
+      ...raw.memberships.filter((m) => m.role === 'KOC' && !m.leftAt).map((m) => m.fanId),
+      ...raw.orders.filter((o) => o.kocId && o.day >= from && o.day <= to).map((o) => o.kocId!),
+    ]),
+  ];
 }
 
 describe('KOC metrics', () => {
@@ -41,15 +56,27 @@ describe('KOC metrics', () => {
     expect(kocIds.length).toBeGreaterThan(5);
     for (const w of [{ lastDays: 90 }, { lastDays: 7 }, { month: today.slice(0, 7) }, { from: addDays(today, -60), to: addDays(today, -20) }]) {
       for (const id of kocIds.slice(0, 8)) {
-        const { kocMetrics: m } = await t.ok(`query($f: ID!, $w: MetricWindowInput!) { kocMetrics(fanId: $f, window: $w) { window { from to } koc { id } ${KOC} } }`, { f: gid('Fan', id), w });
+        const { kocMetrics: m } = await t.ok(
+          `query($f: ID!, $w: MetricWindowInput!) { kocMetrics(fanId: $f, window: $w) { window { from to } koc { id } ${KOC} } }`,
+          { f: gid('Fan', id), w },
+        );
         expect(m).toEqual({ window: m.window, koc: { id: gid('Fan', id) }, ...recomputeKoc(raw, id, m.window.from, m.window.to) });
       }
     }
     const from = addDays(today, -89);
     const expected = kocIds.map((id) => ({ id, m: recomputeKoc(raw, id, from, today) }));
     expect(expected.some((e) => e.m.orders > 0) && expected.some((e) => e.m.membersReached > 0) && expected.some((e) => e.m.refunds > 0)).toBe(true);
-    for (const [field, key] of [['GMV_CENTS', 'gmvCents'], ['ORDERS', 'orders'], ['ORDERING_FANS', 'orderingFans'], ['MEMBERS_REACHED', 'membersReached'], ['MEMBERS_WHO_ORDERED', 'membersWhoOrdered']] as const) {
-      const { kocLeaderboard } = await t.ok(`query($s: KocMetricField) { kocLeaderboard(window: { lastDays: 90 }, sortBy: $s, first: 100) { totalCount nodes { rank metrics { koc { id } ${KOC} } } } }`, { s: field });
+    for (const [field, key] of [
+      ['GMV_CENTS', 'gmvCents'],
+      ['ORDERS', 'orders'],
+      ['ORDERING_FANS', 'orderingFans'],
+      ['MEMBERS_REACHED', 'membersReached'],
+      ['MEMBERS_WHO_ORDERED', 'membersWhoOrdered'],
+    ] as const) {
+      const { kocLeaderboard } = await t.ok(
+        `query($s: KocMetricField) { kocLeaderboard(window: { lastDays: 90 }, sortBy: $s, first: 100) { totalCount nodes { rank metrics { koc { id } ${KOC} } } } }`,
+        { s: field },
+      );
       const want = [...expected].sort((a, b) => (a.m[key] !== b.m[key] ? b.m[key] - a.m[key] : a.id < b.id ? -1 : 1));
       expect(kocLeaderboard.totalCount).toBe(kocIds.length);
       expect(kocLeaderboard.nodes.map((n: any) => n.metrics)).toEqual(want.map((w) => ({ koc: { id: gid('Fan', w.id) }, ...w.m })));
@@ -58,22 +85,37 @@ describe('KOC metrics', () => {
 
   it('filter orders by KOC', async ({ t }) => {
     const koc = await t.database.prisma.order.findFirstOrThrow({ where: { orgId: t.orgId, kocId: { not: null } }, select: { kocId: true } });
-    const want = await t.database.prisma.order.findMany({ where: { orgId: t.orgId, kocId: koc.kocId }, orderBy: [{ placedAt: 'desc' }, { id: 'desc' }], take: 50, select: { id: true } });
-    const { orders } = await t.ok(`query($k: ID!) { orders(kocId: $k, first: 50) { totalCount nodes { id koc { id } } } }`, { k: gid('Fan', koc.kocId!) });
+    const want = await t.database.prisma.order.findMany({
+      where: { orgId: t.orgId, kocId: koc.kocId },
+      orderBy: [{ placedAt: 'desc' }, { id: 'desc' }],
+      take: 50,
+      select: { id: true },
+    });
+    const { orders } = await t.ok(`query($k: ID!) { orders(kocId: $k, first: 50) { totalCount nodes { id koc { id } } } }`, {
+      k: gid('Fan', koc.kocId!),
+    });
     expect(orders.nodes.map((n: any) => n.id)).toEqual(want.map((o) => gid('Order', o.id)));
     expect(new Set(orders.nodes.map((n: any) => n.koc.id))).toEqual(new Set([gid('Fan', koc.kocId!)]));
   });
 
   it("answer NOT_FOUND for another organization's fan and rank only the caller's KOCs", async ({ t }) => {
     const demoKoc = await t.database.prisma.order.findFirstOrThrow({ where: { orgId: t.orgId, kocId: { not: null } }, select: { kocId: true } });
-    const res = await t.gql(`query($f: ID!) { kocMetrics(fanId: $f, window: { lastDays: 30 }) { orders } }`, { f: gid('Fan', demoKoc.kocId!) }, 'Dev rival');
+    const res = await t.gql(
+      `query($f: ID!) { kocMetrics(fanId: $f, window: { lastDays: 30 }) { orders } }`,
+      { f: gid('Fan', demoKoc.kocId!) },
+      'Dev rival',
+    );
     expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const { orders } = await t.ok(`query($k: ID!) { orders(kocId: $k) { totalCount } }`, { k: gid('Fan', demoKoc.kocId!) }, 'Dev rival');
     expect(orders.totalCount).toBe(0);
     const raw = await loadRaw(t, t.rivalOrgId);
     const today = localDay(new Date(), raw.timeZone);
     const rivalKocs = await candidates(t, raw, t.rivalOrgId, addDays(today, -89), today);
-    const { kocLeaderboard } = await t.ok(`{ kocLeaderboard(window: { lastDays: 90 }, first: 100) { totalCount nodes { metrics { koc { id } ${KOC} } } } }`, {}, 'Dev rival');
+    const { kocLeaderboard } = await t.ok(
+      `{ kocLeaderboard(window: { lastDays: 90 }, first: 100) { totalCount nodes { metrics { koc { id } ${KOC} } } } }`,
+      {},
+      'Dev rival',
+    );
     expect(kocLeaderboard.totalCount).toBe(rivalKocs.length);
     for (const n of kocLeaderboard.nodes) {
       const id = rivalKocs.find((k) => gid('Fan', k) === n.metrics.koc.id)!;
@@ -81,7 +123,11 @@ describe('KOC metrics', () => {
       expect(n.metrics).toEqual({ koc: n.metrics.koc, ...recomputeKoc(raw, id, addDays(today, -89), today) });
     }
     const fan = (await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: t.orgId } })).externalId;
-    expect((await t.gql(`{ kocLeaderboard(window: { lastDays: 7 }) { totalCount } }`, {}, `Dev demo/fan:${fan}`)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await t.gql(`{ kocLeaderboard(window: { lastDays: 7 }) { totalCount } }`, {}, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await t.gql(`{ kocLeaderboard(window: { lastDays: 7 }) { totalCount } }`, {}, `Dev demo/fan:${fan}`)).errors?.[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
+    expect((await t.gql(`{ kocLeaderboard(window: { lastDays: 7 }) { totalCount } }`, {}, null)).errors?.[0]?.extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 });

@@ -2,7 +2,7 @@
 // change within about a second (at most one message a second), over graphql-ws and SSE, and never
 // another tenant's numbers or groups.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/core/server.js';
+import { type RunningServer, startServer } from '../../src/core/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { disposeClients, sseSubscribe, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';

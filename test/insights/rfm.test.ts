@@ -36,8 +36,13 @@ const SEGMENT = (r: number, f: number, m: number) => {
 function quintiles(values: Map<string, number>): Map<string, number> {
   const sorted = [...values.values()].sort((a, b) => a - b);
   const below = (v: number) => {
-    let lo = 0, hi = sorted.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] < v) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
     return lo;
   };
   return new Map([...values].map(([id, v]) => [id, 1 + Math.floor((5 * below(v)) / sorted.length)]));
@@ -71,10 +76,14 @@ describe('RFM scores, segments, frequency drop and Pareto', () => {
       communityId: r.next() < 0.5 ? gid('Community', r.pick(groups).id) : null,
     }));
     for (let i = 0; i < orders.length; i += 100) {
-      const res = await t.ok(`mutation($i: ImportOrdersInput!) { importOrders(input: $i) { __typename } }`, { i: { orders: orders.slice(i, i + 100) } });
+      const res = await t.ok(`mutation($i: ImportOrdersInput!) { importOrders(input: $i) { __typename } }`, {
+        i: { orders: orders.slice(i, i + 100) },
+      });
       expect(res.importOrders.__typename).toBe('MutationImportOrdersSuccess');
     }
-    const toRefund = (await db.order.findMany({ where: { orgId: t.orgId, status: 'PAID' }, select: { id: true } })).filter(() => r.next() < 0.12).slice(0, 20);
+    const toRefund = (await db.order.findMany({ where: { orgId: t.orgId, status: 'PAID' }, select: { id: true } }))
+      .filter(() => r.next() < 0.12)
+      .slice(0, 20);
     for (const o of toRefund) {
       const res = await t.ok(`mutation($i: RefundOrderInput!) { refundOrder(input: $i) { __typename } }`, { i: { orderId: gid('Order', o.id) } });
       expect(res.refundOrder.__typename, `seed ${SEED}`).toBe('MutationRefundOrderSuccess');
@@ -85,12 +94,17 @@ describe('RFM scores, segments, frequency drop and Pareto', () => {
     const at = new Date(refresh.data.refreshedAt).getTime();
 
     // The recomputation, from Order rows only.
-    const paid = await db.order.findMany({ where: { orgId: t.orgId, status: 'PAID' }, select: { fanId: true, amountCents: true, placedAt: true, communityId: true } });
+    const paid = await db.order.findMany({
+      where: { orgId: t.orgId, status: 'PAID' },
+      select: { fanId: true, amountCents: true, placedAt: true, communityId: true },
+    });
     const per = new Map<string, { n: number; cents: number; last: number; last30: number; prev90: number }>();
     for (const o of paid) {
       const p = per.get(o.fanId) ?? { n: 0, cents: 0, last: 0, last30: 0, prev90: 0 };
       const ts = o.placedAt.getTime();
-      p.n++; p.cents += o.amountCents; p.last = Math.max(p.last, ts);
+      p.n++;
+      p.cents += o.amountCents;
+      p.last = Math.max(p.last, ts);
       if (ts > at - 30 * DAY && ts <= at) p.last30++;
       else if (ts > at - 120 * DAY && ts <= at - 30 * DAY) p.prev90++;
       per.set(o.fanId, p);
@@ -99,12 +113,28 @@ describe('RFM scores, segments, frequency drop and Pareto', () => {
     const F = quintiles(new Map([...per].map(([id, p]) => [id, p.n])));
     const M = quintiles(new Map([...per].map(([id, p]) => [id, p.cents])));
     const allFans = await db.fan.findMany({ where: { orgId: t.orgId }, select: { id: true } });
-    const expected = new Map(allFans.map(({ id }) => {
-      const p = per.get(id);
-      const rfm = p ? { recency: R.get(id)!, frequency: F.get(id)!, monetary: M.get(id)!, segment: SEGMENT(R.get(id)!, F.get(id)!, M.get(id)!) } : null;
-      const last30 = p?.last30 ?? 0, prev90 = p?.prev90 ?? 0;
-      return [gid('Fan', id), { rfm, frequencyDrop: { ordersLast30Days: last30, ordersPrevious90Days: prev90, monthlyAveragePrevious90Days: prev90 / 3, dropped: prev90 > 0 && 6 * last30 <= prev90 } }];
-    }));
+    const expected = new Map(
+      allFans.map(({ id }) => {
+        const p = per.get(id);
+        const rfm = p
+          ? { recency: R.get(id)!, frequency: F.get(id)!, monetary: M.get(id)!, segment: SEGMENT(R.get(id)!, F.get(id)!, M.get(id)!) }
+          : null;
+        const last30 = p?.last30 ?? 0,
+          prev90 = p?.prev90 ?? 0;
+        return [
+          gid('Fan', id),
+          {
+            rfm,
+            frequencyDrop: {
+              ordersLast30Days: last30,
+              ordersPrevious90Days: prev90,
+              monthlyAveragePrevious90Days: prev90 / 3,
+              dropped: prev90 > 0 && 6 * last30 <= prev90,
+            },
+          },
+        ];
+      }),
+    );
 
     const got = new Map<string, unknown>();
     let after: string | null = null;
@@ -125,16 +155,27 @@ describe('RFM scores, segments, frequency drop and Pareto', () => {
       buyers: per.size,
       unscored: allFans.length - per.size,
       frequencyDrops: drops,
-      segments: ['CHAMPIONS', 'LOYAL', 'PROMISING', 'AT_RISK', 'CANT_LOSE', 'HIBERNATING', 'LOST'].map((segment) => ({ segment, fans: bySegment.get(segment) ?? 0 })),
+      segments: ['CHAMPIONS', 'LOYAL', 'PROMISING', 'AT_RISK', 'CANT_LOSE', 'HIBERNATING', 'LOST'].map((segment) => ({
+        segment,
+        fans: bySegment.get(segment) ?? 0,
+      })),
     });
     expect(refresh.data).toMatchObject({ buyers: per.size, frequencyDrops: drops });
     for (const { segment, fans } of counts.segments) {
-      const listed = await t.ok(`query($s: RfmSegment) { fans(filter: { rfmSegment: $s }, first: 100) { totalCount nodes { id rfm { segment } } } }`, { s: segment });
+      const listed = await t.ok(
+        `query($s: RfmSegment) { fans(filter: { rfmSegment: $s }, first: 100) { totalCount nodes { id rfm { segment } } } }`,
+        { s: segment },
+      );
       expect(listed.fans.totalCount).toBe(fans);
       expect(listed.fans.nodes.every((n: any) => n.rfm.segment === segment)).toBe(true);
     }
     const dropped = await t.ok(`{ fans(filter: { frequencyDrop: true }, first: 100) { totalCount nodes { id } } }`);
-    expect(dropped.fans.nodes.map((n: any) => n.id).sort()).toEqual([...expected].filter(([, e]) => e.frequencyDrop.dropped).map(([id]) => id).sort());
+    expect(dropped.fans.nodes.map((n: any) => n.id).sort()).toEqual(
+      [...expected]
+        .filter(([, e]) => e.frequencyDrop.dropped)
+        .map(([id]) => id)
+        .sort(),
+    );
 
     // Pareto: the organization over every buyer's paid spend, a group over the orders attributed to it.
     const pareto = (cents: number[]) => {
@@ -157,11 +198,14 @@ describe('RFM scores, segments, frequency drop and Pareto', () => {
 
   it('filters by recency and intimacy ranges', async ({ t }) => {
     const db = t.database.prisma;
-    const from = new Date('2026-10-01T00:00:00Z'), to = new Date('2026-11-01T00:00:00Z');
+    const from = new Date('2026-10-01T00:00:00Z'),
+      to = new Date('2026-11-01T00:00:00Z');
     const q = `query($f: FanFilter) { fans(filter: $f, first: 100) { totalCount nodes { id } } }`;
     const ids = (rows: { id: string }[]) => rows.map((x) => gid('Fan', x.id)).sort();
     const list = async (f: object) => (await t.ok(q, { f })).fans.nodes.map((n: any) => n.id).sort();
-    expect(await list({ lastOrderAt: { from, to } })).toEqual(ids(await db.fan.findMany({ where: { orgId: t.orgId, lastOrderAt: { gte: from, lt: to } } })));
+    expect(await list({ lastOrderAt: { from, to } })).toEqual(
+      ids(await db.fan.findMany({ where: { orgId: t.orgId, lastOrderAt: { gte: from, lt: to } } })),
+    );
     expect(await list({ lastActiveAt: { from } })).toEqual(ids(await db.fan.findMany({ where: { orgId: t.orgId, lastActiveAt: { gte: from } } })));
     expect(await list({ intimacy: { min: 20, max: 60 }, lastOrderAt: { to } })).toEqual(
       ids(await db.fan.findMany({ where: { orgId: t.orgId, intimacy: { gte: 20, lte: 60 }, lastOrderAt: { lt: to } } })),
@@ -169,8 +213,10 @@ describe('RFM scores, segments, frequency drop and Pareto', () => {
     const bad = await t.gql(q, { f: { intimacy: { min: -1 } } });
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     // A saved segment keeps the new criteria and lists the same fans.
-    const saved = await t.ok(`mutation($i: CreateSegmentInput!) { createSegment(input: $i) { ... on MutationCreateSegmentSuccess { data { filter fans(first: 100) { nodes { id } } } } } }`,
-      { i: { name: 'October buyers', filter: { lastOrderAt: { from, to }, intimacy: { min: 1 } } } });
+    const saved = await t.ok(
+      `mutation($i: CreateSegmentInput!) { createSegment(input: $i) { ... on MutationCreateSegmentSuccess { data { filter fans(first: 100) { nodes { id } } } } } }`,
+      { i: { name: 'October buyers', filter: { lastOrderAt: { from, to }, intimacy: { min: 1 } } } },
+    );
     expect(saved.createSegment.data.fans.nodes.map((n: any) => n.id).sort()).toEqual(await list({ lastOrderAt: { from, to }, intimacy: { min: 1 } }));
     expect(await list(saved.createSegment.data.filter)).toEqual(await list({ lastOrderAt: { from, to }, intimacy: { min: 1 } }));
   });
@@ -189,7 +235,8 @@ describe('RFM scores, segments, frequency drop and Pareto', () => {
     expect(rival.buyers + rival.unscored).toBe(await db.fan.count({ where: { orgId: t.rivalOrgId } }));
     expect(rival.refreshedAt).toBeNull();
     // The scheduler's command refreshes the organizations it names, and refuses an unknown one.
-    const out: string[] = [], err: string[] = [];
+    const out: string[] = [],
+      err: string[] = [];
     const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
     const inServer = { database: t.database, config: t.config };
     expect(await runCli(['refresh-rfm', 'rival'], io, {}, inServer)).toBe(0);
@@ -205,7 +252,9 @@ describe('RFM scores, segments, frequency drop and Pareto', () => {
     expect((await t.gql(REFRESH, {}, 'Dev demo/analyst@demo.test')).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const fan = await db.fan.findFirstOrThrow({ where: { orgId: t.orgId, rfmSegment: { not: null } } });
     expect((await t.gql(COUNTS, {}, `Dev demo/fan:${fan.externalId}`)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect((await t.gql(`{ viewer { fan { rfm { segment } } } }`, {}, `Dev demo/fan:${fan.externalId}`)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await t.gql(`{ viewer { fan { rfm { segment } } } }`, {}, `Dev demo/fan:${fan.externalId}`)).errors?.[0].extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     expect((await t.gql(PARETO, {}, `Dev demo/fan:${fan.externalId}`)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });

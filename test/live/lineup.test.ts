@@ -1,9 +1,9 @@
 // Line-ups and on-sale reminders through the API: validation, status rules, putting an item on sale
 // once, and reminders that reach exactly the fans who reserved — checked on each fan's own SSE stream.
 import { describe, expect } from 'vitest';
-import { useTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
-import { FAN_REMINDERS, Q, decodeId, eveningIn, newFan, newItem, newSession, ok, run, subscribe } from './live-helpers.js';
+import { useTestApp } from '../helpers/test-app.js';
+import { decodeId, eveningIn, FAN_REMINDERS, newFan, newItem, newSession, ok, Q, run, subscribe } from './live-helpers.js';
 
 const it = useTestApp({ fans: 10 });
 
@@ -14,11 +14,20 @@ describe('addLineupItem / updateLineupItem / removeLineupItem', () => {
     const s = await newSession(t);
     const a = await newItem(t, s.id, 'Hydrating essence 50ml', { sku: 'ESS-50', slotAt: minutes(s.scheduledAt, 10) });
     const b = await newItem(t, s.id, 'Lip tint set');
-    expect(a).toMatchObject({ productName: 'Hydrating essence 50ml', sku: 'ESS-50', priceCents: 15_900, position: 0, onSaleAt: null, slotAt: minutes(s.scheduledAt, 10) });
+    expect(a).toMatchObject({
+      productName: 'Hydrating essence 50ml',
+      sku: 'ESS-50',
+      priceCents: 15_900,
+      position: 0,
+      onSaleAt: null,
+      slotAt: minutes(s.scheduledAt, 10),
+    });
     expect(b.position).toBe(1);
     // 20:00 Shanghai + 3h50 = 23:50 the same local day: fine. + 4h30 = 00:30 the next day (same UTC day): refused.
     expect((await newItem(t, s.id, 'Mite remover', { slotAt: minutes(s.scheduledAt, 230) })).slotAt).toBe(minutes(s.scheduledAt, 230));
-    expect(await run(t, Q.addItem, { i: { sessionId: s.id, productName: 'Late item', priceCents: 100, slotAt: minutes(s.scheduledAt, 270) } })).toMatchObject({ code: 'VALIDATION', field: 'input.slotAt' });
+    expect(
+      await run(t, Q.addItem, { i: { sessionId: s.id, productName: 'Late item', priceCents: 100, slotAt: minutes(s.scheduledAt, 270) } }),
+    ).toMatchObject({ code: 'VALIDATION', field: 'input.slotAt' });
   });
 
   it('validates name, price, position and sku; a refused add creates nothing', async ({ t }) => {
@@ -31,7 +40,8 @@ describe('addLineupItem / updateLineupItem / removeLineupItem', () => {
       [{ productName: 'Scarf', priceCents: 100, position: -1 }, 'input.position'],
       [{ productName: 'Scarf', priceCents: 100, sku: 'S'.repeat(65) }, 'input.sku'],
     ] as const;
-    for (const [i, field] of cases) expect(await run(t, Q.addItem, { i: { sessionId: s.id, ...i } })).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field });
+    for (const [i, field] of cases)
+      expect(await run(t, Q.addItem, { i: { sessionId: s.id, ...i } })).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field });
     expect(await t.database.prisma.lineupItem.count({ where: { sessionId: decodeId(s.id) } })).toBe(0);
   });
 
@@ -41,16 +51,24 @@ describe('addLineupItem / updateLineupItem / removeLineupItem', () => {
     const upd = await ok(t, Q.updateItem, { i: { itemId: item.id, priceCents: 35_900, position: 4, slotAt: minutes(s.scheduledAt, 40) } });
     expect(upd.item).toMatchObject({ productName: 'Cashmere scarf', priceCents: 35_900, position: 4, slotAt: minutes(s.scheduledAt, 40) });
     expect(await run(t, Q.updateItem, { i: { itemId: item.id, priceCents: 0 } })).toMatchObject({ code: 'VALIDATION', field: 'input.priceCents' });
-    expect(await run(t, Q.updateItem, { i: { itemId: item.id, slotAt: minutes(s.scheduledAt, -21 * 60) } })).toMatchObject({ code: 'VALIDATION', field: 'input.slotAt' });
+    expect(await run(t, Q.updateItem, { i: { itemId: item.id, slotAt: minutes(s.scheduledAt, -21 * 60) } })).toMatchObject({
+      code: 'VALIDATION',
+      field: 'input.slotAt',
+    });
     await ok(t, Q.goLive, { id: s.id });
     const live = await newItem(t, s.id, 'Pearl stud earrings');
     await ok(t, Q.end, { id: s.id });
-    expect(await run(t, Q.addItem, { i: { sessionId: s.id, productName: 'Too late', priceCents: 100 } })).toMatchObject({ code: 'INVALID_STATE', field: 'input.sessionId' });
+    expect(await run(t, Q.addItem, { i: { sessionId: s.id, productName: 'Too late', priceCents: 100 } })).toMatchObject({
+      code: 'INVALID_STATE',
+      field: 'input.sessionId',
+    });
     expect(await run(t, Q.updateItem, { i: { itemId: live.id, priceCents: 100 } })).toMatchObject({ code: 'INVALID_STATE', field: 'input.itemId' });
     expect(await run(t, Q.removeItem, { id: live.id })).toMatchObject({ code: 'INVALID_STATE', field: 'itemId' });
     const cancelled = await newSession(t);
     await ok(t, Q.cancel, { id: cancelled.id });
-    expect(await run(t, Q.addItem, { i: { sessionId: cancelled.id, productName: 'Nope', priceCents: 100 } })).toMatchObject({ code: 'INVALID_STATE' });
+    expect(await run(t, Q.addItem, { i: { sessionId: cancelled.id, productName: 'Nope', priceCents: 100 } })).toMatchObject({
+      code: 'INVALID_STATE',
+    });
   });
 
   it('removes an item not yet on sale; an item on sale stays', async ({ t }) => {
@@ -66,13 +84,22 @@ describe('addLineupItem / updateLineupItem / removeLineupItem', () => {
   });
 
   it('foreign ids are NOT_FOUND; analysts and fans may not edit the line-up', async ({ t }) => {
-    const rival = await t.database.prisma.liveSession.findFirstOrThrow({ where: { orgId: t.rivalOrgId, status: 'SCHEDULED' }, include: { items: true } });
+    const rival = await t.database.prisma.liveSession.findFirstOrThrow({
+      where: { orgId: t.rivalOrgId, status: 'SCHEDULED' },
+      include: { items: true },
+    });
     const rivalItem = gid('LineupItem', rival.items[0].id);
-    expect(await run(t, Q.addItem, { i: { sessionId: gid('LiveSession', rival.id), productName: 'Spy', priceCents: 100 } })).toMatchObject({ code: 'NOT_FOUND', field: 'input.sessionId' });
+    expect(await run(t, Q.addItem, { i: { sessionId: gid('LiveSession', rival.id), productName: 'Spy', priceCents: 100 } })).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'input.sessionId',
+    });
     expect(await run(t, Q.updateItem, { i: { itemId: rivalItem, priceCents: 1 } })).toMatchObject({ code: 'NOT_FOUND', field: 'input.itemId' });
     expect(await run(t, Q.removeItem, { id: rivalItem })).toMatchObject({ code: 'NOT_FOUND' });
     expect(await run(t, Q.onSale, { id: rivalItem })).toMatchObject({ code: 'NOT_FOUND', field: 'itemId' });
-    expect(await t.database.prisma.lineupItem.findUniqueOrThrow({ where: { id: rival.items[0].id } })).toMatchObject({ priceCents: rival.items[0].priceCents, onSaleAt: null });
+    expect(await t.database.prisma.lineupItem.findUniqueOrThrow({ where: { id: rival.items[0].id } })).toMatchObject({
+      priceCents: rival.items[0].priceCents,
+      onSaleAt: null,
+    });
     const s = await newSession(t);
     const fan = await newFan(t, t.orgId, 'demo');
     for (const as of ['Dev demo/analyst@demo.test', fan.as]) {
@@ -123,7 +150,10 @@ describe('putItemOnSale and reminders', () => {
     await ok(t, Q.reserveItem, { i: { itemId: other.id } }, bystander.as);
     await ok(t, Q.reserveSession, { i: { sessionId: s.id } }, sessionOnly.as);
     // The rival fan reserves an item of their own tenant; they cannot even see ours.
-    const rivalSession = await t.database.prisma.liveSession.findFirstOrThrow({ where: { orgId: t.rivalOrgId, status: 'SCHEDULED' }, include: { items: true } });
+    const rivalSession = await t.database.prisma.liveSession.findFirstOrThrow({
+      where: { orgId: t.rivalOrgId, status: 'SCHEDULED' },
+      include: { items: true },
+    });
     await ok(t, Q.reserveItem, { i: { itemId: gid('LineupItem', rivalSession.items[0].id) } }, rivalFan.as);
     expect(await run(t, Q.reserveItem, { i: { itemId: item.id } }, rivalFan.as)).toMatchObject({ code: 'NOT_FOUND' });
 
@@ -137,9 +167,13 @@ describe('putItemOnSale and reminders', () => {
       const [aEvents, bEvents] = await Promise.all([streams[0].waitFor(1), streams[1].waitFor(1), streams[4].waitFor(1)]);
       await new Promise((r) => setTimeout(r, 100));
       for (const events of [aEvents, bEvents]) {
-        expect(events.map((e) => e.data.fanReminders)).toEqual([{ kind: 'ITEM_ON_SALE', sessionId: s.id, itemId: item.id, productName: 'Silk pillowcase', at: sale.item.onSaleAt }]);
+        expect(events.map((e) => e.data.fanReminders)).toEqual([
+          { kind: 'ITEM_ON_SALE', sessionId: s.id, itemId: item.id, productName: 'Silk pillowcase', at: sale.item.onSaleAt },
+        ]);
       }
-      expect(streams[4].events.map((e) => e.data.fanReminders)).toEqual([{ kind: 'SESSION_LIVE', sessionId: s.id, itemId: null, productName: null, at: live.session.startedAt }]);
+      expect(streams[4].events.map((e) => e.data.fanReminders)).toEqual([
+        { kind: 'SESSION_LIVE', sessionId: s.id, itemId: null, productName: null, at: live.session.startedAt },
+      ]);
       expect(streams[2].events).toEqual([]);
       expect(streams[3].events).toEqual([]);
       expect(streams[5].events).toEqual([]);
@@ -178,10 +212,16 @@ describe('putItemOnSale and reminders', () => {
 
 describe('scheduling across days', () => {
   it('the session day follows the organization time zone', async ({ t }) => {
-    const s = await ok(t, Q.schedule, { i: { title: 'Early bird', host: 'Lumi', scheduledAt: new Date(eveningIn(9).getTime() - 11 * 3_600_000).toISOString() } });
+    const s = await ok(t, Q.schedule, {
+      i: { title: 'Early bird', host: 'Lumi', scheduledAt: new Date(eveningIn(9).getTime() - 11 * 3_600_000).toISOString() },
+    });
     // 01:00 UTC = 09:00 Shanghai; 15:59 UTC is 23:59 the same Shanghai day; 16:00 UTC is the next day.
     expect((await newItem(t, s.id, 'A', { slotAt: minutes(s.scheduledAt, 14 * 60 + 59) })).slotAt).toBeTruthy();
-    expect(await run(t, Q.addItem, { i: { sessionId: s.id, productName: 'B', priceCents: 1, slotAt: minutes(s.scheduledAt, 15 * 60) } })).toMatchObject({ code: 'VALIDATION' });
-    expect(await run(t, Q.addItem, { i: { sessionId: s.id, productName: 'C', priceCents: 1, slotAt: minutes(s.scheduledAt, -9 * 60 - 1) } })).toMatchObject({ code: 'VALIDATION' });
+    expect(
+      await run(t, Q.addItem, { i: { sessionId: s.id, productName: 'B', priceCents: 1, slotAt: minutes(s.scheduledAt, 15 * 60) } }),
+    ).toMatchObject({ code: 'VALIDATION' });
+    expect(
+      await run(t, Q.addItem, { i: { sessionId: s.id, productName: 'C', priceCents: 1, slotAt: minutes(s.scheduledAt, -9 * 60 - 1) } }),
+    ).toMatchObject({ code: 'VALIDATION' });
   });
 });

@@ -14,7 +14,8 @@ export function eveningIn(days: number): Date {
 
 export { rawId as decodeId } from '../helpers/ids.js';
 
-const SESSION_FIELDS = 'id status scheduledAt startedAt endedAt title host theme viewers likes orderCount gmvCents platformOrderCount platformGmvCents reservationCount';
+const SESSION_FIELDS =
+  'id status scheduledAt startedAt endedAt title host theme viewers likes orderCount gmvCents platformOrderCount platformGmvCents reservationCount';
 
 export const Q = {
   schedule: `mutation($i: ScheduleLiveSessionInput!) { r: scheduleLiveSession(input: $i) { __typename ... on MutationScheduleLiveSessionSuccess { data { ${SESSION_FIELDS} } } ... on DomainError { code field message } } }`,
@@ -48,7 +49,12 @@ export async function ok(t: TestApp, query: string, variables: Record<string, un
 }
 
 export async function newSession(t: TestApp, days = 10, as?: string) {
-  return ok(t, Q.schedule, { i: { title: 'Snack Festival live', host: 'Lumi', theme: 'Snack Festival', scheduledAt: eveningIn(days).toISOString() } }, as);
+  return ok(
+    t,
+    Q.schedule,
+    { i: { title: 'Snack Festival live', host: 'Lumi', theme: 'Snack Festival', scheduledAt: eveningIn(days).toISOString() } },
+    as,
+  );
 }
 
 export async function newItem(t: TestApp, sessionId: string, productName = 'Silk pillowcase', extra: Record<string, unknown> = {}) {
@@ -60,7 +66,9 @@ let fanSeq = 0;
 /** A fan of the organization (by slug), with a Dev credential to act as them. */
 export async function newFan(t: TestApp, orgId: string, slug: string, opts: { optedOut?: boolean } = {}) {
   const externalId = `live-fan-${++fanSeq}-${Math.random().toString(36).slice(2, 8)}`;
-  const fan = await t.database.prisma.fan.create({ data: { orgId, externalId, displayName: `Hangzhou-oily skin·${externalId}`, optedOut: opts.optedOut ?? false } });
+  const fan = await t.database.prisma.fan.create({
+    data: { orgId, externalId, displayName: `Hangzhou-oily skin·${externalId}`, optedOut: opts.optedOut ?? false },
+  });
   return { id: fan.id, gid: gid('Fan', fan.id), as: `Dev ${slug}/fan:${externalId}` };
 }
 
@@ -97,7 +105,11 @@ export async function subscribe(t: TestApp, query: string, variables: Record<str
         for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
           const block = buffer.slice(0, i);
           buffer = buffer.slice(i + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('');
+          const data = block
+            .split('\n')
+            .filter((l) => l.startsWith('data:'))
+            .map((l) => l.slice(5).trim())
+            .join('');
           if (data) events.push(JSON.parse(data));
           arrived();
         }

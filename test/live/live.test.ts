@@ -1,8 +1,8 @@
 // The live schedule: sessions by status and time window, line-ups in slot order, reservations, wishes.
 import { describe, expect } from 'vitest';
-import { useTestApp } from '../helpers/test-app.js';
 import { NOW } from '../helpers/fixtures.js';
 import { gid } from '../helpers/ids.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 const it = useTestApp();
 
@@ -21,12 +21,18 @@ describe('Query.liveSessions', () => {
   });
 
   it('lists each line-up in slot order with reservation counts', async ({ t }) => {
-    const s = await t.database.prisma.liveSession.findFirstOrThrow({ where: { org: { slug: 'demo' }, status: 'SCHEDULED' }, include: { items: true } });
+    const s = await t.database.prisma.liveSession.findFirstOrThrow({
+      where: { org: { slug: 'demo' }, status: 'SCHEDULED' },
+      include: { items: true },
+    });
     const fan = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: s.orgId } });
     const item = s.items[2];
     await t.database.prisma.reservation.create({ data: { orgId: s.orgId, fanId: fan.id, sessionId: s.id, itemId: item.id, targetId: item.id } });
     await t.database.prisma.reservation.create({ data: { orgId: s.orgId, fanId: fan.id, sessionId: s.id, targetId: s.id } });
-    const data = await t.ok(`query($id: ID!) { node(id: $id) { ... on LiveSession { reservationCount items { position productName reservationCount } } } }`, { id: gid('LiveSession', s.id) });
+    const data = await t.ok(
+      `query($id: ID!) { node(id: $id) { ... on LiveSession { reservationCount items { position productName reservationCount } } } }`,
+      { id: gid('LiveSession', s.id) },
+    );
     expect(data.node.reservationCount).toBe(2);
     expect(data.node.items.map((i: { position: number }) => i.position)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(data.node.items[2].reservationCount).toBe(1);

@@ -1,9 +1,9 @@
 // Reservations through the API: once per fan and target (also under parallel calls), only for open
 // sessions, by the fan or an operator for a fan, recorded in the activity feed, cancellable.
 import { describe, expect } from 'vitest';
-import { useTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
-import { Q, decodeId, newFan, newItem, newSession, ok, run } from './live-helpers.js';
+import { useTestApp } from '../helpers/test-app.js';
+import { decodeId, newFan, newItem, newSession, ok, Q, run } from './live-helpers.js';
 
 const it = useTestApp({ fans: 10 });
 
@@ -18,10 +18,17 @@ describe('reserveSession / reserveItem', () => {
     expect(ri).toMatchObject({ fan: { id: fan.gid }, session: { id: s.id }, item: { id: item.id } });
     expect(await run(t, Q.reserveSession, { i: { sessionId: s.id } }, fan.as)).toMatchObject({ code: 'CONFLICT', field: 'input.sessionId' });
     expect(await run(t, Q.reserveItem, { i: { itemId: item.id, fanId: fan.gid } })).toMatchObject({ code: 'CONFLICT', field: 'input.itemId' });
-    const counts = await t.ok(`query($id: ID!) { node(id: $id) { ... on LiveSession { reservationCount items { reservationCount } } } }`, { id: s.id });
+    const counts = await t.ok(`query($id: ID!) { node(id: $id) { ... on LiveSession { reservationCount items { reservationCount } } } }`, {
+      id: s.id,
+    });
     expect(counts.node).toEqual({ reservationCount: 2, items: [{ reservationCount: 1 }] });
     const feed = await t.database.prisma.activityEvent.findMany({ where: { orgId: t.orgId, fanId: fan.id, kind: 'RESERVATION_MADE' } });
-    expect(feed.map((e) => e.payload)).toEqual(expect.arrayContaining([{ sessionId: decodeId(s.id), itemId: null }, { sessionId: decodeId(s.id), itemId: decodeId(item.id) }]));
+    expect(feed.map((e) => e.payload)).toEqual(
+      expect.arrayContaining([
+        { sessionId: decodeId(s.id), itemId: null },
+        { sessionId: decodeId(s.id), itemId: decodeId(item.id) },
+      ]),
+    );
     expect(feed).toHaveLength(2);
   });
 
@@ -29,8 +36,13 @@ describe('reserveSession / reserveItem', () => {
     const s = await newSession(t);
     const item = await newItem(t, s.id, 'Winter slippers');
     const fan = await newFan(t, t.orgId, 'demo');
-    for (const [q, i] of [[Q.reserveSession, { sessionId: s.id }], [Q.reserveItem, { itemId: item.id }]] as const) {
-      const results = await Promise.all(Array.from({ length: 20 }, (_, k) => (k % 2 ? run(t, q, { i }, fan.as) : run(t, q, { i: { ...i, fanId: fan.gid } }))));
+    for (const [q, i] of [
+      [Q.reserveSession, { sessionId: s.id }],
+      [Q.reserveItem, { itemId: item.id }],
+    ] as const) {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, k) => (k % 2 ? run(t, q, { i }, fan.as) : run(t, q, { i: { ...i, fanId: fan.gid } }))),
+      );
       expect(results.filter((r) => !r.__typename.endsWith('Error'))).toHaveLength(1);
       expect(results.filter((r) => r.code === 'CONFLICT')).toHaveLength(19);
     }
@@ -43,7 +55,9 @@ describe('reserveSession / reserveItem', () => {
     const fans = await Promise.all(Array.from({ length: 25 }, () => newFan(t, t.orgId, 'demo')));
     const results = await Promise.all(fans.map((f) => run(t, Q.reserveSession, { i: { sessionId: s.id } }, f.as)));
     expect(results.every((r) => !r.__typename.endsWith('Error'))).toBe(true);
-    expect((await t.ok(`query($id: ID!) { node(id: $id) { ... on LiveSession { reservationCount } } }`, { id: s.id })).node.reservationCount).toBe(25);
+    expect((await t.ok(`query($id: ID!) { node(id: $id) { ... on LiveSession { reservationCount } } }`, { id: s.id })).node.reservationCount).toBe(
+      25,
+    );
   });
 
   it('only SCHEDULED or LIVE sessions; an item already on sale cannot be reserved', async ({ t }) => {
@@ -58,7 +72,10 @@ describe('reserveSession / reserveItem', () => {
     await ok(t, Q.reserveItem, { i: { itemId: later.id } }, fan.as);
     await ok(t, Q.end, { id: live.id });
     const other = await newFan(t, t.orgId, 'demo');
-    expect(await run(t, Q.reserveSession, { i: { sessionId: live.id } }, other.as)).toMatchObject({ code: 'INVALID_STATE', field: 'input.sessionId' });
+    expect(await run(t, Q.reserveSession, { i: { sessionId: live.id } }, other.as)).toMatchObject({
+      code: 'INVALID_STATE',
+      field: 'input.sessionId',
+    });
     expect(await run(t, Q.reserveItem, { i: { itemId: later.id } }, other.as)).toMatchObject({ code: 'INVALID_STATE', field: 'input.itemId' });
     const cancelled = await newSession(t);
     await ok(t, Q.cancel, { id: cancelled.id });
@@ -74,7 +91,10 @@ describe('reserveSession / reserveItem', () => {
     const analyst = await t.gql(Q.reserveSession, { i: { sessionId: s.id, fanId: fan.gid } }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const rivalFan = await newFan(t, t.rivalOrgId, 'rival');
-    expect(await run(t, Q.reserveSession, { i: { sessionId: s.id, fanId: rivalFan.gid } })).toMatchObject({ code: 'NOT_FOUND', field: 'input.fanId' });
+    expect(await run(t, Q.reserveSession, { i: { sessionId: s.id, fanId: rivalFan.gid } })).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'input.fanId',
+    });
     expect(await run(t, Q.reserveSession, { i: { sessionId: s.id } }, rivalFan.as)).toMatchObject({ code: 'NOT_FOUND', field: 'input.sessionId' });
     const rivalSession = await t.database.prisma.liveSession.findFirstOrThrow({ where: { orgId: t.rivalOrgId, status: 'SCHEDULED' } });
     expect(await run(t, Q.reserveSession, { i: { sessionId: gid('LiveSession', rivalSession.id) } }, fan.as)).toMatchObject({ code: 'NOT_FOUND' });
@@ -83,7 +103,7 @@ describe('reserveSession / reserveItem', () => {
 });
 
 describe('cancelReservation', () => {
-  it('a fan cancels their own reservation (not another\'s); an operator cancels any in the organization', async ({ t }) => {
+  it("a fan cancels their own reservation (not another's); an operator cancels any in the organization", async ({ t }) => {
     const s = await newSession(t);
     const [fan, other] = [await newFan(t, t.orgId, 'demo'), await newFan(t, t.orgId, 'demo')];
     const mine = await ok(t, Q.reserveSession, { i: { sessionId: s.id } }, fan.as);

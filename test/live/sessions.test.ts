@@ -1,9 +1,9 @@
 // The session status machine through the API: SCHEDULED → LIVE → ENDED, SCHEDULED → CANCELLED,
 // refusals with INVALID_STATE, a race of two goLive calls, live numbers, tenancy and roles.
 import { describe, expect } from 'vitest';
-import { useTestApp } from '../helpers/test-app.js';
 import { gid, rawId } from '../helpers/ids.js';
-import { DAY, Q, SESSION_EVENTS, eveningIn, newFan, newItem, newSession, ok, run, subscribe } from './live-helpers.js';
+import { useTestApp } from '../helpers/test-app.js';
+import { DAY, eveningIn, newFan, newItem, newSession, ok, Q, run, SESSION_EVENTS, subscribe } from './live-helpers.js';
 
 const it = useTestApp({ fans: 10 });
 
@@ -11,7 +11,14 @@ describe('scheduleLiveSession', () => {
   it('schedules a session and validates its input', async ({ t }) => {
     const at = eveningIn(5);
     const s = await ok(t, Q.schedule, { i: { title: '  Beauty Night  ', host: 'Lumi', theme: 'Beauty Night', scheduledAt: at.toISOString() } });
-    expect(s).toMatchObject({ status: 'SCHEDULED', title: 'Beauty Night', host: 'Lumi', theme: 'Beauty Night', scheduledAt: at.toISOString(), startedAt: null });
+    expect(s).toMatchObject({
+      status: 'SCHEDULED',
+      title: 'Beauty Night',
+      host: 'Lumi',
+      theme: 'Beauty Night',
+      scheduledAt: at.toISOString(),
+      startedAt: null,
+    });
     const cases = [
       [{ title: '', host: 'Lumi', scheduledAt: at.toISOString() }, 'input.title'],
       [{ title: 'x', host: 'L'.repeat(61), scheduledAt: at.toISOString() }, 'input.host'],
@@ -19,7 +26,8 @@ describe('scheduleLiveSession', () => {
       [{ title: 'x', host: 'Lumi', scheduledAt: new Date(Date.now() + 400 * DAY).toISOString() }, 'input.scheduledAt'],
     ] as const;
     const before = await t.database.prisma.liveSession.count({ where: { orgId: t.orgId } });
-    for (const [i, field] of cases) expect(await run(t, Q.schedule, { i })).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field });
+    for (const [i, field] of cases)
+      expect(await run(t, Q.schedule, { i })).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field });
     expect(await t.database.prisma.liveSession.count({ where: { orgId: t.orgId } })).toBe(before);
   });
 
@@ -41,8 +49,12 @@ describe('the status machine', () => {
     expect(live.session).toMatchObject({ status: 'LIVE' });
     expect(live.session.startedAt).not.toBeNull();
     expect(live.remindedCount).toBe(0);
-    for (const q of [Q.goLive, Q.cancel]) expect(await run(t, q, { id: s.id })).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE', field: 'sessionId' });
-    expect(await run(t, Q.reschedule, { i: { sessionId: s.id, scheduledAt: eveningIn(12).toISOString() } })).toMatchObject({ code: 'INVALID_STATE', field: 'input.sessionId' });
+    for (const q of [Q.goLive, Q.cancel])
+      expect(await run(t, q, { id: s.id })).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE', field: 'sessionId' });
+    expect(await run(t, Q.reschedule, { i: { sessionId: s.id, scheduledAt: eveningIn(12).toISOString() } })).toMatchObject({
+      code: 'INVALID_STATE',
+      field: 'input.sessionId',
+    });
     const ended = await ok(t, Q.end, { id: s.id });
     expect(ended).toMatchObject({ status: 'ENDED' });
     expect(ended.endedAt).not.toBeNull();
@@ -80,9 +92,13 @@ describe('the status machine', () => {
     const analyst = await t.gql(Q.goLive, { id: s.id }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const rival = await t.database.prisma.liveSession.findFirstOrThrow({ where: { orgId: t.rivalOrgId, status: 'SCHEDULED' } });
-    for (const q of [Q.goLive, Q.cancel, Q.end]) expect(await run(t, q, { id: gid('LiveSession', rival.id) })).toMatchObject({ code: 'NOT_FOUND', field: 'sessionId' });
+    for (const q of [Q.goLive, Q.cancel, Q.end])
+      expect(await run(t, q, { id: gid('LiveSession', rival.id) })).toMatchObject({ code: 'NOT_FOUND', field: 'sessionId' });
     expect(await run(t, Q.goLive, { id: gid('LiveSession', 'nope') })).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await run(t, Q.reschedule, { i: { sessionId: gid('LiveSession', rival.id), scheduledAt: eveningIn(12).toISOString() } })).toMatchObject({ code: 'NOT_FOUND', field: 'input.sessionId' });
+    expect(await run(t, Q.reschedule, { i: { sessionId: gid('LiveSession', rival.id), scheduledAt: eveningIn(12).toISOString() } })).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'input.sessionId',
+    });
     expect((await t.database.prisma.liveSession.findUniqueOrThrow({ where: { id: rival.id } })).status).toBe('SCHEDULED');
     expect((await t.gql(`query($id: ID!) { node(id: $id) { ... on LiveSession { status } } }`, { id: s.id })).data?.node.status).toBe('SCHEDULED');
   });
@@ -95,11 +111,25 @@ describe('rescheduleLiveSession', () => {
     await newItem(t, s.id, 'Face towels ×3', { slotAt: slot.toISOString() });
     await newItem(t, s.id, 'Winter slippers');
     const to = new Date(eveningIn(14).getTime() - 3_600_000);
-    const r = await ok(t, Q.reschedule, { i: { sessionId: s.id, scheduledAt: to.toISOString(), title: 'Home Essentials live', theme: 'Home Essentials' } });
-    expect(r).toMatchObject({ status: 'SCHEDULED', scheduledAt: to.toISOString(), title: 'Home Essentials live', theme: 'Home Essentials', host: 'Lumi' });
+    const r = await ok(t, Q.reschedule, {
+      i: { sessionId: s.id, scheduledAt: to.toISOString(), title: 'Home Essentials live', theme: 'Home Essentials' },
+    });
+    expect(r).toMatchObject({
+      status: 'SCHEDULED',
+      scheduledAt: to.toISOString(),
+      title: 'Home Essentials live',
+      theme: 'Home Essentials',
+      host: 'Lumi',
+    });
     expect(r.items.map((i: { slotAt: string | null }) => i.slotAt)).toEqual([new Date(to.getTime() + 30 * 60_000).toISOString(), null]);
-    expect(await run(t, Q.reschedule, { i: { sessionId: s.id, scheduledAt: new Date(Date.now() - DAY).toISOString() } })).toMatchObject({ code: 'VALIDATION', field: 'input.scheduledAt' });
-    expect(await run(t, Q.reschedule, { i: { sessionId: s.id, scheduledAt: to.toISOString(), title: ' ' } })).toMatchObject({ code: 'VALIDATION', field: 'input.title' });
+    expect(await run(t, Q.reschedule, { i: { sessionId: s.id, scheduledAt: new Date(Date.now() - DAY).toISOString() } })).toMatchObject({
+      code: 'VALIDATION',
+      field: 'input.scheduledAt',
+    });
+    expect(await run(t, Q.reschedule, { i: { sessionId: s.id, scheduledAt: to.toISOString(), title: ' ' } })).toMatchObject({
+      code: 'VALIDATION',
+      field: 'input.title',
+    });
   });
 });
 
@@ -112,7 +142,14 @@ describe('reportLiveStats', () => {
     const dashboard = await subscribe(t, SESSION_EVENTS, { id: s.id }, 'Dev demo/analyst@demo.test');
     try {
       // The platform's totals have fields of their own: orderCount and gmvCents stay the imported orders' (none here).
-      expect(await ok(t, Q.stats, { i: input })).toMatchObject({ viewers: 15_000, likes: 420_000, platformOrderCount: 830, platformGmvCents: 12_345_600, orderCount: 0, gmvCents: 0 });
+      expect(await ok(t, Q.stats, { i: input })).toMatchObject({
+        viewers: 15_000,
+        likes: 420_000,
+        platformOrderCount: 830,
+        platformGmvCents: 12_345_600,
+        orderCount: 0,
+        gmvCents: 0,
+      });
       expect(await run(t, Q.stats, { i: { ...input, viewers: -1 } })).toMatchObject({ code: 'VALIDATION', field: 'input.viewers' });
       const [e] = await dashboard.waitFor(1);
       expect(e.data.liveSessionEvents).toMatchObject({ kind: 'STATS', sessionId: s.id, status: 'LIVE', viewers: 15_000, gmvCents: 12_345_600 });
@@ -126,7 +163,7 @@ describe('reportLiveStats', () => {
     expect(await t.ok(`query($id: ID!) { node(id: $id) { ... on LiveSession { viewers } } }`, { id: s.id })).toEqual({ node: { viewers: 15_000 } });
   });
 
-  it('a rival operator cannot watch or feed another tenant\'s session', async ({ t }) => {
+  it("a rival operator cannot watch or feed another tenant's session", async ({ t }) => {
     const s = await newSession(t);
     await ok(t, Q.goLive, { id: s.id });
     const watch = await subscribe(t, SESSION_EVENTS, { id: s.id }, 'Dev rival');
@@ -136,6 +173,8 @@ describe('reportLiveStats', () => {
     } finally {
       await watch.close();
     }
-    expect(await run(t, Q.stats, { i: { sessionId: s.id, viewers: 1, likes: 1, orderCount: 1, gmvCents: 1 } }, 'Dev rival')).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await run(t, Q.stats, { i: { sessionId: s.id, viewers: 1, likes: 1, orderCount: 1, gmvCents: 1 } }, 'Dev rival')).toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

@@ -1,9 +1,9 @@
 // Wish lists through the API: one open wish per product name (case and spacing ignored), one vote per
 // fan under parallel calls, exact vote counts, and fulfilment when a matching item joins a line-up.
 import { describe, expect } from 'vitest';
-import { useTestApp, type SeededTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
-import { Q, decodeId, newFan, newItem, newSession, ok, run } from './live-helpers.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
+import { decodeId, newFan, newItem, newSession, ok, Q, run } from './live-helpers.js';
 
 const it = useTestApp({ fans: 10 });
 
@@ -25,12 +25,20 @@ describe('makeWish', () => {
   it('validates the name; operators wish for a named fan; analysts and other tenants stay out', async ({ t }) => {
     const fan = await newFan(t, t.orgId, 'demo');
     expect(await run(t, Q.makeWish, { i: { productName: '   ' } }, fan.as)).toMatchObject({ code: 'VALIDATION', field: 'input.productName' });
-    expect(await run(t, Q.makeWish, { i: { productName: 'x'.repeat(121) } }, fan.as)).toMatchObject({ code: 'VALIDATION', field: 'input.productName' });
-    expect(await ok(t, Q.makeWish, { i: { productName: 'Goji berry tea', fanId: fan.gid } }, 'Dev demo/jujube@demo.test')).toMatchObject({ created: true });
+    expect(await run(t, Q.makeWish, { i: { productName: 'x'.repeat(121) } }, fan.as)).toMatchObject({
+      code: 'VALIDATION',
+      field: 'input.productName',
+    });
+    expect(await ok(t, Q.makeWish, { i: { productName: 'Goji berry tea', fanId: fan.gid } }, 'Dev demo/jujube@demo.test')).toMatchObject({
+      created: true,
+    });
     const analyst = await t.gql(Q.makeWish, { i: { productName: 'Goji berry tea', fanId: fan.gid } }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const rivalFan = await newFan(t, t.rivalOrgId, 'rival');
-    expect(await run(t, Q.makeWish, { i: { productName: 'Goji berry tea', fanId: rivalFan.gid } })).toMatchObject({ code: 'NOT_FOUND', field: 'input.fanId' });
+    expect(await run(t, Q.makeWish, { i: { productName: 'Goji berry tea', fanId: rivalFan.gid } })).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'input.fanId',
+    });
     // The rival's own wish for the same product is theirs alone.
     expect(await ok(t, Q.makeWish, { i: { productName: 'Goji berry tea' } }, rivalFan.as)).toMatchObject({ created: true, wish: { voteCount: 1 } });
     expect((await t.database.prisma.wish.findFirstOrThrow({ where: { orgId: t.orgId, normalizedName: 'goji berry tea' } })).voteCount).toBe(1);
@@ -38,7 +46,9 @@ describe('makeWish', () => {
 
   it('12 fans wishing for a new product at once: one wish, 12 votes', async ({ t }) => {
     const fans = await Promise.all(Array.from({ length: 12 }, () => newFan(t, t.orgId, 'demo')));
-    const results = await Promise.all(fans.map((f, i) => ok(t, Q.makeWish, { i: { productName: i % 2 ? 'Osmanthus  Honey' : 'osmanthus honey' } }, f.as)));
+    const results = await Promise.all(
+      fans.map((f, i) => ok(t, Q.makeWish, { i: { productName: i % 2 ? 'Osmanthus  Honey' : 'osmanthus honey' } }, f.as)),
+    );
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.wish.id)).size).toBe(1);
     expect((await wishRow(t, results[0].wish.id)).voteCount).toBe(12);
@@ -91,7 +101,9 @@ describe('fulfilment', () => {
     const iron = await ok(t, Q.addItem, { i: { sessionId: s.id, productName: 'Steam iron', priceCents: 19_900 } });
     expect(iron.fulfilledWishes).toEqual([]);
     const m = await ok(t, Q.addItem, { i: { sessionId: s.id, productName: 'Mulberry SILK eye mask 2-pack', priceCents: 9_900 } });
-    expect(m.fulfilledWishes).toEqual([{ id: mask.id, productName: 'Silk Eye Mask', status: 'FULFILLED', voteCount: 1, fulfilledBy: { id: m.item.id } }]);
+    expect(m.fulfilledWishes).toEqual([
+      { id: mask.id, productName: 'Silk Eye Mask', status: 'FULFILLED', voteCount: 1, fulfilledBy: { id: m.item.id } },
+    ]);
     const w = await ok(t, Q.addItem, { i: { sessionId: s.id, productName: 'Rice Wine', priceCents: 5_900 } });
     expect(w.fulfilledWishes.map((x: { id: string }) => x.id)).toEqual([wine.id]);
 
@@ -112,7 +124,9 @@ describe('fulfilment', () => {
     const wish = (await ok(t, Q.makeWish, { i: { productName: 'Jasmine pearl tea' } }, fan.as)).wish;
     const s = await newSession(t);
     const late = new Date(new Date(s.scheduledAt).getTime() + 8 * 3_600_000).toISOString();
-    expect(await run(t, Q.addItem, { i: { sessionId: s.id, productName: 'Jasmine pearl tea', priceCents: 100, slotAt: late } })).toMatchObject({ code: 'VALIDATION' });
+    expect(await run(t, Q.addItem, { i: { sessionId: s.id, productName: 'Jasmine pearl tea', priceCents: 100, slotAt: late } })).toMatchObject({
+      code: 'VALIDATION',
+    });
     expect((await wishRow(t, wish.id)).status).toBe('OPEN');
     const item = await newItem(t, s.id, 'Green tea');
     const renamed = await ok(t, Q.updateItem, { i: { itemId: item.id, productName: 'Jasmine Pearl Tea 100g' } });

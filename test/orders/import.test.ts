@@ -1,8 +1,8 @@
 // Order import through the API: commerce facts and points move exactly once per order — for a batch
 // sent twice and for the same order sent 20 times at once — and bad batches write nothing.
 import { describe, expect } from 'vitest';
-import { useTestApp, type SeededTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
 const it = useTestApp({ fans: 10 });
 
@@ -15,7 +15,8 @@ const IMPORT = /* GraphQL */ `
     }
   }
 `;
-const importOrders = (t: SeededTestApp, orders: Record<string, unknown>[], as?: string) => t.ok(IMPORT, { input: { orders } }, as).then((r) => r.importOrders);
+const importOrders = (t: SeededTestApp, orders: Record<string, unknown>[], as?: string) =>
+  t.ok(IMPORT, { input: { orders } }, as).then((r) => r.importOrders);
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 async function newFan(t: SeededTestApp, externalId: string, extra: Record<string, unknown> = {}) {
@@ -37,18 +38,48 @@ describe('importOrders', () => {
     const placed1 = minutesAgo(60);
     const placed2 = minutesAgo(30);
     const res = await importOrders(t, [
-      { externalId: 'ord-1', fanExternalId: 'o-buyer', amountCents: 32_999, itemCount: 2, items: [{ sku: 'essence-50', qty: 2 }], placedAt: placed1.toISOString(), liveSessionId: gid('LiveSession', session.id), communityId: gid('Community', community.id), kocFanId: gid('Fan', koc.id) },
+      {
+        externalId: 'ord-1',
+        fanExternalId: 'o-buyer',
+        amountCents: 32_999,
+        itemCount: 2,
+        items: [{ sku: 'essence-50', qty: 2 }],
+        placedAt: placed1.toISOString(),
+        liveSessionId: gid('LiveSession', session.id),
+        communityId: gid('Community', community.id),
+        kocFanId: gid('Fan', koc.id),
+      },
       { externalId: 'ord-2', fanExternalId: 'o-buyer', amountCents: 99, placedAt: placed2.toISOString() },
     ]);
     expect(res).toEqual({ __typename: 'MutationImportOrdersSuccess', data: { created: 2, unchanged: 0, pointsAwarded: 329 } });
     const after = await fan(t, buyer.id);
-    expect(after).toMatchObject({ orderCount: 2, totalSpendCents: 33_098, pointsBalance: 329, lastOrderAt: placed2, lastActiveAt: placed2, lifecycle: 'ACTIVE' });
+    expect(after).toMatchObject({
+      orderCount: 2,
+      totalSpendCents: 33_098,
+      pointsBalance: 329,
+      lastOrderAt: placed2,
+      lastActiveAt: placed2,
+      lifecycle: 'ACTIVE',
+    });
     const ledger = await t.database.prisma.pointsEntry.findMany({ where: { fanId: buyer.id } });
     const ord1 = await t.database.prisma.order.findFirstOrThrow({ where: { orgId: t.orgId, externalId: 'ord-1' } });
     // ¥0.99 earns no points, so only one ledger entry.
-    expect(ledger).toEqual([expect.objectContaining({ delta: 329, balanceAfter: 329, reason: 'ORDER', reference: `order:${ord1.id}`, idempotencyKey: `order:${ord1.id}` })]);
-    const q = await t.ok(`query($f: ID!) { orders(fanId: $f) { totalCount nodes { externalId amountCents itemCount status liveSession { id } community { id } koc { id } } } }`, { f: gid('Fan', buyer.id) });
-    expect(q.orders.nodes[1]).toEqual({ externalId: 'ord-1', amountCents: 32_999, itemCount: 2, status: 'PAID', liveSession: { id: gid('LiveSession', session.id) }, community: { id: gid('Community', community.id) }, koc: { id: gid('Fan', koc.id) } });
+    expect(ledger).toEqual([
+      expect.objectContaining({ delta: 329, balanceAfter: 329, reason: 'ORDER', reference: `order:${ord1.id}`, idempotencyKey: `order:${ord1.id}` }),
+    ]);
+    const q = await t.ok(
+      `query($f: ID!) { orders(fanId: $f) { totalCount nodes { externalId amountCents itemCount status liveSession { id } community { id } koc { id } } } }`,
+      { f: gid('Fan', buyer.id) },
+    );
+    expect(q.orders.nodes[1]).toEqual({
+      externalId: 'ord-1',
+      amountCents: 32_999,
+      itemCount: 2,
+      status: 'PAID',
+      liveSession: { id: gid('LiveSession', session.id) },
+      community: { id: gid('Community', community.id) },
+      koc: { id: gid('Fan', koc.id) },
+    });
     const s = await t.database.prisma.liveSession.findUniqueOrThrow({ where: { id: session.id } });
     expect([s.orderCount - session.orderCount, s.gmvCents - session.gmvCents]).toEqual([1, 32_999]);
   });
@@ -64,7 +95,10 @@ describe('importOrders', () => {
     expect((await importOrders(t, batch)).data).toEqual({ created: 0, unchanged: 2, pointsAwarded: 0 });
     expect(await state(t, buyer.id)).toEqual(before);
     // A batch mixing old and new orders imports only the new one.
-    const mixed = await importOrders(t, [...batch, { externalId: 'tw-3', fanExternalId: 'o-twice', amountCents: 500, placedAt: minutesAgo(1).toISOString() }]);
+    const mixed = await importOrders(t, [
+      ...batch,
+      { externalId: 'tw-3', fanExternalId: 'o-twice', amountCents: 500, placedAt: minutesAgo(1).toISOString() },
+    ]);
     expect(mixed.data).toEqual({ created: 1, unchanged: 2, pointsAwarded: 5 });
     expect(await fan(t, buyer.id)).toMatchObject({ orderCount: 3, totalSpendCents: 35_550, pointsBalance: 355 });
   });
@@ -84,7 +118,12 @@ describe('importOrders', () => {
   it('parallel batches sharing orders and fans in different orders neither deadlock nor double count', async ({ t }) => {
     const a = await newFan(t, 'o-mix-a');
     const b = await newFan(t, 'o-mix-b');
-    const rows = Array.from({ length: 10 }, (_, i) => ({ externalId: `mix-${i}`, fanExternalId: i % 2 ? 'o-mix-a' : 'o-mix-b', amountCents: 1_000, placedAt: minutesAgo(20 - i).toISOString() }));
+    const rows = Array.from({ length: 10 }, (_, i) => ({
+      externalId: `mix-${i}`,
+      fanExternalId: i % 2 ? 'o-mix-a' : 'o-mix-b',
+      amountCents: 1_000,
+      placedAt: minutesAgo(20 - i).toISOString(),
+    }));
     const batches = Array.from({ length: 8 }, (_, k) => (k % 2 ? [...rows].reverse() : rows).slice(k % 3, 10));
     const results = await Promise.all(batches.map((batch) => importOrders(t, batch)));
     expect(results.every((r) => r.__typename === 'MutationImportOrdersSuccess')).toBe(true);

@@ -1,8 +1,8 @@
 // Refunds through the API: once only (also under parallel requests), commerce facts and points
 // reversed, and a balance that never goes negative when the fan already spent the order's points.
 import { describe, expect } from 'vitest';
-import { useTestApp, type SeededTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
 const it = useTestApp({ fans: 10 });
 
@@ -15,7 +15,8 @@ const REFUND = /* GraphQL */ `
     }
   }
 `;
-const refund = (t: SeededTestApp, orderId: string, as?: string) => t.ok(REFUND, { input: { orderId: gid('Order', orderId) } }, as).then((r) => r.refundOrder);
+const refund = (t: SeededTestApp, orderId: string, as?: string) =>
+  t.ok(REFUND, { input: { orderId: gid('Order', orderId) } }, as).then((r) => r.refundOrder);
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 let n = 0;
@@ -23,7 +24,12 @@ let n = 0;
 async function fanWithOrders(t: SeededTestApp, amounts: number[]) {
   const ext = `rf-${++n}`;
   const fan = await t.database.prisma.fan.create({ data: { orgId: t.orgId, externalId: ext, displayName: `Nanjing-oily skin·${ext}` } });
-  const orders = amounts.map((amountCents, i) => ({ externalId: `${ext}-o${i}`, fanExternalId: ext, amountCents, placedAt: minutesAgo(100 - i * 10).toISOString() }));
+  const orders = amounts.map((amountCents, i) => ({
+    externalId: `${ext}-o${i}`,
+    fanExternalId: ext,
+    amountCents,
+    placedAt: minutesAgo(100 - i * 10).toISOString(),
+  }));
   const r = await t.ok(`mutation($i: ImportOrdersInput!) { importOrders(input: $i) { __typename } }`, { i: { orders } });
   expect(r.importOrders.__typename).toBe('MutationImportOrdersSuccess');
   const rows = await t.database.prisma.order.findMany({ where: { fanId: fan.id }, orderBy: { placedAt: 'asc' } });
@@ -33,8 +39,12 @@ const fanRow = (t: SeededTestApp, id: string) => t.database.prisma.fan.findUniqu
 const ledger = (t: SeededTestApp, fanId: string) => t.database.prisma.pointsEntry.findMany({ where: { fanId }, orderBy: { createdAt: 'asc' } });
 
 async function spend(t: SeededTestApp, fanId: string, points: number, key: string) {
-  const reward = await t.database.prisma.reward.create({ data: { orgId: t.orgId, name: `Towel ${key}`, shelf: 'ESSENTIALS', costPoints: points, stock: 5 } });
-  const r = await t.ok(`mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`, { i: { rewardId: gid('Reward', reward.id), fanId: gid('Fan', fanId), idempotencyKey: `spend-${key}` } });
+  const reward = await t.database.prisma.reward.create({
+    data: { orgId: t.orgId, name: `Towel ${key}`, shelf: 'ESSENTIALS', costPoints: points, stock: 5 },
+  });
+  const r = await t.ok(`mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`, {
+    i: { rewardId: gid('Reward', reward.id), fanId: gid('Fan', fanId), idempotencyKey: `spend-${key}` },
+  });
   expect(r.redeemReward.__typename).toBe('MutationRedeemRewardSuccess');
 }
 
@@ -49,12 +59,22 @@ describe('refundOrder', () => {
     const res = await refund(t, orders[1].id);
     expect(res).toMatchObject({
       __typename: 'MutationRefundOrderSuccess',
-      data: { pointsReversed: 50, pointsNotReversed: 0, order: { status: 'REFUNDED', fan: { orderCount: 1, totalSpendCents: 20_000, pointsBalance: 200 } } },
+      data: {
+        pointsReversed: 50,
+        pointsNotReversed: 0,
+        order: { status: 'REFUNDED', fan: { orderCount: 1, totalSpendCents: 20_000, pointsBalance: 200 } },
+      },
     });
     expect(res.data.order.refundedAt).not.toBeNull();
     expect((await fanRow(t, fan.id)).lastOrderAt).toEqual(orders[0].placedAt);
     const entries = await ledger(t, fan.id);
-    expect(entries.at(-1)).toMatchObject({ delta: -50, balanceAfter: 200, reason: 'REFUND', reference: `order:${orders[1].id}`, idempotencyKey: `order-refund:${orders[1].id}` });
+    expect(entries.at(-1)).toMatchObject({
+      delta: -50,
+      balanceAfter: 200,
+      reason: 'REFUND',
+      reference: `order:${orders[1].id}`,
+      idempotencyKey: `order-refund:${orders[1].id}`,
+    });
     const s = await t.database.prisma.liveSession.findUniqueOrThrow({ where: { id: session.id } });
     expect([sessionBefore.orderCount - s.orderCount, sessionBefore.gmvCents - s.gmvCents]).toEqual([1, 5_000]);
 
@@ -68,9 +88,16 @@ describe('refundOrder', () => {
     expect((await refund(t, orders[0].id)).__typename).toBe('MutationRefundOrderSuccess');
     const before = { fan: await fanRow(t, fan.id), ledger: await ledger(t, fan.id) };
     expect(await refund(t, orders[0].id)).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE', field: 'input.orderId' });
-    const again = await t.ok(`mutation($i: ImportOrdersInput!) { importOrders(input: $i) { ... on MutationImportOrdersSuccess { data { created unchanged } } } }`, {
-      i: { orders: [{ externalId: orders[0].externalId, fanExternalId: fan.externalId, amountCents: 9_900, placedAt: orders[0].placedAt.toISOString() }] },
-    });
+    const again = await t.ok(
+      `mutation($i: ImportOrdersInput!) { importOrders(input: $i) { ... on MutationImportOrdersSuccess { data { created unchanged } } } }`,
+      {
+        i: {
+          orders: [
+            { externalId: orders[0].externalId, fanExternalId: fan.externalId, amountCents: 9_900, placedAt: orders[0].placedAt.toISOString() },
+          ],
+        },
+      },
+    );
     expect(again.importOrders.data).toEqual({ created: 0, unchanged: 1 });
     expect({ fan: await fanRow(t, fan.id), ledger: await ledger(t, fan.id) }).toEqual(before);
   });
@@ -102,9 +129,13 @@ describe('refundOrder', () => {
 
   it('a refund racing redemptions never drives the balance negative', async ({ t }) => {
     const { fan, orders } = await fanWithOrders(t, [10_000, 10_000]);
-    const reward = await t.database.prisma.reward.create({ data: { orgId: t.orgId, name: 'Race slippers', shelf: 'SEASONAL', costPoints: 50, stock: 100 } });
+    const reward = await t.database.prisma.reward.create({
+      data: { orgId: t.orgId, name: 'Race slippers', shelf: 'SEASONAL', costPoints: 50, stock: 100 },
+    });
     const redeem = (i: number) =>
-      t.ok(`mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`, { i: { rewardId: gid('Reward', reward.id), fanId: gid('Fan', fan.id), idempotencyKey: `race-redeem-${i}` } });
+      t.ok(`mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`, {
+        i: { rewardId: gid('Reward', reward.id), fanId: gid('Fan', fan.id), idempotencyKey: `race-redeem-${i}` },
+      });
     const [refunded] = await Promise.all([refund(t, orders[0].id), ...Array.from({ length: 6 }, (_, i) => redeem(i))]);
     expect(refunded.__typename).toBe('MutationRefundOrderSuccess');
     const after = await fanRow(t, fan.id);

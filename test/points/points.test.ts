@@ -8,15 +8,20 @@ const it = useTestApp();
 
 describe('orders and the points ledger', () => {
   it('a fan’s ledger ends at their balance and each order converted exactly once', async ({ t }) => {
-    const fans = await t.ok(graphql(`query PointsFans { fans(first: 1, orderBy: { field: ORDER_COUNT }) { nodes { id pointsBalance orderCount totalSpendCents averageOrderValueCents
+    const fans = await t.ok(
+      graphql(`query PointsFans { fans(first: 1, orderBy: { field: ORDER_COUNT }) { nodes { id pointsBalance orderCount totalSpendCents averageOrderValueCents
       orders(first: 50) { totalCount nodes { id externalId amountCents } }
-      pointsEntries(first: 1) { nodes { balanceAfter reason } } } } }`));
+      pointsEntries(first: 1) { nodes { balanceAfter reason } } } } }`),
+    );
     const fan = fans.fans.nodes[0];
     expect(fan.orders.totalCount).toBe(fan.orderCount);
     expect(fan.orders.nodes.reduce((s, o) => s + o.amountCents, 0)).toBe(fan.totalSpendCents);
     expect(fan.averageOrderValueCents).toBe(Math.round(fan.totalSpendCents / fan.orderCount));
     expect(fan.pointsEntries.nodes[0].balanceAfter).toBe(fan.pointsBalance);
-    const ledger = await t.ok(graphql(`query PointsPointsLedger($f: ID!) { pointsLedger(fanId: $f, reasons: [ORDER], first: 100) { nodes { delta reference } } }`), { f: fan.id });
+    const ledger = await t.ok(
+      graphql(`query PointsPointsLedger($f: ID!) { pointsLedger(fanId: $f, reasons: [ORDER], first: 100) { nodes { delta reference } } }`),
+      { f: fan.id },
+    );
     expect(ledger.pointsLedger.nodes).toHaveLength(fan.orderCount);
     expect(new Set(ledger.pointsLedger.nodes.map((e) => e.reference)).size).toBe(fan.orderCount);
   });
@@ -24,7 +29,10 @@ describe('orders and the points ledger', () => {
   it('filters orders by live session', async ({ t }) => {
     const s = await t.ok(graphql(`query PointsLiveSessions { liveSessions(statuses: [ENDED]) { nodes { id orderCount gmvCents } } }`));
     const session = present(s.liveSessions.nodes.find((x) => x.orderCount > 0));
-    const orders = await t.ok(graphql(`query PointsOrders($s: ID!) { orders(liveSessionId: $s, first: 100) { totalCount nodes { amountCents liveSession { id } } } }`), { s: session.id });
+    const orders = await t.ok(
+      graphql(`query PointsOrders($s: ID!) { orders(liveSessionId: $s, first: 100) { totalCount nodes { amountCents liveSession { id } } } }`),
+      { s: session.id },
+    );
     expect(orders.orders.totalCount).toBe(session.orderCount);
     expect(orders.orders.nodes.reduce((sum, o) => sum + o.amountCents, 0)).toBe(session.gmvCents);
   });
@@ -46,7 +54,9 @@ describe('input rules declared on the schema', () => {
     __typename ... on MutationCreateRewardSuccess { data { name description costPoints } } ... on ValidationError { code field message } } }`);
 
   it('text is trimmed before it is measured and stored', async ({ t }) => {
-    const res = await t.ok(CREATE, { input: { name: '  Lip balm  ', description: '  travel size ', shelf: 'ESSENTIALS', costPoints: 300, stock: 5 } });
+    const res = await t.ok(CREATE, {
+      input: { name: '  Lip balm  ', description: '  travel size ', shelf: 'ESSENTIALS', costPoints: 300, stock: 5 },
+    });
     expect(variant(res.createReward, 'MutationCreateRewardSuccess').data).toEqual({ name: 'Lip balm', description: 'travel size', costPoints: 300 });
   });
 
@@ -54,7 +64,9 @@ describe('input rules declared on the schema', () => {
     const before = (await t.ok(graphql(`query PointsRewards3 { rewards { name } }`))).rewards.length;
     const res = await t.ok(CREATE, { input: { name: '   ', shelf: 'ESSENTIALS', costPoints: 0, stock: -1 } });
     expect(res.createReward).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', field: 'input.name' });
-    expect(variant(res.createReward, 'ValidationError').message).toBe('3 problems: input.name: must not be empty; input.costPoints: must be from 1 to 1,000,000 (got 0); input.stock: must be from 0 to 1,000,000 (got -1)');
+    expect(variant(res.createReward, 'ValidationError').message).toBe(
+      '3 problems: input.name: must not be empty; input.costPoints: must be from 1 to 1,000,000 (got 0); input.stock: must be from 0 to 1,000,000 (got -1)',
+    );
     expect((await t.ok(graphql(`query PointsRewards4 { rewards { name } }`))).rewards).toHaveLength(before);
   });
 

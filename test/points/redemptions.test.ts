@@ -1,8 +1,8 @@
 // Points-mall rules through the API: gifts, redemptions, cancellations — and the races that matter:
 // the last unit of stock, a balance drained from many tabs, and retried requests.
 import { describe, expect } from 'vitest';
-import { useTestApp, type SeededTestApp } from '../helpers/test-app.js';
 import { gid, rawId } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
 const it = useTestApp({ fans: 30 });
 
@@ -28,9 +28,12 @@ async function newFan(t: SeededTestApp, balance: number, externalId: string) {
 }
 
 async function newReward(t: SeededTestApp, stock: number, costPoints: number, name = `Reward ${Math.random()}`) {
-  const r = await t.ok(`mutation($i: CreateRewardInput!) { createReward(input: $i) { ... on MutationCreateRewardSuccess { data { id } } ... on DomainError { code message } } }`, {
-    i: { name, shelf: 'ESSENTIALS', costPoints, stock },
-  });
+  const r = await t.ok(
+    `mutation($i: CreateRewardInput!) { createReward(input: $i) { ... on MutationCreateRewardSuccess { data { id } } ... on DomainError { code message } } }`,
+    {
+      i: { name, shelf: 'ESSENTIALS', costPoints, stock },
+    },
+  );
   return r.createReward.data.id as string;
 }
 
@@ -41,8 +44,13 @@ describe('redeemReward', () => {
     const fan = await newFan(t, 500, 'r-basic');
     const rewardId = await newReward(t, 3, 300);
     const res = await t.ok(REDEEM, { input: { rewardId, fanId: gid('Fan', fan.id), idempotencyKey: 'basic-0001' } });
-    expect(res.redeemReward).toMatchObject({ __typename: 'MutationRedeemRewardSuccess', data: { points: 300, status: 'COMPLETED', reward: { stock: 2 }, fan: { pointsBalance: 200 } } });
-    const ledger = await t.ok(`query($f: ID!) { pointsLedger(fanId: $f, first: 1) { nodes { delta balanceAfter reason reference } } }`, { f: gid('Fan', fan.id) });
+    expect(res.redeemReward).toMatchObject({
+      __typename: 'MutationRedeemRewardSuccess',
+      data: { points: 300, status: 'COMPLETED', reward: { stock: 2 }, fan: { pointsBalance: 200 } },
+    });
+    const ledger = await t.ok(`query($f: ID!) { pointsLedger(fanId: $f, first: 1) { nodes { delta balanceAfter reason reference } } }`, {
+      f: gid('Fan', fan.id),
+    });
     expect(ledger.pointsLedger.nodes[0]).toMatchObject({ delta: -300, balanceAfter: 200, reason: 'REDEMPTION' });
     const feed = await t.ok(`{ activity(kinds: [REWARD_REDEEMED], first: 5) { nodes { fan { id } } } }`);
     expect(feed.activity.nodes.map((e: { fan: { id: string } }) => e.fan.id)).toContain(gid('Fan', fan.id));
@@ -72,10 +80,14 @@ describe('redeemReward', () => {
       expect(res.redeemReward).toMatchObject({ code, field });
     }
     const rivalReward = await t.database.prisma.reward.findFirstOrThrow({ where: { orgId: t.rivalOrgId } });
-    const foreign = await t.ok(REDEEM, { input: { rewardId: gid('Reward', rivalReward.id), fanId: gid('Fan', fan.id), idempotencyKey: 'refuse-0002' } });
+    const foreign = await t.ok(REDEEM, {
+      input: { rewardId: gid('Reward', rivalReward.id), fanId: gid('Fan', fan.id), idempotencyKey: 'refuse-0002' },
+    });
     expect(foreign.redeemReward).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.rewardId' });
     await t.ok(`mutation($i: UpdateRewardInput!) { updateReward(input: $i) { __typename } }`, { i: { rewardId, active: false } });
-    await t.ok(`mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, { i: { fanId: gid('Fan', fan.id), points: 500, note: 'top up', idempotencyKey: 'topup-refusals' } });
+    await t.ok(`mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, {
+      i: { fanId: gid('Fan', fan.id), points: 500, note: 'top up', idempotencyKey: 'topup-refusals' },
+    });
     const off = await t.ok(REDEEM, { input: { rewardId, fanId: gid('Fan', fan.id), idempotencyKey: 'refuse-0003' } });
     expect(off.redeemReward).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE' });
     expect(await balanceOf(t, fan.id)).toBe(550);
@@ -89,7 +101,7 @@ describe('redeemReward', () => {
     const results = await Promise.all(
       fans.map((f, i) => t.ok(REDEEM, { input: { rewardId, fanId: gid('Fan', f.id), idempotencyKey: `stock-race-${i}` } })),
     );
-    const outcomes = results.map((r) => r.redeemReward.__typename.endsWith('Error') ? r.redeemReward.code : 'OK');
+    const outcomes = results.map((r) => (r.redeemReward.__typename.endsWith('Error') ? r.redeemReward.code : 'OK'));
     expect(outcomes.filter((o) => o === 'OK')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'OUT_OF_STOCK')).toHaveLength(99);
     const id = rawId(rewardId);
@@ -103,7 +115,9 @@ describe('redeemReward', () => {
     const fan = await newFan(t, 1_000, 'r-drain');
     const rewardId = await newReward(t, 1_000, 100);
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => t.ok(REDEEM, { input: { rewardId, fanId: gid('Fan', fan.id), idempotencyKey: `drain-${String(i).padStart(4, '0')}` } })),
+      Array.from({ length: 50 }, (_, i) =>
+        t.ok(REDEEM, { input: { rewardId, fanId: gid('Fan', fan.id), idempotencyKey: `drain-${String(i).padStart(4, '0')}` } }),
+      ),
     );
     const ok = results.filter((r) => r.redeemReward.__typename === 'MutationRedeemRewardSuccess').length;
     expect(ok).toBe(10);

@@ -13,14 +13,18 @@ import { createDatabase } from '../../src/core/db.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { disposeClients, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { createPostgresDatabase } from '../helpers/postgres.js';
-import { spawnServer, stopAllServers, type ServerProcess } from '../helpers/process.js';
+import { type ServerProcess, spawnServer, stopAllServers } from '../helpers/process.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp.js';
 
 const multi = Boolean(process.env.TEST_DATABASE_URL && process.env.REDIS_URL);
 const mode = multi ? 'two instances on PostgreSQL + Redis' : 'one instance on embedded PGlite (no shared database/Redis configured)';
 
 async function post(server: ServerProcess, query: string, variables: Record<string, unknown>, as = 'Dev demo') {
-  const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: as }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: as },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = await res.json();
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -71,8 +75,12 @@ describe(`realtime across instances (${mode})`, () => {
   });
 
   it('delivers activity and like updates produced anywhere; the like total is the exact sum of accepted batches', async () => {
-    const setup = await post(a, `{ campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id like { totalLikes } } }
-      fans(first: 20, filter: { minOrders: 1 }) { nodes { id externalId } } rewards { id costPoints stock } }`, {});
+    const setup = await post(
+      a,
+      `{ campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id like { totalLikes } } }
+      fans(first: 20, filter: { minOrders: 1 }) { nodes { id externalId } } rewards { id costPoints stock } }`,
+      {},
+    );
     const campaignId = setup.campaigns.nodes[0].id;
     const initial = setup.campaigns.nodes[0].like.totalLikes;
     const fans = setup.fans.nodes as { id: string; externalId: string }[];
@@ -87,8 +95,12 @@ describe(`realtime across instances (${mode})`, () => {
 
     // Activity produced on instance A reaches the subscriber on B.
     const fan = fans[0];
-    await post(a, `mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, { i: { fanId: fan.id, points: reward.costPoints, note: 'instances test', idempotencyKey: 'instances-gift-1' } });
-    const redeemed = await post(a, `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`, { i: { rewardId: reward.id, fanId: fan.id, idempotencyKey: 'instances-redeem-1' } });
+    await post(a, `mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, {
+      i: { fanId: fan.id, points: reward.costPoints, note: 'instances test', idempotencyKey: 'instances-gift-1' },
+    });
+    const redeemed = await post(a, `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`, {
+      i: { rewardId: reward.id, fanId: fan.id, idempotencyKey: 'instances-redeem-1' },
+    });
     expect(redeemed.redeemReward.__typename).toBe('MutationRedeemRewardSuccess');
     const [notice] = await feed.waitFor(1);
     expect(notice.organizationActivity).toEqual({ kind: 'REWARD_REDEEMED', fanId: fan.id });
@@ -98,11 +110,15 @@ describe(`realtime across instances (${mode})`, () => {
     for (let wave = 0; wave < 3; wave++) {
       const results = await Promise.all(
         Array.from({ length: 12 }, (_, i) => {
-          const taps = 1 + ((wave * 12 + i) * 7) % 100;
+          const taps = 1 + (((wave * 12 + i) * 7) % 100);
           const target = i % 2 ? b : a;
           const as = `Dev demo/fan:${fans[i % fans.length].externalId}`;
-          return post(target, `mutation($i: SendLikesInput!) { sendLikes(input: $i) { __typename ... on MutationSendLikesSuccess { data { totalLikes } } } }`, { i: { campaignId, taps } }, as)
-            .then((d) => (d.sendLikes.__typename === 'MutationSendLikesSuccess' ? taps : 0));
+          return post(
+            target,
+            `mutation($i: SendLikesInput!) { sendLikes(input: $i) { __typename ... on MutationSendLikesSuccess { data { totalLikes } } } }`,
+            { i: { campaignId, taps } },
+            as,
+          ).then((d) => (d.sendLikes.__typename === 'MutationSendLikesSuccess' ? taps : 0));
         }),
       );
       accepted += results.reduce((s, x) => s + x, 0);

@@ -1,7 +1,7 @@
 // The live like counter over both transports: current state first, then coalesced updates
 // (≤ ~10 a second) with the exact running total; scoped to the caller's organization.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/core/server.js';
+import { type RunningServer, startServer } from '../../src/core/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { disposeClients, sseSubscribe, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
@@ -104,7 +104,8 @@ describe('likeCampaign subscription', () => {
       expect(s.items.every((m) => Object.keys(m.likeCampaign).join() === 'total,delta')).toBe(true);
       expect(s.items.reduce((n, m) => n + m.likeCampaign.delta, 0)).toBe(sum);
     }
-    for (const s of stamps) expect(s.items.every((m) => Object.keys(m.likeCampaign).join() === 'at,total,target' && m.likeCampaign.target === 100_000)).toBe(true);
+    for (const s of stamps)
+      expect(s.items.every((m) => Object.keys(m.likeCampaign).join() === 'at,total,target' && m.likeCampaign.target === 100_000)).toBe(true);
     for (const s of [...totals, ...stamps]) s.stop();
 
     // Once everyone has left, a new watcher of the same campaign still gets live updates.
@@ -133,7 +134,15 @@ describe('fan-out budget', () => {
     const own = await startServer(small.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000 });
     try {
       const { demoOrgId } = await seedTwoTenants(small, 10);
-      const c = await small.database.prisma.campaign.create({ data: { orgId: demoOrgId, kind: 'LIKE', name: 'budget', status: 'RUNNING', like: { create: { targetLikes: 100_000, milestoneEvery: 1_000 } } } });
+      const c = await small.database.prisma.campaign.create({
+        data: {
+          orgId: demoOrgId,
+          kind: 'LIKE',
+          name: 'budget',
+          status: 'RUNNING',
+          like: { create: { targetLikes: 100_000, milestoneEvery: 1_000 } },
+        },
+      });
       const campaignId = gid('Campaign', c.id);
       const watchers = Array.from({ length: 4 }, () => wsSubscribe(wsClient(own.url, 'Dev demo'), COUNTER, { c: campaignId }));
       await Promise.all(watchers.map((w) => w.waitFor(1)));

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
+import { type App, createApp } from '../../src/app.js';
 import { runCli } from '../../src/cli.js';
 import { loadConfig } from '../../src/core/config.js';
 import { acquireDataDirLock } from '../../src/core/datadir-lock.js';
@@ -27,7 +27,10 @@ beforeAll(async () => {
   const db = await createTestDatabase();
   await db.database.close();
   const dataDir = makeTempDir('cli');
-  cleanups.push(() => db.dispose().catch(() => {}), () => removeTempDir(dataDir));
+  cleanups.push(
+    () => db.dispose().catch(() => {}),
+    () => removeTempDir(dataDir),
+  );
   env = { NODE_ENV: 'development', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', REDIS_URL: '', DATA_DIR: dataDir, DATABASE_URL: db.url ?? '' };
 });
 afterAll(async () => {
@@ -81,14 +84,18 @@ describe('CLI: token and apikey', () => {
     const bad = await cli(env, 'apikey', 'create', 'demo', 'x', '--scopes', 'read,root');
     expect(bad.status).toBe(1);
     expect(bad.err).toBe('error: input.scopes: unknown scope "root" (known: read, import, events, likes, live)');
-    expect((await cli(env, 'token', 'operator', 'demo', 'nobody@demo.test')).err).toBe('error: no operator "nobody@demo.test" in organization "demo"');
+    expect((await cli(env, 'token', 'operator', 'demo', 'nobody@demo.test')).err).toBe(
+      'error: no operator "nobody@demo.test" in organization "demo"',
+    );
     expect((await cli(env, 'token', 'robot')).err).toMatch(/^error: usage: token operator/);
     expect(await cli(env, 'launch')).toEqual({ status: 1, out: '', err: expect.stringMatching(/^error: unknown command "launch"/) });
 
     await withApp(env, async (app) => {
       const me = await post(app, { query: '{ me { email role } }' }, { authorization: `Bearer ${analyst.out}` });
       expect(me.body.data).toEqual({ me: { email: 'analyst@demo.test', role: 'ANALYST' } });
-      expect((await post(app, { query: '{ viewer { kind } }' }, { authorization: `Bearer ${fan.out}` })).body.data).toEqual({ viewer: { kind: 'FAN' } });
+      expect((await post(app, { query: '{ viewer { kind } }' }, { authorization: `Bearer ${fan.out}` })).body.data).toEqual({
+        viewer: { kind: 'FAN' },
+      });
       const ok = await post(app, ORDERS(), { authorization: `ApiKey ${kept.out}` });
       expect(ok.body.errors).toBeUndefined();
       const gone = await post(app, ORDERS(), { authorization: `ApiKey ${dropped.out}` });
@@ -106,7 +113,9 @@ describe('one writer per embedded data directory', () => {
     let written = '';
     try {
       // A second server on the same directory: one line naming the running one.
-      await expect(startFanops(embedded)).rejects.toThrow(`DATA_DIR ${dataDir} is in use by the server (pid ${process.pid}); stop it first or choose another DATA_DIR`);
+      await expect(startFanops(embedded)).rejects.toThrow(
+        `DATA_DIR ${dataDir} is in use by the server (pid ${process.pid}); stop it first or choose another DATA_DIR`,
+      );
 
       // The CLI's writes happen in the running server: the key works there at once.
       expect(await cli(embedded, 'seed')).toMatchObject({ status: 0, out: 'seeded the demo organization' });
@@ -117,7 +126,11 @@ describe('one writer per embedded data directory', () => {
       const operator = await cli(embedded, 'token', 'operator', 'demo', 'owner@demo.test');
       expect(await call(server.url, { query: '{ me { email } }' }, `Bearer ${operator.out}`)).toEqual({ data: { me: { email: 'owner@demo.test' } } });
       // What cannot run inside it is refused, naming the server.
-      expect(await cli(embedded, 'seed-scale')).toEqual({ status: 1, out: '', err: `error: DATA_DIR ${dataDir} is in use by the server (pid ${process.pid}); seed-scale needs the data directory to itself: stop the server first` });
+      expect(await cli(embedded, 'seed-scale')).toEqual({
+        status: 1,
+        out: '',
+        err: `error: DATA_DIR ${dataDir} is in use by the server (pid ${process.pid}); seed-scale needs the data directory to itself: stop the server first`,
+      });
     } finally {
       await server.stop();
     }
@@ -136,10 +149,24 @@ describe('one writer per embedded data directory', () => {
     }
     // A live server whose admin socket does not answer (still starting): refused, nothing written.
     const lockFile = path.join(dataDir, 'fanops.lock');
-    writeFileSync(lockFile, JSON.stringify({ pid: process.pid, role: 'server', started: null, socket: path.join(dataDir, 'admin.sock'), since: new Date().toISOString(), token: 't' }));
+    writeFileSync(
+      lockFile,
+      JSON.stringify({
+        pid: process.pid,
+        role: 'server',
+        started: null,
+        socket: path.join(dataDir, 'admin.sock'),
+        since: new Date().toISOString(),
+        token: 't',
+      }),
+    );
     const silent = await cli(embedded, 'apikey', 'create', 'demo', 'refused', '--scopes', 'read');
     expect(silent.status).toBe(1);
-    expect(silent.err).toMatch(new RegExp(`^error: DATA_DIR .* is in use by the server \\(pid ${process.pid}\\) and its admin socket does not answer \\([A-Z]+\\); nothing was changed`));
+    expect(silent.err).toMatch(
+      new RegExp(
+        `^error: DATA_DIR .* is in use by the server \\(pid ${process.pid}\\) and its admin socket does not answer \\([A-Z]+\\); nothing was changed`,
+      ),
+    );
     // A lock left by a process that is gone is stale: the CLI takes the directory over.
     const dead = spawnSync(process.execPath, ['-e', '']).pid;
     writeFileSync(lockFile, JSON.stringify({ pid: dead, role: 'server', started: null, since: new Date().toISOString(), token: 't' }));
@@ -150,7 +177,11 @@ describe('one writer per embedded data directory', () => {
     // Every key written while the server ran is on disk; the refused ones are not.
     await withApp(embedded, async (app) => {
       for (const k of [written, after.out]) expect((await post(app, ORDERS(), { authorization: `ApiKey ${k}` })).body.errors).toBeUndefined();
-      const names = await app.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Dev demo' }, body: JSON.stringify({ query: '{ apiKeys { name } }' }) });
+      const names = await app.fetch('http://test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Dev demo' },
+        body: JSON.stringify({ query: '{ apiKeys { name } }' }),
+      });
       expect(((await names.json()).data.apiKeys as { name: string }[]).map((k) => k.name).sort()).toEqual(['after a crash', 'while running']);
     });
   }, 180_000);
@@ -162,7 +193,10 @@ describe('npm start in development', () => {
     const fresh = await createTestDatabase();
     await fresh.database.close();
     const dataDir = makeTempDir('start');
-    cleanups.push(() => fresh.dispose().catch(() => {}), () => removeTempDir(dataDir));
+    cleanups.push(
+      () => fresh.dispose().catch(() => {}),
+      () => removeTempDir(dataDir),
+    );
     const own: Env = { ...env, DATA_DIR: dataDir, DATABASE_URL: fresh.url ?? '' };
 
     const first = capture();

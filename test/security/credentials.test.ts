@@ -4,11 +4,11 @@
 import { SignJWT } from 'jose';
 import { describe, expect, vi } from 'vitest';
 import { FAN_CONFIRMATION_MS, KEY_USE_PRECISION_MS } from '../../src/core/auth.js';
-import { PRINCIPAL_CACHE_MS } from '../../src/core/principals.js';
 import { loadManifest } from '../../src/core/persisted.js';
-import { useTestApp, type SeededTestApp } from '../helpers/test-app.js';
-import { codes, executionCounter, fanBearer, hashOf, operatorBearer, partnerKey, persisted, post } from './security-helpers.js';
+import { PRINCIPAL_CACHE_MS } from '../../src/core/principals.js';
 import { gid } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
+import { codes, executionCounter, fanBearer, hashOf, operatorBearer, partnerKey, persisted, post } from './security-helpers.js';
 
 const counter = executionCounter();
 const it = useTestApp({ fans: 10, plugins: [counter.plugin] });
@@ -139,18 +139,27 @@ describe('partner API keys', () => {
     const { key, apiKey } = await partnerKey(t, 'demo', ['read']);
     expect((await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` })).status).toBe(200);
     const id = gid('ApiKey', apiKey.id);
-    const revoked = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on MutationRevokeApiKeySuccess { data { active revokedAt } } } }`, { id }, owner);
+    const revoked = await t.ok(
+      `mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on MutationRevokeApiKeySuccess { data { active revokedAt } } } }`,
+      { id },
+      owner,
+    );
     expect(revoked.revokeApiKey.data.active).toBe(false);
     await refused(t, `ApiKey ${key}`, /revoked/, ORDERS());
     // Revoking twice is harmless and keeps the first time.
-    const again = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { ... on MutationRevokeApiKeySuccess { data { revokedAt } } } }`, { id }, owner);
+    const again = await t.ok(
+      `mutation($id: ID!) { revokeApiKey(id: $id) { ... on MutationRevokeApiKeySuccess { data { revokedAt } } } }`,
+      { id },
+      owner,
+    );
     expect(again.revokeApiKey.data.revokedAt).toBe(revoked.revokeApiKey.data.revokedAt);
   });
 
   it('the key listing shows when each key was last used, written at most once a minute', async ({ t }) => {
     const owner = await operatorBearer(t, 'demo', 'owner@demo.test');
     const { key, apiKey } = await partnerKey(t, 'demo', ['read']);
-    const lastUsed = async () => (await t.ok(`{ apiKeys { prefix lastUsedAt } }`, {}, owner)).apiKeys.find((k: { prefix: string }) => k.prefix === apiKey.prefix).lastUsedAt;
+    const lastUsed = async () =>
+      (await t.ok(`{ apiKeys { prefix lastUsedAt } }`, {}, owner)).apiKeys.find((k: { prefix: string }) => k.prefix === apiKey.prefix).lastUsedAt;
     expect(await lastUsed()).toBeNull();
     const before = Date.now();
     await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` });
@@ -170,7 +179,11 @@ describe('partner API keys', () => {
   it("another organization's admin cannot revoke a key (NOT_FOUND) and it keeps working", async ({ t }) => {
     const { key, apiKey } = await partnerKey(t, 'demo', ['read']);
     const id = gid('ApiKey', apiKey.id);
-    const res = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on DomainError { code } } }`, { id }, await operatorBearer(t, 'rival', 'owner@rival.test'));
+    const res = await t.ok(
+      `mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on DomainError { code } } }`,
+      { id },
+      await operatorBearer(t, 'rival', 'owner@rival.test'),
+    );
     expect(res.revokeApiKey).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     expect((await post(t.app, ORDERS(), { authorization: `ApiKey ${key}` })).body.errors).toBeUndefined();
   });
@@ -199,21 +212,43 @@ describe('partner API keys', () => {
     const owner = await operatorBearer(t, 'demo', 'owner@demo.test');
     const before = await t.database.prisma.apiKey.count();
     const create = (input: string) => t.ok(`mutation { createApiKey(input: ${input}) { __typename ... on DomainError { code field } } }`, {}, owner);
-    expect((await create(`{ name: " ", scopes: [READ] }`)).createApiKey).toEqual({ __typename: 'ValidationError', code: 'VALIDATION', field: 'input.name' });
-    expect((await create(`{ name: "x", scopes: [] }`)).createApiKey).toEqual({ __typename: 'ValidationError', code: 'VALIDATION', field: 'input.scopes' });
-    expect((await create(`{ name: "x", scopes: [READ], expiresAt: "2020-01-01T00:00:00Z" }`)).createApiKey).toEqual({ __typename: 'ValidationError', code: 'VALIDATION', field: 'input.expiresAt' });
+    expect((await create(`{ name: " ", scopes: [READ] }`)).createApiKey).toEqual({
+      __typename: 'ValidationError',
+      code: 'VALIDATION',
+      field: 'input.name',
+    });
+    expect((await create(`{ name: "x", scopes: [] }`)).createApiKey).toEqual({
+      __typename: 'ValidationError',
+      code: 'VALIDATION',
+      field: 'input.scopes',
+    });
+    expect((await create(`{ name: "x", scopes: [READ], expiresAt: "2020-01-01T00:00:00Z" }`)).createApiKey).toEqual({
+      __typename: 'ValidationError',
+      code: 'VALIDATION',
+      field: 'input.expiresAt',
+    });
     // Unknown scopes cannot even be expressed: PartnerScope is an enum.
-    expect(codes(await t.gql(`mutation { createApiKey(input: { name: "x", scopes: [ADMIN] }) { __typename } }`, {}, owner))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(codes(await t.gql(`mutation { createApiKey(input: { name: "x", scopes: [ADMIN] }) { __typename } }`, {}, owner))).toEqual([
+      'GRAPHQL_VALIDATION_FAILED',
+    ]);
     expect(await t.database.prisma.apiKey.count()).toBe(before);
   });
 
   it('keys are invisible to partners and analysts, even through node(id)', async ({ t }) => {
     const { apiKey } = await partnerKey(t, 'demo', ['read']);
     const id = gid('ApiKey', apiKey.id);
-    const analyst = await t.gql(`query($id: ID!) { node(id: $id) { id ... on ApiKey { prefix } } }`, { id }, await operatorBearer(t, 'demo', 'analyst@demo.test'));
+    const analyst = await t.gql(
+      `query($id: ID!) { node(id: $id) { id ... on ApiKey { prefix } } }`,
+      { id },
+      await operatorBearer(t, 'demo', 'analyst@demo.test'),
+    );
     expect(analyst.data?.node ?? null).toBeNull();
     expect(codes(analyst)).toEqual(['FORBIDDEN']);
-    const owner = await t.ok(`query($id: ID!) { node(id: $id) { ... on ApiKey { prefix } } }`, { id }, await operatorBearer(t, 'demo', 'owner@demo.test'));
+    const owner = await t.ok(
+      `query($id: ID!) { node(id: $id) { ... on ApiKey { prefix } } }`,
+      { id },
+      await operatorBearer(t, 'demo', 'owner@demo.test'),
+    );
     expect(owner.node.prefix).toBe(apiKey.prefix);
     const rival = await t.ok(`query($id: ID!) { node(id: $id) { id } }`, { id }, await operatorBearer(t, 'rival', 'owner@rival.test'));
     expect(rival.node).toBeNull();

@@ -4,11 +4,11 @@
 // disabled; production masks unexpected errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/core/config.js';
-import { startServer, type RunningServer } from '../../src/core/server.js';
+import { type RunningServer, startServer } from '../../src/core/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
-import { codes, executionCounter, get, operatorBearer, post } from './security-helpers.js';
 import { gid } from '../helpers/ids.js';
+import { codes, executionCounter, get, operatorBearer, post } from './security-helpers.js';
 
 const counter = executionCounter();
 let t: TestApp;
@@ -36,10 +36,11 @@ async function refusedBeforeExecution(query: string, message: RegExp) {
   expect(statements.length).toBeLessThanOrEqual(1);
 }
 
-const deepFan = (depth: number) => {
+const _deepFan = (depth: number) => {
   // fans(1) nodes(2) then memberships → nodes → fan → memberships …, ending in id.
   let inner = 'id';
-  for (let i = 0; i < depth; i++) inner = i % 3 === 0 ? `fan { ${inner} }` : i % 3 === 1 ? `nodes { ${inner} }` : `memberships(first: 1) { ${inner} }`;
+  for (let i = 0; i < depth; i++)
+    inner = i % 3 === 0 ? `fan { ${inner} }` : i % 3 === 1 ? `nodes { ${inner} }` : `memberships(first: 1) { ${inner} }`;
   return inner;
 };
 
@@ -50,7 +51,10 @@ describe('document limits', () => {
   });
 
   it('depth', async () => {
-    await refusedBeforeExecution(`{ fans(first: 1) { nodes { memberships(first: 1) { nodes { fan { memberships(first: 1) { nodes { id } } } } } } } }`, /depth limit of 6 exceeded/i);
+    await refusedBeforeExecution(
+      `{ fans(first: 1) { nodes { memberships(first: 1) { nodes { fan { memberships(first: 1) { nodes { id } } } } } } } }`,
+      /depth limit of 6 exceeded/i,
+    );
   });
 
   it('aliases', async () => {
@@ -62,7 +66,10 @@ describe('document limits', () => {
   });
 
   it('directives', async () => {
-    await refusedBeforeExecution(`{ viewer { kind @include(if: true) @include(if: true) @include(if: true) @include(if: true) } }`, /directives limit of 3 exceeded/i);
+    await refusedBeforeExecution(
+      `{ viewer { kind @include(if: true) @include(if: true) @include(if: true) @include(if: true) } }`,
+      /directives limit of 3 exceeded/i,
+    );
   });
 
   it('cost', async () => {
@@ -110,13 +117,18 @@ describe('result size (rows, not fields)', () => {
     const ok = await sized.ok(NESTED, { fans: 100, memberships: 10 });
     expect(ok.fans.nodes.length).toBe(5);
     // 100 fans × (1 + 1 + 20 memberships by default) + 1 = 2,201 objects.
-    expect(codes(await sized.gql(`{ fans(first: 100) { ...F } } fragment F on QueryFansConnection { nodes { memberships { nodes { id } } } }`))).toEqual([]);
+    expect(
+      codes(await sized.gql(`{ fans(first: 100) { ...F } } fragment F on QueryFansConnection { nodes { memberships { nodes { id } } } }`)),
+    ).toEqual([]);
   });
 });
 
 describe('the __schema max-depth bypass (regression)', () => {
   it('an operation named __schema is still depth-limited', async () => {
-    await refusedBeforeExecution(`query __schema { fans(first: 1) { nodes { memberships(first: 1) { nodes { fan { memberships(first: 1) { nodes { id } } } } } } } }`, /depth limit of 6 exceeded/i);
+    await refusedBeforeExecution(
+      `query __schema { fans(first: 1) { nodes { memberships(first: 1) { nodes { fan { memberships(first: 1) { nodes { id } } } } } } } }`,
+      /depth limit of 6 exceeded/i,
+    );
   });
 
   it('a fragment named __schema is still depth-limited', async () => {
@@ -128,7 +140,9 @@ describe('the __schema max-depth bypass (regression)', () => {
   });
 
   it('the same shapes within the limit run, so the refusals above are about depth', async () => {
-    const d = await t.ok(`query __schema { fans(first: 1) { nodes { ...__schema } } } fragment __schema on Fan { memberships(first: 1) { totalCount } }`);
+    const d = await t.ok(
+      `query __schema { fans(first: 1) { nodes { ...__schema } } } fragment __schema on Fan { memberships(first: 1) { totalCount } }`,
+    );
     expect(d.fans.nodes).toHaveLength(1);
   });
 });
@@ -136,9 +150,16 @@ describe('the __schema max-depth bypass (regression)', () => {
 describe('body size', () => {
   it('a body over MAX_BODY_BYTES gets 413 with Content-Length, and also when sent chunked', async () => {
     const big = JSON.stringify({ query: `{ viewer { kind } }`, variables: { pad: 'x'.repeat(5000) } });
-    const declared = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Dev demo' }, body: big });
+    const declared = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Dev demo' },
+      body: big,
+    });
     expect(declared.status).toBe(413);
-    expect((await declared.json()).errors[0]).toMatchObject({ message: expect.stringMatching(/exceeds the limit of 4000/), extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect((await declared.json()).errors[0]).toMatchObject({
+      message: expect.stringMatching(/exceeds the limit of 4000/),
+      extensions: { code: 'PAYLOAD_TOO_LARGE' },
+    });
     const bytes = new TextEncoder().encode(big);
     const chunked = await fetch(server.url, {
       method: 'POST',
@@ -147,7 +168,11 @@ describe('body size', () => {
       duplex: 'half',
     } as RequestInit);
     expect(chunked.status).toBe(413);
-    const small = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Dev demo' }, body: JSON.stringify({ query: '{ viewer { kind } }' }) });
+    const small = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Dev demo' },
+      body: JSON.stringify({ query: '{ viewer { kind } }' }),
+    });
     expect(small.status).toBe(200);
   });
 });

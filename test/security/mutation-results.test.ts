@@ -2,11 +2,11 @@
 // new one without a step here fails) is called successfully while selecting nothing but `__typename`
 // and the DomainError fragment — the selection that once made acceptInvite commit and then fail on
 // Prisma's "select statement must not be empty", so its retry met CONFLICT.
-import { getNamedType, isCompositeType, isUnionType, type GraphQLField } from 'graphql';
+import { type GraphQLField, getNamedType, isCompositeType, isUnionType } from 'graphql';
 import { describe, expect } from 'vitest';
 import { schema } from '../../src/schema.js';
-import { useTestApp, type SeededTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
 const it = useTestApp({ fans: 5 });
 
@@ -19,7 +19,12 @@ function minimalOperation(field: GraphQLField<unknown, unknown>, variables: Reco
   const args = field.args.filter((a) => a.name in variables);
   const defs = args.map((a) => `$${a.name}: ${a.type}`).join(', ');
   const named = getNamedType(field.type);
-  const selection = isUnionType(named) && named.getTypes().some((m) => m.getInterfaces().some((i) => i.name === 'Error')) ? '{ __typename ... on Error { code message field } }' : isCompositeType(named) ? '{ __typename }' : '';
+  const selection =
+    isUnionType(named) && named.getTypes().some((m) => m.getInterfaces().some((i) => i.name === 'Error'))
+      ? '{ __typename ... on Error { code message field } }'
+      : isCompositeType(named)
+        ? '{ __typename }'
+        : '';
   return `mutation${defs ? `(${defs})` : ''} { ${field.name}${args.length ? `(${args.map((a) => `${a.name}: $${a.name}`).join(', ')})` : ''} ${selection} }`;
 }
 
@@ -34,7 +39,8 @@ async function call(t: SeededTestApp, name: string, variables: Record<string, un
 }
 
 const db = (t: SeededTestApp) => t.database.prisma;
-const fan = async (t: SeededTestApp, externalId: string, createdAt?: Date) => db(t).fan.create({ data: { orgId: t.orgId, externalId, displayName: `Hangzhou-oily·${externalId}`, createdAt } });
+const fan = async (t: SeededTestApp, externalId: string, createdAt?: Date) =>
+  db(t).fan.create({ data: { orgId: t.orgId, externalId, displayName: `Hangzhou-oily·${externalId}`, createdAt } });
 const newest = <T>(rows: Promise<T | null>) => rows.then((r) => r!);
 
 describe('every mutation, selected with only __typename and the error fragment', () => {
@@ -75,29 +81,56 @@ describe('every mutation, selected with only __typename and the error fragment',
       await call(t, 'createCampaign', { input: { startsAt: at(-1), endsAt: at(48), ...input } });
       return gid('Campaign', (await newest(db(t).campaign.findFirst({ where: { orgId: t.orgId, name: input.name as string } }))).id);
     };
-    const lottery = await create({ kind: 'LOTTERY', name: 'mr lottery', lottery: { perFanDailyCap: 1, perFanTotalCap: 1, prizes: [{ name: 'Towel', weight: 1, stock: 10 }] } });
+    const lottery = await create({
+      kind: 'LOTTERY',
+      name: 'mr lottery',
+      lottery: { perFanDailyCap: 1, perFanTotalCap: 1, prizes: [{ name: 'Towel', weight: 1, stock: 10 }] },
+    });
     await call(t, 'scheduleCampaign', { campaignId: lottery });
     await call(t, 'startCampaign', { campaignId: lottery });
     await call(t, 'spinLottery', { input: { campaignId: lottery, fanId: F1 } });
     await call(t, 'endCampaign', { campaignId: lottery });
-    await call(t, 'cancelCampaign', { campaignId: await create({ kind: 'LOTTERY', name: 'mr lottery 2', lottery: { perFanDailyCap: 1, perFanTotalCap: 1, prizes: [{ name: 'Towel', weight: 1, stock: 1 }] } }) });
+    await call(t, 'cancelCampaign', {
+      campaignId: await create({
+        kind: 'LOTTERY',
+        name: 'mr lottery 2',
+        lottery: { perFanDailyCap: 1, perFanTotalCap: 1, prizes: [{ name: 'Towel', weight: 1, stock: 1 }] },
+      }),
+    });
 
     const running = async (input: Record<string, unknown>) => {
       const id = await create(input);
-      for (const action of ['scheduleCampaign', 'startCampaign']) expect((await t.ok(`mutation($c: ID!) { ${action}(campaignId: $c) { __typename } }`, { c: id }))[action].__typename).toMatch(/Success/);
+      for (const action of ['scheduleCampaign', 'startCampaign'])
+        expect((await t.ok(`mutation($c: ID!) { ${action}(campaignId: $c) { __typename } }`, { c: id }))[action].__typename).toMatch(/Success/);
       return id;
     };
     const likeGroup = await newest(db(t).community.findFirst({ where: { orgId: t.orgId, kind: 'LIKE' } }));
-    const like = await running({ kind: 'LIKE', name: 'mr likes', communityId: gid('Community', likeGroup.id), like: { targetLikes: 10, milestoneEvery: 5 } });
+    const like = await running({
+      kind: 'LIKE',
+      name: 'mr likes',
+      communityId: gid('Community', likeGroup.id),
+      like: { targetLikes: 10, milestoneEvery: 5 },
+    });
     await call(t, 'sendLikes', { input: { campaignId: like, taps: 5, fanId: F1 } });
     await call(t, 'drawLikeMilestone', { input: { campaignId: like, milestone: 1 } });
 
     const fissionGroup = await newest(db(t).community.findFirst({ where: { orgId: t.orgId, kind: 'FISSION' } }));
-    const fission = await running({ kind: 'FISSION', name: 'mr fission', communityId: gid('Community', fissionGroup.id), fission: { targetInvites: 1, prizeName: 'Cola', burstLimit: 1 } });
+    const fission = await running({
+      kind: 'FISSION',
+      name: 'mr fission',
+      communityId: gid('Community', fissionGroup.id),
+      fission: { targetInvites: 1, prizeName: 'Cola', burstLimit: 1 },
+    });
     await call(t, 'myInviteCode', { campaignId: fission, fanId: F1 });
     const code = await newest(db(t).inviteCode.findFirst({ where: { orgId: t.orgId, fanId: f1.id } }));
     await call(t, 'acceptInvite', { input: { code: code.code, inviteeFanId: gid('Fan', (await fan(t, 'mr-invitee-1')).id) } });
-    await call(t, 'claimFissionPrize', { input: { campaignId: fission, fanId: F1, shippingAddress: { name: 'Li Na', phone: '13800138000', province: 'Zhejiang', city: 'Hangzhou', address: '88 West Lake Road' } } });
+    await call(t, 'claimFissionPrize', {
+      input: {
+        campaignId: fission,
+        fanId: F1,
+        shippingAddress: { name: 'Li Na', phone: '13800138000', province: 'Zhejiang', city: 'Hangzhou', address: '88 West Lake Road' },
+      },
+    });
     await call(t, 'acceptInvite', { input: { code: code.code, inviteeFanId: gid('Fan', (await fan(t, 'mr-invitee-2')).id) } });
     await call(t, 'clearInviteFlag', { inviteCodeId: gid('InviteCode', code.id) });
     await call(t, 'voidLeftHelpers', { campaignId: fission });
@@ -146,6 +179,9 @@ describe('every mutation, selected with only __typename and the error fragment',
     const redemption = await newest(db(t).redemption.findFirst({ where: { orgId: t.orgId, fanId: f1.id } }));
     await call(t, 'cancelRedemption', { redemptionId: gid('Redemption', redemption.id) });
 
-    expect(mutations.map((m) => m.name).filter((n) => !called.has(n)), 'mutations this walk does not call yet').toEqual([]);
+    expect(
+      mutations.map((m) => m.name).filter((n) => !called.has(n)),
+      'mutations this walk does not call yet',
+    ).toEqual([]);
   });
 });

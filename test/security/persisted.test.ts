@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifest, loadPartnerOperations } from '../../src/core/persisted.js';
-import { startServer, type RunningServer } from '../../src/core/server.js';
+import { type RunningServer, startServer } from '../../src/core/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { disposeClients, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
@@ -58,7 +58,11 @@ describe('partner keys', () => {
     expect(viaExt.body.data.orders.totalCount).toBe(expected);
     const viaDocumentId = await post(t.app, { documentId: `sha256:${ORDERS}`, variables: {} }, { authorization: key });
     expect(viaDocumentId.body.data.orders.totalCount).toBe(expected);
-    const viaGet = await get(t.app, { extensions: { persistedQuery: { version: 1, sha256Hash: ORDERS } } }, { authorization: key, 'x-graphql-yoga-csrf': '1' });
+    const viaGet = await get(
+      t.app,
+      { extensions: { persistedQuery: { version: 1, sha256Hash: ORDERS } } },
+      { authorization: key, 'x-graphql-yoga-csrf': '1' },
+    );
     expect(viaGet.status).toBe(200);
     expect(viaGet.body.data.orders.totalCount).toBe(expected);
   });
@@ -86,7 +90,10 @@ describe('partner keys', () => {
   });
 
   it('the manifest records exactly the operations under schema/operations/partner as partner operations', () => {
-    const named = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.graphql')).map((f) => /(?:query|mutation|subscription) (\w+)/.exec(readFileSync(path.join(dir, f), 'utf8'))![1]);
+    const named = (dir: string) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.graphql'))
+        .map((f) => /(?:query|mutation|subscription) (\w+)/.exec(readFileSync(path.join(dir, f), 'utf8'))![1]);
     const partnerOps = loadPartnerOperations();
     const partnerNames = named('schema/operations/partner');
     expect(partnerNames.length).toBeGreaterThan(0);
@@ -122,7 +129,11 @@ describe('partner keys', () => {
 
 describe('operators', () => {
   it('may send ad-hoc documents in development (ALLOW_ADHOC_OPERATIONS default)', async () => {
-    const res = await post(t.app, { query: '{ orders(first: 1) { totalCount } }' }, { authorization: await operatorBearer(t, 'demo', 'analyst@demo.test') });
+    const res = await post(
+      t.app,
+      { query: '{ orders(first: 1) { totalCount } }' },
+      { authorization: await operatorBearer(t, 'demo', 'analyst@demo.test') },
+    );
     expect(res.body.errors).toBeUndefined();
   });
 

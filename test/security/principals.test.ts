@@ -2,8 +2,8 @@
 // partner keys (by scope, through persisted operations), and anonymous callers. Pairs of allowed and refused.
 import { describe, expect } from 'vitest';
 import { loadManifest } from '../../src/core/persisted.js';
-import { useTestApp } from '../helpers/test-app.js';
 import { gid } from '../helpers/ids.js';
+import { useTestApp } from '../helpers/test-app.js';
 import { codes, fanBearer, hashOf, operatorBearer, partnerKey, persisted, post } from './security-helpers.js';
 
 const it = useTestApp({ fans: 30 });
@@ -19,7 +19,9 @@ it.beforeAll(async ({ t }) => {
   const [rich, other] = await db.fan.findMany({ where: { org: { slug: 'demo' } }, orderBy: [{ pointsBalance: 'desc' }, { id: 'asc' }], take: 2 });
   richFan = await fanBearer(t, 'demo', rich.externalId);
   otherFanId = other.id;
-  const reward = await db.reward.findFirstOrThrow({ where: { org: { slug: 'demo' }, active: true, stock: { gt: 0 }, costPoints: { lte: Math.min(rich.pointsBalance, other.pointsBalance) } } });
+  const reward = await db.reward.findFirstOrThrow({
+    where: { org: { slug: 'demo' }, active: true, stock: { gt: 0 }, costPoints: { lte: Math.min(rich.pointsBalance, other.pointsBalance) } },
+  });
   rewardId = reward.id;
 });
 
@@ -53,7 +55,9 @@ describe('operators (signed tokens)', () => {
     for (const role of ['owner', 'admin']) expect((await t.ok(`{ apiKeys { id } }`, {}, as[role])).apiKeys).toEqual(expect.any(Array));
     for (const role of ['jujube', 'analyst']) {
       expect(codes(await t.gql(`{ apiKeys { id } }`, {}, as[role]))).toEqual(['FORBIDDEN']);
-      expect(codes(await t.gql(`mutation { createApiKey(input: { name: "x", scopes: [READ] }) { __typename } }`, {}, as[role]))).toEqual(['FORBIDDEN']);
+      expect(codes(await t.gql(`mutation { createApiKey(input: { name: "x", scopes: [READ] }) { __typename } }`, {}, as[role]))).toEqual([
+        'FORBIDDEN',
+      ]);
     }
     expect(await t.database.prisma.apiKey.count()).toBe(0);
   });
@@ -64,20 +68,33 @@ describe('fans (signed tokens)', () => {
     const own = await t.ok(`{ viewer { kind } rewards { id } checkInCalendar(month: "2026-11") { __typename } }`, {}, richFan.authorization);
     expect(own.viewer.kind).toBe('FAN');
     expect(own.checkInCalendar.__typename).toBe('CheckInCalendarSuccess');
-    for (const q of [`{ fans(first: 1) { totalCount } }`, `{ orders(first: 1) { totalCount } }`, `{ segments { id } }`, `{ node(id: "${gid('Fan', richFan.fanId)}") { id } }`]) {
+    for (const q of [
+      `{ fans(first: 1) { totalCount } }`,
+      `{ orders(first: 1) { totalCount } }`,
+      `{ segments { id } }`,
+      `{ node(id: "${gid('Fan', richFan.fanId)}") { id } }`,
+    ]) {
       expect(codes(await t.gql(q, {}, richFan.authorization)), q).toEqual(['FORBIDDEN']);
     }
   });
 
   it("a fan may not read another fan's calendar", async ({ t }) => {
-    const res = await t.ok(`query($f: ID) { checkInCalendar(month: "2026-11", fanId: $f) { __typename ... on DomainError { code } } }`, { f: gid('Fan', otherFanId) }, richFan.authorization);
+    const res = await t.ok(
+      `query($f: ID) { checkInCalendar(month: "2026-11", fanId: $f) { __typename ... on DomainError { code } } }`,
+      { f: gid('Fan', otherFanId) },
+      richFan.authorization,
+    );
     expect(res.checkInCalendar).toEqual({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
   });
 
   it('a fan redeems for themself, not for another fan (whose points stay untouched)', async ({ t }) => {
     const db = t.database.prisma;
     const other = await db.fan.findUniqueOrThrow({ where: { id: otherFanId } });
-    const refused = await t.ok(REDEEM, { i: { rewardId: gid('Reward', rewardId), fanId: gid('Fan', otherFanId), idempotencyKey: 'for-someone-else' } }, richFan.authorization);
+    const refused = await t.ok(
+      REDEEM,
+      { i: { rewardId: gid('Reward', rewardId), fanId: gid('Fan', otherFanId), idempotencyKey: 'for-someone-else' } },
+      richFan.authorization,
+    );
     expect(refused.redeemReward).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
     expect((await db.fan.findUniqueOrThrow({ where: { id: otherFanId } })).pointsBalance).toBe(other.pointsBalance);
     expect(await db.redemption.count({ where: { fanId: otherFanId } })).toBe(0);
@@ -132,7 +149,10 @@ describe('anonymous callers', () => {
     for (const q of [`{ fans(first: 1) { totalCount } }`, `{ rewards { id } }`, `{ organization { id } }`]) {
       const res = await t.gql(q, {}, null);
       expect(codes(res), q).toEqual(['UNAUTHENTICATED']);
-      expect(Object.values(res.data ?? {}).every((v) => v === null), q).toBe(true);
+      expect(
+        Object.values(res.data ?? {}).every((v) => v === null),
+        q,
+      ).toBe(true);
     }
     expect(codes(await t.gql(GIFT, giftInput(otherFanId, 'anon-gift-1'), null))).toEqual(['UNAUTHENTICATED']);
   });

@@ -2,10 +2,10 @@
 // budget per second; the excess answers RATE_LIMITED with HTTP 429 before anything executes. Two app
 // instances sharing one limiter (Redis when REDIS_URL is set) hold the limit in total.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
+import { type App, createApp } from '../../src/app.js';
 import { createLogger } from '../../src/core/logger.js';
 import { loadManifest } from '../../src/core/persisted.js';
-import { memoryRateLimiter, redisRateLimiter, type RateLimiter } from '../../src/core/ratelimit.js';
+import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from '../../src/core/ratelimit.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
 import { codes, executionCounter, fanBearer, hashOf, operatorBearer, partnerKey, persisted, post, type RawResult } from './security-helpers.js';
@@ -20,7 +20,13 @@ const anonymous = { 'x-forwarded-for': `203.0.113.${Math.floor(Math.random() * 2
 beforeAll(async () => {
   t = await createTestApp({
     plugins: [counter.plugin],
-    env: { RATE_LIMIT_OPERATOR: String(LIMIT), RATE_LIMIT_FAN: String(LIMIT), RATE_LIMIT_PARTNER: String(LIMIT), RATE_LIMIT_ANONYMOUS: String(LIMIT), TRUST_PROXY: 'true' },
+    env: {
+      RATE_LIMIT_OPERATOR: String(LIMIT),
+      RATE_LIMIT_FAN: String(LIMIT),
+      RATE_LIMIT_PARTNER: String(LIMIT),
+      RATE_LIMIT_ANONYMOUS: String(LIMIT),
+      TRUST_PROXY: 'true',
+    },
   });
   await seedTwoTenants(t, 5);
 });
@@ -92,7 +98,9 @@ describe(REDIS_URL ? 'across two instances sharing one Redis' : 'across two inst
     // Each instance gets its own limiter connection, as separate processes would; without Redis they share one object.
     const shared = memoryRateLimiter();
     limiters = REDIS_URL ? [await redisRateLimiter(REDIS_URL), await redisRateLimiter(REDIS_URL)] : [shared, shared];
-    apps = limiters.map((rateLimiter) => createApp({ config: t.config, database: t.database, pubsub: t.pubsub, logger: createLogger('silent'), rateLimiter }));
+    apps = limiters.map((rateLimiter) =>
+      createApp({ config: t.config, database: t.database, pubsub: t.pubsub, logger: createLogger('silent'), rateLimiter }),
+    );
   });
   afterAll(async () => {
     for (const l of new Set(limiters)) await l.close();
@@ -110,7 +118,9 @@ describe(REDIS_URL ? 'across two instances sharing one Redis' : 'across two inst
   it('each instance alone would have let them through (so the sharing is what limits)', async () => {
     const op = await operatorBearer(t, 'rival', 'owner@rival.test');
     const separate = [memoryRateLimiter(), memoryRateLimiter()];
-    const unshared = separate.map((rateLimiter) => createApp({ config: t.config, database: t.database, pubsub: t.pubsub, logger: createLogger('silent'), rateLimiter }));
+    const unshared = separate.map((rateLimiter) =>
+      createApp({ config: t.config, database: t.database, pubsub: t.pubsub, logger: createLogger('silent'), rateLimiter }),
+    );
     expectLimited(await burst(unshared, 6, { query: '{ viewer { kind } }' }, { authorization: op }), 6);
   });
 });

@@ -6,8 +6,8 @@
 import { request } from 'node:http';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../../src/core/server.js';
 import { signToken } from '../../src/core/tokens.js';
-import { startServer, type RunningServer } from '../../src/core/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
 import { codes, post } from './security-helpers.js';
@@ -16,7 +16,9 @@ const SECRET = 'refusals-test-secret-'.padEnd(40, 'x');
 let t: TestApp;
 let server: RunningServer;
 beforeAll(async () => {
-  t = await createTestApp({ env: { NODE_ENV: 'production', ALLOW_ADHOC_OPERATIONS: 'true', AUTH_SECRET: SECRET, MAX_BODY_BYTES: '2000', JWT_MAX_LIFETIME_HOURS: '24' } });
+  t = await createTestApp({
+    env: { NODE_ENV: 'production', ALLOW_ADHOC_OPERATIONS: 'true', AUTH_SECRET: SECRET, MAX_BODY_BYTES: '2000', JWT_MAX_LIFETIME_HOURS: '24' },
+  });
   await seedTwoTenants(t, 5);
   server = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 1_000 });
 });
@@ -28,11 +30,15 @@ afterAll(async () => {
 /** POSTs `chunks` with Transfer-Encoding: chunked and no Content-Length, over a real socket. */
 function chunkedPost(chunks: string[], headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = request(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
-    });
+    const req = request(
+      server.url,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      },
+    );
     req.on('error', reject);
     for (const c of chunks) req.write(c);
     req.end();
@@ -58,7 +64,12 @@ describe('chunked request bodies', () => {
 describe('token lifetimes', () => {
   const sign = async (exp: ((j: SignJWT) => SignJWT) | null) => {
     const op = await t.database.prisma.operator.findFirstOrThrow({ where: { email: 'owner@demo.test' } });
-    let jwt = new SignJWT({ kind: 'operator', org: op.orgId, role: op.role }).setProtectedHeader({ alg: 'HS256' }).setSubject(op.id).setIssuer('fanops').setAudience('fanops-api').setIssuedAt();
+    let jwt = new SignJWT({ kind: 'operator', org: op.orgId, role: op.role })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(op.id)
+      .setIssuer('fanops')
+      .setAudience('fanops-api')
+      .setIssuedAt();
     if (exp) jwt = exp(jwt);
     return `Bearer ${await jwt.sign(new TextEncoder().encode(SECRET))}`;
   };
@@ -86,7 +97,11 @@ describe('token lifetimes', () => {
 
 describe('messages a person can act on', () => {
   it('malformed JSON: BAD_REQUEST saying what to send, and nothing of the parser in production', async () => {
-    const res = await t.app.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ viewer { kind } }",' });
+    const res = await t.app.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": "{ viewer { kind } }",',
+    });
     const body = await res.json();
     expect(res.status).toBe(400);
     expect(codes(body)).toEqual(['BAD_REQUEST']);

@@ -7,7 +7,10 @@ import { schema } from '../../src/schema.js';
 type Scopes = Record<string, unknown>;
 const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((r) => r !== null && r !== undefined);
 const fields = roots.flatMap((root) =>
-  Object.values(root.getFields()).map((f) => ({ name: `${root.name}.${f.name}`, scopes: (f.extensions as { pothosOptions?: { authScopes?: Scopes } }).pothosOptions?.authScopes })),
+  Object.values(root.getFields()).map((f) => ({
+    name: `${root.name}.${f.name}`,
+    scopes: (f.extensions as { pothosOptions?: { authScopes?: Scopes } }).pothosOptions?.authScopes,
+  })),
 );
 
 describe('authorization rules on the schema', () => {
@@ -31,7 +34,9 @@ describe('authorization rules on the schema', () => {
   });
 
   it('every partner scope a field asks for is one an API key can be given', () => {
-    const used = new Set(fields.map((f) => (typeof f.scopes === 'object' ? f.scopes.partner : undefined)).filter((s): s is string => typeof s === 'string'));
+    const used = new Set(
+      fields.map((f) => (typeof f.scopes === 'object' ? f.scopes.partner : undefined)).filter((s): s is string => typeof s === 'string'),
+    );
     expect([...used].filter((s) => !(PARTNER_SCOPES as readonly string[]).includes(s))).toEqual([]);
     expect(used.size).toBeGreaterThan(0);
   });

@@ -1,8 +1,9 @@
 // Credentials and raw HTTP calls for the security tests: real JWTs and API keys, sent the way a
 // client sends them (headers we choose, GET or POST), so nothing goes through the Dev shortcut.
+
+import type { App } from '../../src/app.js';
 import { signToken, type TokenSettings } from '../../src/core/tokens.js';
 import { createApiKey } from '../../src/organizations/api-key-service.js';
-import type { App } from '../../src/app.js';
 import type { GraphQLResult, TestApp } from '../helpers/app.js';
 
 export async function orgId(t: TestApp, slug: string) {
@@ -11,7 +12,11 @@ export async function orgId(t: TestApp, slug: string) {
 
 export async function operatorBearer(t: TestApp, slug: string, email: string, opts: { expiresIn?: string; settings?: Partial<TokenSettings> } = {}) {
   const op = await t.database.prisma.operator.findFirstOrThrow({ where: { email, org: { slug } } });
-  const token = await signToken({ ...t.config.auth, ...opts.settings }, { kind: 'operator', orgId: op.orgId, operatorId: op.id, role: op.role }, opts.expiresIn ?? '1h');
+  const token = await signToken(
+    { ...t.config.auth, ...opts.settings },
+    { kind: 'operator', orgId: op.orgId, operatorId: op.id, role: op.role },
+    opts.expiresIn ?? '1h',
+  );
   return `Bearer ${token}`;
 }
 
@@ -29,7 +34,6 @@ export async function partnerKey(t: TestApp, slug: string, scopes: string[], exp
 
 export interface RawResult {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: { data?: any; errors?: GraphQLResult['errors'] };
 }
 
@@ -65,4 +69,7 @@ export function hashOf(manifest: Map<string, string>, operationName: string): st
 }
 
 /** A persisted call: the hash in extensions.persistedQuery, as Apollo-style clients send it. */
-export const persisted = (hash: string, variables: Record<string, unknown> = {}) => ({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+export const persisted = (hash: string, variables: Record<string, unknown> = {}) => ({
+  variables,
+  extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+});

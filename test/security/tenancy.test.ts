@@ -2,12 +2,12 @@
 // organization's ids answer null or NOT_FOUND on queries, mutations and subscriptions, and nothing changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifest } from '../../src/core/persisted.js';
-import { startServer, type RunningServer } from '../../src/core/server.js';
+import { type RunningServer, startServer } from '../../src/core/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { disposeClients, sseSubscribe, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
-import { gid, rawId } from '../helpers/ids.js';
-import { codes, fanBearer, hashOf, operatorBearer, partnerKey, persisted, post } from './security-helpers.js';
+import { rawId } from '../helpers/ids.js';
+import { fanBearer, hashOf, operatorBearer, partnerKey, persisted, post } from './security-helpers.js';
 
 let t: TestApp;
 let server: RunningServer;
@@ -28,9 +28,20 @@ beforeAll(async () => {
       {},
       `Dev ${slug}`,
     );
-  for (const [slug, into] of [['rival', rival], ['demo', own]] as const) {
+  for (const [slug, into] of [
+    ['rival', rival],
+    ['demo', own],
+  ] as const) {
     const d = await ids(slug);
-    Object.assign(into, { Fan: d.fans.nodes[0].id, Community: d.communities.nodes[0].id, LiveSession: d.liveSessions.nodes[0].id, Campaign: d.campaigns.nodes[0].id, Order: d.orders.nodes[0].id, Reward: d.rewards[0].id, Organization: d.organization.id });
+    Object.assign(into, {
+      Fan: d.fans.nodes[0].id,
+      Community: d.communities.nodes[0].id,
+      LiveSession: d.liveSessions.nodes[0].id,
+      Campaign: d.campaigns.nodes[0].id,
+      Order: d.orders.nodes[0].id,
+      Reward: d.rewards[0].id,
+      Organization: d.organization.id,
+    });
   }
   owner = await operatorBearer(t, 'demo', 'owner@demo.test');
   const richest = await t.database.prisma.fan.findFirstOrThrow({ where: { org: { slug: 'demo' } }, orderBy: { pointsBalance: 'desc' } });
@@ -41,7 +52,6 @@ afterAll(async () => {
   await server?.stop();
   await t?.dispose();
 });
-
 
 /** Row counts and states that a refused mutation must leave as they were. */
 async function snapshot() {
@@ -102,7 +112,11 @@ describe('mutations with foreign ids answer NOT_FOUND and change nothing', () =>
   it("joinCommunity with another organization's invite code (fan token)", async () => {
     const before = await snapshot();
     const code = (await t.database.prisma.community.findUniqueOrThrow({ where: { id: rawId(rival.Community) } })).inviteCode;
-    const res = await t.ok(`mutation($i: JoinCommunityInput!) { joinCommunity(input: $i) { ${result} } }`, { i: { inviteCode: code } }, fan.authorization);
+    const res = await t.ok(
+      `mutation($i: JoinCommunityInput!) { joinCommunity(input: $i) { ${result} } }`,
+      { i: { inviteCode: code } },
+      fan.authorization,
+    );
     expect(res.joinCommunity).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     expect(await snapshot()).toEqual(before);
   });
@@ -117,10 +131,20 @@ describe('mutations with foreign ids answer NOT_FOUND and change nothing', () =>
   it('sendLikes to a foreign campaign (fan token, operator token, partner key)', async () => {
     const before = await snapshot();
     const q = `mutation($i: SendLikesInput!) { sendLikes(input: $i) { ${result} } }`;
-    expect((await t.ok(q, { i: { campaignId: rival.Campaign, taps: 10 } }, fan.authorization)).sendLikes).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
-    expect((await t.ok(q, { i: { campaignId: own.Campaign, fanId: rival.Fan, taps: 10 } }, owner)).sendLikes).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    expect((await t.ok(q, { i: { campaignId: rival.Campaign, taps: 10 } }, fan.authorization)).sendLikes).toEqual({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+    });
+    expect((await t.ok(q, { i: { campaignId: own.Campaign, fanId: rival.Fan, taps: 10 } }, owner)).sendLikes).toEqual({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+    });
     const { authorization } = await partnerKey(t, 'demo', ['likes']);
-    const byKey = await post(t.app, persisted(hashOf(manifest, 'PartnerSendLikes'), { input: { campaignId: rival.Campaign, fanId: own.Fan, taps: 10 } }), { authorization });
+    const byKey = await post(
+      t.app,
+      persisted(hashOf(manifest, 'PartnerSendLikes'), { input: { campaignId: rival.Campaign, fanId: own.Fan, taps: 10 } }),
+      { authorization },
+    );
     expect(byKey.body.data.sendLikes).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     expect(await snapshot()).toEqual(before);
     // The same calls with own ids do change things, so the probes above could have.
@@ -134,7 +158,10 @@ describe('subscriptions with foreign ids are refused', () => {
 
   it('over graphql-ws with an operator token', async () => {
     const client = wsClient(server.url, owner);
-    for (const [query, variables] of [[ACTIVITY, { c: rival.Community }], [SESSION, { s: rival.LiveSession }]] as const) {
+    for (const [query, variables] of [
+      [ACTIVITY, { c: rival.Community }],
+      [SESSION, { s: rival.LiveSession }],
+    ] as const) {
       const sub = wsSubscribe(client, query, variables);
       await expect(sub.waitFor(1, 5_000)).rejects.toThrow(/NOT_FOUND|not found/);
       expect(sub.items).toEqual([]);

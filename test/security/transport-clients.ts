@@ -31,11 +31,17 @@ async function http(url: string, transport: Exclude<Transport, 'WS'>, op: Operat
   if (transport === 'GET') {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(op)) if (v !== undefined) qs.set(k, typeof v === 'string' ? v : JSON.stringify(v));
-    res = await fetch(`${url}?${qs}`, { headers: { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1', ...headersFor(authorization) } });
+    res = await fetch(`${url}?${qs}`, {
+      headers: { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1', ...headersFor(authorization) },
+    });
   } else {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: transport === 'SSE' ? 'text/event-stream' : 'application/graphql-response+json', ...headersFor(authorization) },
+      headers: {
+        'content-type': 'application/json',
+        accept: transport === 'SSE' ? 'text/event-stream' : 'application/graphql-response+json',
+        ...headersFor(authorization),
+      },
       body: JSON.stringify(op),
     });
   }
@@ -54,7 +60,11 @@ async function http(url: string, transport: Exclude<Transport, 'WS'>, op: Operat
       buffer += decoder.decode(value, { stream: true });
       for (let end; (end = buffer.indexOf('\n\n')) >= 0; buffer = buffer.slice(end + 2)) {
         const block = buffer.slice(0, end);
-        const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+        const data = block
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trim())
+          .join('\n');
         if (data && /^event: next/m.test(block)) {
           const body = JSON.parse(data) as Partial<Answer>;
           return { status: res.status, data: body.data, errors: body.errors ?? [] };

@@ -1,19 +1,19 @@
 // Coupon actions: operators issue to a segment, a group or a list of fans; the order importer
 // (or an operator) redeems a fan's coupon against an order.
+
+import { CommunityRef } from '../../communities/schema.js';
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
-import { items, range, text } from '../../core/input-rules.js';
 import { refusals } from '../../core/error-types.js';
-import { CommunityRef } from '../../communities/schema.js';
-import { FanRef } from '../../fans/schema.js';
+import { items, range, text } from '../../core/input-rules.js';
+import { FanRef, SegmentRef } from '../../fans/schema.js';
 import { OrderRef } from '../../orders/schema.js';
-import { SegmentRef } from '../../fans/schema.js';
 import { CampaignRef } from '../schema.js';
 import { IssueCouponResultRef } from './schema.js';
 import { issueCoupon, redeemCoupon } from './service.js';
 
 const IssueCouponInput = builder.inputType('IssueCouponInput', {
-  description: 'Who gets a COUPON campaign\'s coupon: exactly one of segmentId, communityId or fanIds.',
+  description: "Who gets a COUPON campaign's coupon: exactly one of segmentId, communityId or fanIds.",
   fields: (t) => ({
     campaignId: t.globalID({ for: CampaignRef, required: true, description: 'The COUPON campaign.' }),
     segmentId: t.globalID({ for: SegmentRef, required: false, description: 'Every fan matching this saved segment.' }),
@@ -28,8 +28,16 @@ const RedeemCouponInput = builder.inputType('RedeemCouponInput', {
     campaignId: t.globalID({ for: CampaignRef, required: true, description: 'The COUPON campaign.' }),
     fanId: t.globalID({ for: FanRef, required: true, description: 'The fan holding the coupon.' }),
     orderId: t.globalID({ for: OrderRef, required: false, description: 'An imported order of this fan.' }),
-    orderExternalId: t.string({ required: false, description: "The live platform's order id; if the order is imported its amount is used.", ...text(1, 100) }),
-    amountCents: t.int({ required: false, description: 'Order amount in cents; required when the order is not imported yet.', ...range(1, 1_000_000_000) }),
+    orderExternalId: t.string({
+      required: false,
+      description: "The live platform's order id; if the order is imported its amount is used.",
+      ...text(1, 100),
+    }),
+    amountCents: t.int({
+      required: false,
+      description: 'Order amount in cents; required when the order is not imported yet.',
+      ...range(1, 1_000_000_000),
+    }),
   }),
 });
 
@@ -43,7 +51,11 @@ builder.mutationFields((t) => ({
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: IssueCouponInput, required: true, description: 'The campaign and the fans.' }) },
     resolve: (_root, { input }, ctx) =>
-      issueCoupon(ctx, orgOf(ctx.viewer), input.campaignId.id, { segmentId: input.segmentId?.id, communityId: input.communityId?.id, fanIds: input.fanIds?.map((f) => f.id) }),
+      issueCoupon(ctx, orgOf(ctx.viewer), input.campaignId.id, {
+        segmentId: input.segmentId?.id,
+        communityId: input.communityId?.id,
+        fanIds: input.fanIds?.map((f) => f.id),
+      }),
   }),
   redeemCoupon: t.prismaField({
     type: 'CouponGrant',

@@ -10,7 +10,10 @@ builder.prismaObject('CouponGrant', {
     fan: t.relation('fan', { description: 'The fan holding it.' }),
     issuedAt: t.expose('issuedAt', { type: 'DateTime', description: 'When it was issued.' }),
     redeemedAt: t.expose('redeemedAt', { type: 'DateTime', nullable: true, description: 'When it was used, if it was.' }),
-    orderReference: t.exposeString('orderId', { nullable: true, description: 'The order it was used on: our order id, or "ext:<platform order id>" for an order not imported yet.' }),
+    orderReference: t.exposeString('orderId', {
+      nullable: true,
+      description: 'The order it was used on: our order id, or "ext:<platform order id>" for an order not imported yet.',
+    }),
   }),
 });
 

@@ -39,8 +39,10 @@ export async function issueCoupon(deps: Deps, orgId: string, campaignId: string,
     throw new DomainError('VALIDATION', 'input: give exactly one of segmentId, communityId and fanIds', 'input');
   }
   const campaign = await couponCampaign(deps.db, orgId, campaignId);
-  if (campaign.status === 'ENDED' || campaign.status === 'CANCELLED') throw new DomainError('INVALID_STATE', `"${campaign.name}" is ${campaign.status}`, 'input.campaignId');
-  if (campaign.coupon.validUntil && campaign.coupon.validUntil < now) throw new DomainError('INVALID_STATE', `The coupon expired at ${campaign.coupon.validUntil.toISOString()}`, 'input.campaignId');
+  if (campaign.status === 'ENDED' || campaign.status === 'CANCELLED')
+    throw new DomainError('INVALID_STATE', `"${campaign.name}" is ${campaign.status}`, 'input.campaignId');
+  if (campaign.coupon.validUntil && campaign.coupon.validUntil < now)
+    throw new DomainError('INVALID_STATE', `The coupon expired at ${campaign.coupon.validUntil.toISOString()}`, 'input.campaignId');
   const where = await targetWhere(deps.db, orgId, target);
 
   // Paged by id so a segment of a million fans never sits in memory at once. Every page is its own
@@ -48,12 +50,20 @@ export async function issueCoupon(deps: Deps, orgId: string, campaignId: string,
   const result: IssueResult = { issued: 0, skipped: 0, optedOut: 0 };
   let cursor: string | undefined;
   for (;;) {
-    const fans = await deps.db.fan.findMany({ where: cursor ? { AND: [where, { id: { gt: cursor } }] } : where, select: { id: true, optedOut: true }, orderBy: { id: 'asc' }, take: PAGE });
+    const fans = await deps.db.fan.findMany({
+      where: cursor ? { AND: [where, { id: { gt: cursor } }] } : where,
+      select: { id: true, optedOut: true },
+      orderBy: { id: 'asc' },
+      take: PAGE,
+    });
     if (!fans.length) break;
     cursor = fans[fans.length - 1].id;
     const eligible = fans.filter((f) => !f.optedOut);
     const { count } = eligible.length
-      ? await deps.db.couponGrant.createMany({ data: eligible.map((f) => ({ orgId, campaignId: campaign.id, fanId: f.id, issuedAt: now })), skipDuplicates: true })
+      ? await deps.db.couponGrant.createMany({
+          data: eligible.map((f) => ({ orgId, campaignId: campaign.id, fanId: f.id, issuedAt: now })),
+          skipDuplicates: true,
+        })
       : { count: 0 };
     result.issued += count;
     result.optedOut += fans.length - eligible.length;
@@ -75,7 +85,8 @@ async function targetWhere(tx: Tx, orgId: string, target: CouponTarget): Promise
     }
   }
   if (target.communityId) {
-    if (!(await tx.community.findFirst({ where: { id: target.communityId, orgId }, select: { id: true } }))) throw notFound('Community', 'input.communityId');
+    if (!(await tx.community.findFirst({ where: { id: target.communityId, orgId }, select: { id: true } })))
+      throw notFound('Community', 'input.communityId');
     return fanWhere(orgId, { communityId: target.communityId });
   }
   const fanIds = target.fanIds ?? [];
@@ -98,15 +109,23 @@ export async function redeemCoupon(deps: Deps, orgId: string, input: RedeemInput
   return deps.db.$transaction(async (tx) => {
     const campaign = await couponCampaign(tx, orgId, input.campaignId);
     assertRunning(campaign, 'input.campaignId', now);
-    if (campaign.coupon.validUntil && campaign.coupon.validUntil < now) throw new DomainError('INVALID_STATE', `The coupon expired at ${campaign.coupon.validUntil.toISOString()}`, 'input.campaignId');
+    if (campaign.coupon.validUntil && campaign.coupon.validUntil < now)
+      throw new DomainError('INVALID_STATE', `The coupon expired at ${campaign.coupon.validUntil.toISOString()}`, 'input.campaignId');
     if (!(await tx.fan.findFirst({ where: { id: input.fanId, orgId }, select: { id: true } }))) throw notFound('Fan', 'input.fanId');
     const order = await resolveOrder(tx, orgId, input);
     const grant = await tx.couponGrant.findUnique({ where: { campaignId_fanId: { campaignId: campaign.id, fanId: input.fanId } } });
     if (!grant) throw new DomainError('NOT_FOUND', 'This coupon was not issued to this fan', 'input.fanId');
     if (order.amountCents < campaign.coupon.minSpendCents) {
-      throw new DomainError('THRESHOLD_NOT_MET', `The order is ${order.amountCents} cents; the coupon needs at least ${campaign.coupon.minSpendCents}`, 'input.amountCents');
+      throw new DomainError(
+        'THRESHOLD_NOT_MET',
+        `The order is ${order.amountCents} cents; the coupon needs at least ${campaign.coupon.minSpendCents}`,
+        'input.amountCents',
+      );
     }
-    const { count } = await tx.couponGrant.updateMany({ where: { id: grant.id, redeemedAt: null }, data: { redeemedAt: now, orderId: order.reference } });
+    const { count } = await tx.couponGrant.updateMany({
+      where: { id: grant.id, redeemedAt: null },
+      data: { redeemedAt: now, orderId: order.reference },
+    });
     if (!count) throw new DomainError('CONFLICT', 'This coupon was already redeemed', 'input.fanId');
     return tx.couponGrant.findUniqueOrThrow({ where: { id: grant.id } });
   });
@@ -117,18 +136,21 @@ export async function redeemCoupon(deps: Deps, orgId: string, input: RedeemInput
  * imported yet, whose amount the caller states. The grant records our order id, or "ext:<externalId>".
  */
 async function resolveOrder(tx: Tx, orgId: string, input: RedeemInput): Promise<{ amountCents: number; reference: string }> {
-  if (!input.orderId === !input.orderExternalId) throw new DomainError('VALIDATION', 'input.orderId: give exactly one of orderId and orderExternalId', 'input.orderId');
+  if (!input.orderId === !input.orderExternalId)
+    throw new DomainError('VALIDATION', 'input.orderId: give exactly one of orderId and orderExternalId', 'input.orderId');
   const field = input.orderId ? 'input.orderId' : 'input.orderExternalId';
   const order = input.orderId
     ? await tx.order.findFirst({ where: { id: input.orderId, orgId } })
     : await tx.order.findUnique({ where: { orgId_externalId: { orgId, externalId: input.orderExternalId! } } });
   if (!order) {
     if (input.orderId) throw notFound('Order', field);
-    if (input.amountCents == null) throw new DomainError('VALIDATION', 'input.amountCents: required for an order not imported yet', 'input.amountCents');
+    if (input.amountCents == null)
+      throw new DomainError('VALIDATION', 'input.amountCents: required for an order not imported yet', 'input.amountCents');
     return { amountCents: input.amountCents, reference: `ext:${input.orderExternalId}` };
   }
   if (order.fanId !== input.fanId) throw new DomainError('VALIDATION', `${field}: the order belongs to another fan`, field);
   if (order.status !== 'PAID') throw new DomainError('INVALID_STATE', 'The order was refunded', field);
-  if (input.amountCents != null && input.amountCents !== order.amountCents) throw new DomainError('VALIDATION', `input.amountCents: the order's amount is ${order.amountCents}`, 'input.amountCents');
+  if (input.amountCents != null && input.amountCents !== order.amountCents)
+    throw new DomainError('VALIDATION', `input.amountCents: the order's amount is ${order.amountCents}`, 'input.amountCents');
   return { amountCents: order.amountCents, reference: order.id };
 }

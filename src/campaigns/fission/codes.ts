@@ -22,7 +22,8 @@ export function newInviteCode(): string {
 export async function myInviteCode(deps: Deps, orgId: string, input: { campaignId: string; fanId: string }): Promise<InviteCode> {
   const campaign = await findCampaign(deps.db, orgId, input.campaignId, 'campaignId', 'FISSION');
   // Posters may be handed out before the start, never after the end.
-  if (campaign.status !== 'RUNNING' && campaign.status !== 'SCHEDULED') throw new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" is ${campaign.status}`, 'campaignId');
+  if (campaign.status !== 'RUNNING' && campaign.status !== 'SCHEDULED')
+    throw new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" is ${campaign.status}`, 'campaignId');
   if (!(await deps.db.fan.findFirst({ where: { id: input.fanId, orgId }, select: { id: true } }))) throw notFound('Fan', 'fanId');
   const where = { campaignId_fanId: { campaignId: campaign.id, fanId: input.fanId } };
   for (let attempt = 0; attempt < 5; attempt++) {

@@ -1,11 +1,12 @@
 // Counting invites, with the anti-fraud rules of referral campaigns: never yourself, once per invitee
 // per campaign (whatever the code), only fans new since the start, bursts flagged, leavers voided.
+
+import type { ActivityReactions } from '../../activity/reactions.js';
 import type { Context } from '../../core/context.js';
 import type { Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/prisma-errors.js';
-import { Prisma, type Invite, type InviteCode } from '../../generated/prisma/client.js';
-import type { ActivityReactions } from '../../activity/reactions.js';
+import { type Invite, type InviteCode, Prisma } from '../../generated/prisma/client.js';
 import { assertRunning, findCampaign } from '../lookup.js';
 
 type Deps = Pick<Context, 'db'>;
@@ -29,13 +30,20 @@ export async function acceptInvite(deps: Deps, orgId: string, input: { code: str
       if (!invitee) throw notFound('Fan', 'input.inviteeFanId');
       if (invitee.id === code.fanId) throw new DomainError('FORBIDDEN', 'A fan cannot invite themself', 'input.inviteeFanId');
       const since = campaign.startsAt ?? campaign.createdAt;
-      if (invitee.createdAt < since) throw new DomainError('THRESHOLD_NOT_MET', `Only fans who are new since the campaign started (${since.toISOString()}) count as invitees`, 'input.inviteeFanId');
+      if (invitee.createdAt < since)
+        throw new DomainError(
+          'THRESHOLD_NOT_MET',
+          `Only fans who are new since the campaign started (${since.toISOString()}) count as invitees`,
+          'input.inviteeFanId',
+        );
 
       // Increment first: it takes the code's row lock, so the burst count below sees every earlier
       // invite through this code. A second invite of the same invitee fails on the unique
       // (campaignId, inviteeId) insert and the whole transaction, increment included, rolls back.
       await tx.inviteCode.update({ where: { id: code.id }, data: { validInvites: { increment: 1 } } });
-      const invite = await tx.invite.create({ data: { orgId, campaignId: campaign.id, inviteCodeId: code.id, inviteeId: invitee.id, createdAt: now } });
+      const invite = await tx.invite.create({
+        data: { orgId, campaignId: campaign.id, inviteCodeId: code.id, inviteeId: invitee.id, createdAt: now },
+      });
       const recent = await tx.invite.count({ where: { inviteCodeId: code.id, createdAt: { gt: new Date(now.getTime() - burstWindowSecs * 1000) } } });
       // Flagged codes keep counting, but cannot claim until an operator clears them.
       if (recent > burstLimit) await tx.inviteCode.updateMany({ where: { id: code.id, flagged: false }, data: { flagged: true } });
@@ -97,7 +105,13 @@ async function voidInvitesOfLeaver(tx: Tx, orgId: string, fanId: string, communi
   });
   if (!campaigns.length) return 0;
   const running = await tx.campaign.findMany({
-    where: { id: { in: campaigns.map((c) => c.campaignId) }, orgId, kind: 'FISSION', status: 'RUNNING', OR: [{ communityId }, { communityId: null }] },
+    where: {
+      id: { in: campaigns.map((c) => c.campaignId) },
+      orgId,
+      kind: 'FISSION',
+      status: 'RUNNING',
+      OR: [{ communityId }, { communityId: null }],
+    },
     select: { id: true },
   });
   let voided = 0;

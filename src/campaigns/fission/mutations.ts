@@ -1,8 +1,8 @@
 // Referral (FISSION) campaign actions: personal codes, counted invites, voiding leavers, flags, prize claims.
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
-import { text } from '../../core/input-rules.js';
 import { refusals } from '../../core/error-types.js';
+import { text } from '../../core/input-rules.js';
 import { FanRef } from '../../fans/schema.js';
 import { CampaignRef, InviteCodeRef } from '../schema.js';
 import './schema.js';
@@ -22,7 +22,11 @@ const ShippingAddressInput = builder.inputType('ShippingAddressInput', {
   description: 'Where to ship a prize.',
   fields: (t) => ({
     name: t.string({ required: true, description: 'Recipient.', ...text(1, 40) }),
-    phone: t.string({ required: true, description: 'Phone number: 6–15 digits; spaces and dashes are ignored (at most 40 characters in all).', ...text(1, 40) }),
+    phone: t.string({
+      required: true,
+      description: 'Phone number: 6–15 digits; spaces and dashes are ignored (at most 40 characters in all).',
+      ...text(1, 40),
+    }),
     province: t.string({ required: true, description: 'Province.', ...text(1, 40) }),
     city: t.string({ required: true, description: 'City.', ...text(1, 40) }),
     address: t.string({ required: true, description: 'Street address.', ...text(5, 200) }),
@@ -42,14 +46,18 @@ builder.mutationFields((t) => ({
   myInviteCode: t.prismaField({
     type: 'InviteCode',
     errors: refusals('CAMPAIGN_NOT_RUNNING', 'FORBIDDEN', 'NOT_FOUND'),
-    description: "The fan's personal invite code in a SCHEDULED or RUNNING referral campaign, created on first ask; asking again returns the same code.",
+    description:
+      "The fan's personal invite code in a SCHEDULED or RUNNING referral campaign, created on first ask; asking again returns the same code.",
     authScopes: { fan: true, operatorWrite: true },
     args: {
       campaignId: t.arg.globalID({ for: CampaignRef, required: true, description: 'The FISSION campaign.' }),
       fanId: t.arg.globalID({ for: FanRef, required: false, description: 'The inviter; omit when the fan asks for themself.' }),
     },
     resolve: async (query, _root, args, ctx) => {
-      const code = await myInviteCode(ctx, orgOf(ctx.viewer), { campaignId: args.campaignId.id, fanId: actingFanId(ctx.viewer, args.fanId?.id, 'fanId') });
+      const code = await myInviteCode(ctx, orgOf(ctx.viewer), {
+        campaignId: args.campaignId.id,
+        fanId: actingFanId(ctx.viewer, args.fanId?.id, 'fanId'),
+      });
       return ctx.db.inviteCode.findUniqueOrThrow({ ...query, where: { id: code.id } });
     },
   }),
@@ -63,7 +71,10 @@ builder.mutationFields((t) => ({
     authScopes: { partner: 'events', operatorWrite: true, fan: true },
     args: { input: t.arg({ type: AcceptInviteInput, required: true, description: 'The code and the invitee.' }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const invite = await acceptInvite(ctx, orgOf(ctx.viewer), { code: input.code, inviteeId: actingFanId(ctx.viewer, input.inviteeFanId?.id, 'input.inviteeFanId') });
+      const invite = await acceptInvite(ctx, orgOf(ctx.viewer), {
+        code: input.code,
+        inviteeId: actingFanId(ctx.viewer, input.inviteeFanId?.id, 'input.inviteeFanId'),
+      });
       return ctx.db.invite.findUniqueOrThrow({ ...query, where: { id: invite.id } });
     },
   }),

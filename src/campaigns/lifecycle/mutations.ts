@@ -1,12 +1,13 @@
 // Campaign creation (one input, one settings block per kind) and status transitions, for operators.
+
+import { CommunityRef } from '../../communities/schema.js';
 import { orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
-import { items, range, text } from '../../core/input-rules.js';
 import { refusals } from '../../core/error-types.js';
-import { CommunityRef } from '../../communities/schema.js';
+import { items, range, text } from '../../core/input-rules.js';
 import { LiveSessionRef } from '../../live/schema.js';
 import { CampaignKindEnum, CampaignRef } from '../schema.js';
-import { createCampaign, transitionCampaign, type Transition } from './service.js';
+import { createCampaign, type Transition, transitionCampaign } from './service.js';
 
 const LikeSettingsInput = builder.inputType('LikeCampaignSettingsInput', {
   description: 'Settings of a LIKE campaign.',
@@ -23,7 +24,11 @@ const FissionSettingsInput = builder.inputType('FissionCampaignSettingsInput', {
   fields: (t) => ({
     targetInvites: t.int({ required: true, description: 'Valid invites needed to claim the prize.', ...range(1, 1_000) }),
     prizeName: t.string({ required: true, description: 'What the inviter gets.', ...text(1, 80) }),
-    burstLimit: t.int({ required: false, description: 'More invites than this within the burst window flag a code (default 100).', ...range(1, 100_000) }),
+    burstLimit: t.int({
+      required: false,
+      description: 'More invites than this within the burst window flag a code (default 100).',
+      ...range(1, 100_000),
+    }),
     burstWindowSecs: t.int({ required: false, description: 'The burst window in seconds (default 60).', ...range(1, 86_400) }),
   }),
 });
@@ -77,9 +82,17 @@ const CreateCampaignInput = builder.inputType('CreateCampaignInput', {
   fields: (t) => ({
     kind: t.field({ type: CampaignKindEnum, required: true, description: 'What kind of campaign.' }),
     name: t.string({ required: true, description: 'Campaign name.', ...text(1, 80) }),
-    communityId: t.globalID({ for: CommunityRef, required: false, description: 'The group it runs in (a referral campaign voids invitees who leave this group).' }),
+    communityId: t.globalID({
+      for: CommunityRef,
+      required: false,
+      description: 'The group it runs in (a referral campaign voids invitees who leave this group).',
+    }),
     liveSessionId: t.globalID({ for: LiveSessionRef, required: false, description: 'The live session it accompanies.' }),
-    startsAt: t.field({ type: 'DateTime', required: false, description: 'When it opens; required for FISSION (only fans created since then count).' }),
+    startsAt: t.field({
+      type: 'DateTime',
+      required: false,
+      description: 'When it opens; required for FISSION (only fans created since then count).',
+    }),
     endsAt: t.field({ type: 'DateTime', required: false, description: 'When it closes; after startsAt.' }),
     like: t.field({ type: LikeSettingsInput, required: false, description: 'For kind LIKE only.' }),
     fission: t.field({ type: FissionSettingsInput, required: false, description: 'For kind FISSION only.' }),
@@ -104,7 +117,11 @@ builder.mutationFields((t) => ({
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: CreateCampaignInput, required: true, description: 'The campaign.' }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const created = await createCampaign(ctx, orgOf(ctx.viewer), { ...input, communityId: input.communityId?.id, liveSessionId: input.liveSessionId?.id });
+      const created = await createCampaign(ctx, orgOf(ctx.viewer), {
+        ...input,
+        communityId: input.communityId?.id,
+        liveSessionId: input.liveSessionId?.id,
+      });
       return ctx.db.campaign.findUniqueOrThrow({ ...query, where: { id: created.id } });
     },
   }),

@@ -5,7 +5,7 @@
 import type { Context } from '../../core/context.js';
 import type { Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
-import { refuseIssues, type InputIssue } from '../../core/input-rules.js';
+import { type InputIssue, refuseIssues } from '../../core/input-rules.js';
 import type { Campaign, Prisma } from '../../generated/prisma/client.js';
 import type { CampaignKind, CampaignStatus } from '../../generated/prisma/enums.js';
 import { findCampaign } from '../lookup.js';
@@ -29,7 +29,10 @@ export interface CreateCampaignData {
 }
 
 /** Input key of each kind's settings block. */
-const settingsKey = { LIKE: 'like', FISSION: 'fission', CHECK_IN: 'checkIn', LOTTERY: 'lottery', COUPON: 'coupon' } as const satisfies Record<CampaignKind, keyof CreateCampaignData>;
+const settingsKey = { LIKE: 'like', FISSION: 'fission', CHECK_IN: 'checkIn', LOTTERY: 'lottery', COUPON: 'coupon' } as const satisfies Record<
+  CampaignKind,
+  keyof CreateCampaignData
+>;
 
 /** Every way the campaign contradicts itself or the clock: one settings block matching the kind, endsAt > startsAt, milestoneEvery ≤ targetLikes… */
 export function campaignIssues(input: CreateCampaignData, now = new Date()): InputIssue[] {
@@ -37,7 +40,8 @@ export function campaignIssues(input: CreateCampaignData, now = new Date()): Inp
   const add = (path: string, message: string) => issues.push({ path: `input.${path}`, message });
   const own = settingsKey[input.kind];
   if (input[own] == null) add(own, `required for a ${input.kind} campaign`);
-  for (const key of Object.values(settingsKey)) if (key !== own && input[key] != null) add(key, `not allowed for a ${input.kind} campaign (give only ${own})`);
+  for (const key of Object.values(settingsKey))
+    if (key !== own && input[key] != null) add(key, `not allowed for a ${input.kind} campaign (give only ${own})`);
   if (input.startsAt && input.endsAt && input.endsAt <= input.startsAt) add('endsAt', 'must be after startsAt');
   // "Only new fans count" is measured from startsAt, so a referral campaign must say when it starts.
   if (input.kind === 'FISSION' && !input.startsAt) add('startsAt', 'required for a FISSION campaign');
@@ -64,8 +68,10 @@ export function campaignIssues(input: CreateCampaignData, now = new Date()): Inp
 export async function createCampaign(deps: Deps, orgId: string, input: CreateCampaignData, now = new Date()): Promise<Campaign> {
   refuseIssues(campaignIssues(input, now));
   return deps.db.$transaction(async (tx) => {
-    if (input.communityId && !(await tx.community.findFirst({ where: { id: input.communityId, orgId }, select: { id: true } }))) throw notFound('Community', 'input.communityId');
-    if (input.liveSessionId && !(await tx.liveSession.findFirst({ where: { id: input.liveSessionId, orgId }, select: { id: true } }))) throw notFound('Live session', 'input.liveSessionId');
+    if (input.communityId && !(await tx.community.findFirst({ where: { id: input.communityId, orgId }, select: { id: true } })))
+      throw notFound('Community', 'input.communityId');
+    if (input.liveSessionId && !(await tx.liveSession.findFirst({ where: { id: input.liveSessionId, orgId }, select: { id: true } })))
+      throw notFound('Live session', 'input.liveSessionId');
     return tx.campaign.create({
       data: {
         orgId,
@@ -83,8 +89,28 @@ export async function createCampaign(deps: Deps, orgId: string, input: CreateCam
 
 function settingsOf(orgId: string, input: CreateCampaignData): Partial<Prisma.CampaignUncheckedCreateInput> {
   const { like, fission, checkIn, lottery, coupon } = input;
-  if (like) return { like: { create: { targetLikes: like.targetLikes, milestoneEvery: like.milestoneEvery, winnersPerMilestone: like.winnersPerMilestone ?? 1, perFanWinCap: like.perFanWinCap ?? 1 } } };
-  if (fission) return { fission: { create: { targetInvites: fission.targetInvites, prizeName: fission.prizeName, burstLimit: fission.burstLimit ?? 100, burstWindowSecs: fission.burstWindowSecs ?? 60 } } };
+  if (like)
+    return {
+      like: {
+        create: {
+          targetLikes: like.targetLikes,
+          milestoneEvery: like.milestoneEvery,
+          winnersPerMilestone: like.winnersPerMilestone ?? 1,
+          perFanWinCap: like.perFanWinCap ?? 1,
+        },
+      },
+    };
+  if (fission)
+    return {
+      fission: {
+        create: {
+          targetInvites: fission.targetInvites,
+          prizeName: fission.prizeName,
+          burstLimit: fission.burstLimit ?? 100,
+          burstWindowSecs: fission.burstWindowSecs ?? 60,
+        },
+      },
+    };
   if (checkIn) {
     const streakBonuses = Object.fromEntries((checkIn.streakBonuses ?? []).map((b) => [String(b.days), b.points]));
     return { checkIn: { create: { pointsPerCheckIn: checkIn.pointsPerCheckIn, streakBonuses } } };
@@ -95,7 +121,17 @@ function settingsOf(orgId: string, input: CreateCampaignData): Partial<Prisma.Ca
       prizes: { create: lottery.prizes.map((p) => ({ orgId, name: p.name, weight: p.weight, stock: p.stock })) },
     };
   }
-  if (coupon) return { coupon: { create: { title: coupon.title, discountCents: coupon.discountCents, minSpendCents: coupon.minSpendCents ?? 0, validUntil: coupon.validUntil ?? null } } };
+  if (coupon)
+    return {
+      coupon: {
+        create: {
+          title: coupon.title,
+          discountCents: coupon.discountCents,
+          minSpendCents: coupon.minSpendCents ?? 0,
+          validUntil: coupon.validUntil ?? null,
+        },
+      },
+    };
   throw new Error('unreachable: campaignIssues requires the settings block of the kind');
 }
 
@@ -114,7 +150,8 @@ export async function transitionCampaign(deps: Deps, orgId: string, id: string, 
     const campaign = await findCampaign(tx, orgId, id, 'campaignId');
     if (!from.includes(campaign.status)) throw refused(campaign, action);
     if (action === 'start') {
-      if (campaign.endsAt && campaign.endsAt <= now) throw new DomainError('INVALID_STATE', `"${campaign.name}" would end at ${campaign.endsAt.toISOString()}, which has passed`, 'campaignId');
+      if (campaign.endsAt && campaign.endsAt <= now)
+        throw new DomainError('INVALID_STATE', `"${campaign.name}" would end at ${campaign.endsAt.toISOString()}, which has passed`, 'campaignId');
       if (campaign.kind === 'CHECK_IN') await assertNoOtherCheckInRunning(tx, orgId, id);
     }
     const data: Prisma.CampaignUpdateManyMutationInput = { status: to };
@@ -136,5 +173,9 @@ async function assertNoOtherCheckInRunning(tx: Tx, orgId: string, id: string) {
 }
 
 function refused(campaign: Campaign, action: Transition) {
-  return new DomainError('INVALID_STATE', `Cannot ${action} a ${campaign.status} campaign (allowed from ${transitions[action].from.join(' or ')})`, 'campaignId');
+  return new DomainError(
+    'INVALID_STATE',
+    `Cannot ${action} a ${campaign.status} campaign (allowed from ${transitions[action].from.join(' or ')})`,
+    'campaignId',
+  );
 }

@@ -102,7 +102,10 @@ class CounterHub {
       (s) => {
         if (s.total <= last.total) return undefined;
         // Caught up: the shared snapshot (executed once for everyone). Behind: this watcher's own delta.
-        const message = s.previousTotal === last.total ? s : { ...s, delta: s.total - last.total, ratePerSecond: rate(s.total - last.total, s.at.getTime() - last.at) };
+        const message =
+          s.previousTotal === last.total
+            ? s
+            : { ...s, delta: s.total - last.total, ratePerSecond: rate(s.total - last.total, s.at.getTime() - last.at) };
         last = { total: s.total, at: s.at.getTime() };
         return message;
       },
@@ -128,7 +131,13 @@ class CounterHub {
     const sent = this.sent!;
     const now = Date.now();
     const delta = this.state.total - sent.total;
-    const snapshot = sharedPayload<Snapshot>({ ...this.state, delta, ratePerSecond: rate(delta, now - sent.at), at: new Date(now), previousTotal: sent.total });
+    const snapshot = sharedPayload<Snapshot>({
+      ...this.state,
+      delta,
+      ratePerSecond: rate(delta, now - sent.at),
+      at: new Date(now),
+      previousTotal: sent.total,
+    });
     this.sent = { total: this.state.total, at: now };
     for (const offer of this.watchers) offer(snapshot);
   }

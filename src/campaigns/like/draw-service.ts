@@ -8,7 +8,7 @@ import { DomainError } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/prisma-errors.js';
 import type { LikeDraw } from '../../generated/prisma/client.js';
 import { assertStatus, findCampaign } from '../lookup.js';
-import { drawWinners, eligibleFans, type DrawEntry } from './draw.js';
+import { type DrawEntry, drawWinners, eligibleFans } from './draw.js';
 import { byCodeUnits, newSeed } from './prng.js';
 
 type Deps = Pick<Context, 'db'>;
@@ -32,13 +32,20 @@ export async function drawLikeMilestone(deps: Deps, orgId: string, input: { camp
 
       const participants = await snapshot(tx, campaignId);
       const eligible = eligibleFans(participants, rules).length;
-      if (!eligible) throw new DomainError('INVALID_STATE', 'No participant is eligible: nobody liked yet, or everyone holds the win cap', 'input.milestone');
+      if (!eligible)
+        throw new DomainError('INVALID_STATE', 'No participant is eligible: nobody liked yet, or everyone holds the win cap', 'input.milestone');
       const seed = newSeed();
       const winners = drawWinners(seed, participants, rules);
       return tx.likeDraw.create({
         data: {
-          orgId, campaignId, milestone, seed, participantCount: eligible, participants,
-          winnersPerMilestone: rules.winners, perFanWinCap: rules.perFanWinCap,
+          orgId,
+          campaignId,
+          milestone,
+          seed,
+          participantCount: eligible,
+          participants,
+          winnersPerMilestone: rules.winners,
+          perFanWinCap: rules.perFanWinCap,
           winners: { create: winners.map((fanId) => ({ campaignId, fanId })) },
         },
       });

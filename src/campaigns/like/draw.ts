@@ -14,7 +14,10 @@ export interface DrawRules {
 
 /** Fans still under the win cap, sorted by id: the pool the seed draws from. */
 export function eligibleFans(participants: DrawEntry[], rules: DrawRules): string[] {
-  return participants.filter(([, wins]) => wins < rules.perFanWinCap).map(([fanId]) => fanId).sort(byCodeUnits);
+  return participants
+    .filter(([, wins]) => wins < rules.perFanWinCap)
+    .map(([fanId]) => fanId)
+    .sort(byCodeUnits);
 }
 
 /**

@@ -19,5 +19,3 @@ declare module '../../core/pubsub.js' {
     likeCampaign: [campaignId: string, event: LikeCampaignMessage];
   }
 }
-
-export {};

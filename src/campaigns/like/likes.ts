@@ -4,12 +4,13 @@
 // `UPDATE … SET totalLikes = totalLikes + n`, upserts every fan's contribution in one statement, and
 // claims milestones while the campaign row is locked. A caller is answered only after that commit,
 // so an acknowledged like is durable; each caller still gets the exact running total after its batch.
-import { Prisma } from '../../generated/prisma/client.js';
-import { publishActivity, recordActivity, type ActivityInput } from '../../activity/events.js';
+
+import { type ActivityInput, publishActivity, recordActivity } from '../../activity/events.js';
 import type { Context } from '../../core/context.js';
 import type { Db, Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import type { PubSub } from '../../core/pubsub.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { campaignRefusal } from '../lookup.js';
 import './events.js';
 
@@ -40,7 +41,8 @@ const MAX_GROUP = 500;
 
 export function sendLikes(deps: Deps, orgId: string, input: { campaignId: string; fanId: string; taps: number }): Promise<LikeBatchResult> {
   const { taps } = input;
-  if (!Number.isInteger(taps) || taps < 1 || taps > 1000) throw new DomainError('VALIDATION', 'input.taps: must be a whole number from 1 to 1,000', 'input.taps');
+  if (!Number.isInteger(taps) || taps < 1 || taps > 1000)
+    throw new DomainError('VALIDATION', 'input.taps: must be a whole number from 1 to 1,000', 'input.taps');
   return deps.services.likes.submit(orgId, input);
 }
 
@@ -82,14 +84,17 @@ export function createLikeCommitter(db: Db, pubsub: PubSub) {
 }
 
 async function commitGroup(db: Db, pubsub: PubSub, group: Pending[]) {
-  let outcome: { events: Awaited<ReturnType<typeof recordActivity>>; counters: Map<string, { total: number; delta: number; milestonesReached: number; newlyReached: number[] }> };
+  let outcome: {
+    events: Awaited<ReturnType<typeof recordActivity>>;
+    counters: Map<string, { total: number; delta: number; milestonesReached: number; newlyReached: number[] }>;
+  };
   try {
     outcome = await db.$transaction((tx) => applyGroup(tx, group));
   } catch (e) {
     for (const p of group) p.reject(e as Error);
     return;
   }
-  for (const p of group) (p.error ? p.reject(p.error) : p.resolve(p.result!));
+  for (const p of group) p.error ? p.reject(p.error) : p.resolve(p.result!);
   publishActivity(pubsub, outcome.events);
   const at = new Date().toISOString();
   for (const [campaignId, c] of outcome.counters) pubsub.publish('likeCampaign', campaignId, { ...c, at });
@@ -97,14 +102,25 @@ async function commitGroup(db: Db, pubsub: PubSub, group: Pending[]) {
 
 async function applyGroup(tx: Tx, group: Pending[]) {
   const campaigns = new Map(
-    (await tx.campaign.findMany({ where: { id: { in: [...new Set(group.map((p) => p.campaignId))] } }, select: { id: true, orgId: true, name: true, kind: true, status: true, communityId: true } })).map((c) => [c.id, c]),
+    (
+      await tx.campaign.findMany({
+        where: { id: { in: [...new Set(group.map((p) => p.campaignId))] } },
+        select: { id: true, orgId: true, name: true, kind: true, status: true, communityId: true },
+      })
+    ).map((c) => [c.id, c]),
   );
-  const fans = new Map((await tx.fan.findMany({ where: { id: { in: [...new Set(group.map((p) => p.fanId))] } }, select: { id: true, orgId: true } })).map((f) => [f.id, f]));
+  const fans = new Map(
+    (await tx.fan.findMany({ where: { id: { in: [...new Set(group.map((p) => p.fanId))] } }, select: { id: true, orgId: true } })).map((f) => [
+      f.id,
+      f,
+    ]),
+  );
   for (const p of group) {
     const c = campaigns.get(p.campaignId);
     const refusal = campaignRefusal(c, p.orgId, 'input.campaignId', 'LIKE');
     if (refusal) p.error = refusal;
-    else if (c!.status !== 'RUNNING') p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${c!.name}" is ${c!.status.toLowerCase()}`, 'input.campaignId');
+    else if (c!.status !== 'RUNNING')
+      p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${c!.name}" is ${c!.status.toLowerCase()}`, 'input.campaignId');
     else if (fans.get(p.fanId)?.orgId !== p.orgId) p.error = notFound('Fan', 'input.fanId');
   }
 
@@ -147,7 +163,15 @@ async function applyGroup(tx: Tx, group: Pending[]) {
       const newlyReached = claimed.filter((m) => m * every > from && m * every <= running);
       p.result = { totalLikes: running, milestonesReached: before + claimed.filter((m) => m * every <= running).length, newlyReached, fanLikes: 0 };
       // The feed gets an entry per milestone crossed, not per batch: batches arrive thousands a second.
-      if (newlyReached.length) events.push({ orgId: p.orgId, communityId: campaign.communityId, fanId: p.fanId, kind: 'LIKE_BURST', count: p.taps, payload: { campaignId, totalLikes: running, milestones: newlyReached } });
+      if (newlyReached.length)
+        events.push({
+          orgId: p.orgId,
+          communityId: campaign.communityId,
+          fanId: p.fanId,
+          kind: 'LIKE_BURST',
+          count: p.taps,
+          payload: { campaignId, totalLikes: running, milestones: newlyReached },
+        });
     }
     counters.set(campaignId, { total, delta: sum, milestonesReached: claimed.length ? reached : before, newlyReached: claimed });
   }
@@ -157,10 +181,12 @@ async function applyGroup(tx: Tx, group: Pending[]) {
   const perFan = new Map<string, number>();
   for (const p of accepted) perFan.set(`${p.campaignId}\u0000${p.fanId}`, (perFan.get(`${p.campaignId}\u0000${p.fanId}`) ?? 0) + p.taps);
   if (perFan.size) {
-    const values = [...perFan.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, likes]) => {
-      const [campaignId, fanId] = key.split('\u0000');
-      return Prisma.sql`(${campaignId}, ${fanId}, ${likes}, now())`;
-    });
+    const values = [...perFan.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, likes]) => {
+        const [campaignId, fanId] = key.split('\u0000');
+        return Prisma.sql`(${campaignId}, ${fanId}, ${likes}, now())`;
+      });
     const rows = await tx.$queryRaw<{ campaignId: string; fanId: string; likes: number }[]>`
       INSERT INTO "LikeContribution" ("campaignId", "fanId", "likes", "updatedAt") VALUES ${Prisma.join(values)}
       ON CONFLICT ("campaignId", "fanId") DO UPDATE SET "likes" = "LikeContribution"."likes" + EXCLUDED."likes", "updatedAt" = now()

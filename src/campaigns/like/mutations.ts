@@ -2,8 +2,8 @@
 // operators draw a milestone's lottery round.
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
-import { range } from '../../core/input-rules.js';
 import { refusals } from '../../core/error-types.js';
+import { range } from '../../core/input-rules.js';
 import { FanRef } from '../../fans/schema.js';
 import { CampaignRef, LikeDrawRef } from '../schema.js';
 import { drawLikeMilestone } from './draw-service.js';
@@ -34,15 +34,18 @@ builder.mutationFields((t) => ({
     description: 'Count a batch of likes for a fan in a running LIKE campaign; reports milestones the batch crossed.',
     authScopes: { fan: true, operatorWrite: true, partner: 'likes' },
     args: { input: t.arg({ type: SendLikesInput, required: true, description: 'The batch.' }) },
-    resolve: (_root, { input }, ctx) => sendLikes(ctx, orgOf(ctx.viewer), { campaignId: input.campaignId.id, fanId: actingFanId(ctx.viewer, input.fanId?.id), taps: input.taps }),
+    resolve: (_root, { input }, ctx) =>
+      sendLikes(ctx, orgOf(ctx.viewer), { campaignId: input.campaignId.id, fanId: actingFanId(ctx.viewer, input.fanId?.id), taps: input.taps }),
   }),
   drawLikeMilestone: t.field({
     type: LikeDrawRef,
     errors: refusals('CAMPAIGN_NOT_RUNNING', 'CONFLICT', 'INVALID_STATE', 'NOT_FOUND'),
-    description: "Draw a reached milestone's winners among the fans who liked, honouring the per-fan win cap. Recorded with its seed and participant snapshot, so it can be re-run and checked (see LikeDraw.verified).",
+    description:
+      "Draw a reached milestone's winners among the fans who liked, honouring the per-fan win cap. Recorded with its seed and participant snapshot, so it can be re-run and checked (see LikeDraw.verified).",
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: DrawLikeMilestoneInput, required: true, description: 'The round to draw.' }) },
     resolve: (_root, { input }, ctx) => drawLikeMilestone(ctx, orgOf(ctx.viewer), { campaignId: input.campaignId.id, milestone: input.milestone }),
   }),
 }));
+
 import './subscriptions.js';

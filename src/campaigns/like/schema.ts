@@ -2,16 +2,18 @@
 // fields of a draw (its snapshot and a re-run of the draw from the recorded seed).
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../core/builder.js';
-import { drawWinners, type DrawEntry } from './draw.js';
-import { byCodeUnits } from './prng.js';
+import { type DrawEntry, drawWinners } from './draw.js';
 import type { LikeBatchResult } from './likes.js';
+import { byCodeUnits } from './prng.js';
 
 export const LikeBatchRef = builder.objectRef<LikeBatchResult>('LikeBatch').implement({
   description: 'The campaign after a batch of likes was counted.',
   fields: (t) => ({
     totalLikes: t.exposeInt('totalLikes', { description: 'Likes counted in the campaign so far, this batch included.' }),
     milestonesReached: t.exposeInt('milestonesReached', { description: 'Milestones reached so far.' }),
-    newlyReached: t.exposeIntList('newlyReached', { description: 'Milestones this batch crossed (usually empty); each is reported to exactly one batch.' }),
+    newlyReached: t.exposeIntList('newlyReached', {
+      description: 'Milestones this batch crossed (usually empty); each is reported to exactly one batch.',
+    }),
     fanLikes: t.exposeInt('fanLikes', { description: "The fan's own likes in this campaign so far." }),
   }),
 });
@@ -43,7 +45,9 @@ const LikeDrawParticipantRef = builder.objectRef<Participant>('LikeDrawParticipa
   description: 'One entry of the participant snapshot a like draw was made from.',
   fields: (t) => ({
     fanId: t.id({ description: "The fan's global id.", resolve: (p) => encodeGlobalID('Fan', p.fanId) }),
-    winsBefore: t.exposeInt('winsBefore', { description: 'Rounds of this campaign the fan had won before this draw; at the cap they were not eligible.' }),
+    winsBefore: t.exposeInt('winsBefore', {
+      description: 'Rounds of this campaign the fan had won before this draw; at the cap they were not eligible.',
+    }),
   }),
 });
 
@@ -59,7 +63,8 @@ builder.prismaObjectFields('LikeDraw', (t) => ({
     resolve: (d) => entriesOf(d.participants).map(([fanId, winsBefore]) => ({ fanId, winsBefore })),
   }),
   reproducedWinners: t.idList({
-    description: 'Winners recomputed now from the recorded seed, snapshot and rules (global fan ids, in draw order). Equal to `winners` for an untampered draw.',
+    description:
+      'Winners recomputed now from the recorded seed, snapshot and rules (global fan ids, in draw order). Equal to `winners` for an untampered draw.',
     select: { seed: true, participants: true, winnersPerMilestone: true, perFanWinCap: true },
     resolve: (d) => reproduce(d).map((id) => encodeGlobalID('Fan', id)),
   }),

@@ -11,7 +11,9 @@ const LikeCounterRef = builder.simpleObject('LikeCounter', {
     total: t.int({ description: 'Exact running total of accepted likes.' }),
     target: t.int({ description: 'The target the room is aiming for.' }),
     milestonesReached: t.int({ description: 'Milestones reached so far.' }),
-    delta: t.int({ description: 'Likes since the previous message to this subscriber (0 in the first message); the deltas add up to the growth of the total.' }),
+    delta: t.int({
+      description: 'Likes since the previous message to this subscriber (0 in the first message); the deltas add up to the growth of the total.',
+    }),
     ratePerSecond: t.float({ description: 'Likes per second since the previous message.' }),
     at: t.field({ type: 'DateTime', description: 'When this message was sent.' }),
   }),
@@ -20,7 +22,8 @@ const LikeCounterRef = builder.simpleObject('LikeCounter', {
 builder.subscriptionFields((t) => ({
   likeCampaign: t.field({
     type: LikeCounterRef,
-    description: 'Live like count of one campaign: first the current state, then at most ten updates a second with the exact total (fewer when the instance serves more watchers than its message budget allows).',
+    description:
+      'Live like count of one campaign: first the current state, then at most ten updates a second with the exact total (fewer when the instance serves more watchers than its message budget allows).',
     authScopes: { operator: true, fan: true, partner: 'read' },
     args: { campaignId: t.arg.globalID({ for: CampaignRef, required: true, description: 'The like campaign.' }) },
     // Every watcher of a campaign gets the same snapshots: executed once, not once per watcher.

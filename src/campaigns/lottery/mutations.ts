@@ -19,7 +19,8 @@ builder.mutationFields((t) => ({
   spinLottery: t.field({
     type: LotterySpinRef,
     errors: refusals('CAMPAIGN_NOT_RUNNING', 'CAP_REACHED', 'FORBIDDEN', 'INVALID_STATE', 'NOT_FOUND', 'OUT_OF_STOCK'),
-    description: "Spin a running LOTTERY campaign's wheel: per-fan daily (organization's time zone) and total caps, weighted odds, never oversells a prize.",
+    description:
+      "Spin a running LOTTERY campaign's wheel: per-fan daily (organization's time zone) and total caps, weighted odds, never oversells a prize.",
     authScopes: { fan: true, operatorWrite: true },
     args: { input: t.arg({ type: SpinLotteryInput, required: true, description: 'The spin.' }) },
     resolve: (_root, { input }, ctx) =>

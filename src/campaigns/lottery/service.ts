@@ -4,8 +4,8 @@
 import type { Context } from '../../core/context.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import type { LotterySpin } from '../../generated/prisma/client.js';
-import { assertRunning, findCampaign } from '../lookup.js';
 import { newSeed } from '../like/prng.js';
+import { assertRunning, findCampaign } from '../lookup.js';
 import { dayIn } from './day.js';
 import { spinWheel } from './wheel.js';
 
@@ -16,7 +16,10 @@ export async function spinLottery(deps: Deps, orgId: string, input: { campaignId
   return deps.db.$transaction(async (tx) => {
     const campaign = await findCampaign(tx, orgId, campaignId, 'input.campaignId', 'LOTTERY');
     assertRunning(campaign, 'input.campaignId', now);
-    const settings = await tx.lotteryCampaign.findUnique({ where: { campaignId }, include: { campaign: { select: { org: { select: { timeZone: true } } } } } });
+    const settings = await tx.lotteryCampaign.findUnique({
+      where: { campaignId },
+      include: { campaign: { select: { org: { select: { timeZone: true } } } } },
+    });
     if (!settings) throw new DomainError('INVALID_STATE', `"${campaign.name}" has no lottery settings`, 'input.campaignId');
 
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Fan" WHERE "id" = ${fanId} AND "orgId" = ${orgId} FOR UPDATE`;

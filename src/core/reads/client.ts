@@ -3,7 +3,7 @@
 // Prisma unchanged. In verify mode every read is also asked of Prisma and the answers must agree —
 // the test suite runs that way once in CI, which is how the two are kept equivalent.
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
-import { delegateNames, type DataModel } from './model.js';
+import { type DataModel, delegateNames } from './model.js';
 import type { Reader, Row } from './reader.js';
 import { Unsupported } from './sql.js';
 
@@ -106,7 +106,7 @@ function normalize(value: unknown, args: Args): unknown {
   }
   if (value instanceof Date) return value.toISOString();
   if (!value || typeof value !== 'object') return value;
-  const chosen = ((args.select ?? args.include) ?? {}) as Args;
+  const chosen = (args.select ?? args.include ?? {}) as Args;
   const out: Row = {};
   for (const key of Object.keys(value).sort()) {
     const nested = chosen[key];

@@ -56,7 +56,9 @@ export function loadDataModel(): DataModel {
         continue;
       }
       // The other side holds the foreign key: find its field of the same relation.
-      const back = models[f.type]?.fields.find((g) => g.relationName === f.relationName && (g.relationFromFields?.length ?? 0) === 1 && !(f.type === name && g.name === f.name));
+      const back = models[f.type]?.fields.find(
+        (g) => g.relationName === f.relationName && (g.relationFromFields?.length ?? 0) === 1 && !(f.type === name && g.name === f.name),
+      );
       const local = idOf(name);
       if (!back || !local) continue; // a shape this read path does not plan; Prisma serves it
       relations.set(f.name, { name: f.name, target: f.type, isList: f.isList, localKey: local, remoteKey: back.relationFromFields![0] });

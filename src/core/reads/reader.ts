@@ -3,7 +3,7 @@
 // nested page costs its page — `take` becomes a LIMIT per parent through a LATERAL join instead of
 // reading every child of every parent. Prisma stays the writer; this is only the read path.
 import type { DataModel, ModelInfo, Relation } from './model.js';
-import { Params, Unsupported, cursorSql, orderSql, orderTerms, q, whereSql, type WhereContext } from './sql.js';
+import { cursorSql, orderSql, orderTerms, Params, q, Unsupported, type WhereContext, whereSql } from './sql.js';
 
 export type Row = Record<string, unknown>;
 export type RunSql = (text: string, values: (string | null)[]) => Promise<Row[]>;
@@ -56,7 +56,10 @@ export class Reader {
     for (const key of Object.keys(args)) if (key !== 'where' && args[key] !== undefined) throw new Unsupported(`count with ${key}`);
     const model = this.model(modelName);
     const ctx = this.context();
-    const rows = await this.run(`SELECT count(*)::int AS n FROM ${q(model.name)} t0 WHERE ${whereSql(ctx, model, 't0', args.where as Args)}`, ctx.params.values);
+    const rows = await this.run(
+      `SELECT count(*)::int AS n FROM ${q(model.name)} t0 WHERE ${whereSql(ctx, model, 't0', args.where as Args)}`,
+      ctx.params.values,
+    );
     return rows[0].n as number;
   }
 
@@ -115,7 +118,8 @@ export class Reader {
       for (const p of parents) p[rel.name] = empty();
       return;
     }
-    if (!rel.isList && (args.where || args.orderBy || args.take !== undefined || args.skip || args.cursor)) throw new Unsupported('arguments on a to-one relation');
+    if (!rel.isList && (args.where || args.orderBy || args.take !== undefined || args.skip || args.cursor))
+      throw new Unsupported('arguments on a to-one relation');
     const ctx = this.context();
     const terms = orderTerms(target, args.orderBy);
     const { take, skip, reverse } = page(args);
@@ -198,4 +202,3 @@ function shape(row: Row, selection: Selection): Row {
   if (selection.counts.length) out._count = row._count;
   return out;
 }
-

@@ -179,7 +179,14 @@ export function orderSql(t: string, terms: OrderTerm[], reverse = false): string
  * Prisma's cursor: rows at or after the cursor row in the given order. Expanded into comparisons on
  * the order columns against the cursor row's values; nullable order columns are left to Prisma.
  */
-export function cursorSql(ctx: WhereContext, model: ModelInfo, t: string, terms: OrderTerm[], cursor: Record<string, unknown>, reverse: boolean): string {
+export function cursorSql(
+  ctx: WhereContext,
+  model: ModelInfo,
+  t: string,
+  terms: OrderTerm[],
+  cursor: Record<string, unknown>,
+  reverse: boolean,
+): string {
   const keys = Object.entries(cursor).filter(([, v]) => v !== undefined);
   const id = model.id;
   if (keys.length !== 1 || !id || keys[0][0] !== id) throw new Unsupported('cursor on a key other than the id');

@@ -1,9 +1,10 @@
 // fanCohorts: retention by join week, for the organization or one group.
+
+import { CommunityRef } from '../../communities/schema.js';
 import { builder } from '../../core/builder.js';
 import { orgIdOf } from '../../core/context.js';
 import { range } from '../../core/input-rules.js';
-import { CommunityRef } from '../../communities/schema.js';
-import { fanCohorts, type Cohort, type CohortWeek } from './service.js';
+import { type Cohort, type CohortWeek, fanCohorts } from './service.js';
 
 const CohortWeekRef = builder.objectRef<CohortWeek>('FanCohortWeek').implement({
   description: 'How many members of a cohort were active in one week after they joined.',
@@ -19,7 +20,11 @@ const CohortRef = builder.objectRef<Cohort>('FanCohort').implement({
   fields: (t) => ({
     weekStart: t.exposeString('weekStart', { description: "Monday of the join week (YYYY-MM-DD, in the organization's time zone)." }),
     members: t.exposeInt('members', { description: 'Members who joined that week (including those who left since).' }),
-    weeks: t.field({ type: [CohortWeekRef], description: 'Week 0 (the join week) and each following week that has started, in order.', resolve: (c) => c.weeks }),
+    weeks: t.field({
+      type: [CohortWeekRef],
+      description: 'Week 0 (the join week) and each following week that has started, in order.',
+      resolve: (c) => c.weeks,
+    }),
   }),
 });
 
@@ -34,13 +39,23 @@ builder.queryFields((t) => ({
       communityId: t.arg.globalID({ for: CommunityRef, required: false, description: 'A group; omit for the whole organization.' }),
       since: t.arg({ type: 'Date', required: true, description: 'A day in the first join week.' }),
       cohorts: t.arg.int({ required: false, defaultValue: 8, description: 'How many consecutive join weeks (default 8).', ...range(1, 52) }),
-      followingWeeks: t.arg.int({ required: false, defaultValue: 8, description: 'How many weeks after the join week to report (default 8).', ...range(0, 52) }),
+      followingWeeks: t.arg.int({
+        required: false,
+        defaultValue: 8,
+        description: 'How many weeks after the join week to report (default 8).',
+        ...range(0, 52),
+      }),
     },
     resolve: async (_root, args, ctx) => {
       const orgId = orgIdOf(ctx.viewer);
       if (args.communityId && !(await ctx.db.community.count({ where: { id: args.communityId.id, orgId } }))) return null;
       if (!ctx.viewer.orgId) return [];
-      return fanCohorts(ctx.db, orgId, { since: args.since, cohorts: args.cohorts ?? 8, followingWeeks: args.followingWeeks ?? 8, communityId: args.communityId?.id });
+      return fanCohorts(ctx.db, orgId, {
+        since: args.since,
+        cohorts: args.cohorts ?? 8,
+        followingWeeks: args.followingWeeks ?? 8,
+        communityId: args.communityId?.id,
+      });
     },
   }),
 }));

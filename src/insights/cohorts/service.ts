@@ -6,8 +6,9 @@
 // week 0 is the join week. Only weeks that have started are reported.
 // Reads FanActivityWeek (kept by triggers, see migration 20261203000200_fan_activity_weeks): a cohort
 // costs one key lookup per member and week, whatever the volume of events.
-import { Prisma } from '../../generated/prisma/client.js';
+
 import type { Db } from '../../core/db.js';
+import { Prisma } from '../../generated/prisma/client.js';
 
 export interface CohortWeek {
   week: number;

@@ -4,21 +4,59 @@ import type { Context } from '../../core/context.js';
 import { notFound } from '../../core/errors.js';
 import type { CommunityKind } from '../../generated/prisma/enums.js';
 import type { Window } from '../window.js';
-import { activeFans, activeMembers, additive, bucketEnd, bucketStarts, buyers, combine, groupsOf, membersAtStart, type Granularity, type GroupMetrics } from './service.js';
+import {
+  activeFans,
+  activeMembers,
+  additive,
+  bucketEnd,
+  bucketStarts,
+  buyers,
+  combine,
+  type Granularity,
+  type GroupMetrics,
+  groupsOf,
+  membersAtStart,
+} from './service.js';
 
 type Deps = Pick<Context, 'db'>;
 
 export const GROUP_METRIC_FIELDS = [
-  'GMV_CENTS', 'ORDERS', 'BUYERS', 'REPEAT_BUYERS', 'REPEAT_PURCHASE_RATE', 'AVERAGE_ORDER_VALUE_CENTS', 'REFUNDS', 'REFUNDED_CENTS',
-  'MESSAGES', 'ACTIVE_MEMBERS', 'JOINS', 'LEAVES', 'CHURN_RATE', 'BUYER_SHOWS', 'COMPLAINTS_RAISED', 'COMPLAINTS_RESOLVED',
+  'GMV_CENTS',
+  'ORDERS',
+  'BUYERS',
+  'REPEAT_BUYERS',
+  'REPEAT_PURCHASE_RATE',
+  'AVERAGE_ORDER_VALUE_CENTS',
+  'REFUNDS',
+  'REFUNDED_CENTS',
+  'MESSAGES',
+  'ACTIVE_MEMBERS',
+  'JOINS',
+  'LEAVES',
+  'CHURN_RATE',
+  'BUYER_SHOWS',
+  'COMPLAINTS_RAISED',
+  'COMPLAINTS_RESOLVED',
 ] as const;
 export type GroupMetricField = (typeof GROUP_METRIC_FIELDS)[number];
 
 const fieldKey: Record<GroupMetricField, keyof GroupMetrics> = {
-  GMV_CENTS: 'gmvCents', ORDERS: 'orders', BUYERS: 'buyers', REPEAT_BUYERS: 'repeatBuyers', REPEAT_PURCHASE_RATE: 'repeatPurchaseRate',
-  AVERAGE_ORDER_VALUE_CENTS: 'averageOrderValueCents', REFUNDS: 'refunds', REFUNDED_CENTS: 'refundedCents', MESSAGES: 'messages',
-  ACTIVE_MEMBERS: 'activeMembers', JOINS: 'joins', LEAVES: 'leaves', CHURN_RATE: 'churnRate', BUYER_SHOWS: 'buyerShows',
-  COMPLAINTS_RAISED: 'complaintsRaised', COMPLAINTS_RESOLVED: 'complaintsResolved',
+  GMV_CENTS: 'gmvCents',
+  ORDERS: 'orders',
+  BUYERS: 'buyers',
+  REPEAT_BUYERS: 'repeatBuyers',
+  REPEAT_PURCHASE_RATE: 'repeatPurchaseRate',
+  AVERAGE_ORDER_VALUE_CENTS: 'averageOrderValueCents',
+  REFUNDS: 'refunds',
+  REFUNDED_CENTS: 'refundedCents',
+  MESSAGES: 'messages',
+  ACTIVE_MEMBERS: 'activeMembers',
+  JOINS: 'joins',
+  LEAVES: 'leaves',
+  CHURN_RATE: 'churnRate',
+  BUYER_SHOWS: 'buyerShows',
+  COMPLAINTS_RAISED: 'complaintsRaised',
+  COMPLAINTS_RESOLVED: 'complaintsResolved',
 };
 /** Sort fields that need more than the additive rollup for every group (the slower ranking path). */
 const NEEDS_BUYERS = new Set<GroupMetricField>(['BUYERS', 'REPEAT_BUYERS', 'REPEAT_PURCHASE_RATE']);
@@ -34,7 +72,9 @@ async function metricsOfGroups(deps: Deps, orgId: string, tz: string, groups: { 
     membersAtStart(deps, orgId, 'G', ids, new Map(groups.map((g) => [g.id, g.memberCount])), [w.from]),
   ]);
   const key = (id: string) => `${id}|${w.from}`;
-  return new Map(ids.map((id) => [id, combine(w, sums.get(key(id)), buyerRows.get(key(id)), active.get(key(id))?.activeMembers ?? 0, atStart.get(key(id)) ?? 0)]));
+  return new Map(
+    ids.map((id) => [id, combine(w, sums.get(key(id)), buyerRows.get(key(id)), active.get(key(id))?.activeMembers ?? 0, atStart.get(key(id)) ?? 0)]),
+  );
 }
 
 export async function communityMetrics(deps: Deps, orgId: string, tz: string, communityId: string, w: Window): Promise<GroupMetrics> {
@@ -74,7 +114,13 @@ function byMetric(field: keyof GroupMetrics, descending: boolean) {
  * A page of groups ranked by one metric. The sort metric is computed for every group (one
  * aggregate over the window's rollup rows), the other metrics only for the page's groups.
  */
-export async function rankCommunities(deps: Deps, orgId: string, tz: string, w: Window, args: RankingArgs): Promise<{ totalCount: number; rows: RankedGroup[] }> {
+export async function rankCommunities(
+  deps: Deps,
+  orgId: string,
+  tz: string,
+  w: Window,
+  args: RankingArgs,
+): Promise<{ totalCount: number; rows: RankedGroup[] }> {
   const groups = await groupsOf(deps, orgId, args.kinds);
   const field = fieldKey[args.sortBy];
   let values: Map<string, GroupMetrics>;
@@ -85,7 +131,9 @@ export async function rankCommunities(deps: Deps, orgId: string, tz: string, w: 
     const [sums, buyerRows, atStart] = await Promise.all([
       additive(deps, orgId, 'G', ids, w, null),
       NEEDS_BUYERS.has(args.sortBy) ? buyers(deps, orgId, 'G', ids, w, null) : Promise.resolve(new Map()),
-      args.sortBy === 'CHURN_RATE' ? membersAtStart(deps, orgId, 'G', ids, new Map(groups.map((g) => [g.id, g.memberCount])), [w.from]) : Promise.resolve(new Map<string, number>()),
+      args.sortBy === 'CHURN_RATE'
+        ? membersAtStart(deps, orgId, 'G', ids, new Map(groups.map((g) => [g.id, g.memberCount])), [w.from])
+        : Promise.resolve(new Map<string, number>()),
     ]);
     const key = (id: string) => `${id}|${w.from}`;
     values = new Map(groups.map((g) => [g.id, combine(w, sums.get(key(g.id)), buyerRows.get(key(g.id)), 0, atStart.get(key(g.id)) ?? 0)]));
@@ -103,7 +151,14 @@ export interface SeriesPoint {
 }
 
 /** A series for one group, or for all groups of a kind together (a member of two such groups counts once). */
-export async function communitySeries(deps: Deps, orgId: string, tz: string, target: { communityId?: string; kind?: CommunityKind }, w: Window, g: Granularity): Promise<SeriesPoint[]> {
+export async function communitySeries(
+  deps: Deps,
+  orgId: string,
+  tz: string,
+  target: { communityId?: string; kind?: CommunityKind },
+  w: Window,
+  g: Granularity,
+): Promise<SeriesPoint[]> {
   const groups = target.communityId ? await groupsOf(deps, orgId, null, [target.communityId]) : await groupsOf(deps, orgId, [target.kind!]);
   if (target.communityId && !groups.length) throw notFound('Community', 'communityId');
   const ids = groups.map((x) => x.id);
@@ -130,7 +185,17 @@ export async function organizationSeries(deps: Deps, orgId: string, w: Window, g
   return points(w, g ?? 'DAY', g ? starts : [w.from], orgId, sums, buyerRows, active, atStart, !g);
 }
 
-function points(w: Window, g: Granularity, starts: string[], key: string, sums: Map<string, never> | Map<string, any>, buyerRows: Map<string, any>, active: Map<string, any>, atStart: Map<string, number>, whole = false): SeriesPoint[] {
+function points(
+  w: Window,
+  g: Granularity,
+  starts: string[],
+  key: string,
+  sums: Map<string, never> | Map<string, any>,
+  buyerRows: Map<string, any>,
+  active: Map<string, any>,
+  atStart: Map<string, number>,
+  whole = false,
+): SeriesPoint[] {
   return starts.map((from, i) => {
     const to = whole ? w.to : bucketEnd(w, g, from, starts[i + 1]);
     const k = `${key}|${from}`;

@@ -1,12 +1,13 @@
 // Group metric queries: analysts and operators read them, partners with the `read` scope too.
+
+import { CommunityKindEnum, CommunityRef } from '../../communities/schema.js';
 import { orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
+import { invalid } from '../../core/errors.js';
 import { range } from '../../core/input-rules.js';
-import { CommunityKindEnum, CommunityRef } from '../../communities/schema.js';
 import { MetricWindowInput, resolveWindow, timeZoneOf } from '../window.js';
 import { communityMetrics, communitySeries, organizationMetrics, organizationSeries, rankCommunities } from './metrics.js';
 import { CommunityRankingRef, GroupMetricFieldEnum, GroupMetricsRef, MetricGranularityEnum, SeriesPointRef } from './types.js';
-import { invalid } from '../../core/errors.js';
 
 const scopes = { operator: true, partner: 'read' } as const;
 
@@ -18,7 +19,11 @@ builder.queryFields((t) => ({
     args: {
       window: t.arg({ type: MetricWindowInput, required: true, description: 'The days to measure.' }),
       sortBy: t.arg({ type: GroupMetricFieldEnum, required: false, defaultValue: 'GMV_CENTS', description: 'The metric to rank by.' }),
-      descending: t.arg.boolean({ required: false, defaultValue: true, description: 'Largest first (default); rates without a base come last either way.' }),
+      descending: t.arg.boolean({
+        required: false,
+        defaultValue: true,
+        description: 'Largest first (default); rates without a base come last either way.',
+      }),
       kinds: t.arg({ type: [CommunityKindEnum], required: false, description: 'Only groups of these kinds.' }),
       first: t.arg.int({ required: false, defaultValue: 20, description: 'Groups in the page.', ...range(1, 100) }),
       offset: t.arg.int({ required: false, defaultValue: 0, description: 'Groups skipped before the page.', ...range(0, 100_000) }),
@@ -26,7 +31,13 @@ builder.queryFields((t) => ({
     resolve: async (_r, a, ctx) => {
       const orgId = orgOf(ctx.viewer);
       const tz = await timeZoneOf(ctx, orgId);
-      return rankCommunities(ctx, orgId, tz, resolveWindow(a.window, tz), { sortBy: a.sortBy ?? 'GMV_CENTS', descending: a.descending ?? true, kinds: a.kinds, first: a.first ?? 20, offset: a.offset ?? 0 });
+      return rankCommunities(ctx, orgId, tz, resolveWindow(a.window, tz), {
+        sortBy: a.sortBy ?? 'GMV_CENTS',
+        descending: a.descending ?? true,
+        kinds: a.kinds,
+        first: a.first ?? 20,
+        offset: a.offset ?? 0,
+      });
     },
   }),
   communityMetrics: t.field({
@@ -57,7 +68,14 @@ builder.queryFields((t) => ({
       if (!a.communityId === !a.kind) throw invalid('communityId', 'communityId: give exactly one of communityId and kind');
       const orgId = orgOf(ctx.viewer);
       const tz = await timeZoneOf(ctx, orgId);
-      return communitySeries(ctx, orgId, tz, { communityId: a.communityId?.id, kind: a.kind ?? undefined }, resolveWindow(a.window, tz), a.granularity ?? 'DAY');
+      return communitySeries(
+        ctx,
+        orgId,
+        tz,
+        { communityId: a.communityId?.id, kind: a.kind ?? undefined },
+        resolveWindow(a.window, tz),
+        a.granularity ?? 'DAY',
+      );
     },
   }),
   organizationMetrics: t.field({

@@ -3,10 +3,11 @@
 // numbers are exact: buyers and repeat buyers from InsightBuyerDay (net paid orders per buyer and
 // day, summed over the window per buyer), active members from the fans' active days during their
 // membership. A ranking sorts on one metric over every group, then computes the rest for its page.
+
+import { addDays } from '../../checkins/days.js';
+import type { Context } from '../../core/context.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { CommunityKind } from '../../generated/prisma/enums.js';
-import type { Context } from '../../core/context.js';
-import { addDays } from '../../checkins/days.js';
 import type { Window } from '../window.js';
 
 type Deps = Pick<Context, 'db'>;
@@ -37,7 +38,18 @@ export interface GroupMetrics extends Additive {
   churnRate: number | null;
 }
 
-export const ZERO: Additive = { orders: 0, gmvCents: 0, refunds: 0, refundedCents: 0, messages: 0, joins: 0, leaves: 0, buyerShows: 0, complaintsRaised: 0, complaintsResolved: 0 };
+export const ZERO: Additive = {
+  orders: 0,
+  gmvCents: 0,
+  refunds: 0,
+  refundedCents: 0,
+  messages: 0,
+  joins: 0,
+  leaves: 0,
+  buyerShows: 0,
+  complaintsRaised: 0,
+  complaintsResolved: 0,
+};
 const d = (day: string) => Prisma.sql`${day}::date`;
 
 /** The SQL expression of a day's bucket start (ISO weeks start on Monday), clipped to the window. */
@@ -120,7 +132,15 @@ export async function activeFans(deps: Deps, orgId: string, w: Window, g: Granul
  * Members at the start of each bucket: today's member count, less the joins and plus the leaves
  * recorded from that day on. Per key; `days` are the bucket starts.
  */
-export async function membersAtStart(deps: Deps, orgId: string, scope: Scope, ids: string[] | null, memberCount: Map<string, number>, starts: string[], all = false) {
+export async function membersAtStart(
+  deps: Deps,
+  orgId: string,
+  scope: Scope,
+  ids: string[] | null,
+  memberCount: Map<string, number>,
+  starts: string[],
+  all = false,
+) {
   const first = starts.reduce((a, b) => (a < b ? a : b));
   const k = all ? Prisma.sql`'*'` : Prisma.sql`"scopeId"`;
   const only = ids ? Prisma.sql`AND "scopeId" = ANY(${ids}::text[])` : Prisma.empty;
@@ -156,7 +176,13 @@ export function bucketEnd(w: Window, g: Granularity, start: string, next: string
 }
 
 /** Puts the pieces of one (key, bucket) together, with the derived rates. */
-export function combine(window: Window, a: Additive | undefined, b: { buyers: number; repeatBuyers: number } | undefined, active: number, atStart: number): GroupMetrics {
+export function combine(
+  window: Window,
+  a: Additive | undefined,
+  b: { buyers: number; repeatBuyers: number } | undefined,
+  active: number,
+  atStart: number,
+): GroupMetrics {
   const sums = { ...ZERO, ...(a ? pickAdditive(a) : {}) };
   const buyerCount = b?.buyers ?? 0;
   const repeat = b?.repeatBuyers ?? 0;

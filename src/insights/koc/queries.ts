@@ -5,24 +5,36 @@ import { notFound } from '../../core/errors.js';
 import { range } from '../../core/input-rules.js';
 import { FanRef } from '../../fans/schema.js';
 import { MetricWindowInput, resolveWindow, timeZoneOf, WindowRef } from '../window.js';
-import { KOC_METRIC_FIELDS, KOC_QUALIFYING_FANS, kocLeaderboard, kocMetricsOf, type KocMetrics } from './service.js';
+import { KOC_METRIC_FIELDS, KOC_QUALIFYING_FANS, type KocMetrics, kocLeaderboard, kocMetricsOf } from './service.js';
 
 const KocMetricsRef = builder.objectRef<KocMetrics>('KocMetrics').implement({
-  description: "What one KOC drove over whole days in the organization's time zone. Orders count on the day placed; refunded ones are subtracted and counted in refunds.",
+  description:
+    "What one KOC drove over whole days in the organization's time zone. Orders count on the day placed; refunded ones are subtracted and counted in refunds.",
   fields: (t) => ({
     window: t.field({ type: WindowRef, description: 'The days measured.', resolve: (m) => m.window }),
     koc: t.field({ type: FanRef, description: 'The KOC.', resolve: (m) => ({ id: m.fanId }) as never }),
-    gmvCents: t.float({ description: 'GMV of orders attributed to the KOC, in cents, refunds subtracted (a whole number).', resolve: (m) => m.gmvCents }),
+    gmvCents: t.float({
+      description: 'GMV of orders attributed to the KOC, in cents, refunds subtracted (a whole number).',
+      resolve: (m) => m.gmvCents,
+    }),
     orders: t.exposeInt('orders', { description: 'Attributed orders still paid.' }),
     refunds: t.exposeInt('refunds', { description: 'Attributed orders placed in the window and refunded since.' }),
     refundedCents: t.float({ description: 'Their amount in cents.', resolve: (m) => m.refundedCents }),
-    averageOrderValueCents: t.float({ nullable: true, description: 'gmvCents ÷ orders; null without orders.', resolve: (m) => m.averageOrderValueCents }),
+    averageOrderValueCents: t.float({
+      nullable: true,
+      description: 'gmvCents ÷ orders; null without orders.',
+      resolve: (m) => m.averageOrderValueCents,
+    }),
     orderingFans: t.exposeInt('orderingFans', { description: 'Distinct fans with an attributed paid order in the window.' }),
     repeatBuyers: t.exposeInt('repeatBuyers', { description: 'Distinct fans with two or more attributed paid orders in the window.' }),
     groups: t.exposeInt('groups', { description: 'Groups the fan is a current KOC member of.' }),
     membersReached: t.exposeInt('membersReached', { description: 'Distinct other current members of those groups.' }),
-    membersWhoOrdered: t.exposeInt('membersWhoOrdered', { description: 'Of the members reached, those with any paid order in the window (attributed or not).' }),
-    qualified: t.exposeBoolean('qualified', { description: `True with at least ${KOC_QUALIFYING_FANS} ordering fans in the window (the qualification the brief sets).` }),
+    membersWhoOrdered: t.exposeInt('membersWhoOrdered', {
+      description: 'Of the members reached, those with any paid order in the window (attributed or not).',
+    }),
+    qualified: t.exposeBoolean('qualified', {
+      description: `True with at least ${KOC_QUALIFYING_FANS} ordering fans in the window (the qualification the brief sets).`,
+    }),
   }),
 });
 
@@ -44,7 +56,10 @@ const KocLeaderboardRef = builder.objectRef<{ totalCount: number; rows: { rank: 
 
 const KocMetricFieldEnum = builder.enumType('KocMetricField', {
   description: 'A KOC metric to rank by.',
-  values: Object.fromEntries(KOC_METRIC_FIELDS.map((f) => [f, { description: `Rank by ${f.toLowerCase().replaceAll('_', ' ')}.` }])) as Record<(typeof KOC_METRIC_FIELDS)[number], { description: string }>,
+  values: Object.fromEntries(KOC_METRIC_FIELDS.map((f) => [f, { description: `Rank by ${f.toLowerCase().replaceAll('_', ' ')}.` }])) as Record<
+    (typeof KOC_METRIC_FIELDS)[number],
+    { description: string }
+  >,
 });
 
 builder.queryFields((t) => ({
@@ -62,7 +77,12 @@ builder.queryFields((t) => ({
     resolve: async (_r, a, ctx) => {
       const orgId = orgOf(ctx.viewer);
       const tz = await timeZoneOf(ctx, orgId);
-      return kocLeaderboard(ctx, orgId, tz, resolveWindow(a.window, tz), { sortBy: a.sortBy ?? 'GMV_CENTS', descending: a.descending ?? true, first: a.first ?? 20, offset: a.offset ?? 0 });
+      return kocLeaderboard(ctx, orgId, tz, resolveWindow(a.window, tz), {
+        sortBy: a.sortBy ?? 'GMV_CENTS',
+        descending: a.descending ?? true,
+        first: a.first ?? 20,
+        offset: a.offset ?? 0,
+      });
     },
   }),
   kocMetrics: t.field({

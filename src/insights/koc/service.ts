@@ -1,10 +1,11 @@
 // KOC metrics: what each key opinion consumer drives. Orders attributed to a KOC (Order.kocId) roll up
 // under scope 'K' like a group's; "members reached" are the other current members of the groups where
 // the fan is a current KOC member; the brief's qualification is 200 distinct ordering fans.
-import { Prisma } from '../../generated/prisma/client.js';
+
 import type { Context } from '../../core/context.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { type Additive, additive, buyers, ZERO } from '../groups/service.js';
 import type { Window } from '../window.js';
-import { additive, buyers, ZERO, type Additive } from '../groups/service.js';
 
 type Deps = Pick<Context, 'db'>;
 
@@ -60,10 +61,12 @@ async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | n
       for (const r of self) selfOrdered.add(r.fanId);
     }
   }
-  return new Map(kocs.map((k) => {
-    const u = unions.get(k.groups.join(',')) ?? { members: 1, ordered: 0 };
-    return [k.fanId, { groups: k.groups.length, reached: u.members - 1, ordered: u.ordered - (selfOrdered.has(k.fanId) ? 1 : 0) }];
-  }));
+  return new Map(
+    kocs.map((k) => {
+      const u = unions.get(k.groups.join(',')) ?? { members: 1, ordered: 0 };
+      return [k.fanId, { groups: k.groups.length, reached: u.members - 1, ordered: u.ordered - (selfOrdered.has(k.fanId) ? 1 : 0) }];
+    }),
+  );
 }
 
 /** Every metric of the given KOCs over the window. */
@@ -77,14 +80,31 @@ export async function kocMetricsOf(deps: Deps, orgId: string, tz: string, kocIds
   return new Map(kocIds.map((id) => [id, build(w, id, sums.get(`${id}|${w.from}`), buyerRows.get(`${id}|${w.from}`), reached.get(id))]));
 }
 
-function build(w: Window, fanId: string, a: Additive | undefined, b: { buyers: number; repeatBuyers: number } | undefined, r: { groups: number; reached: number; ordered: number } | undefined): KocMetrics {
+function build(
+  w: Window,
+  fanId: string,
+  a: Additive | undefined,
+  b: { buyers: number; repeatBuyers: number } | undefined,
+  r: { groups: number; reached: number; ordered: number } | undefined,
+): KocMetrics {
   const s = { ...ZERO, ...(a ?? {}) };
-  const orders = Number(s.orders), gmvCents = Number(s.gmvCents);
+  const orders = Number(s.orders),
+    gmvCents = Number(s.gmvCents);
   const orderingFans = b?.buyers ?? 0;
   return {
-    window: w, fanId, orders, gmvCents, refunds: Number(s.refunds), refundedCents: Number(s.refundedCents),
-    orderingFans, repeatBuyers: b?.repeatBuyers ?? 0, averageOrderValueCents: orders ? gmvCents / orders : null,
-    groups: r?.groups ?? 0, membersReached: r?.reached ?? 0, membersWhoOrdered: r?.ordered ?? 0, qualified: orderingFans >= KOC_QUALIFYING_FANS,
+    window: w,
+    fanId,
+    orders,
+    gmvCents,
+    refunds: Number(s.refunds),
+    refundedCents: Number(s.refundedCents),
+    orderingFans,
+    repeatBuyers: b?.repeatBuyers ?? 0,
+    averageOrderValueCents: orders ? gmvCents / orders : null,
+    groups: r?.groups ?? 0,
+    membersReached: r?.reached ?? 0,
+    membersWhoOrdered: r?.ordered ?? 0,
+    qualified: orderingFans >= KOC_QUALIFYING_FANS,
   };
 }
 
@@ -92,13 +112,23 @@ function build(w: Window, fanId: string, a: Additive | undefined, b: { buyers: n
  * The leaderboard: every KOC — a fan marked as KOC, a current KOC member of a group, or anyone with
  * orders attributed in the window — ranked by one metric (ties by fan id); the page gets every metric.
  */
-export async function kocLeaderboard(deps: Deps, orgId: string, tz: string, w: Window, args: { sortBy: KocMetricField; descending: boolean; first: number; offset: number }) {
+export async function kocLeaderboard(
+  deps: Deps,
+  orgId: string,
+  tz: string,
+  w: Window,
+  args: { sortBy: KocMetricField; descending: boolean; first: number; offset: number },
+) {
   const byReach = args.sortBy === 'MEMBERS_REACHED' || args.sortBy === 'MEMBERS_WHO_ORDERED';
   const [sums, marked, members, reached] = await Promise.all([
     additive(deps, orgId, 'K', null, w, null),
     deps.db.fan.findMany({ where: { orgId, isKoc: true }, select: { id: true } }),
-    deps.db.$queryRaw<{ fanId: string }[]>`SELECT DISTINCT "fanId" FROM "Membership" WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL`,
-    byReach ? reach(deps, orgId, tz, null, w, args.sortBy === 'MEMBERS_WHO_ORDERED') : Promise.resolve(new Map<string, { groups: number; reached: number; ordered: number }>()),
+    deps.db.$queryRaw<
+      { fanId: string }[]
+    >`SELECT DISTINCT "fanId" FROM "Membership" WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL`,
+    byReach
+      ? reach(deps, orgId, tz, null, w, args.sortBy === 'MEMBERS_WHO_ORDERED')
+      : Promise.resolve(new Map<string, { groups: number; reached: number; ordered: number }>()),
   ]);
   const ids = [...new Set([...[...sums.values()].map((s) => s.k), ...marked.map((f) => f.id), ...members.map((m) => m.fanId)])];
   let value: (id: string) => number;
@@ -108,7 +138,9 @@ export async function kocLeaderboard(deps: Deps, orgId: string, tz: string, w: W
   } else if (args.sortBy === 'MEMBERS_REACHED') value = (id) => reached.get(id)?.reached ?? 0;
   else if (args.sortBy === 'MEMBERS_WHO_ORDERED') value = (id) => reached.get(id)?.ordered ?? 0;
   else value = (id) => Number(sums.get(`${id}|${w.from}`)?.[args.sortBy === 'ORDERS' ? 'orders' : 'gmvCents'] ?? 0);
-  const order = ids.map((id) => ({ id, v: value(id) })).sort((a, b) => (a.v !== b.v ? (args.descending ? b.v - a.v : a.v - b.v) : a.id < b.id ? -1 : 1));
+  const order = ids
+    .map((id) => ({ id, v: value(id) }))
+    .sort((a, b) => (a.v !== b.v ? (args.descending ? b.v - a.v : a.v - b.v) : a.id < b.id ? -1 : 1));
   const page = order.slice(args.offset, args.offset + args.first).map((o) => o.id);
   const metrics = await kocMetricsOf(deps, orgId, tz, page, w);
   return { totalCount: ids.length, rows: page.map((id, i) => ({ rank: args.offset + i + 1, metrics: metrics.get(id)! })) };

@@ -4,9 +4,10 @@
 // likes and activity all land in the rollups, whoever wrote them and on whichever instance), and when
 // they differ from what it last sent, hands one shared snapshot to every watcher — executed once per
 // operation for all of them (core/broadcast.ts). A slow watcher gets the latest snapshot, never a queue.
+
+import { localDay } from '../../checkins/days.js';
 import { latestOnly, sharedPayload } from '../../core/broadcast.js';
 import type { Db } from '../../core/db.js';
-import { localDay } from '../../checkins/days.js';
 import { communityMetrics, organizationMetrics } from '../groups/metrics.js';
 import type { GroupMetrics } from '../groups/service.js';
 import { timeZoneOf } from '../window.js';
@@ -35,7 +36,9 @@ class MetricsHub {
     const tz = await timeZoneOf({ db: this.db }, this.orgId);
     const today = localDay(new Date(), tz);
     const w = { from: today, to: today };
-    return this.communityId ? communityMetrics({ db: this.db }, this.orgId, tz, this.communityId, w) : organizationMetrics({ db: this.db }, this.orgId, w);
+    return this.communityId
+      ? communityMetrics({ db: this.db }, this.orgId, tz, this.communityId, w)
+      : organizationMetrics({ db: this.db }, this.orgId, w);
   }
 
   /** Reads now; a change becomes the shared snapshot and is offered to every watcher (rate-limited). */
@@ -74,10 +77,14 @@ class MetricsHub {
   async watch(): Promise<AsyncIterableIterator<GroupMetrics>> {
     if (!this.latest) await this.refresh();
     if (!this.latest) throw new Error('Metrics are unavailable right now; try again.');
-    const watcher = latestOnly<GroupMetrics, GroupMetrics>(this.latest.snapshot, (m) => m, () => {
-      this.watchers.delete(watcher.offer);
-      if (!this.watchers.size) this.stop();
-    });
+    const watcher = latestOnly<GroupMetrics, GroupMetrics>(
+      this.latest.snapshot,
+      (m) => m,
+      () => {
+        this.watchers.delete(watcher.offer);
+        if (!this.watchers.size) this.stop();
+      },
+    );
     this.watchers.add(watcher.offer);
     this.timer ??= setInterval(() => void this.refresh(), METRICS_POLL_MS);
     return watcher.stream;

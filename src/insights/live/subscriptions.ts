@@ -1,15 +1,17 @@
 // Live dashboard subscriptions: today's numbers, pushed when they change, at most once a second.
+
+import { CommunityRef } from '../../communities/schema.js';
 import { orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { notFound } from '../../core/errors.js';
-import { CommunityRef } from '../../communities/schema.js';
-import { GroupMetricsRef } from '../groups/types.js';
 import type { GroupMetrics } from '../groups/service.js';
+import { GroupMetricsRef } from '../groups/types.js';
 
 builder.subscriptionFields((t) => ({
   organizationMetrics: t.field({
     type: GroupMetricsRef,
-    description: "Today's numbers for the whole organization (its time zone's day): the current numbers first, then whenever they change, at most once a second.",
+    description:
+      "Today's numbers for the whole organization (its time zone's day): the current numbers first, then whenever they change, at most once a second.",
     authScopes: { operator: true, partner: 'read' },
     extensions: { broadcast: true },
     subscribe: (_root, _args, ctx) => ctx.services.insightMetrics.watch(orgOf(ctx.viewer), null),

@@ -1,8 +1,9 @@
 // Campaign results, computed from the campaign's own rows and the organization's paid orders (refunded
 // orders never count). Each is a handful of aggregate statements over one campaign's rows, indexed by
 // campaign, so it is exact at any moment and costs the campaign's size, not the organization's.
-import { Prisma } from '../../generated/prisma/client.js';
+
 import type { Db } from '../../core/db.js';
+import { Prisma } from '../../generated/prisma/client.js';
 
 const DAY = 86_400_000;
 const utc = (d: Date) => Prisma.sql`(${d.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
@@ -19,11 +20,17 @@ export interface LikeResults {
   participantGmvAfterCents: number;
 }
 
-export async function likeResults(db: Db, campaign: { id: string; orgId: string; startsAt: Date | null; endsAt: Date | null }, now = new Date()): Promise<LikeResults> {
+export async function likeResults(
+  db: Db,
+  campaign: { id: string; orgId: string; startsAt: Date | null; endsAt: Date | null },
+  now = new Date(),
+): Promise<LikeResults> {
   const start = campaign.startsAt ?? now;
   const end = campaign.endsAt && campaign.endsAt < now ? campaign.endsAt : now;
   const after = campaign.endsAt && campaign.endsAt < now ? new Date(Math.min(campaign.endsAt.getTime() + 7 * DAY, now.getTime())) : end;
-  const [row] = await db.$queryRaw<{ participants: number; likes: number; milestones: number; winners: number; during: bigint | null; after: bigint | null }[]>`
+  const [row] = await db.$queryRaw<
+    { participants: number; likes: number; milestones: number; winners: number; during: bigint | null; after: bigint | null }[]
+  >`
     WITH p AS (SELECT "fanId" FROM "LikeContribution" WHERE "campaignId" = ${campaign.id} AND "likes" > 0)
     SELECT (SELECT count(*)::int FROM p) AS participants,
       (SELECT "totalLikes" FROM "LikeCampaign" WHERE "campaignId" = ${campaign.id}) AS likes,
@@ -34,8 +41,12 @@ export async function likeResults(db: Db, campaign: { id: string; orgId: string;
       (SELECT sum(o."amountCents") FILTER (WHERE o."placedAt" > ${utc(end)} AND o."placedAt" <= ${utc(after)})
          FROM p JOIN "Order" o ON o."fanId" = p."fanId" AND o."status" = 'PAID') AS after`;
   return {
-    participants: row.participants, likes: num(row.likes), milestonesReached: num(row.milestones), winners: row.winners,
-    participantGmvDuringCents: num(row.during), participantGmvAfterCents: num(row.after),
+    participants: row.participants,
+    likes: num(row.likes),
+    milestonesReached: num(row.milestones),
+    winners: row.winners,
+    participantGmvDuringCents: num(row.during),
+    participantGmvAfterCents: num(row.after),
   };
 }
 
@@ -52,7 +63,9 @@ export interface FissionResults {
 }
 
 export async function fissionResults(db: Db, campaignId: string): Promise<FissionResults> {
-  const [row] = await db.$queryRaw<{ codes: number; valid: number; voided: number; flagged: number; claimed: number; ordered: number; gmv: bigint | null }[]>`
+  const [row] = await db.$queryRaw<
+    { codes: number; valid: number; voided: number; flagged: number; claimed: number; ordered: number; gmv: bigint | null }[]
+  >`
     SELECT
       (SELECT count(*)::int FROM "InviteCode" WHERE "campaignId" = ${campaignId}) AS codes,
       (SELECT count(*)::int FROM "Invite" WHERE "campaignId" = ${campaignId} AND "status" = 'COUNTED') AS valid,
@@ -68,8 +81,13 @@ export async function fissionResults(db: Db, campaignId: string): Promise<Fissio
     ) f ON TRUE
     WHERE i."campaignId" = ${campaignId} AND i."status" = 'COUNTED'`;
   return {
-    codes: row.codes, validInvites: row.valid, voidedInvites: row.voided, flaggedCodes: row.flagged, prizesClaimed: row.claimed,
-    inviteesWhoOrdered: row.ordered, inviteeFirstOrderGmvCents: num(row.gmv),
+    codes: row.codes,
+    validInvites: row.valid,
+    voidedInvites: row.voided,
+    flaggedCodes: row.flagged,
+    prizesClaimed: row.claimed,
+    inviteesWhoOrdered: row.ordered,
+    inviteeFirstOrderGmvCents: num(row.gmv),
   };
 }
 
@@ -125,12 +143,17 @@ export async function couponResults(db: Db, campaignId: string, validUntil: Date
       (SELECT sum(o."amountCents") FROM g JOIN "Order" o ON o."id" = g."orderId" AND o."status" = 'PAID') AS redeeming,
       (SELECT sum(gmv) FROM spend WHERE redeemer) AS r_gmv,
       (SELECT sum(gmv) FROM spend WHERE NOT redeemer) AS n_gmv`;
-  const redeemers = row.redeemed, others = row.issued - row.redeemed;
+  const redeemers = row.redeemed,
+    others = row.issued - row.redeemed;
   const perRedeemer = redeemers ? num(row.r_gmv) / redeemers : 0;
   const perOther = others ? num(row.n_gmv) / others : 0;
   return {
-    issued: row.issued, redeemed: row.redeemed, redeemingGmvCents: num(row.redeeming),
-    gmvPerRedeemerCents: perRedeemer, gmvPerNonRedeemerCents: perOther, lift: perOther > 0 ? perRedeemer / perOther - 1 : null,
+    issued: row.issued,
+    redeemed: row.redeemed,
+    redeemingGmvCents: num(row.redeeming),
+    gmvPerRedeemerCents: perRedeemer,
+    gmvPerNonRedeemerCents: perOther,
+    lift: perOther > 0 ? perRedeemer / perOther - 1 : null,
   };
 }
 
@@ -156,5 +179,11 @@ export async function sessionFunnel(db: Db, session: { id: string; startedAt: Da
       (SELECT count(*)::int FROM r WHERE EXISTS (SELECT 1 FROM "Order" o WHERE o."fanId" = r."fanId" AND o."liveSessionId" = ${session.id} AND o."status" = 'PAID')) AS ordered,
       (SELECT count(*)::int FROM "Order" o WHERE o."liveSessionId" = ${session.id} AND o."status" = 'PAID') AS orders,
       (SELECT sum("amountCents") FROM "Order" o WHERE o."liveSessionId" = ${session.id} AND o."status" = 'PAID') AS gmv`;
-  return { reservedFans: row.reserved, remindedFans: row.reminded, orderedFans: row.ordered, privateDomainOrders: row.orders, privateDomainGmvCents: num(row.gmv) };
+  return {
+    reservedFans: row.reserved,
+    remindedFans: row.reminded,
+    orderedFans: row.ordered,
+    privateDomainOrders: row.orders,
+    privateDomainGmvCents: num(row.gmv),
+  };
 }

@@ -9,8 +9,16 @@ export const LikeResultsRef = builder.objectRef<LikeResults>('LikeCampaignResult
     likes: t.exposeInt('likes', { description: 'Likes received.' }),
     milestonesReached: t.exposeInt('milestonesReached', { description: 'Milestones reached (each unlocks a draw).' }),
     winners: t.exposeInt('winners', { description: 'Winners drawn over all milestones.' }),
-    participantGmvDuringCents: t.field({ type: 'Float', description: 'GMV of participants from the start to the end (or now, while it runs), in cents.', resolve: (r) => r.participantGmvDuringCents }),
-    participantGmvAfterCents: t.field({ type: 'Float', description: 'GMV of participants in the 7 days after the end (so far), in cents; 0 before the end.', resolve: (r) => r.participantGmvAfterCents }),
+    participantGmvDuringCents: t.field({
+      type: 'Float',
+      description: 'GMV of participants from the start to the end (or now, while it runs), in cents.',
+      resolve: (r) => r.participantGmvDuringCents,
+    }),
+    participantGmvAfterCents: t.field({
+      type: 'Float',
+      description: 'GMV of participants in the 7 days after the end (so far), in cents; 0 before the end.',
+      resolve: (r) => r.participantGmvAfterCents,
+    }),
   }),
 });
 
@@ -23,7 +31,11 @@ export const FissionResultsRef = builder.objectRef<FissionResults>('FissionCampa
     flaggedCodes: t.exposeInt('flaggedCodes', { description: 'Codes flagged for a burst of invites.' }),
     prizesClaimed: t.exposeInt('prizesClaimed', { description: 'Codes whose owner claimed the prize.' }),
     inviteesWhoOrdered: t.exposeInt('inviteesWhoOrdered', { description: 'Validly invited fans with a paid order placed after their invite.' }),
-    inviteeFirstOrderGmvCents: t.field({ type: 'Float', description: "GMV of those fans' first paid order after the invite, in cents.", resolve: (r) => r.inviteeFirstOrderGmvCents }),
+    inviteeFirstOrderGmvCents: t.field({
+      type: 'Float',
+      description: "GMV of those fans' first paid order after the invite, in cents.",
+      resolve: (r) => r.inviteeFirstOrderGmvCents,
+    }),
   }),
 });
 
@@ -49,7 +61,11 @@ export const CheckInResultsRef = builder.objectRef<CheckInResults>('CheckInCampa
     checkIns: t.exposeInt('checkIns', { description: 'Check-ins under this campaign.' }),
     fans: t.exposeInt('fans', { description: 'Fans who checked in at least once.' }),
     days: t.field({ type: [CheckInDayRef], description: 'Check-ins per day, oldest first (days without any left out).', resolve: (r) => r.days }),
-    streaks: t.field({ type: [StreakCountRef], description: 'Fans by their longest streak in the campaign, shortest first.', resolve: (r) => r.streaks }),
+    streaks: t.field({
+      type: [StreakCountRef],
+      description: 'Fans by their longest streak in the campaign, shortest first.',
+      resolve: (r) => r.streaks,
+    }),
   }),
 });
 
@@ -58,23 +74,40 @@ export const CouponResultsRef = builder.objectRef<CouponResults>('CouponCampaign
   fields: (t) => ({
     issued: t.exposeInt('issued', { description: 'Fans issued the coupon.' }),
     redeemed: t.exposeInt('redeemed', { description: 'Fans who redeemed it.' }),
-    redeemingGmvCents: t.field({ type: 'Float', description: 'GMV of the paid orders it was redeemed on, in cents.', resolve: (r) => r.redeemingGmvCents }),
-    gmvPerRedeemerCents: t.exposeFloat('gmvPerRedeemerCents', { description: 'Average paid GMV per redeeming fan from the first issue to the end of validity (or now), in cents.' }),
+    redeemingGmvCents: t.field({
+      type: 'Float',
+      description: 'GMV of the paid orders it was redeemed on, in cents.',
+      resolve: (r) => r.redeemingGmvCents,
+    }),
+    gmvPerRedeemerCents: t.exposeFloat('gmvPerRedeemerCents', {
+      description: 'Average paid GMV per redeeming fan from the first issue to the end of validity (or now), in cents.',
+    }),
     gmvPerNonRedeemerCents: t.exposeFloat('gmvPerNonRedeemerCents', { description: 'The same for fans issued the coupon who did not redeem it.' }),
-    lift: t.exposeFloat('lift', { nullable: true, description: 'gmvPerRedeemerCents / gmvPerNonRedeemerCents − 1 (0.8 = 80% more); null when the others bought nothing.' }),
+    lift: t.exposeFloat('lift', {
+      nullable: true,
+      description: 'gmvPerRedeemerCents / gmvPerNonRedeemerCents − 1 (0.8 = 80% more); null when the others bought nothing.',
+    }),
   }),
 });
 
-export const SessionResultsRef = builder.objectRef<SessionFunnel & { platformOrderCount: number; platformGmvCents: number }>('LiveSessionResults').implement({
-  description:
-    "A live session's funnel (reserved → reminded → ordered) and its GMV, the private domain's (orders imported for it) apart from the total the live platform reported.",
-  fields: (t) => ({
-    reservedFans: t.exposeInt('reservedFans', { description: 'Fans who reserved the session or one of its items.' }),
-    remindedFans: t.exposeInt('remindedFans', { description: 'Of them, fans the reminders reached: not opted out, once the session went live (0 before).' }),
-    orderedFans: t.exposeInt('orderedFans', { description: 'Of the reserved fans, those with a paid order in the session.' }),
-    privateDomainOrders: t.exposeInt('privateDomainOrders', { description: 'Paid orders imported for the session.' }),
-    privateDomainGmvCents: t.field({ type: 'Float', description: 'GMV of those orders, in cents.', resolve: (r) => r.privateDomainGmvCents }),
-    platformOrderCount: t.exposeInt('platformOrderCount', { description: 'Orders the live platform last reported for the whole session.' }),
-    platformGmvCents: t.field({ type: 'Float', description: 'GMV the live platform last reported for the whole session, in cents.', resolve: (r) => r.platformGmvCents }),
-  }),
-});
+export const SessionResultsRef = builder
+  .objectRef<SessionFunnel & { platformOrderCount: number; platformGmvCents: number }>('LiveSessionResults')
+  .implement({
+    description:
+      "A live session's funnel (reserved → reminded → ordered) and its GMV, the private domain's (orders imported for it) apart from the total the live platform reported.",
+    fields: (t) => ({
+      reservedFans: t.exposeInt('reservedFans', { description: 'Fans who reserved the session or one of its items.' }),
+      remindedFans: t.exposeInt('remindedFans', {
+        description: 'Of them, fans the reminders reached: not opted out, once the session went live (0 before).',
+      }),
+      orderedFans: t.exposeInt('orderedFans', { description: 'Of the reserved fans, those with a paid order in the session.' }),
+      privateDomainOrders: t.exposeInt('privateDomainOrders', { description: 'Paid orders imported for the session.' }),
+      privateDomainGmvCents: t.field({ type: 'Float', description: 'GMV of those orders, in cents.', resolve: (r) => r.privateDomainGmvCents }),
+      platformOrderCount: t.exposeInt('platformOrderCount', { description: 'Orders the live platform last reported for the whole session.' }),
+      platformGmvCents: t.field({
+        type: 'Float',
+        description: 'GMV the live platform last reported for the whole session, in cents.',
+        resolve: (r) => r.platformGmvCents,
+      }),
+    }),
+  });

@@ -1,11 +1,12 @@
 // RFM segment counts, the score refresh, and the Pareto share of GMV.
+
+import { CommunityRef } from '../../communities/schema.js';
+import { orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { orgIdOf } from '../../core/context.js';
-import { orgOf } from '../../core/acting.js';
-import { CommunityRef } from '../../communities/schema.js';
 import { RfmSegmentEnum } from '../../fans/insight-filters.js';
 import { gmvPareto, type ParetoShare } from './pareto.js';
-import { refreshFanScores, segmentCounts, type ScoreRefresh, type SegmentCounts } from './service.js';
+import { refreshFanScores, type ScoreRefresh, type SegmentCounts, segmentCounts } from './service.js';
 
 const SegmentCountRef = builder.objectRef<SegmentCounts['counts'][number]>('RfmSegmentCount').implement({
   description: 'How many fans are in one RFM segment.',
@@ -20,7 +21,11 @@ const SegmentCountsRef = builder.objectRef<SegmentCounts>('RfmSegmentCounts').im
   fields: (t) => ({
     refreshedAt: t.expose('refreshedAt', { type: 'DateTime', nullable: true, description: 'When the scores were last refreshed; null if never.' }),
     buyers: t.exposeInt('buyers', { description: 'Fans with scores: those who had a paid order at the refresh.' }),
-    segments: t.field({ type: [SegmentCountRef], description: 'Every segment with its fan count, CHAMPIONS first (empty segments included).', resolve: (c) => c.counts }),
+    segments: t.field({
+      type: [SegmentCountRef],
+      description: 'Every segment with its fan count, CHAMPIONS first (empty segments included).',
+      resolve: (c) => c.counts,
+    }),
     unscored: t.exposeInt('unscored', { description: 'Fans without scores: no paid order at the refresh, or added since.' }),
     frequencyDrops: t.exposeInt('frequencyDrops', { description: 'Fans flagged with a purchase-frequency drop at the refresh.' }),
   }),
@@ -58,7 +63,8 @@ builder.queryFields((t) => ({
   gmvPareto: t.field({
     type: ParetoRef,
     nullable: true,
-    description: 'Share of GMV from the top 20% of buyers: of the organization (all paid spend), or of one group (paid orders attributed to it). Null for a group not in your organization.',
+    description:
+      'Share of GMV from the top 20% of buyers: of the organization (all paid spend), or of one group (paid orders attributed to it). Null for a group not in your organization.',
     authScopes: { operator: true, partner: 'read' },
     args: { communityId: t.arg.globalID({ for: CommunityRef, required: false, description: 'A group; omit for the whole organization.' }) },
     resolve: async (_root, { communityId }, ctx) => {
@@ -74,7 +80,7 @@ builder.mutationFields((t) => ({
     type: ScoreRefreshRef,
     errors: {},
     description:
-      "Recompute every fan's RFM scores, segment and frequency drop now (quintiles among buyers; README \"Insight\"). `npm run cli -- refresh-rfm <slug>` does the same from a scheduler.",
+      'Recompute every fan\'s RFM scores, segment and frequency drop now (quintiles among buyers; README "Insight"). `npm run cli -- refresh-rfm <slug>` does the same from a scheduler.',
     authScopes: { operatorAdmin: true },
     resolve: (_root, _args, ctx) => refreshFanScores(ctx.db, orgOf(ctx.viewer)),
   }),

@@ -15,8 +15,9 @@
 //
 // One set-based statement per refresh; rows whose scores did not
 // change are not written, so a daily refresh touches only the fans that moved.
-import { Prisma } from '../../generated/prisma/client.js';
+
 import type { Db, Tx } from '../../core/db.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import type { RfmSegment } from '../../generated/prisma/enums.js';
 
 const DAY = 86_400_000;

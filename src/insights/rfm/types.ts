@@ -1,8 +1,8 @@
 // RFM on the Fan type: scores, segment and frequency drop as of the organization's last refresh.
 // Operators and partners (`read`) see them; a fan reading their own profile does not.
 import { builder } from '../../core/builder.js';
-import { FanRef } from '../../fans/schema.js';
 import { RfmSegmentEnum } from '../../fans/insight-filters.js';
+import { FanRef } from '../../fans/schema.js';
 import type { RfmSegment } from '../../generated/prisma/enums.js';
 
 interface FanRfm {
@@ -35,7 +35,9 @@ const FrequencyDropRef = builder.objectRef<FrequencyDrop>('FanFrequencyDrop').im
     ordersLast30Days: t.exposeInt('ordersLast30Days', { description: 'Paid orders in the 30 days before the refresh.' }),
     ordersPrevious90Days: t.exposeInt('ordersPrevious90Days', { description: 'Paid orders in the 90 days before those 30.' }),
     monthlyAveragePrevious90Days: t.float({ description: 'ordersPrevious90Days / 3.', resolve: (d) => d.ordersPrevious90Days / 3 }),
-    dropped: t.exposeBoolean('dropped', { description: 'Whether the frequency dropped: at least one order in the 90 days, and 30-day orders ≤ half their monthly average.' }),
+    dropped: t.exposeBoolean('dropped', {
+      description: 'Whether the frequency dropped: at least one order in the 90 days, and 30-day orders ≤ half their monthly average.',
+    }),
   }),
 });
 

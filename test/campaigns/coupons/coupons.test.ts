@@ -20,10 +20,16 @@ const HOUR = 3_600_000;
 let seq = 0;
 async function newFan(opts: { optedOut?: boolean; org?: string } = {}) {
   const externalId = `cx${++seq}`;
-  return t.database.prisma.fan.create({ data: { orgId: opts.org ?? orgId, externalId, displayName: `Chengdu-combination·${externalId}`, optedOut: opts.optedOut ?? false } });
+  return t.database.prisma.fan.create({
+    data: { orgId: opts.org ?? orgId, externalId, displayName: `Chengdu-combination·${externalId}`, optedOut: opts.optedOut ?? false },
+  });
 }
 const couponCampaign = () =>
-  runningCampaign(t, { kind: 'COUPON', name: '3 off 99', coupon: { title: '¥3 off ¥99', discountCents: 300, minSpendCents: 9_900, validUntil: new Date(Date.now() + 72 * HOUR).toISOString() } });
+  runningCampaign(t, {
+    kind: 'COUPON',
+    name: '3 off 99',
+    coupon: { title: '¥3 off ¥99', discountCents: 300, minSpendCents: 9_900, validUntil: new Date(Date.now() + 72 * HOUR).toISOString() },
+  });
 
 const ISSUE = /* GraphQL */ `
   mutation($i: IssueCouponInput!) { issueCoupon(input: $i) {
@@ -96,17 +102,22 @@ describe('issueCoupon', () => {
     expect(await grants(c)).toBe(0);
     expect(await t.database.prisma.couponGrant.count({ where: { campaignId: rivalCoupon.id } })).toBe(0);
     await t.ok(transition('end'), { id: c });
-    expect((await t.ok(ISSUE, { i: { campaignId: c, fanIds: fanGids([fan]) } })).issueCoupon).toMatchObject({ code: 'INVALID_STATE', field: 'input.campaignId' });
+    expect((await t.ok(ISSUE, { i: { campaignId: c, fanIds: fanGids([fan]) } })).issueCoupon).toMatchObject({
+      code: 'INVALID_STATE',
+      field: 'input.campaignId',
+    });
     const expired = await couponCampaign();
     await t.database.prisma.coupon.update({ where: { campaignId: rawId(expired) }, data: { validUntil: new Date(Date.now() - 1000) } });
     expect((await t.ok(ISSUE, { i: { campaignId: expired, fanIds: fanGids([fan]) } })).issueCoupon).toMatchObject({ code: 'INVALID_STATE' });
-    expect(await grants(c) + (await grants(expired))).toBe(0);
+    expect((await grants(c)) + (await grants(expired))).toBe(0);
   });
 
   it('parallel issuing to overlapping fans grants each fan once', async () => {
     const c = await couponCampaign();
     const fans = await Promise.all(Array.from({ length: 12 }, () => newFan()));
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => t.ok(ISSUE, { i: { campaignId: c, fanIds: fanGids(fans.slice(i, i + 7)) } })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => t.ok(ISSUE, { i: { campaignId: c, fanIds: fanGids(fans.slice(i, i + 7)) } })),
+    );
     expect(results.reduce((s, r) => s + r.issueCoupon.data.issued, 0)).toBe(12);
     expect(await grants(c)).toBe(12);
   });
@@ -119,7 +130,8 @@ describe('redeemCoupon', () => {
     await t.ok(ISSUE, { i: { campaignId: c, fanIds: fanGids([fan]) } });
     return { c, fan };
   }
-  const grantOf = (c: string, fan: { id: string }) => t.database.prisma.couponGrant.findUniqueOrThrow({ where: { campaignId_fanId: { campaignId: rawId(c), fanId: fan.id } } });
+  const grantOf = (c: string, fan: { id: string }) =>
+    t.database.prisma.couponGrant.findUniqueOrThrow({ where: { campaignId_fanId: { campaignId: rawId(c), fanId: fan.id } } });
 
   it('redeems once on an external order; the second time is a CONFLICT; the read API counts it', async () => {
     const { c, fan } = await holder();
@@ -134,7 +146,9 @@ describe('redeemCoupon', () => {
 
   it("redeems on one of the fan's imported orders, by id or external id, using its amount", async () => {
     const { c, fan } = await holder();
-    const order = await t.database.prisma.order.create({ data: { orgId, externalId: `o-${fan.id}`, fanId: fan.id, amountCents: 15_000, placedAt: new Date() } });
+    const order = await t.database.prisma.order.create({
+      data: { orgId, externalId: `o-${fan.id}`, fanId: fan.id, amountCents: 15_000, placedAt: new Date() },
+    });
     const mismatch = await t.ok(REDEEM, { i: { campaignId: c, fanId: gid('Fan', fan.id), orderId: gid('Order', order.id), amountCents: 99_999 } });
     expect(mismatch.redeemCoupon).toMatchObject({ code: 'VALIDATION', field: 'input.amountCents' });
     const r = await t.ok(REDEEM, { i: { campaignId: c, fanId: gid('Fan', fan.id), orderExternalId: order.externalId } });
@@ -145,10 +159,16 @@ describe('redeemCoupon', () => {
     const { c, fan } = await holder();
     const f = gid('Fan', fan.id);
     const other = await newFan();
-    const othersOrder = await t.database.prisma.order.create({ data: { orgId, externalId: `o-other-${other.id}`, fanId: other.id, amountCents: 20_000, placedAt: new Date() } });
-    const smallOrder = await t.database.prisma.order.create({ data: { orgId, externalId: `o-small-${fan.id}`, fanId: fan.id, amountCents: 5_000, placedAt: new Date() } });
+    const othersOrder = await t.database.prisma.order.create({
+      data: { orgId, externalId: `o-other-${other.id}`, fanId: other.id, amountCents: 20_000, placedAt: new Date() },
+    });
+    const smallOrder = await t.database.prisma.order.create({
+      data: { orgId, externalId: `o-small-${fan.id}`, fanId: fan.id, amountCents: 5_000, placedAt: new Date() },
+    });
     const rivalFan = await newFan({ org: rivalOrgId });
-    const rivalOrder = await t.database.prisma.order.create({ data: { orgId: rivalOrgId, externalId: 'rival-o-1', fanId: rivalFan.id, amountCents: 20_000, placedAt: new Date() } });
+    const rivalOrder = await t.database.prisma.order.create({
+      data: { orgId: rivalOrgId, externalId: 'rival-o-1', fanId: rivalFan.id, amountCents: 20_000, placedAt: new Date() },
+    });
     const rivalCoupon = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: rivalOrgId, kind: 'COUPON' } });
     const cases: [Record<string, unknown>, string, string][] = [
       [{ campaignId: c, fanId: f, orderExternalId: 'DY-1', amountCents: 9_899 }, 'THRESHOLD_NOT_MET', 'input.amountCents'],
@@ -184,7 +204,9 @@ describe('redeemCoupon', () => {
   it('10 parallel redemptions of one grant: exactly one succeeds', async () => {
     const { c, fan } = await holder();
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => t.ok(REDEEM, { i: { campaignId: c, fanId: gid('Fan', fan.id), orderExternalId: `DY-race-${i}`, amountCents: 10_000 } })),
+      Array.from({ length: 10 }, (_, i) =>
+        t.ok(REDEEM, { i: { campaignId: c, fanId: gid('Fan', fan.id), orderExternalId: `DY-race-${i}`, amountCents: 10_000 } }),
+      ),
     );
     expect(results.filter((r) => r.redeemCoupon.__typename === 'MutationRedeemCouponSuccess')).toHaveLength(1);
     expect(results.filter((r) => r.redeemCoupon.code === 'CONFLICT')).toHaveLength(9);

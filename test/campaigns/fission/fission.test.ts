@@ -23,13 +23,19 @@ const at = (h: number) => new Date(Date.now() + h * HOUR);
 let fanSeq = 0;
 async function newFan(opts: { createdAt?: Date; org?: string } = {}) {
   const externalId = `fx${++fanSeq}`;
-  return t.database.prisma.fan.create({ data: { orgId: opts.org ?? orgId, externalId, displayName: `Hangzhou-oily·${externalId}`, createdAt: opts.createdAt } });
+  return t.database.prisma.fan.create({
+    data: { orgId: opts.org ?? orgId, externalId, displayName: `Hangzhou-oily·${externalId}`, createdAt: opts.createdAt },
+  });
 }
 const asFan = (fan: { externalId: string }) => `Dev demo/fan:${fan.externalId}`;
 
 async function fissionCampaign(settings: Record<string, unknown> = {}) {
   return runningCampaign(t, {
-    kind: 'FISSION', name: 'Invite 3, get a cola', communityId: gid('Community', groupId), startsAt: at(-1).toISOString(), endsAt: at(48).toISOString(),
+    kind: 'FISSION',
+    name: 'Invite 3, get a cola',
+    communityId: gid('Community', groupId),
+    startsAt: at(-1).toISOString(),
+    endsAt: at(48).toISOString(),
     fission: { targetInvites: 3, prizeName: 'Cola (6-pack)', ...settings },
   });
 }
@@ -82,12 +88,20 @@ describe('myInviteCode', () => {
     const other = await newFan();
     expect((await t.ok(MY_CODE, { c, f: gid('Fan', other.id) }, asFan(fan))).myInviteCode).toMatchObject({ code: 'FORBIDDEN', field: 'fanId' });
     const rival = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: rivalOrgId, kind: 'FISSION' } });
-    expect((await t.ok(MY_CODE, { c: gid('Campaign', rival.id) }, asFan(fan))).myInviteCode).toMatchObject({ code: 'NOT_FOUND', field: 'campaignId' });
+    expect((await t.ok(MY_CODE, { c: gid('Campaign', rival.id) }, asFan(fan))).myInviteCode).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'campaignId',
+    });
     const rivalFan = await newFan({ org: rivalOrgId });
     expect((await t.ok(MY_CODE, { c, f: gid('Fan', rivalFan.id) })).myInviteCode).toMatchObject({ code: 'NOT_FOUND', field: 'fanId' });
     const coupon = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId, kind: 'COUPON' } });
-    expect((await t.ok(MY_CODE, { c: gid('Campaign', coupon.id) }, asFan(fan))).myInviteCode).toMatchObject({ code: 'VALIDATION', field: 'campaignId' });
-    const draft = await t.ok(CREATE, { input: { kind: 'FISSION', name: 'Draft', startsAt: at(1).toISOString(), fission: { targetInvites: 2, prizeName: 'Cola' } } });
+    expect((await t.ok(MY_CODE, { c: gid('Campaign', coupon.id) }, asFan(fan))).myInviteCode).toMatchObject({
+      code: 'VALIDATION',
+      field: 'campaignId',
+    });
+    const draft = await t.ok(CREATE, {
+      input: { kind: 'FISSION', name: 'Draft', startsAt: at(1).toISOString(), fission: { targetInvites: 2, prizeName: 'Cola' } },
+    });
     expect((await t.ok(MY_CODE, { c: draft.createCampaign.data.id }, asFan(fan))).myInviteCode).toMatchObject({ code: 'CAMPAIGN_NOT_RUNNING' });
     const analyst = await t.gql(MY_CODE, { c, f: gid('Fan', fan.id) }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -102,7 +116,11 @@ describe('acceptInvite', () => {
     const { code } = await codeOf(c, inviter);
     const a = await newFan();
     const r = await accept(code.toLowerCase(), a);
-    expect(r.acceptInvite.data).toEqual({ status: 'COUNTED', invitee: { id: gid('Fan', a.id) }, inviteCode: { code, validInvites: 1, flagged: false } });
+    expect(r.acceptInvite.data).toEqual({
+      status: 'COUNTED',
+      invitee: { id: gid('Fan', a.id) },
+      inviteCode: { code, validInvites: 1, flagged: false },
+    });
     expect((await t.database.prisma.fan.findUniqueOrThrow({ where: { id: a.id } })).referredById).toBe(inviter.id);
     const b = await newFan();
     const self = await t.ok(ACCEPT, { i: { code } }, asFan(b));
@@ -119,7 +137,9 @@ describe('acceptInvite', () => {
     const oldFan = await newFan({ createdAt: at(-2) });
     const rivalFan = await newFan({ org: rivalOrgId });
     const rivalCampaign = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: rivalOrgId, kind: 'FISSION' } });
-    const rivalCode = await t.database.prisma.inviteCode.create({ data: { orgId: rivalOrgId, campaignId: rivalCampaign.id, fanId: rivalFan.id, code: 'RIVALCODE22' } });
+    const rivalCode = await t.database.prisma.inviteCode.create({
+      data: { orgId: rivalOrgId, campaignId: rivalCampaign.id, fanId: rivalFan.id, code: 'RIVALCODE22' },
+    });
     const fresh = await newFan();
     const cases: [string, { id: string }, string, string][] = [
       [code, inviter, 'FORBIDDEN', 'input.inviteeFanId'], // self-invite
@@ -178,7 +198,9 @@ describe('burst flag', () => {
     const analyst = await t.gql(CLEAR, { id }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await t.ok(CLEAR, { id })).clearInviteFlag.data).toEqual({ flagged: false });
-    expect((await t.ok(CLAIM, { i: { campaignId: c, shippingAddress: address } }, asFan(inviter))).claimFissionPrize.__typename).toBe('MutationClaimFissionPrizeSuccess');
+    expect((await t.ok(CLAIM, { i: { campaignId: c, shippingAddress: address } }, asFan(inviter))).claimFissionPrize.__typename).toBe(
+      'MutationClaimFissionPrizeSuccess',
+    );
   });
 
   it('a parallel burst through one code is flagged and every invite still counts', async () => {
@@ -242,7 +264,12 @@ describe('voidLeftHelpers', () => {
     expect(left.leaveCommunity.__typename).toBe('MutationLeaveCommunitySuccess');
     expect((await codeRow(code)).validInvites).toBe(1);
     const invites = await t.database.prisma.invite.findMany({ where: { campaignId: rawId(c) }, orderBy: { status: 'asc' } });
-    expect(invites.map((i) => [i.inviteeId, i.status])).toEqual(expect.arrayContaining([[leaver.id, 'VOIDED'], [stayer.id, 'COUNTED']]));
+    expect(invites.map((i) => [i.inviteeId, i.status])).toEqual(
+      expect.arrayContaining([
+        [leaver.id, 'VOIDED'],
+        [stayer.id, 'COUNTED'],
+      ]),
+    );
   });
 
   it('parallel voiding runs decrement each leaver once', async () => {
@@ -250,7 +277,9 @@ describe('voidLeftHelpers', () => {
     const { code } = await codeOf(c, await newFan());
     const helpers = await Promise.all(Array.from({ length: 6 }, () => newFan()));
     for (const f of helpers) await accept(code, f);
-    await t.database.prisma.membership.createMany({ data: helpers.slice(0, 4).map((f) => ({ orgId, communityId: groupId, fanId: f.id, leftAt: new Date() })) });
+    await t.database.prisma.membership.createMany({
+      data: helpers.slice(0, 4).map((f) => ({ orgId, communityId: groupId, fanId: f.id, leftAt: new Date() })),
+    });
     const runs = await Promise.all(Array.from({ length: 5 }, () => t.ok(VOID, { c })));
     expect(runs.reduce((s, r) => s + r.voidLeftHelpers.data, 0)).toBe(4);
     expect((await codeRow(code)).validInvites).toBe(2);
@@ -291,7 +320,11 @@ describe('claimFissionPrize', () => {
 
   it('10 parallel claims: exactly one succeeds', async () => {
     const { c, inviter, code } = await reachedTarget();
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => t.ok(CLAIM, { i: { campaignId: c, shippingAddress: { ...address, name: `Li Na ${i}` } } }, asFan(inviter))));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        t.ok(CLAIM, { i: { campaignId: c, shippingAddress: { ...address, name: `Li Na ${i}` } } }, asFan(inviter)),
+      ),
+    );
     expect(results.filter((r) => r.claimFissionPrize.__typename === 'MutationClaimFissionPrizeSuccess')).toHaveLength(1);
     expect(results.filter((r) => r.claimFissionPrize.code === 'CONFLICT')).toHaveLength(9);
     expect((await codeRow(code)).claimedAt).not.toBeNull();
@@ -304,7 +337,9 @@ describe('claimFissionPrize', () => {
     const below = await t.ok(CLAIM, { i: { campaignId: c, shippingAddress: address } }, asFan(inviter));
     expect(below.claimFissionPrize).toMatchObject({ code: 'THRESHOLD_NOT_MET', message: '2 of 3 valid invites' });
     const noCode = await newFan();
-    expect((await t.ok(CLAIM, { i: { campaignId: c, shippingAddress: address } }, asFan(noCode))).claimFissionPrize).toMatchObject({ code: 'THRESHOLD_NOT_MET' });
+    expect((await t.ok(CLAIM, { i: { campaignId: c, shippingAddress: address } }, asFan(noCode))).claimFissionPrize).toMatchObject({
+      code: 'THRESHOLD_NOT_MET',
+    });
     const bad: [Record<string, string>, string][] = [
       [{ ...address, phone: '12ab45678' }, 'input.shippingAddress.phone'],
       [{ ...address, phone: '123' }, 'input.shippingAddress.phone'],
@@ -313,24 +348,40 @@ describe('claimFissionPrize', () => {
       [{ ...address, city: '' }, 'input.shippingAddress.city'],
     ];
     for (const [shippingAddress, field] of bad) {
-      expect((await t.ok(CLAIM, { i: { campaignId: c, shippingAddress } }, asFan(inviter))).claimFissionPrize).toMatchObject({ code: 'VALIDATION', field });
+      expect((await t.ok(CLAIM, { i: { campaignId: c, shippingAddress } }, asFan(inviter))).claimFissionPrize).toMatchObject({
+        code: 'VALIDATION',
+        field,
+      });
     }
     const other = await newFan();
-    expect((await t.ok(CLAIM, { i: { campaignId: c, fanId: gid('Fan', inviter.id), shippingAddress: address } }, asFan(other))).claimFissionPrize).toMatchObject({ code: 'FORBIDDEN' });
-    const analyst = await t.gql(CLAIM, { i: { campaignId: c, fanId: gid('Fan', inviter.id), shippingAddress: address } }, 'Dev demo/analyst@demo.test');
+    expect(
+      (await t.ok(CLAIM, { i: { campaignId: c, fanId: gid('Fan', inviter.id), shippingAddress: address } }, asFan(other))).claimFissionPrize,
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    const analyst = await t.gql(
+      CLAIM,
+      { i: { campaignId: c, fanId: gid('Fan', inviter.id), shippingAddress: address } },
+      'Dev demo/analyst@demo.test',
+    );
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const rival = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: rivalOrgId, kind: 'FISSION' } });
-    expect((await t.ok(CLAIM, { i: { campaignId: gid('Campaign', rival.id), fanId: gid('Fan', inviter.id), shippingAddress: address } })).claimFissionPrize).toMatchObject({ code: 'NOT_FOUND', field: 'input.campaignId' });
+    expect(
+      (await t.ok(CLAIM, { i: { campaignId: gid('Campaign', rival.id), fanId: gid('Fan', inviter.id), shippingAddress: address } }))
+        .claimFissionPrize,
+    ).toMatchObject({ code: 'NOT_FOUND', field: 'input.campaignId' });
     expect(await codeRow(code)).toMatchObject({ claimedAt: null, shippingAddress: null });
   });
 
   it('may claim after the campaign ended, not after it was cancelled', async () => {
     const ended = await reachedTarget();
     await t.ok(transition('end'), { id: ended.c });
-    expect((await t.ok(CLAIM, { i: { campaignId: ended.c, shippingAddress: address } }, asFan(ended.inviter))).claimFissionPrize.__typename).toBe('MutationClaimFissionPrizeSuccess');
+    expect((await t.ok(CLAIM, { i: { campaignId: ended.c, shippingAddress: address } }, asFan(ended.inviter))).claimFissionPrize.__typename).toBe(
+      'MutationClaimFissionPrizeSuccess',
+    );
     const cancelled = await reachedTarget();
     await t.ok(transition('cancel'), { id: cancelled.c });
-    expect((await t.ok(CLAIM, { i: { campaignId: cancelled.c, shippingAddress: address } }, asFan(cancelled.inviter))).claimFissionPrize).toMatchObject({ code: 'CAMPAIGN_NOT_RUNNING' });
+    expect(
+      (await t.ok(CLAIM, { i: { campaignId: cancelled.c, shippingAddress: address } }, asFan(cancelled.inviter))).claimFissionPrize,
+    ).toMatchObject({ code: 'CAMPAIGN_NOT_RUNNING' });
     expect((await codeRow(cancelled.code)).claimedAt).toBeNull();
   });
 });

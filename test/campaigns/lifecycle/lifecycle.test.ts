@@ -24,29 +24,78 @@ describe('createCampaign', () => {
     const community = await t.database.prisma.community.findFirstOrThrow({ where: { orgId, kind: 'LIKE' } });
     const session = await t.database.prisma.liveSession.findFirstOrThrow({ where: { orgId, status: 'SCHEDULED' } });
     const like = await t.ok(CREATE, {
-      input: { kind: 'LIKE', name: 'Friday 50k likes', communityId: gid('Community', community.id), liveSessionId: gid('LiveSession', session.id), like: { targetLikes: 50_000, milestoneEvery: 5_000, winnersPerMilestone: 2 } },
+      input: {
+        kind: 'LIKE',
+        name: 'Friday 50k likes',
+        communityId: gid('Community', community.id),
+        liveSessionId: gid('LiveSession', session.id),
+        like: { targetLikes: 50_000, milestoneEvery: 5_000, winnersPerMilestone: 2 },
+      },
     });
     expect(like.createCampaign.data).toMatchObject({
-      kind: 'LIKE', status: 'DRAFT', community: { id: gid('Community', community.id) }, liveSession: { id: gid('LiveSession', session.id) },
-      like: { targetLikes: 50_000, milestoneEvery: 5_000, winnersPerMilestone: 2, perFanWinCap: 1 }, fission: null, coupon: null,
+      kind: 'LIKE',
+      status: 'DRAFT',
+      community: { id: gid('Community', community.id) },
+      liveSession: { id: gid('LiveSession', session.id) },
+      like: { targetLikes: 50_000, milestoneEvery: 5_000, winnersPerMilestone: 2, perFanWinCap: 1 },
+      fission: null,
+      coupon: null,
     });
 
-    const fission = await t.ok(CREATE, { input: { kind: 'FISSION', name: 'Invite 3, get a cola', startsAt: soon(-1), endsAt: soon(48), fission: { targetInvites: 3, prizeName: 'Cola' } } });
+    const fission = await t.ok(CREATE, {
+      input: {
+        kind: 'FISSION',
+        name: 'Invite 3, get a cola',
+        startsAt: soon(-1),
+        endsAt: soon(48),
+        fission: { targetInvites: 3, prizeName: 'Cola' },
+      },
+    });
     expect(fission.createCampaign.data.fission).toEqual({ targetInvites: 3, prizeName: 'Cola', burstLimit: 100, burstWindowSecs: 60 });
 
-    const checkIn = await t.ok(CREATE, { input: { kind: 'CHECK_IN', name: 'Winter check-in', checkIn: { pointsPerCheckIn: 5, streakBonuses: [{ days: 7, points: 50 }, { days: 30, points: 300 }] } } });
+    const checkIn = await t.ok(CREATE, {
+      input: {
+        kind: 'CHECK_IN',
+        name: 'Winter check-in',
+        checkIn: {
+          pointsPerCheckIn: 5,
+          streakBonuses: [
+            { days: 7, points: 50 },
+            { days: 30, points: 300 },
+          ],
+        },
+      },
+    });
     expect(checkIn.createCampaign.data.checkIn).toEqual({ pointsPerCheckIn: 5, streakBonuses: { '7': 50, '30': 300 } });
 
     const lottery = await t.ok(CREATE, {
-      input: { kind: 'LOTTERY', name: 'Member day', startsAt: soon(1), endsAt: soon(25), lottery: { perFanDailyCap: 1, perFanTotalCap: 2, prizes: [{ name: 'Towel', weight: 10, stock: 50 }, { name: 'Serum', weight: 1, stock: 2 }] } },
+      input: {
+        kind: 'LOTTERY',
+        name: 'Member day',
+        startsAt: soon(1),
+        endsAt: soon(25),
+        lottery: {
+          perFanDailyCap: 1,
+          perFanTotalCap: 2,
+          prizes: [
+            { name: 'Towel', weight: 10, stock: 50 },
+            { name: 'Serum', weight: 1, stock: 2 },
+          ],
+        },
+      },
     });
     expect(lottery.createCampaign.data.lottery).toEqual({ perFanDailyCap: 1, perFanTotalCap: 2 });
-    expect(lottery.createCampaign.data.prizes).toEqual([{ name: 'Serum', weight: 1, stock: 2 }, { name: 'Towel', weight: 10, stock: 50 }]);
+    expect(lottery.createCampaign.data.prizes).toEqual([
+      { name: 'Serum', weight: 1, stock: 2 },
+      { name: 'Towel', weight: 10, stock: 50 },
+    ]);
     const prizes = await t.database.prisma.prize.findMany({ where: { campaignId: rawId(lottery.createCampaign.data.id) } });
     expect(prizes.every((p) => p.orgId === orgId)).toBe(true);
 
     const validUntil = soon(72);
-    const coupon = await t.ok(CREATE, { input: { kind: 'COUPON', name: '5 off 199', coupon: { title: '¥5 off ¥199', discountCents: 500, minSpendCents: 19_900, validUntil } } });
+    const coupon = await t.ok(CREATE, {
+      input: { kind: 'COUPON', name: '5 off 199', coupon: { title: '¥5 off ¥199', discountCents: 500, minSpendCents: 19_900, validUntil } },
+    });
     expect(coupon.createCampaign.data.coupon).toEqual({ title: '¥5 off ¥199', discountCents: 500, minSpendCents: 19_900, validUntil });
   });
 
@@ -61,12 +110,48 @@ describe('createCampaign', () => {
       [{ kind: 'LIKE', name: 'x' }, 'input.like'],
       [{ kind: 'LIKE', name: '   ', like }, 'input.name'],
       [{ kind: 'FISSION', name: 'x', fission: { targetInvites: 3, prizeName: 'Cola' } }, 'input.startsAt'],
-      [{ kind: 'FISSION', name: 'x', startsAt: soon(0), fission: { targetInvites: 3, prizeName: 'Cola', burstWindowSecs: 0 } }, 'input.fission.burstWindowSecs'],
-      [{ kind: 'CHECK_IN', name: 'x', checkIn: { pointsPerCheckIn: 5, streakBonuses: [{ days: 7, points: 5 }, { days: 7, points: 9 }] } }, 'input.checkIn.streakBonuses.1.days'],
-      [{ kind: 'LOTTERY', name: 'x', lottery: { perFanDailyCap: 3, perFanTotalCap: 2, prizes: [{ name: 'A', weight: 1, stock: 1 }] } }, 'input.lottery.perFanDailyCap'],
+      [
+        { kind: 'FISSION', name: 'x', startsAt: soon(0), fission: { targetInvites: 3, prizeName: 'Cola', burstWindowSecs: 0 } },
+        'input.fission.burstWindowSecs',
+      ],
+      [
+        {
+          kind: 'CHECK_IN',
+          name: 'x',
+          checkIn: {
+            pointsPerCheckIn: 5,
+            streakBonuses: [
+              { days: 7, points: 5 },
+              { days: 7, points: 9 },
+            ],
+          },
+        },
+        'input.checkIn.streakBonuses.1.days',
+      ],
+      [
+        { kind: 'LOTTERY', name: 'x', lottery: { perFanDailyCap: 3, perFanTotalCap: 2, prizes: [{ name: 'A', weight: 1, stock: 1 }] } },
+        'input.lottery.perFanDailyCap',
+      ],
       [{ kind: 'LOTTERY', name: 'x', lottery: { perFanDailyCap: 1, perFanTotalCap: 2, prizes: [] } }, 'input.lottery.prizes'],
-      [{ kind: 'LOTTERY', name: 'x', lottery: { perFanDailyCap: 1, perFanTotalCap: 2, prizes: [{ name: 'A', weight: 1, stock: 1 }, { name: 'A', weight: 2, stock: 1 }] } }, 'input.lottery.prizes.1.name'],
-      [{ kind: 'LOTTERY', name: 'x', lottery: { perFanDailyCap: 1, perFanTotalCap: 2, prizes: [{ name: 'A', weight: 1, stock: -1 }] } }, 'input.lottery.prizes.0.stock'],
+      [
+        {
+          kind: 'LOTTERY',
+          name: 'x',
+          lottery: {
+            perFanDailyCap: 1,
+            perFanTotalCap: 2,
+            prizes: [
+              { name: 'A', weight: 1, stock: 1 },
+              { name: 'A', weight: 2, stock: 1 },
+            ],
+          },
+        },
+        'input.lottery.prizes.1.name',
+      ],
+      [
+        { kind: 'LOTTERY', name: 'x', lottery: { perFanDailyCap: 1, perFanTotalCap: 2, prizes: [{ name: 'A', weight: 1, stock: -1 }] } },
+        'input.lottery.prizes.0.stock',
+      ],
       [{ kind: 'COUPON', name: 'x', coupon: { title: 'c', discountCents: 10_000, minSpendCents: 9_900 } }, 'input.coupon.discountCents'],
       [{ kind: 'COUPON', name: 'x', coupon: { title: 'c', discountCents: 300, validUntil: soon(-1) } }, 'input.coupon.validUntil'],
     ];
@@ -99,7 +184,8 @@ describe('createCampaign', () => {
 
 describe('campaign status transitions', () => {
   const statusOf = async (id: string) => (await t.database.prisma.campaign.findUniqueOrThrow({ where: { id: rawId(id) } })).status;
-  const newLike = async () => (await t.ok(CREATE, { input: { kind: 'LIKE', name: 'T', like: { targetLikes: 10, milestoneEvery: 5 } } })).createCampaign.data.id as string;
+  const newLike = async () =>
+    (await t.ok(CREATE, { input: { kind: 'LIKE', name: 'T', like: { targetLikes: 10, milestoneEvery: 5 } } })).createCampaign.data.id as string;
 
   it('follows DRAFT → SCHEDULED → RUNNING → ENDED, recording when it really started and ended', async () => {
     const id = await newLike();
@@ -143,7 +229,11 @@ describe('campaign status transitions', () => {
   });
 
   it('will not start a campaign whose end has passed', async () => {
-    const id = (await t.ok(CREATE, { input: { kind: 'LIKE', name: 'Late', startsAt: soon(-3), endsAt: soon(-1), like: { targetLikes: 10, milestoneEvery: 5 } } })).createCampaign.data.id;
+    const id = (
+      await t.ok(CREATE, {
+        input: { kind: 'LIKE', name: 'Late', startsAt: soon(-3), endsAt: soon(-1), like: { targetLikes: 10, milestoneEvery: 5 } },
+      })
+    ).createCampaign.data.id;
     await t.ok(transition('schedule'), { id });
     expect((await t.ok(transition('start'), { id })).startCampaign).toMatchObject({ code: 'INVALID_STATE' });
     expect(await statusOf(id)).toBe('SCHEDULED');

@@ -1,7 +1,7 @@
 // Milestone draws through the API: reproducible from the recorded seed and snapshot, auditable,
 // per-fan win caps under parallel draws, and every refusal typed and without effect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drawWinners, type DrawEntry } from '../../../src/campaigns/like/draw.js';
+import { type DrawEntry, drawWinners } from '../../../src/campaigns/like/draw.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { seedTwoTenants } from '../../helpers/fixtures.js';
 import { gid } from '../../helpers/ids.js';
@@ -30,7 +30,15 @@ const DRAW = /* GraphQL */ `
 
 let seq = 0;
 /** A running like campaign with `likers` fans who liked and `reached` milestones, set up directly. */
-async function campaignWithLikers(opts: { likers: number; reached: number; winners?: number; cap?: number; status?: 'RUNNING' | 'ENDED' | 'DRAFT'; org?: string; kind?: 'LIKE' | 'LOTTERY' }) {
+async function campaignWithLikers(opts: {
+  likers: number;
+  reached: number;
+  winners?: number;
+  cap?: number;
+  status?: 'RUNNING' | 'ENDED' | 'DRAFT';
+  org?: string;
+  kind?: 'LIKE' | 'LOTTERY';
+}) {
   const { likers, reached, winners = 1, cap = 1, status = 'RUNNING', org = orgId, kind = 'LIKE' } = opts;
   const p = t.database.prisma;
   const fans = await Promise.all(
@@ -41,8 +49,23 @@ async function campaignWithLikers(opts: { likers: number; reached: number; winne
   );
   const c = await p.campaign.create({
     data: {
-      orgId: org, kind, name: `Draws ${seq}`, status,
-      like: kind === 'LIKE' ? { create: { targetLikes: 100 * 100, milestoneEvery: 100, winnersPerMilestone: winners, perFanWinCap: cap, totalLikes: reached * 100, milestonesReached: reached } } : undefined,
+      orgId: org,
+      kind,
+      name: `Draws ${seq}`,
+      status,
+      like:
+        kind === 'LIKE'
+          ? {
+              create: {
+                targetLikes: 100 * 100,
+                milestoneEvery: 100,
+                winnersPerMilestone: winners,
+                perFanWinCap: cap,
+                totalLikes: reached * 100,
+                milestonesReached: reached,
+              },
+            }
+          : undefined,
     },
   });
   if (kind === 'LIKE') await p.likeContribution.createMany({ data: fans.map((f, i) => ({ campaignId: c.id, fanId: f.id, likes: 1 + i })) });
@@ -66,7 +89,10 @@ describe('drawLikeMilestone', () => {
     expect(d.participants.every((p: { winsBefore: number }) => p.winsBefore === 0)).toBe(true);
 
     // An auditor's re-run from the stored row alone, outside the API.
-    const row = await t.database.prisma.likeDraw.findUniqueOrThrow({ where: { campaignId_milestone: { campaignId: c.id, milestone: 1 } }, include: { winners: true } });
+    const row = await t.database.prisma.likeDraw.findUniqueOrThrow({
+      where: { campaignId_milestone: { campaignId: c.id, milestone: 1 } },
+      include: { winners: true },
+    });
     const again = drawWinners(row.seed, row.participants as DrawEntry[], { winners: row.winnersPerMilestone, perFanWinCap: row.perFanWinCap });
     expect(again.sort()).toEqual(row.winners.map((w) => w.fanId).sort());
     expect((row.participants as DrawEntry[]).map(([id]) => id)).toEqual(c.fans.map((f) => f.id).sort());
@@ -76,10 +102,20 @@ describe('drawLikeMilestone', () => {
     expect(second.participantCount).toBe(4);
     const firstWinners = new Set(d.winners.map((w: { id: string }) => w.id));
     expect(second.winners.some((w: { id: string }) => firstWinners.has(w.id))).toBe(false);
-    expect(second.participants.filter((p: { winsBefore: number }) => p.winsBefore === 1).map((p: { fanId: string }) => p.fanId).sort()).toEqual([...firstWinners].sort());
+    expect(
+      second.participants
+        .filter((p: { winsBefore: number }) => p.winsBefore === 1)
+        .map((p: { fanId: string }) => p.fanId)
+        .sort(),
+    ).toEqual([...firstWinners].sort());
 
-    const read = await t.ok(`query($id: ID!) { node(id: $id) { ... on Campaign { like { draws { milestone verified winners { id } } } } } }`, { id: c.gid });
-    expect(read.node.like.draws.map((x: { milestone: number; verified: boolean }) => [x.milestone, x.verified])).toEqual([[1, true], [2, true]]);
+    const read = await t.ok(`query($id: ID!) { node(id: $id) { ... on Campaign { like { draws { milestone verified winners { id } } } } } }`, {
+      id: c.gid,
+    });
+    expect(read.node.like.draws.map((x: { milestone: number; verified: boolean }) => [x.milestone, x.verified])).toEqual([
+      [1, true],
+      [2, true],
+    ]);
   });
 
   it('a tampered draw no longer verifies', async () => {
@@ -166,7 +202,17 @@ describe('drawWinners', () => {
     expect(drawWinners('seed-1', pool, rules)).toEqual(drawWinners('seed-1', [...pool].reverse(), rules));
     const outcomes = new Set(Array.from({ length: 20 }, (_, i) => drawWinners(`seed-${i}`, pool, rules).join()));
     expect(outcomes.size).toBeGreaterThan(10);
-    expect(drawWinners('seed-1', [['a', 1], ['b', 0], ['c', 2]], { winners: 5, perFanWinCap: 1 })).toEqual(['b']);
+    expect(
+      drawWinners(
+        'seed-1',
+        [
+          ['a', 1],
+          ['b', 0],
+          ['c', 2],
+        ],
+        { winners: 5, perFanWinCap: 1 },
+      ),
+    ).toEqual(['b']);
   });
 
   it('gives every eligible fan an even chance', () => {

@@ -1,8 +1,8 @@
 // Like batches through the API: who may send, typed refusals that change nothing, milestones, the
 // realtime event — and 50 parallel batches that must add up exactly with every milestone claimed once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPubSub } from '../../../src/core/pubsub.js';
 import { createLikeCommitter } from '../../../src/campaigns/like/likes.js';
+import { createPubSub } from '../../../src/core/pubsub.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { seedTwoTenants } from '../../helpers/fixtures.js';
 import { gid } from '../../helpers/ids.js';
@@ -27,10 +27,18 @@ const SEND = /* GraphQL */ `
   }
 `;
 
-async function likeCampaign(opts: { status?: 'RUNNING' | 'DRAFT' | 'ENDED'; target?: number; every?: number; org?: string; kind?: 'LIKE' | 'COUPON' } = {}) {
+async function likeCampaign(
+  opts: { status?: 'RUNNING' | 'DRAFT' | 'ENDED'; target?: number; every?: number; org?: string; kind?: 'LIKE' | 'COUPON' } = {},
+) {
   const { status = 'RUNNING', target = 1000, every = 100, org = orgId, kind = 'LIKE' } = opts;
   const c = await t.database.prisma.campaign.create({
-    data: { orgId: org, kind, name: `Likes ${Math.random()}`, status, like: kind === 'LIKE' ? { create: { targetLikes: target, milestoneEvery: every } } : undefined },
+    data: {
+      orgId: org,
+      kind,
+      name: `Likes ${Math.random()}`,
+      status,
+      like: kind === 'LIKE' ? { create: { targetLikes: target, milestoneEvery: every } } : undefined,
+    },
   });
   return { id: c.id, gid: gid('Campaign', c.id) };
 }
@@ -54,19 +62,32 @@ describe('sendLikes', () => {
     const a = await newFan();
     const b = await newFan();
     const first = await t.ok(SEND, { input: { campaignId: c.gid, taps: 250 } }, a.as);
-    expect(first.sendLikes).toEqual({ __typename: 'MutationSendLikesSuccess', data: { totalLikes: 250, milestonesReached: 2, newlyReached: [1, 2], fanLikes: 250 } });
+    expect(first.sendLikes).toEqual({
+      __typename: 'MutationSendLikesSuccess',
+      data: { totalLikes: 250, milestonesReached: 2, newlyReached: [1, 2], fanLikes: 250 },
+    });
     const second = await t.ok(SEND, { input: { campaignId: c.gid, taps: 40 } }, b.as);
     expect(second.sendLikes.data).toEqual({ totalLikes: 290, milestonesReached: 2, newlyReached: [], fanLikes: 40 });
     const third = await t.ok(SEND, { input: { campaignId: c.gid, taps: 10, fanId: b.gid } }, 'Dev demo/jujube@demo.test');
     expect(third.sendLikes.data).toEqual({ totalLikes: 300, milestonesReached: 3, newlyReached: [3], fanLikes: 50 });
 
-    const read = await t.ok(`query($id: ID!) { node(id: $id) { ... on Campaign { like { totalLikes milestonesReached participantCount topContributors(first: 5) { likes fan { id } } } } } }`, { id: c.gid });
+    const read = await t.ok(
+      `query($id: ID!) { node(id: $id) { ... on Campaign { like { totalLikes milestonesReached participantCount topContributors(first: 5) { likes fan { id } } } } } }`,
+      { id: c.gid },
+    );
     expect(read.node.like).toEqual({
-      totalLikes: 300, milestonesReached: 3, participantCount: 2,
-      topContributors: [{ likes: 250, fan: { id: a.gid } }, { likes: 50, fan: { id: b.gid } }],
+      totalLikes: 300,
+      milestonesReached: 3,
+      participantCount: 2,
+      topContributors: [
+        { likes: 250, fan: { id: a.gid } },
+        { likes: 50, fan: { id: b.gid } },
+      ],
     });
     // Crossing a milestone writes one LIKE_BURST entry to the feed.
-    const feed = await t.database.prisma.activityEvent.findMany({ where: { orgId, kind: 'LIKE_BURST', payload: { path: ['campaignId'], equals: c.id } } });
+    const feed = await t.database.prisma.activityEvent.findMany({
+      where: { orgId, kind: 'LIKE_BURST', payload: { path: ['campaignId'], equals: c.id } },
+    });
     expect(feed.map((e) => (e.payload as { milestones: number[] }).milestones)).toEqual(expect.arrayContaining([[1, 2], [3]]));
     expect(feed).toHaveLength(2);
   });

@@ -39,10 +39,21 @@ interface WheelOpts {
 }
 
 async function wheel(opts: WheelOpts = {}) {
-  const { prizes = [{ name: 'Face towel', weight: 1, stock: 100 }], missWeight = 0, daily = 1, total = 3, status = 'RUNNING', org = orgId, kind = 'LOTTERY' } = opts;
+  const {
+    prizes = [{ name: 'Face towel', weight: 1, stock: 100 }],
+    missWeight = 0,
+    daily = 1,
+    total = 3,
+    status = 'RUNNING',
+    org = orgId,
+    kind = 'LOTTERY',
+  } = opts;
   const c = await t.database.prisma.campaign.create({
     data: {
-      orgId: org, kind, name: `Member day ${Math.random()}`, status,
+      orgId: org,
+      kind,
+      name: `Member day ${Math.random()}`,
+      status,
       lottery: kind === 'LOTTERY' ? { create: { perFanDailyCap: daily, perFanTotalCap: total, missWeight } } : undefined,
       prizes: { create: prizes.map((p) => ({ orgId: org, ...p })) },
     },
@@ -72,10 +83,13 @@ describe('spinLottery', () => {
     expect(s).toMatchObject({ won: true, prize: { id: gid('Prize', w.prizes[0].id), name: 'Full-size essence', stock: 4 }, fan: { id: f.gid } });
     expect(s.seed).toMatch(/^[0-9a-f]{32}$/);
     expect(s.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    const read = await t.ok(`query($id: ID!, $c: ID!) {
+    const read = await t.ok(
+      `query($id: ID!, $c: ID!) {
       fan: node(id: $id) { ... on Fan { lotterySpins(first: 5) { id won prize { name } } } }
       campaign: node(id: $c) { ... on Campaign { lottery { perFanDailyCap perFanTotalCap missWeight } } }
-    }`, { id: f.gid, c: w.gid });
+    }`,
+      { id: f.gid, c: w.gid },
+    );
     expect(read.fan.lotterySpins).toEqual([{ id: s.id, won: true, prize: { name: 'Full-size essence' } }]);
     expect(read.campaign.lottery).toEqual({ perFanDailyCap: 1, perFanTotalCap: 3, missWeight: 0 });
     const node = await t.ok(`query($id: ID!) { node(id: $id) { ... on LotterySpin { seed } } }`, { id: s.id });
@@ -187,14 +201,21 @@ describe('spinLottery', () => {
     const won = results.filter((r) => r.spinLottery.data?.won);
     expect(won).toHaveLength(3);
     // The rest either lost the race for the last unit (a recorded miss) or found the wheel empty.
-    expect(results.every((r) => r.spinLottery.data ? true : r.spinLottery.code === 'OUT_OF_STOCK')).toBe(true);
+    expect(results.every((r) => (r.spinLottery.data ? true : r.spinLottery.code === 'OUT_OF_STOCK'))).toBe(true);
     expect(await stockOf(w.prizes[0].id)).toBe(0);
     expect(await t.database.prisma.lotterySpin.count({ where: { campaignId: w.id, prizeId: { not: null } } })).toBe(3);
     expect(await spinsOf(w.id)).toBe(results.filter((r) => r.spinLottery.data).length);
   });
 
   it('60 fans on a wheel of three small prizes: each prize gives out exactly its stock', async () => {
-    const w = await wheel({ prizes: [{ name: 'A', weight: 5, stock: 2 }, { name: 'B', weight: 3, stock: 3 }, { name: 'C', weight: 2, stock: 4 }], missWeight: 1 });
+    const w = await wheel({
+      prizes: [
+        { name: 'A', weight: 5, stock: 2 },
+        { name: 'B', weight: 3, stock: 3 },
+        { name: 'C', weight: 2, stock: 4 },
+      ],
+      missWeight: 1,
+    });
     const fans = await Promise.all(Array.from({ length: 60 }, () => newFan()));
     await Promise.all(fans.map((f) => spin(w.gid, f.as)));
     for (const p of w.prizes) {
@@ -206,7 +227,10 @@ describe('spinLottery', () => {
 
 describe('spinWheel', () => {
   it('lands on each slot in proportion to its weight, "no prize" included', () => {
-    const prizes = [{ id: 'b', weight: 3 }, { id: 'a', weight: 1 }];
+    const prizes = [
+      { id: 'b', weight: 3 },
+      { id: 'a', weight: 1 },
+    ];
     const counts = new Map<string, number>();
     for (let i = 0; i < 8000; i++) {
       const k = spinWheel(`odds-${i}`, prizes, 4) ?? 'miss';
