@@ -179,6 +179,9 @@ describe('every mutation, selected with only __typename and the error fragment',
     const redemption = await newest(db(t).redemption.findFirst({ where: { orgId: t.orgId, fanId: f1.id } }));
     await call(t, 'cancelRedemption', { redemptionId: gid('Redemption', redemption.id) });
 
+    // Insight
+    await call(t, 'refreshFanScores', {});
+
     expect(
       mutations.map((m) => m.name).filter((n) => !called.has(n)),
       'mutations this walk does not call yet',
