@@ -5,7 +5,9 @@ import { gid } from '../helpers/ids.js';
 import { useTestApp } from '../helpers/test-app.js';
 
 const readme = readFileSync('README.md', 'utf8');
-const section = readme.slice(readme.indexOf("## Operator's tour"), readme.indexOf('## Layout'));
+const start = readme.indexOf("## Operator's tour");
+// The tour runs to the next top-level section.
+const section = readme.slice(start, readme.indexOf('\n## ', start + 3));
 const documents = [...section.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
 
 // Who runs each step, and which returned values later steps refer to as <name>.
