@@ -6,22 +6,11 @@ import { describe, expect } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { gid } from '../helpers/ids.js';
 import { useTestApp } from '../helpers/test-app.js';
+import { rng } from './insights-helpers.js';
 
 const it = useTestApp({ fans: 60 });
 const DAY = 86_400_000;
 const SEED = Number(process.env.RFM_SEED ?? Date.now() % 100_000);
-
-/** mulberry32: a small seeded generator, so a failing workload can be replayed with RFM_SEED. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: T[]) => xs[Math.floor(next() * xs.length)] };
-}
 
 const SEGMENT = (r: number, f: number, m: number) => {
   const fm = Math.ceil((f + m) / 2);
