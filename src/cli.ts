@@ -176,7 +176,7 @@ async function token(db: Db, config: Config, args: string[]): Promise<string> {
 }
 
 async function apikey(db: Db, args: string[], io: CliIo) {
-  const { createApiKey, revokeApiKey, PARTNER_SCOPES } = await import('./organizations/api-key-service.js');
+  const { createApiKey, revokeApiKey, PARTNER_SCOPES } = await import('./organizations/api-keys.js');
   const { orgBySlug } = await import('./organizations/credentials.js');
   const scopes = option(args, '--scopes');
   const days = option(args, '--expires-days');

@@ -4,10 +4,10 @@ import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { refusals } from '../core/error-types.js';
 import { items, json, range, text } from '../core/input-rules.js';
-import { FanRef } from '../fans/schema.js';
+import { FanRef } from '../fans/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { INTIMACY, MAX_EVENT_AGE_DAYS, REPORTABLE_KINDS, recordActivityBatch } from './ingest.js';
-import { ActivityKindEnum, CommunityRef } from './schema.js';
+import { INTIMACY, MAX_EVENT_AGE_DAYS, REPORTABLE_KINDS, recordActivityBatch } from './activity.js';
+import { ActivityKindEnum, CommunityRef } from './types.js';
 
 const MAX_EVENTS = 500;
 

@@ -3,10 +3,10 @@ import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { refusals } from '../core/error-types.js';
 import { text } from '../core/input-rules.js';
-import { FanRef } from '../fans/schema.js';
-import { setMemberRole } from './manage.js';
+import { FanRef } from '../fans/types.js';
 import { joinCommunity, leaveCommunity } from './membership.js';
-import { CommunityRef, MemberRoleEnum, MembershipRef } from './schema.js';
+import { setMemberRole } from './service.js';
+import { CommunityRef, MemberRoleEnum, MembershipRef } from './types.js';
 
 const JoinCommunityInput = builder.inputType('JoinCommunityInput', {
   description: 'Join the group an invite code leads to.',

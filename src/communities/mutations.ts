@@ -4,11 +4,9 @@ import { operatorIdOf, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { refusals } from '../core/error-types.js';
 import { range, text } from '../core/input-rules.js';
-import { OperatorRef } from '../organizations/schema.js';
-import { createCommunity, setCommunityLifecycle, updateCommunity } from './manage.js';
-import { CommunityKindEnum, CommunityLifecycleEnum, CommunityRef } from './schema.js';
-import './member-mutations.js';
-import './activity-mutations.js';
+import { OperatorRef } from '../organizations/types.js';
+import { createCommunity, setCommunityLifecycle, updateCommunity } from './service.js';
+import { CommunityKindEnum, CommunityLifecycleEnum, CommunityRef } from './types.js';
 
 // The chat platform caps a group at 500 members (the declared range); SMALL and LARGE are defined by their size.
 const CAPACITY = 'SMALL groups hold ≤ 30, LARGE ones ≥ 200 (the chat platform caps every group at 500).';

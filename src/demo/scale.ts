@@ -15,8 +15,8 @@
 // are computed from the rows by aggregate UPDATEs, so they agree with them exactly.
 // Usable in-process (tests call seedScale on their database) and from the CLI (`npm run seed:scale`).
 import { createHash } from 'node:crypto';
-import { type DrawEntry, drawWinners } from '../campaigns/like/draw.js';
 import { byCodeUnits } from '../campaigns/like/prng.js';
+import { type DrawEntry, drawWinners } from '../campaigns/like/winners.js';
 import type { Database } from '../core/db.js';
 import type { SqlRunner } from '../core/migrate.js';
 import { lit, type ScaleContext } from './scale-sql.js';

@@ -6,9 +6,9 @@ import { refusals } from '../core/error-types.js';
 import { items, text } from '../core/input-rules.js';
 import { importFans } from './import.js';
 import { refreshLifecycles } from './lifecycle.js';
-import { FanFilterInput, FanRef, FanSourceEnum, SegmentRef, TagRef, toFanFilter } from './schema.js';
 import { createSegment, deleteSegment } from './segments.js';
 import { setFanKoc, setFanOptOut, type TagFansResult, tagFans, untagFan } from './tags.js';
+import { FanFilterInput, FanRef, FanSourceEnum, SegmentRef, TagRef, toFanFilter } from './types.js';
 
 const FanImportRowInput = builder.inputType('FanImportRow', {
   description: 'One fan as the live platform or CRM knows them.',

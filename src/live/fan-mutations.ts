@@ -3,9 +3,9 @@ import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { refusals } from '../core/error-types.js';
 import { text } from '../core/input-rules.js';
-import { FanRef } from '../fans/schema.js';
+import { FanRef } from '../fans/types.js';
 import { cancelReservation, reserveItem, reserveSession } from './reservations.js';
-import { LineupItemRef, LiveSessionRef, ReservationRef, WishRef } from './schema.js';
+import { LineupItemRef, LiveSessionRef, ReservationRef, WishRef } from './types.js';
 import { makeWish, unvoteWish, voteWish, type WishMade } from './wishes.js';
 
 const FAN = 'The fan; omit when the fan calls for themself.';

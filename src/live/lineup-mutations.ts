@@ -5,7 +5,7 @@ import { refusals } from '../core/error-types.js';
 import { range, text } from '../core/input-rules.js';
 import type { LineupItem } from '../generated/prisma/client.js';
 import { addLineupItem, type LineupChange, putItemOnSale, removeLineupItem, updateLineupItem } from './lineup.js';
-import { LineupItemRef, LiveSessionRef, WishRef } from './schema.js';
+import { LineupItemRef, LiveSessionRef, WishRef } from './types.js';
 
 const AddLineupItemInput = builder.inputType('AddLineupItemInput', {
   description: 'A product joining the line-up of a SCHEDULED or LIVE session.',

@@ -4,11 +4,8 @@ import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { refusals } from '../core/error-types.js';
 import { range, text } from '../core/input-rules.js';
-import { LiveSessionRef } from './schema.js';
 import { cancelLiveSession, endLiveSession, goLive, reportLiveStats, rescheduleLiveSession, scheduleLiveSession } from './sessions.js';
-import './lineup-mutations.js';
-import './fan-mutations.js';
-import './subscriptions.js';
+import { LiveSessionRef } from './types.js';
 
 const ScheduleLiveSessionInput = builder.inputType('ScheduleLiveSessionInput', {
   description: 'A new live session on the schedule.',

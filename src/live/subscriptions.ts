@@ -6,7 +6,7 @@ import { builder } from '../core/builder.js';
 import { type Context, orgIdOf } from '../core/context.js';
 import { boundedFeed, FEED_BUFFER } from '../core/streams.js';
 import type { FanReminderMessage, LiveSessionMessage } from './events.js';
-import { LiveSessionRef, LiveSessionStatusEnum } from './schema.js';
+import { LiveSessionRef, LiveSessionStatusEnum } from './types.js';
 
 // The Subscription root itself is declared in src/core/builder.ts.
 

@@ -1,16 +1,16 @@
 // Order mutations: the live platform (partner scope "import") or an operator imports and refunds orders.
 
-import { CommunityRef } from '../communities/schema.js';
+import { CommunityRef } from '../communities/types.js';
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { refusals } from '../core/error-types.js';
 import { items, range, text } from '../core/input-rules.js';
-import { FanRef } from '../fans/schema.js';
+import { FanRef } from '../fans/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { LiveSessionRef } from '../live/schema.js';
+import { LiveSessionRef } from '../live/types.js';
 import { importOrders } from './import.js';
 import { type RefundOutcome, refundOrder } from './refund.js';
-import { OrderRef } from './schema.js';
+import { OrderRef } from './types.js';
 
 const OrderImportRowInput = builder.inputType('OrderImportRow', {
   description: 'One paid order as the live platform reports it.',

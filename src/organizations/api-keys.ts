@@ -1,98 +1,60 @@
-// GraphQL management of partner API keys, for an organization's OWNER and ADMIN operators only.
+// Partner API keys: created by an organization's admins (GraphQL) or the CLI, shown in full once,
+// stored as prefix + SHA-256 of the secret, revocable at once. Usable without GraphQL (CLI, main.ts).
+import type { Db } from '../core/db.js';
+import { DomainError, notFound } from '../core/errors.js';
+import { isUniqueViolation } from '../core/prisma-errors.js';
+import { newApiKey } from '../core/tokens.js';
 
-import { orgOf } from '../core/acting.js';
-import { builder } from '../core/builder.js';
-import { orgIdOf } from '../core/context.js';
-import { refusals } from '../core/error-types.js';
-import { text } from '../core/input-rules.js';
-import type { ApiKey } from '../generated/prisma/client.js';
-import { createApiKey, type PARTNER_SCOPES, revokeApiKey } from './api-key-service.js';
+/** Every scope the schema checks with `partner: '<scope>'`. */
+export const PARTNER_SCOPES = ['read', 'import', 'events', 'likes', 'live'] as const;
+export type PartnerScope = (typeof PARTNER_SCOPES)[number];
 
-const PartnerScopeEnum = builder.enumType('PartnerScope', {
-  description: 'What a partner API key may do.',
-  values: {
-    READ: { value: 'read', description: 'Read the organization: fans, communities, orders, sessions, campaigns, activity.' },
-    IMPORT: { value: 'import', description: 'Import fans and orders, refund orders, redeem coupons.' },
-    EVENTS: { value: 'events', description: 'Report community activity and invite acceptances.' },
-    LIKES: { value: 'likes', description: 'Forward like batches from the live room.' },
-    LIVE: { value: 'live', description: 'Report live statistics, put items on sale, follow live-session events.' },
-  } satisfies Record<Uppercase<(typeof PARTNER_SCOPES)[number]>, { value: (typeof PARTNER_SCOPES)[number]; description: string }>,
-});
+export interface NewApiKey {
+  name: string;
+  scopes: string[];
+  expiresAt?: Date | null;
+}
 
-// Type-level scopes: even through node(id) only admins see keys, never partners or analysts.
-export const ApiKeyRef = builder.prismaNode('ApiKey', {
-  description: "A partner system's credential. Only its prefix is shown after creation; the secret is stored hashed.",
-  id: { field: 'id' },
-  nullable: true,
-  authScopes: { operatorAdmin: true },
-  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
-  fields: (t) => ({
-    name: t.exposeString('name', { description: 'What the key is for, e.g. "Douyin live bridge".' }),
-    prefix: t.exposeString('prefix', { description: 'The public part of the key ("fo_<prefix>_…"), to recognise it in logs.' }),
-    scopes: t.field({ type: [PartnerScopeEnum], description: 'What the key may do.', resolve: (k) => k.scopes as (typeof PARTNER_SCOPES)[number][] }),
-    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'When the key stops working; null for never.' }),
-    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When the key was revoked; null while it is not.' }),
-    lastUsedAt: t.expose('lastUsedAt', {
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the key last authenticated a request, to the minute (updated at most once a minute); null if never used.',
-    }),
-    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the key was created.' }),
-    active: t.boolean({
-      description: 'Neither revoked nor expired.',
-      resolve: (k) => !k.revokedAt && (!k.expiresAt || k.expiresAt > new Date()),
-    }),
-  }),
-});
+export function validateApiKeyInput(input: NewApiKey, now = new Date()): { name: string; scopes: PartnerScope[]; expiresAt: Date | null } {
+  const name = input.name.trim();
+  if (name.length < 1 || name.length > 80) throw new DomainError('VALIDATION', 'input.name: must be 1 to 80 characters', 'input.name');
+  const scopes = [...new Set(input.scopes.map((s) => s.trim()))];
+  if (scopes.length === 0) throw new DomainError('VALIDATION', 'input.scopes: at least one scope is required', 'input.scopes');
+  const unknown = scopes.filter((s) => !(PARTNER_SCOPES as readonly string[]).includes(s));
+  if (unknown.length)
+    throw new DomainError(
+      'VALIDATION',
+      `input.scopes: unknown scope ${unknown.map((s) => `"${s}"`).join(', ')} (known: ${PARTNER_SCOPES.join(', ')})`,
+      'input.scopes',
+    );
+  const expiresAt = input.expiresAt ?? null;
+  if (expiresAt && expiresAt <= now) throw new DomainError('VALIDATION', 'input.expiresAt: must be in the future', 'input.expiresAt');
+  return { name, scopes: scopes as PartnerScope[], expiresAt };
+}
 
-const CreatedApiKey = builder.objectRef<{ key: string; apiKey: ApiKey }>('CreatedApiKey').implement({
-  description: 'A new API key. `key` is shown this once; store it in the partner system now.',
-  fields: (t) => ({
-    key: t.exposeString('key', { description: 'The full key "fo_<prefix>_<secret>", sent as `Authorization: ApiKey <key>`.' }),
-    apiKey: t.field({ type: ApiKeyRef, nullable: false, description: 'The stored key (without its secret).', resolve: (p) => p.apiKey }),
-  }),
-});
+/** Creates a key; `key` is the only time the full secret exists outside the caller's hands. */
+export async function createApiKey(db: Db, orgId: string, input: NewApiKey) {
+  const v = validateApiKeyInput(input);
+  // A 48-bit random prefix practically never collides; the unique index makes sure, and we retry.
+  for (let attempt = 0; ; attempt++) {
+    const { key, prefix, secretHash } = newApiKey();
+    try {
+      const apiKey = await db.apiKey.create({ data: { orgId, name: v.name, scopes: v.scopes, expiresAt: v.expiresAt, prefix, secretHash } });
+      return { key, apiKey };
+    } catch (e) {
+      if (!isUniqueViolation(e) || attempt >= 2) throw e;
+    }
+  }
+}
 
-const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
-  description: 'A new partner API key.',
-  fields: (t) => ({
-    name: t.string({ required: true, description: 'What the key is for.', ...text(1, 80) }),
-    scopes: t.field({ type: [PartnerScopeEnum], required: true, description: 'What the key may do (at least one).' }),
-    expiresAt: t.field({ type: 'DateTime', required: false, description: 'When the key stops working (in the future); omit for never.' }),
-  }),
-});
-
-builder.queryFields((t) => ({
-  apiKeys: t.prismaField({
-    type: ['ApiKey'],
-    description: "The organization's partner API keys, newest first (revoked ones included).",
-    authScopes: { operatorAdmin: true },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.db.apiKey.findMany({ ...query, where: { orgId: orgOf(ctx.viewer) }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] }),
-  }),
-}));
-
-builder.mutationFields((t) => ({
-  createApiKey: t.field({
-    type: CreatedApiKey,
-    errors: refusals(),
-    description: 'Create a partner API key. The full key is returned once and never again.',
-    authScopes: { operatorAdmin: true },
-    args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'Name, scopes and expiry.' }) },
-    resolve: (_root, { input }, ctx) =>
-      createApiKey(ctx.db, orgOf(ctx.viewer), { name: input.name, scopes: input.scopes, expiresAt: input.expiresAt }),
-  }),
-  revokeApiKey: t.field({
-    type: ApiKeyRef,
-    nullable: false,
-    errors: refusals('NOT_FOUND'),
-    description: 'Revoke a partner API key: its next request is refused. Revoking twice is harmless.',
-    authScopes: { operatorAdmin: true },
-    args: { id: t.arg.globalID({ for: ApiKeyRef, required: true, description: 'The key to revoke.' }) },
-    resolve: async (_root, { id }, ctx) => {
-      const key = await revokeApiKey(ctx.db, orgOf(ctx.viewer), { id: id.id });
-      ctx.principals.forget((v) => v.kind === 'partner' && v.apiKeyId === key.id);
-      return key;
-    },
-  }),
-}));
+/**
+ * Revokes at once (auth looks the key up on every request). Revoking twice keeps the first time.
+ * orgId null is for the CLI, which revokes by the (globally unique) prefix.
+ */
+export async function revokeApiKey(db: Db, orgId: string | null, where: { id: string } | { prefix: string }) {
+  const match = orgId ? { ...where, orgId } : where;
+  await db.apiKey.updateMany({ where: { ...match, revokedAt: null }, data: { revokedAt: new Date() } });
+  const key = await db.apiKey.findFirst({ where: match });
+  if (!key) throw notFound('API key', 'id' in where ? 'id' : 'prefix');
+  return key;
+}

@@ -3,7 +3,7 @@
 import type { Config } from '../core/config.js';
 import type { Db } from '../core/db.js';
 import { signToken } from '../core/tokens.js';
-import { createApiKey, PARTNER_SCOPES } from './api-key-service.js';
+import { createApiKey, PARTNER_SCOPES } from './api-keys.js';
 
 export async function orgBySlug(db: Db, slug: string) {
   const org = await db.organization.findUnique({ where: { slug }, select: { id: true } });

@@ -3,9 +3,9 @@ import { actingFanId, orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { refusals } from '../core/error-types.js';
 import { range, text } from '../core/input-rules.js';
-import { FanRef } from '../fans/schema.js';
-import { PointsEntryRef, RedemptionRef, RewardRef, RewardShelfEnum } from './schema.js';
+import { FanRef } from '../fans/types.js';
 import { cancelRedemption, createReward, giftPoints, redeemReward, updateReward } from './service.js';
+import { PointsEntryRef, RedemptionRef, RewardRef, RewardShelfEnum } from './types.js';
 
 const GiftPointsInput = builder.inputType('GiftPointsInput', {
   description: 'Points an operator gives a fan, with the reason the fan will see.',

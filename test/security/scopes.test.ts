@@ -1,7 +1,7 @@
 // No root field is reachable without a declared rule: every Query, Mutation and Subscription field
 // declares authScopes, only `viewer` is public, and every partner scope used is one a key can hold.
 import { describe, expect, it } from 'vitest';
-import { PARTNER_SCOPES } from '../../src/organizations/api-key-service.js';
+import { PARTNER_SCOPES } from '../../src/organizations/api-keys.js';
 import { schema } from '../../src/schema.js';
 
 type Scopes = Record<string, unknown>;

@@ -3,7 +3,7 @@
 
 import type { App } from '../../src/app.js';
 import { signToken, type TokenSettings } from '../../src/core/tokens.js';
-import { createApiKey } from '../../src/organizations/api-key-service.js';
+import { createApiKey } from '../../src/organizations/api-keys.js';
 import type { GraphQLResult, TestApp } from '../helpers/app.js';
 
 export async function orgId(t: TestApp, slug: string) {

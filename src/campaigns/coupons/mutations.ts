@@ -1,16 +1,16 @@
 // Coupon actions: operators issue to a segment, a group or a list of fans; the order importer
 // (or an operator) redeems a fan's coupon against an order.
 
-import { CommunityRef } from '../../communities/schema.js';
+import { CommunityRef } from '../../communities/types.js';
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { refusals } from '../../core/error-types.js';
 import { items, range, text } from '../../core/input-rules.js';
-import { FanRef, SegmentRef } from '../../fans/schema.js';
-import { OrderRef } from '../../orders/schema.js';
-import { CampaignRef } from '../schema.js';
-import { IssueCouponResultRef } from './schema.js';
+import { FanRef, SegmentRef } from '../../fans/types.js';
+import { OrderRef } from '../../orders/types.js';
+import { CampaignRef } from '../types.js';
 import { issueCoupon, redeemCoupon } from './service.js';
+import { IssueCouponResultRef } from './types.js';
 
 const IssueCouponInput = builder.inputType('IssueCouponInput', {
   description: "Who gets a COUPON campaign's coupon: exactly one of segmentId, communityId or fanIds.",

@@ -1,12 +1,12 @@
 // Campaign creation (one input, one settings block per kind) and status transitions, for operators.
 
-import { CommunityRef } from '../../communities/schema.js';
+import { CommunityRef } from '../../communities/types.js';
 import { orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { refusals } from '../../core/error-types.js';
 import { items, range, text } from '../../core/input-rules.js';
-import { LiveSessionRef } from '../../live/schema.js';
-import { CampaignKindEnum, CampaignRef } from '../schema.js';
+import { LiveSessionRef } from '../../live/types.js';
+import { CampaignKindEnum, CampaignRef } from '../types.js';
 import { createCampaign, type Transition, transitionCampaign } from './service.js';
 
 const LikeSettingsInput = builder.inputType('LikeCampaignSettingsInput', {

@@ -1,36 +1,65 @@
-// The like-milestone draw as a pure function of what LikeDraw records: the seed, the participant
-// snapshot and the rules. The service calls it to draw; LikeDraw.reproducedWinners calls it again to audit.
-import { byCodeUnits, seededRandom } from './prng.js';
+// Drawing a like milestone's lottery round. Draws of one campaign serialize on the LikeCampaign row
+// (SELECT … FOR UPDATE), so each draw sees every earlier draw's winners and per-fan win caps hold even
+// when an operator fires several milestones at once. The seed and the participant snapshot are stored
+// with the draw; drawWinners() re-run on them gives the same winners.
+import type { Context } from '../../core/context.js';
+import type { Tx } from '../../core/db.js';
+import { DomainError } from '../../core/errors.js';
+import { isUniqueViolation } from '../../core/prisma-errors.js';
+import type { LikeDraw } from '../../generated/prisma/client.js';
+import { assertStatus, findCampaign } from '../lookup.js';
+import { byCodeUnits, newSeed } from './prng.js';
+import { type DrawEntry, drawWinners, eligibleFans } from './winners.js';
 
-/** One participant: their fan id and how many rounds of this campaign they had won before the draw. */
-export type DrawEntry = [fanId: string, winsBefore: number];
+type Deps = Pick<Context, 'db'>;
 
-export interface DrawRules {
-  /** Winners wanted in this round. */
-  winners: number;
-  /** A fan who already holds this many wins is not eligible. */
-  perFanWinCap: number;
-}
+export async function drawLikeMilestone(deps: Deps, orgId: string, input: { campaignId: string; milestone: number }): Promise<LikeDraw> {
+  const { campaignId, milestone } = input;
+  try {
+    return await deps.db.$transaction(async (tx) => {
+      const campaign = await findCampaign(tx, orgId, campaignId, 'input.campaignId', 'LIKE');
+      // Rounds can still be drawn after the live session ends, for milestones reached while running.
+      assertStatus(campaign, ['RUNNING', 'ENDED'], 'input.campaignId');
+      const [lc] = await tx.$queryRaw<{ milestonesReached: number; winnersPerMilestone: number; perFanWinCap: number }[]>`
+        SELECT "milestonesReached", "winnersPerMilestone", "perFanWinCap" FROM "LikeCampaign" WHERE "campaignId" = ${campaignId} FOR UPDATE`;
+      if (!lc) throw new DomainError('INVALID_STATE', `"${campaign.name}" has no like settings`, 'input.campaignId');
+      const rules = { winners: Number(lc.winnersPerMilestone), perFanWinCap: Number(lc.perFanWinCap) };
+      if (milestone > Number(lc.milestonesReached)) {
+        throw new DomainError('INVALID_STATE', `Milestone ${milestone} is not reached yet (${lc.milestonesReached} so far)`, 'input.milestone');
+      }
+      const existing = await tx.likeDraw.findUnique({ where: { campaignId_milestone: { campaignId, milestone } }, select: { id: true } });
+      if (existing) throw new DomainError('CONFLICT', `Milestone ${milestone} was already drawn`, 'input.milestone');
 
-/** Fans still under the win cap, sorted by id: the pool the seed draws from. */
-export function eligibleFans(participants: DrawEntry[], rules: DrawRules): string[] {
-  return participants
-    .filter(([, wins]) => wins < rules.perFanWinCap)
-    .map(([fanId]) => fanId)
-    .sort(byCodeUnits);
-}
-
-/**
- * Winners in draw order: a partial Fisher–Yates shuffle of the eligible pool driven by the seed.
- * Same seed + same snapshot + same rules → same winners, on any machine.
- */
-export function drawWinners(seed: string, participants: DrawEntry[], rules: DrawRules): string[] {
-  const pool = eligibleFans(participants, rules);
-  const rng = seededRandom(seed);
-  const k = Math.min(rules.winners, pool.length);
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.int(pool.length - i);
-    [pool[i], pool[j]] = [pool[j], pool[i]];
+      const participants = await snapshot(tx, campaignId);
+      const eligible = eligibleFans(participants, rules).length;
+      if (!eligible)
+        throw new DomainError('INVALID_STATE', 'No participant is eligible: nobody liked yet, or everyone holds the win cap', 'input.milestone');
+      const seed = newSeed();
+      const winners = drawWinners(seed, participants, rules);
+      return tx.likeDraw.create({
+        data: {
+          orgId,
+          campaignId,
+          milestone,
+          seed,
+          participantCount: eligible,
+          participants,
+          winnersPerMilestone: rules.winners,
+          perFanWinCap: rules.perFanWinCap,
+          winners: { create: winners.map((fanId) => ({ campaignId, fanId })) },
+        },
+      });
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new DomainError('CONFLICT', `Milestone ${milestone} was already drawn`, 'input.milestone');
+    throw e;
   }
-  return pool.slice(0, k);
+}
+
+/** Every fan who liked, with their wins so far in this campaign, sorted by fan id. */
+async function snapshot(tx: Tx, campaignId: string): Promise<DrawEntry[]> {
+  const contributions = await tx.likeContribution.findMany({ where: { campaignId, likes: { gt: 0 } }, select: { fanId: true } });
+  const wins = await tx.likeWinner.groupBy({ by: ['fanId'], where: { campaignId }, _count: { _all: true } });
+  const winsOf = new Map(wins.map((w) => [w.fanId, w._count._all]));
+  return contributions.map((c): DrawEntry => [c.fanId, winsOf.get(c.fanId) ?? 0]).sort((a, b) => byCodeUnits(a[0], b[0]));
 }

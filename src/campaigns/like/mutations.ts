@@ -4,11 +4,11 @@ import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { refusals } from '../../core/error-types.js';
 import { range } from '../../core/input-rules.js';
-import { FanRef } from '../../fans/schema.js';
-import { CampaignRef, LikeDrawRef } from '../schema.js';
-import { drawLikeMilestone } from './draw-service.js';
+import { FanRef } from '../../fans/types.js';
+import { CampaignRef, LikeDrawRef } from '../types.js';
+import { drawLikeMilestone } from './draw.js';
 import { sendLikes } from './likes.js';
-import { LikeBatchRef } from './schema.js';
+import { LikeBatchRef } from './types.js';
 
 const SendLikesInput = builder.inputType('SendLikesInput', {
   description: 'Taps a client counted since its last send.',
@@ -47,5 +47,3 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => drawLikeMilestone(ctx, orgOf(ctx.viewer), { campaignId: input.campaignId.id, milestone: input.milestone }),
   }),
 }));
-
-import './subscriptions.js';

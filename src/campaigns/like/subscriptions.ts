@@ -3,7 +3,7 @@
 import { orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { notFound } from '../../core/errors.js';
-import { CampaignRef } from '../schema.js';
+import { CampaignRef } from '../types.js';
 
 const LikeCounterRef = builder.simpleObject('LikeCounter', {
   description: "A like campaign's live counter.",

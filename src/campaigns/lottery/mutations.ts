@@ -2,10 +2,10 @@
 import { actingFanId, orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { refusals } from '../../core/error-types.js';
-import { FanRef } from '../../fans/schema.js';
-import { CampaignRef } from '../schema.js';
-import { LotterySpinRef } from './schema.js';
+import { FanRef } from '../../fans/types.js';
+import { CampaignRef } from '../types.js';
 import { spinLottery } from './service.js';
+import { LotterySpinRef } from './types.js';
 
 const SpinLotteryInput = builder.inputType('SpinLotteryInput', {
   description: 'Spin a member-day prize wheel.',

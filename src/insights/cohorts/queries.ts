@@ -1,6 +1,6 @@
 // fanCohorts: retention by join week, for the organization or one group.
 
-import { CommunityRef } from '../../communities/schema.js';
+import { CommunityRef } from '../../communities/types.js';
 import { builder } from '../../core/builder.js';
 import { orgIdOf } from '../../core/context.js';
 import { range } from '../../core/input-rules.js';

@@ -1,6 +1,6 @@
 // Group metric queries: analysts and operators read them, partners with the `read` scope too.
 
-import { CommunityKindEnum, CommunityRef } from '../../communities/schema.js';
+import { CommunityKindEnum, CommunityRef } from '../../communities/types.js';
 import { orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { invalid } from '../../core/errors.js';

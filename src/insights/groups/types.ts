@@ -1,6 +1,6 @@
 // GraphQL types of group metrics. Money is in cents; sums that may pass 2^31 are Floats holding whole numbers.
 
-import { CommunityRef } from '../../communities/schema.js';
+import { CommunityRef } from '../../communities/types.js';
 import { builder } from '../../core/builder.js';
 import { WindowRef } from '../window.js';
 import { GROUP_METRIC_FIELDS, type RankedGroup, type SeriesPoint } from './metrics.js';

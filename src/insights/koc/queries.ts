@@ -3,7 +3,7 @@ import { orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { notFound } from '../../core/errors.js';
 import { range } from '../../core/input-rules.js';
-import { FanRef } from '../../fans/schema.js';
+import { FanRef } from '../../fans/types.js';
 import { MetricWindowInput, resolveWindow, timeZoneOf, WindowRef } from '../window.js';
 import { KOC_METRIC_FIELDS, KOC_QUALIFYING_FANS, type KocMetrics, kocLeaderboard, kocMetricsOf } from './service.js';
 

@@ -1,6 +1,6 @@
 // Live dashboard subscriptions: today's numbers, pushed when they change, at most once a second.
 
-import { CommunityRef } from '../../communities/schema.js';
+import { CommunityRef } from '../../communities/types.js';
 import { orgOf } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { notFound } from '../../core/errors.js';

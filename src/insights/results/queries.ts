@@ -1,10 +1,10 @@
 // campaignResults and liveSessionResults: what a campaign or a session brought, for the console.
 
-import { CampaignKindEnum, CampaignRef } from '../../campaigns/schema.js';
+import { CampaignKindEnum, CampaignRef } from '../../campaigns/types.js';
 import { builder } from '../../core/builder.js';
 import { orgIdOf } from '../../core/context.js';
 import type { Campaign } from '../../generated/prisma/client.js';
-import { LiveSessionRef } from '../../live/schema.js';
+import { LiveSessionRef } from '../../live/types.js';
 import { checkInResults, couponResults, fissionResults, likeResults, sessionFunnel } from './service.js';
 import { CheckInResultsRef, CouponResultsRef, FissionResultsRef, LikeResultsRef, SessionResultsRef } from './types.js';
 

@@ -1,12 +1,11 @@
 // RFM segment counts, the score refresh, and the Pareto share of GMV.
 
-import { CommunityRef } from '../../communities/schema.js';
-import { orgOf } from '../../core/acting.js';
+import { CommunityRef } from '../../communities/types.js';
 import { builder } from '../../core/builder.js';
 import { orgIdOf } from '../../core/context.js';
-import { RfmSegmentEnum } from '../../fans/insight-filters.js';
+import { RfmSegmentEnum } from '../../fans/insight-types.js';
 import { gmvPareto, type ParetoShare } from './pareto.js';
-import { refreshFanScores, type ScoreRefresh, type SegmentCounts, segmentCounts } from './service.js';
+import { type ScoreRefresh, type SegmentCounts, segmentCounts } from './service.js';
 
 const SegmentCountRef = builder.objectRef<SegmentCounts['counts'][number]>('RfmSegmentCount').implement({
   description: 'How many fans are in one RFM segment.',
@@ -31,7 +30,7 @@ const SegmentCountsRef = builder.objectRef<SegmentCounts>('RfmSegmentCounts').im
   }),
 });
 
-const ScoreRefreshRef = builder.objectRef<ScoreRefresh>('FanScoreRefresh').implement({
+export const ScoreRefreshRef = builder.objectRef<ScoreRefresh>('FanScoreRefresh').implement({
   description: 'What a refresh of the RFM scores did.',
   fields: (t) => ({
     refreshedAt: t.expose('refreshedAt', { type: 'DateTime', description: 'The instant the scores are as of.' }),
@@ -72,16 +71,5 @@ builder.queryFields((t) => ({
       if (communityId && !(await ctx.db.community.count({ where: { id: communityId.id, orgId } }))) return null;
       return gmvPareto(ctx.db, orgId, communityId?.id);
     },
-  }),
-}));
-
-builder.mutationFields((t) => ({
-  refreshFanScores: t.field({
-    type: ScoreRefreshRef,
-    errors: {},
-    description:
-      'Recompute every fan\'s RFM scores, segment and frequency drop now (quintiles among buyers; README "Insight"). `npm run cli -- refresh-rfm <slug>` does the same from a scheduler.',
-    authScopes: { operatorAdmin: true },
-    resolve: (_root, _args, ctx) => refreshFanScores(ctx.db, orgOf(ctx.viewer)),
   }),
 }));

@@ -1,8 +1,8 @@
 // RFM on the Fan type: scores, segment and frequency drop as of the organization's last refresh.
 // Operators and partners (`read`) see them; a fan reading their own profile does not.
 import { builder } from '../../core/builder.js';
-import { RfmSegmentEnum } from '../../fans/insight-filters.js';
-import { FanRef } from '../../fans/schema.js';
+import { RfmSegmentEnum } from '../../fans/insight-types.js';
+import { FanRef } from '../../fans/types.js';
 import type { RfmSegment } from '../../generated/prisma/enums.js';
 
 interface FanRfm {

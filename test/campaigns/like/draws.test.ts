@@ -1,7 +1,7 @@
 // Milestone draws through the API: reproducible from the recorded seed and snapshot, auditable,
 // per-fan win caps under parallel draws, and every refusal typed and without effect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DrawEntry, drawWinners } from '../../../src/campaigns/like/draw.js';
+import { type DrawEntry, drawWinners } from '../../../src/campaigns/like/winners.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { seedTwoTenants } from '../../helpers/fixtures.js';
 import { gid } from '../../helpers/ids.js';

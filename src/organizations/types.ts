@@ -1,8 +1,6 @@
-// Organizations (tenants) and their operators, plus `viewer`: who the caller is.
-import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../core/builder.js';
 import { type Context, orgIdOf } from '../core/context.js';
-import './api-keys.js';
+import type { PARTNER_SCOPES } from './api-keys.js';
 
 export const OperatorRoleEnum = builder.enumType('OperatorRole', {
   description: 'What an operator may do in the console.',
@@ -69,7 +67,7 @@ export const ViewerRef = builder.simpleObject('Viewer', {
 });
 
 /** The caller's own Operator row (with the fields the query selects), or null for any other caller. */
-function signedInOperator(query: object, ctx: Context) {
+export function signedInOperator(query: object, ctx: Context) {
   const selection = { ...query }; // spread even when unused: Pothos refuses a resolver that ignores its query
   return ctx.viewer.kind === 'operator' ? ctx.db.operator.findUnique({ ...selection, where: { id: ctx.viewer.operatorId } }) : null;
 }
@@ -96,28 +94,39 @@ builder.objectFields(ViewerRef, (t) => ({
   }),
 }));
 
-builder.queryFields((t) => ({
-  viewer: t.field({
-    type: ViewerRef,
-    description: 'Who you are, with your own profile (`fan` or `operator`). Open to every caller, so a client can check its credential.',
-    authScopes: { public: true },
-    resolve: (_root, _args, ctx) => ({
-      kind: ctx.viewer.kind.toUpperCase() as 'ANONYMOUS',
-      organizationId: ctx.viewer.orgId && encodeGlobalID('Organization', ctx.viewer.orgId),
+export const PartnerScopeEnum = builder.enumType('PartnerScope', {
+  description: 'What a partner API key may do.',
+  values: {
+    READ: { value: 'read', description: 'Read the organization: fans, communities, orders, sessions, campaigns, activity.' },
+    IMPORT: { value: 'import', description: 'Import fans and orders, refund orders, redeem coupons.' },
+    EVENTS: { value: 'events', description: 'Report community activity and invite acceptances.' },
+    LIKES: { value: 'likes', description: 'Forward like batches from the live room.' },
+    LIVE: { value: 'live', description: 'Report live statistics, put items on sale, follow live-session events.' },
+  } satisfies Record<Uppercase<(typeof PARTNER_SCOPES)[number]>, { value: (typeof PARTNER_SCOPES)[number]; description: string }>,
+});
+
+// Type-level scopes: even through node(id) only admins see keys, never partners or analysts.
+export const ApiKeyRef = builder.prismaNode('ApiKey', {
+  description: "A partner system's credential. Only its prefix is shown after creation; the secret is stored hashed.",
+  id: { field: 'id' },
+  nullable: true,
+  authScopes: { operatorAdmin: true },
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'What the key is for, e.g. "Douyin live bridge".' }),
+    prefix: t.exposeString('prefix', { description: 'The public part of the key ("fo_<prefix>_…"), to recognise it in logs.' }),
+    scopes: t.field({ type: [PartnerScopeEnum], description: 'What the key may do.', resolve: (k) => k.scopes as (typeof PARTNER_SCOPES)[number][] }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'When the key stops working; null for never.' }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When the key was revoked; null while it is not.' }),
+    lastUsedAt: t.expose('lastUsedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the key last authenticated a request, to the minute (updated at most once a minute); null if never used.',
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the key was created.' }),
+    active: t.boolean({
+      description: 'Neither revoked nor expired.',
+      resolve: (k) => !k.revokedAt && (!k.expiresAt || k.expiresAt > new Date()),
     }),
   }),
-  organization: t.prismaField({
-    type: 'Organization',
-    nullable: true,
-    description: "The caller's organization.",
-    authScopes: { operator: true, partner: 'read' },
-    resolve: (query, _root, _args, ctx) => ctx.db.organization.findUnique({ ...query, where: { id: orgIdOf(ctx.viewer) } }),
-  }),
-  me: t.prismaField({
-    type: 'Operator',
-    nullable: true,
-    description: 'The signed-in operator (operators only; `viewer` answers every caller, fans included).',
-    authScopes: { operator: true },
-    resolve: (query, _root, _args, ctx) => signedInOperator(query, ctx),
-  }),
-}));
+});

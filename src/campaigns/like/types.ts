@@ -2,9 +2,9 @@
 // fields of a draw (its snapshot and a re-run of the draw from the recorded seed).
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../core/builder.js';
-import { type DrawEntry, drawWinners } from './draw.js';
 import type { LikeBatchResult } from './likes.js';
 import { byCodeUnits } from './prng.js';
+import { type DrawEntry, drawWinners } from './winners.js';
 
 export const LikeBatchRef = builder.objectRef<LikeBatchResult>('LikeBatch').implement({
   description: 'The campaign after a batch of likes was counted.',

@@ -1,12 +1,9 @@
 // Orders imported from the live platform: the commerce facts behind fan value and group GMV.
 
-import { CommunityRef } from '../communities/schema.js';
 import { ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { orgIdOf } from '../core/context.js';
 import { within } from '../core/filters.js';
-import { FanRef } from '../fans/schema.js';
-import { LiveSessionRef } from '../live/schema.js';
 
 export const OrderStatusEnum = builder.enumType('OrderStatus', {
   description: 'Payment state of an order.',
@@ -35,28 +32,11 @@ export const OrderRef = builder.prismaNode('Order', {
   }),
 });
 
-builder.queryFields((t) => ({
-  orders: t.prismaConnection({
-    type: 'Order',
-    cursor: 'id',
-    description: 'Orders, newest first.',
-    authScopes: { operator: true, partner: 'read' },
-    args: {
-      fanId: t.arg.globalID({ for: FanRef, required: false, description: "Only this fan's orders." }),
-      communityId: t.arg.globalID({ for: CommunityRef, required: false, description: 'Only orders attributed to this group.' }),
-      liveSessionId: t.arg.globalID({ for: LiveSessionRef, required: false, description: 'Only orders from this session.' }),
-      kocId: t.arg.globalID({ for: FanRef, required: false, description: 'Only orders attributed to this KOC.' }),
-      from: t.arg({ type: 'DateTime', required: false, description: 'Placed at or after this instant.' }),
-      to: t.arg({ type: 'DateTime', required: false, description: 'Placed before this instant.' }),
-    },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.order.findMany({ ...query, where: orderWhere(orgIdOf(ctx.viewer), args), orderBy: [{ placedAt: 'desc' }, { id: 'desc' }] }),
-    totalCount: (_c, args, ctx) => ctx.db.order.count({ where: orderWhere(orgIdOf(ctx.viewer), args) }),
-  }),
-}));
-
 type Gid = { id: string } | null | undefined;
-function orderWhere(orgId: string, a: { fanId?: Gid; communityId?: Gid; liveSessionId?: Gid; kocId?: Gid; from?: Date | null; to?: Date | null }) {
+export function orderWhere(
+  orgId: string,
+  a: { fanId?: Gid; communityId?: Gid; liveSessionId?: Gid; kocId?: Gid; from?: Date | null; to?: Date | null },
+) {
   return {
     orgId,
     fanId: a.fanId?.id,

@@ -9,7 +9,7 @@ import type { Context } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import { boundedFeed, FEED_BUFFER } from '../core/streams.js';
 import type { ActivityKind, CommunityKind } from '../generated/prisma/enums.js';
-import { ActivityKindEnum, CommunityKindEnum, CommunityRef } from './schema.js';
+import { ActivityKindEnum, CommunityKindEnum, CommunityRef } from './types.js';
 
 interface Notice extends ActivityMessage {
   communityKind: CommunityKind | null;

@@ -3,7 +3,7 @@
 import { builder } from '../core/builder.js';
 import { orgIdOf } from '../core/context.js';
 import { anyOf } from '../core/filters.js';
-import { FanRef } from '../fans/schema.js';
+import { FanRef } from '../fans/types.js';
 
 export const CampaignKindEnum = builder.enumType('CampaignKind', {
   description: 'What kind of campaign.',
@@ -154,22 +154,6 @@ builder.prismaObject('Coupon', {
   }),
 });
 
-builder.queryFields((t) => ({
-  campaigns: t.prismaConnection({
-    type: 'Campaign',
-    cursor: 'id',
-    description: 'Campaigns of your organization, newest first.',
-    authScopes: { operator: true, partner: 'read' },
-    args: {
-      kinds: t.arg({ type: [CampaignKindEnum], required: false, description: 'Only these kinds.' }),
-      statuses: t.arg({ type: [CampaignStatusEnum], required: false, description: 'Only these statuses.' }),
-    },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.campaign.findMany({ ...query, where: campaignWhere(orgIdOf(ctx.viewer), args), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
-    totalCount: (_c, args, ctx) => ctx.db.campaign.count({ where: campaignWhere(orgIdOf(ctx.viewer), args) }),
-  }),
-}));
-
-function campaignWhere(orgId: string, args: { kinds?: string[] | null; statuses?: string[] | null }) {
+export function campaignWhere(orgId: string, args: { kinds?: string[] | null; statuses?: string[] | null }) {
   return { orgId, kind: anyOf(args.kinds as never[]), status: anyOf(args.statuses as never[]) };
 }

@@ -3,9 +3,9 @@ import { getRefFromModel, PrismaObjectRef } from '@pothos/plugin-prisma';
 import { builder } from '../core/builder.js';
 import { orgIdOf } from '../core/context.js';
 import { range, text } from '../core/input-rules.js';
-import { ViewerRef } from '../organizations/schema.js';
-import { type FanFilter, type FanSortField, fanOrderBy, fanWhere } from './filters.js';
-import { FanIntRangeInput, FanTimeRangeInput, RfmSegmentEnum } from './insight-filters.js';
+import { ViewerRef } from '../organizations/types.js';
+import { type FanFilter, fanOrderBy } from './filters.js';
+import { FanIntRangeInput, FanTimeRangeInput, RfmSegmentEnum } from './insight-types.js';
 import { segmentFanWhere } from './segments.js';
 
 export const FanLifecycleEnum = builder.enumType('FanLifecycle', {
@@ -102,7 +102,7 @@ export const FanFilterInput = builder.inputType('FanFilter', {
   }),
 });
 
-const FanOrderInput = builder.inputType('FanOrder', {
+export const FanOrderInput = builder.inputType('FanOrder', {
   description: 'Sort order for fans.',
   fields: (t) => ({
     field: t.field({ type: FanSortFieldEnum, required: true, description: 'What to sort by.' }),
@@ -217,38 +217,6 @@ builder.objectField(ViewerRef, 'fan', (t) =>
     },
   }),
 );
-
-builder.queryFields((t) => ({
-  fans: t.prismaConnection({
-    type: 'Fan',
-    cursor: 'id',
-    description: 'Fans of your organization, filtered and sorted.',
-    authScopes: { operator: true, partner: 'read' },
-    args: {
-      filter: t.arg({ type: FanFilterInput, required: false, description: 'Conditions every returned fan meets.' }),
-      orderBy: t.arg({ type: FanOrderInput, required: false, description: 'Sort order; newest first by default.' }),
-    },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.fan.findMany({
-        ...query,
-        where: fanWhere(orgIdOf(ctx.viewer), toFanFilter(args.filter)),
-        orderBy: fanOrderBy(args.orderBy?.field as FanSortField | undefined, args.orderBy?.direction ?? 'DESC'),
-      }),
-    totalCount: (_conn, args, ctx) => ctx.db.fan.count({ where: fanWhere(orgIdOf(ctx.viewer), toFanFilter(args.filter)) }),
-  }),
-  tags: t.prismaField({
-    type: ['Tag'],
-    description: 'Every tag in your organization, by name.',
-    authScopes: { operator: true, partner: 'read' },
-    resolve: (query, _root, _args, ctx) => ctx.db.tag.findMany({ ...query, where: { orgId: orgIdOf(ctx.viewer) }, orderBy: { name: 'asc' } }),
-  }),
-  segments: t.prismaField({
-    type: ['Segment'],
-    description: 'Saved segments, by name.',
-    authScopes: { operator: true },
-    resolve: (query, _root, _args, ctx) => ctx.db.segment.findMany({ ...query, where: { orgId: orgIdOf(ctx.viewer) }, orderBy: { name: 'asc' } }),
-  }),
-}));
 
 type FilterArg = {
   tagIds?: { id: string }[] | null;
