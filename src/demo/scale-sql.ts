@@ -1,4 +1,5 @@
 // SQL building blocks of the scale dataset (src/demo/scale.ts runs them). Everything is set-based
+import { NAMES, PRODUCTS, REGIONS, SKIN } from './catalogue.js';
 // (INSERT … SELECT over generate_series) and deterministic: "random" numbers are hashes of row numbers
 // (hashint8extended), so the same size and `now` give the same data on PostgreSQL and PGlite.
 // Times sit at least 6 hours away from the lifecycle rule's day boundaries (7, 30, 90 days before
@@ -32,26 +33,6 @@ export const ids = (c: ScaleContext) => ({
   session: (k: string) => `'${c.p}_ls_' || lpad(((${k}) + 365)::text, 3, '0')`,
   item: (k: string, pos: string) => `'${c.p}_li_' || lpad(((${k}) + 365)::text, 3, '0') || '_' || (${pos})`,
 });
-
-export const REGIONS = ['Shanghai', 'Beijing', 'Guangzhou', 'Shenzhen', 'Chengdu', 'Hangzhou', 'Wuhan', 'Nanjing'];
-export const SKIN = ['oily skin', 'dry skin', 'combination skin', 'sensitive skin'];
-export const OPERATOR_TAGS = ['big spender', 'buyer-show star', 'price sensitive', 'night owl', 'gift buyer'];
-const NAMES = ['Lily', 'Mei', 'Yan', 'Jing', 'Xiao', 'Ling', 'Hui', 'Fang', 'Qing', 'Na', 'Ting', 'Wen', 'Yu', 'Rui', 'Lan'];
-export const PRODUCTS: [string, number][] = [
-  ['Hydrating essence 50ml', 32900],
-  ['Silk pillowcase', 15900],
-  ['Baijiu gift box', 59900],
-  ['Pearl stud earrings', 29900],
-  ['Sunscreen SPF50 duo', 12900],
-  ['Baby wipes ×10', 5990],
-  ['Cashmere scarf', 39900],
-  ['Wireless earbuds', 49900],
-  ['Face towels ×3', 3990],
-  ['Mite remover', 26900],
-  ['Winter slippers', 4990],
-  ['Lip tint set', 8900],
-];
-export const THEMES = ['Snack Festival', 'Beauty Night', 'Home Essentials', 'Jewelry Hour', 'Travel Picks', 'Tech Tuesday', 'Member Day'];
 
 /** Days before `now` when the referral campaign started: fans newer than this may be invitees. */
 export const FISSION_START_DAYS = 30;

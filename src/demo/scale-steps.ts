@@ -2,6 +2,8 @@
 // for the per-fan plan every statement derives from). Derived facts are never generated separately:
 // a fan's order facts, points balance and lifecycle, a group's member count and a campaign's totals are
 // computed from the rows themselves by aggregate UPDATEs at the end.
+
+import { OPERATOR_TAGS, PRODUCTS, REGIONS, SKIN, THEMES, VERTICALS } from './catalogue.js';
 import {
   ACTIVITY_KINDS,
   arr,
@@ -13,18 +15,13 @@ import {
   kocsCte,
   LOTTERY_START_DAYS,
   lit,
-  OPERATOR_TAGS,
   orderRows,
-  PRODUCTS,
   productName,
   productPrice,
-  REGIONS,
   rnd,
   rnd2,
   rndId,
   type ScaleContext,
-  SKIN,
-  THEMES,
   todaySh,
   todayUtc,
 } from './scale-sql.js';
@@ -36,7 +33,6 @@ export interface Step {
   parallel?: boolean;
 }
 
-const VERTICALS = ['Liquor', 'Jewelry', 'Beauty', 'Mother & Baby / Daily Chemicals', 'Travel', 'Apparel', 'Tech'];
 /** The 20 large groups, numbered 1…20; SMALL groups follow from 21. */
 export const LARGE_GROUPS: { name: string; kind: string; category?: string; minOrders?: number; minIntimacy?: number; lifecycle?: string }[] = [
   ...VERTICALS.map((category) => ({

@@ -4,6 +4,7 @@
 import type { Db } from '../core/db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { CommunityKind, FanLifecycle, FanSource } from '../generated/prisma/enums.js';
+import { NAMES, OPERATOR_TAGS, PRODUCTS, REGIONS, SKIN, THEMES, VERTICALS } from './catalogue.js';
 
 export const DEMO_SLUG = 'demo';
 
@@ -23,26 +24,6 @@ function prng(seed: number) {
   };
 }
 
-const REGIONS = ['Shanghai', 'Beijing', 'Guangzhou', 'Shenzhen', 'Chengdu', 'Hangzhou', 'Wuhan', 'Nanjing'];
-const SKIN = ['oily skin', 'dry skin', 'combination skin', 'sensitive skin'];
-const OPERATOR_TAGS = ['big spender', 'buyer-show star', 'price sensitive', 'night owl', 'gift buyer'];
-const NAMES = ['Lily', 'Mei', 'Yan', 'Jing', 'Xiao', 'Ling', 'Hui', 'Fang', 'Qing', 'Na', 'Ting', 'Wen', 'Yu', 'Rui', 'Lan'];
-const VERTICALS = ['Liquor', 'Jewelry', 'Beauty', 'Mother & Baby / Daily Chemicals', 'Travel', 'Apparel', 'Tech'];
-const PRODUCTS = [
-  ['Hydrating essence 50ml', 32900],
-  ['Silk pillowcase', 15900],
-  ['Baijiu gift box', 59900],
-  ['Pearl stud earrings', 29900],
-  ['Sunscreen SPF50 duo', 12900],
-  ['Baby wipes ×10', 5990],
-  ['Cashmere scarf', 39900],
-  ['Wireless earbuds', 49900],
-  ['Face towels ×3', 3990],
-  ['Mite remover', 26900],
-  ['Winter slippers', 4990],
-  ['Lip tint set', 8900],
-] as const;
-const THEMES = ['Snack Festival', 'Beauty Night', 'Home Essentials', 'Jewelry Hour', 'Travel Picks', 'Tech Tuesday', 'Member Day'];
 const DAY = 86_400_000;
 
 export interface SeedOptions {

@@ -109,7 +109,7 @@ describe('likeCampaign subscription', () => {
     for (const s of [...totals, ...stamps]) s.stop();
 
     // Once everyone has left, a new watcher of the same campaign still gets live updates.
-    await new Promise((r) => setTimeout(r, 100));
+    await expect.poll(() => t.services.likeCounters.watching(campaignId)).toBe(0);
     const late = wsSubscribe(wsClient(server.url, 'Dev demo'), TOTALS, { c: campaignId });
     const [first] = await late.waitFor(1);
     expect(first.likeCampaign).toEqual({ total: sum, delta: 0 });

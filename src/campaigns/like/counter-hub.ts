@@ -176,6 +176,11 @@ export class LikeCounterHubs {
     this.budget = new FanoutBudget(messagesPerSecond);
   }
 
+  /** How many watch the campaign's counter on this instance (0 once its hub has closed). */
+  watching(campaignId: string): number {
+    return this.budget.hubs.get(campaignId)?.watcherCount ?? 0;
+  }
+
   /** The campaign's counter hub, created (and listening) on first use. */
   hub(campaignId: string): CounterHub {
     const { hubs } = this.budget;
