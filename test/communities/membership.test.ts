@@ -1,19 +1,10 @@
 // Joining and leaving through the API: entry thresholds, capacity with invite rollover, rejoining,
 // and the races that matter — many fans grabbing the last seats, one fan tapping join many times.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
 import { gid, rawId } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
-let orgId: string;
-let rivalOrgId: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId: orgId, rivalOrgId } = await seedTwoTenants(t, 10));
-});
-afterAll(() => t?.dispose());
+const it = useTestApp({ fans: 10 });
 
 const JOIN = /* GraphQL */ `
   mutation Join($input: JoinCommunityInput!) {
@@ -35,17 +26,19 @@ const LEAVE = /* GraphQL */ `
 `;
 
 let seq = 0;
-async function newFan(facts: { orderCount?: number; intimacy?: number } = {}, tag = 'f') {
+async function newFan(t: SeededTestApp, facts: { orderCount?: number; intimacy?: number } = {}, tag = 'f') {
   seq += 1;
-  return t.database.prisma.fan.create({ data: { orgId, externalId: `${tag}-${seq}`, displayName: `Chengdu-oily skin·${tag}${seq}`, ...facts } });
+  return t.database.prisma.fan.create({
+    data: { orgId: t.orgId, externalId: `${tag}-${seq}`, displayName: `Chengdu-oily skin·${tag}${seq}`, ...facts },
+  });
 }
 
-async function newGroup(settings: { capacity?: number; minOrders?: number; minIntimacy?: number; name?: string } = {}) {
+async function newGroup(t: SeededTestApp, settings: { capacity?: number; minOrders?: number; minIntimacy?: number; name?: string } = {}) {
   seq += 1;
-  const jujube = await t.database.prisma.operator.findFirstOrThrow({ where: { orgId, email: 'jujube@demo.test' } });
+  const jujube = await t.database.prisma.operator.findFirstOrThrow({ where: { orgId: t.orgId, email: 'jujube@demo.test' } });
   return t.database.prisma.community.create({
     data: {
-      orgId,
+      orgId: t.orgId,
       name: settings.name ?? `Group ${seq}`,
       kind: 'VERTICAL',
       category: 'Beauty',
@@ -60,11 +53,11 @@ async function newGroup(settings: { capacity?: number; minOrders?: number; minIn
 }
 
 const asFan = (fan: { externalId: string }) => `Dev demo/fan:${fan.externalId}`;
-const join = async (inviteCode: string, fan: { id: string; externalId: string }, self = false) =>
+const join = async (t: SeededTestApp, inviteCode: string, fan: { id: string; externalId: string }, self = false) =>
   (await t.ok(JOIN, { input: self ? { inviteCode } : { inviteCode, fanId: gid('Fan', fan.id) } }, self ? asFan(fan) : undefined)).joinCommunity;
 
 /** memberCount must always equal the number of current memberships. */
-async function expectCountsConsistent(communityIds: string[]) {
+async function expectCountsConsistent(t: SeededTestApp, communityIds: string[]) {
   for (const id of communityIds) {
     const [c, members] = await Promise.all([
       t.database.prisma.community.findUniqueOrThrow({ where: { id } }),
@@ -76,10 +69,10 @@ async function expectCountsConsistent(communityIds: string[]) {
 }
 
 describe('joinCommunity', () => {
-  it('a fan joins by invite code for themself; the seat is taken and MEMBER_JOINED is recorded', async () => {
-    const g = await newGroup();
-    const fan = await newFan();
-    const res = await join(g.inviteCode.toLowerCase(), fan, true);
+  it('a fan joins by invite code for themself; the seat is taken and MEMBER_JOINED is recorded', async ({ t }) => {
+    const g = await newGroup(t);
+    const fan = await newFan(t);
+    const res = await join(t, g.inviteCode.toLowerCase(), fan, true);
     expect(res).toMatchObject({
       __typename: 'MutationJoinCommunitySuccess',
       data: { role: 'MEMBER', leftAt: null, fan: { id: gid('Fan', fan.id) }, community: { id: gid('Community', g.id), memberCount: 1 } },
@@ -90,44 +83,44 @@ describe('joinCommunity', () => {
     expect(feed.activity.nodes).toEqual([{ fan: { id: gid('Fan', fan.id) } }]);
   });
 
-  it('refuses a fan below the order or intimacy threshold with THRESHOLD_NOT_MET naming it; nothing changes', async () => {
-    const g = await newGroup({ minOrders: 2, minIntimacy: 50 });
-    const fewOrders = await newFan({ orderCount: 1, intimacy: 80 });
-    const cold = await newFan({ orderCount: 3, intimacy: 49 });
-    const a = await join(g.inviteCode, fewOrders);
+  it('refuses a fan below the order or intimacy threshold with THRESHOLD_NOT_MET naming it; nothing changes', async ({ t }) => {
+    const g = await newGroup(t, { minOrders: 2, minIntimacy: 50 });
+    const fewOrders = await newFan(t, { orderCount: 1, intimacy: 80 });
+    const cold = await newFan(t, { orderCount: 3, intimacy: 49 });
+    const a = await join(t, g.inviteCode, fewOrders);
     expect(a).toMatchObject({ __typename: 'ThresholdNotMetError', code: 'THRESHOLD_NOT_MET' });
     expect(a.message).toMatch(/at least 2 orders \(minOrders\)/);
-    const b = await join(g.inviteCode, cold);
+    const b = await join(t, g.inviteCode, cold);
     expect(b).toMatchObject({ __typename: 'ThresholdNotMetError', code: 'THRESHOLD_NOT_MET' });
     expect(b.message).toMatch(/intimacy of at least 50 \(minIntimacy\)/);
     expect((await t.database.prisma.community.findUniqueOrThrow({ where: { id: g.id } })).memberCount).toBe(0);
     expect(await t.database.prisma.membership.count({ where: { communityId: g.id } })).toBe(0);
     expect(await t.database.prisma.activityEvent.count({ where: { communityId: g.id } })).toBe(0);
-    const ok = await join(g.inviteCode, await newFan({ orderCount: 2, intimacy: 50 }));
+    const ok = await join(t, g.inviteCode, await newFan(t, { orderCount: 2, intimacy: 50 }));
     expect(ok.__typename).toBe('MutationJoinCommunitySuccess');
   });
 
-  it('refuses a second join with CONFLICT, and a fan tapping join 10 times at once joins once', async () => {
-    const g = await newGroup();
-    const fan = await newFan();
-    expect((await join(g.inviteCode, fan)).__typename).toBe('MutationJoinCommunitySuccess');
-    expect(await join(g.inviteCode, fan, true)).toMatchObject({ code: 'CONFLICT', field: 'input.inviteCode' });
-    const tapper = await newFan();
-    const results = await Promise.all(Array.from({ length: 10 }, () => join(g.inviteCode, tapper, true)));
+  it('refuses a second join with CONFLICT, and a fan tapping join 10 times at once joins once', async ({ t }) => {
+    const g = await newGroup(t);
+    const fan = await newFan(t);
+    expect((await join(t, g.inviteCode, fan)).__typename).toBe('MutationJoinCommunitySuccess');
+    expect(await join(t, g.inviteCode, fan, true)).toMatchObject({ code: 'CONFLICT', field: 'input.inviteCode' });
+    const tapper = await newFan(t);
+    const results = await Promise.all(Array.from({ length: 10 }, () => join(t, g.inviteCode, tapper, true)));
     expect(results.map((r) => r.code ?? 'OK').sort()).toEqual(['OK', ...Array(9).fill('CONFLICT')].sort());
     expect((await t.database.prisma.community.findUniqueOrThrow({ where: { id: g.id } })).memberCount).toBe(2);
-    await expectCountsConsistent([g.id]);
+    await expectCountsConsistent(t, [g.id]);
   });
 
-  it('refuses unknown and foreign codes, foreign fans, fans acting for others, analysts; nothing changes', async () => {
-    const g = await newGroup();
-    const fan = await newFan();
-    const other = await newFan();
-    expect(await join('NOPE0000', fan)).toMatchObject({ code: 'NOT_FOUND', field: 'input.inviteCode' });
-    const rivalGroup = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: rivalOrgId } });
-    expect(await join(rivalGroup.inviteCode, fan)).toMatchObject({ code: 'NOT_FOUND', field: 'input.inviteCode' });
-    const rivalFan = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: rivalOrgId } });
-    expect(await join(g.inviteCode, rivalFan)).toMatchObject({ code: 'NOT_FOUND', field: 'input.fanId' });
+  it('refuses unknown and foreign codes, foreign fans, fans acting for others, analysts; nothing changes', async ({ t }) => {
+    const g = await newGroup(t);
+    const fan = await newFan(t);
+    const other = await newFan(t);
+    expect(await join(t, 'NOPE0000', fan)).toMatchObject({ code: 'NOT_FOUND', field: 'input.inviteCode' });
+    const rivalGroup = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: t.rivalOrgId } });
+    expect(await join(t, rivalGroup.inviteCode, fan)).toMatchObject({ code: 'NOT_FOUND', field: 'input.inviteCode' });
+    const rivalFan = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: t.rivalOrgId } });
+    expect(await join(t, g.inviteCode, rivalFan)).toMatchObject({ code: 'NOT_FOUND', field: 'input.fanId' });
     const forOther = await t.ok(JOIN, { input: { inviteCode: g.inviteCode, fanId: gid('Fan', other.id) } }, asFan(fan));
     expect(forOther.joinCommunity).toMatchObject({ code: 'FORBIDDEN', field: 'input.fanId' });
     const noFan = await t.ok(JOIN, { input: { inviteCode: g.inviteCode } });
@@ -146,11 +139,11 @@ describe('joinCommunity', () => {
 });
 
 describe('rollover of a full group', () => {
-  it('rolls the invite over to "<name> #2" with the same kind and settings; the code then leads to the newest group', async () => {
-    const g = await newGroup({ capacity: 2, minOrders: 1, name: 'Jewelry Lovers' });
-    const fans = await Promise.all(Array.from({ length: 5 }, () => newFan({ orderCount: 1 })));
+  it('rolls the invite over to "<name> #2" with the same kind and settings; the code then leads to the newest group', async ({ t }) => {
+    const g = await newGroup(t, { capacity: 2, minOrders: 1, name: 'Jewelry Lovers' });
+    const fans = await Promise.all(Array.from({ length: 5 }, () => newFan(t, { orderCount: 1 })));
     const results = [];
-    for (const f of fans) results.push(await join(g.inviteCode, f));
+    for (const f of fans) results.push(await join(t, g.inviteCode, f));
     const names = results.map((r) => r.data.community.name);
     expect(names).toEqual(['Jewelry Lovers', 'Jewelry Lovers', 'Jewelry Lovers #2', 'Jewelry Lovers #2', 'Jewelry Lovers #3']);
     const second = await t.database.prisma.community.findUniqueOrThrow({ where: { rolledOverFromId: g.id }, include: { assistants: true } });
@@ -175,28 +168,28 @@ describe('rollover of a full group', () => {
       rolledOverTo: { name: 'Jewelry Lovers #2', rolledOverTo: { name: 'Jewelry Lovers #3', memberCount: 1 } },
     });
     // The code of a rolled-over group still works and also leads to the newest group.
-    const late = await join(second.inviteCode, await newFan({ orderCount: 1 }));
+    const late = await join(t, second.inviteCode, await newFan(t, { orderCount: 1 }));
     expect(late.data.community.name).toBe('Jewelry Lovers #3');
     // Thresholds still apply in the rolled-over group.
-    expect(await join(g.inviteCode, await newFan())).toMatchObject({ code: 'THRESHOLD_NOT_MET' });
+    expect(await join(t, g.inviteCode, await newFan(t))).toMatchObject({ code: 'THRESHOLD_NOT_MET' });
   });
 
-  it('a member of the full group cannot join its rollover group through the same code', async () => {
-    const g = await newGroup({ capacity: 1 });
-    const fan = await newFan();
-    await join(g.inviteCode, fan);
-    expect(await join(g.inviteCode, fan)).toMatchObject({ code: 'CONFLICT' });
+  it('a member of the full group cannot join its rollover group through the same code', async ({ t }) => {
+    const g = await newGroup(t, { capacity: 1 });
+    const fan = await newFan(t);
+    await join(t, g.inviteCode, fan);
+    expect(await join(t, g.inviteCode, fan)).toMatchObject({ code: 'CONFLICT' });
     expect(await t.database.prisma.community.count({ where: { rolledOverFromId: g.id } })).toBe(0);
   });
 
-  it('30 parallel joins into a group with 10 free seats: 10 join it, 20 land in exactly one rollover group', async () => {
-    const g = await newGroup({ capacity: 20 });
-    const residents = await Promise.all(Array.from({ length: 10 }, () => newFan({}, 'resident')));
-    await t.database.prisma.membership.createMany({ data: residents.map((f) => ({ orgId, communityId: g.id, fanId: f.id })) });
+  it('30 parallel joins into a group with 10 free seats: 10 join it, 20 land in exactly one rollover group', async ({ t }) => {
+    const g = await newGroup(t, { capacity: 20 });
+    const residents = await Promise.all(Array.from({ length: 10 }, () => newFan(t, {}, 'resident')));
+    await t.database.prisma.membership.createMany({ data: residents.map((f) => ({ orgId: t.orgId, communityId: g.id, fanId: f.id })) });
     await t.database.prisma.community.update({ where: { id: g.id }, data: { memberCount: 10 } });
     // Half the fans join for themselves, half are joined by an operator.
-    const fans = await Promise.all(Array.from({ length: 30 }, () => newFan({}, 'race')));
-    const results = await Promise.all(fans.map((f, i) => join(g.inviteCode, f, i % 2 === 0)));
+    const fans = await Promise.all(Array.from({ length: 30 }, () => newFan(t, {}, 'race')));
+    const results = await Promise.all(fans.map((f, i) => join(t, g.inviteCode, f, i % 2 === 0)));
     expect(results.filter((r) => r.__typename !== 'MutationJoinCommunitySuccess')).toEqual([]);
     const rolled = await t.database.prisma.community.findMany({ where: { rolledOverFromId: g.id } });
     expect(rolled).toHaveLength(1);
@@ -204,13 +197,13 @@ describe('rollover of a full group', () => {
     const counts = await t.database.prisma.membership.groupBy({ by: ['communityId'], where: { fanId: { in: fans.map((f) => f.id) } }, _count: true });
     expect(Object.fromEntries(counts.map((c) => [c.communityId, c._count]))).toEqual({ [g.id]: 10, [rolled[0].id]: 20 });
     expect(await t.database.prisma.community.count({ where: { rolledOverFromId: rolled[0].id } })).toBe(0);
-    await expectCountsConsistent([g.id, rolled[0].id]);
+    await expectCountsConsistent(t, [g.id, rolled[0].id]);
   });
 
-  it('30 parallel joins into an empty group of capacity 10: 10 / 10 / 10 along a chain where each link exists once', async () => {
-    const g = await newGroup({ capacity: 10 });
-    const fans = await Promise.all(Array.from({ length: 30 }, () => newFan({}, 'race10')));
-    const results = await Promise.all(fans.map((f) => join(g.inviteCode, f)));
+  it('30 parallel joins into an empty group of capacity 10: 10 / 10 / 10 along a chain where each link exists once', async ({ t }) => {
+    const g = await newGroup(t, { capacity: 10 });
+    const fans = await Promise.all(Array.from({ length: 30 }, () => newFan(t, {}, 'race10')));
+    const results = await Promise.all(fans.map((f) => join(t, g.inviteCode, f)));
     expect(results.filter((r) => r.__typename !== 'MutationJoinCommunitySuccess')).toEqual([]);
     const second = await t.database.prisma.community.findMany({ where: { rolledOverFromId: g.id } });
     expect(second).toHaveLength(1);
@@ -219,15 +212,15 @@ describe('rollover of a full group', () => {
     expect(await t.database.prisma.community.count({ where: { rolledOverFromId: third[0].id } })).toBe(0);
     const counts = await t.database.prisma.membership.groupBy({ by: ['communityId'], where: { fanId: { in: fans.map((f) => f.id) } }, _count: true });
     expect(Object.fromEntries(counts.map((c) => [c.communityId, c._count]))).toEqual({ [g.id]: 10, [second[0].id]: 10, [third[0].id]: 10 });
-    await expectCountsConsistent([g.id, second[0].id, third[0].id]);
+    await expectCountsConsistent(t, [g.id, second[0].id, third[0].id]);
   });
 
-  it('40 parallel joins into a group with 3 free seats of 5: every link of the chain created once, never overfilled', async () => {
-    const g = await newGroup({ capacity: 5 });
-    const early = await Promise.all(Array.from({ length: 2 }, () => newFan({}, 'early')));
-    for (const f of early) await join(g.inviteCode, f);
-    const fans = await Promise.all(Array.from({ length: 40 }, () => newFan({}, 'rush')));
-    const results = await Promise.all(fans.map((f) => join(g.inviteCode, f)));
+  it('40 parallel joins into a group with 3 free seats of 5: every link of the chain created once, never overfilled', async ({ t }) => {
+    const g = await newGroup(t, { capacity: 5 });
+    const early = await Promise.all(Array.from({ length: 2 }, () => newFan(t, {}, 'early')));
+    for (const f of early) await join(t, g.inviteCode, f);
+    const fans = await Promise.all(Array.from({ length: 40 }, () => newFan(t, {}, 'rush')));
+    const results = await Promise.all(fans.map((f) => join(t, g.inviteCode, f)));
     expect(results.filter((r) => r.__typename !== 'MutationJoinCommunitySuccess')).toEqual([]);
     // 42 members, 5 per group: 9 groups, each the successor of exactly one other.
     const chain = [g.id];
@@ -240,15 +233,15 @@ describe('rollover of a full group', () => {
     expect(chain).toHaveLength(9);
     const members = await t.database.prisma.membership.count({ where: { communityId: { in: chain }, leftAt: null } });
     expect(members).toBe(42);
-    await expectCountsConsistent(chain);
+    await expectCountsConsistent(t, chain);
   });
 });
 
 describe('leaveCommunity', () => {
-  it('sets leftAt, frees the seat once, records MEMBER_LEFT; a second leave is NOT_FOUND', async () => {
-    const g = await newGroup();
-    const fan = await newFan();
-    const joined = await join(g.inviteCode, fan);
+  it('sets leftAt, frees the seat once, records MEMBER_LEFT; a second leave is NOT_FOUND', async ({ t }) => {
+    const g = await newGroup(t);
+    const fan = await newFan(t);
+    const joined = await join(t, g.inviteCode, fan);
     const left = await t.ok(LEAVE, { input: { communityId: gid('Community', g.id) } }, asFan(fan));
     expect(left.leaveCommunity).toMatchObject({
       __typename: 'MutationLeaveCommunitySuccess',
@@ -266,24 +259,24 @@ describe('leaveCommunity', () => {
     expect((await t.database.prisma.community.findUniqueOrThrow({ where: { id: g.id } })).memberCount).toBe(0);
   });
 
-  it('10 parallel leaves by one member decrement once', async () => {
-    const g = await newGroup();
-    const [stay, go] = [await newFan(), await newFan()];
-    await join(g.inviteCode, stay);
-    await join(g.inviteCode, go);
+  it('10 parallel leaves by one member decrement once', async ({ t }) => {
+    const g = await newGroup(t);
+    const [stay, go] = [await newFan(t), await newFan(t)];
+    await join(t, g.inviteCode, stay);
+    await join(t, g.inviteCode, go);
     const results = await Promise.all(Array.from({ length: 10 }, () => t.ok(LEAVE, { input: { communityId: gid('Community', g.id) } }, asFan(go))));
     expect(results.filter((r) => r.leaveCommunity.__typename === 'MutationLeaveCommunitySuccess')).toHaveLength(1);
     expect((await t.database.prisma.community.findUniqueOrThrow({ where: { id: g.id } })).memberCount).toBe(1);
     expect(await t.database.prisma.activityEvent.count({ where: { communityId: g.id, kind: 'MEMBER_LEFT' } })).toBe(1);
   });
 
-  it('rejoining after leaving reuses the membership row with leftAt cleared', async () => {
-    const g = await newGroup();
-    const fan = await newFan();
-    const first = await join(g.inviteCode, fan);
+  it('rejoining after leaving reuses the membership row with leftAt cleared', async ({ t }) => {
+    const g = await newGroup(t);
+    const fan = await newFan(t);
+    const first = await join(t, g.inviteCode, fan);
     await t.database.prisma.membership.update({ where: { id: rawId(first.data.id) }, data: { role: 'KOC' } });
     await t.ok(LEAVE, { input: { communityId: gid('Community', g.id), fanId: gid('Fan', fan.id) } });
-    const again = await join(g.inviteCode, fan, true);
+    const again = await join(t, g.inviteCode, fan, true);
     expect(again).toMatchObject({
       __typename: 'MutationJoinCommunitySuccess',
       data: { id: first.data.id, leftAt: null, role: 'MEMBER', community: { memberCount: 1 } },
@@ -291,11 +284,11 @@ describe('leaveCommunity', () => {
     expect(await t.database.prisma.membership.count({ where: { communityId: g.id, fanId: fan.id } })).toBe(1);
   });
 
-  it('refuses foreign groups, fans leaving for others, analysts; nothing changes', async () => {
-    const g = await newGroup();
-    const [a, b] = [await newFan(), await newFan()];
-    await join(g.inviteCode, a);
-    const rival = await t.database.prisma.membership.findFirstOrThrow({ where: { orgId: rivalOrgId, leftAt: null } });
+  it('refuses foreign groups, fans leaving for others, analysts; nothing changes', async ({ t }) => {
+    const g = await newGroup(t);
+    const [a, b] = [await newFan(t), await newFan(t)];
+    await join(t, g.inviteCode, a);
+    const rival = await t.database.prisma.membership.findFirstOrThrow({ where: { orgId: t.rivalOrgId, leftAt: null } });
     const foreign = await t.ok(LEAVE, { input: { communityId: gid('Community', rival.communityId), fanId: gid('Fan', rival.fanId) } });
     expect(foreign.leaveCommunity).toMatchObject({ code: 'NOT_FOUND', field: 'input.communityId' });
     const forOther = await t.ok(LEAVE, { input: { communityId: gid('Community', g.id), fanId: gid('Fan', a.id) } }, asFan(b));
@@ -304,6 +297,6 @@ describe('leaveCommunity', () => {
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await t.database.prisma.membership.findUniqueOrThrow({ where: { id: rival.id } })).leftAt).toBeNull();
     expect(await t.database.prisma.membership.count({ where: { communityId: g.id, leftAt: null } })).toBe(1);
-    await expectCountsConsistent([g.id]);
+    await expectCountsConsistent(t, [g.id]);
   });
 });

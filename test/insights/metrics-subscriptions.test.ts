@@ -1,38 +1,33 @@
 // Live dashboards: organizationMetrics and communityMetrics send today's numbers first, then each
 // change within about a second (at most one message a second), over graphql-ws and SSE, and never
 // another tenant's numbers or groups.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { type RunningServer, startServer } from '../../src/core/server.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
 import { disposeClients, sseSubscribe, wsClient, wsSubscribe } from '../helpers/clients.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
 import { gid } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
 let server: RunningServer;
-let orgId: string;
 let groupId: string;
 let otherGroupId: string;
 let n = 0;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId: orgId } = await seedTwoTenants(t, 20));
-  const groups = await t.database.prisma.community.findMany({ where: { orgId }, orderBy: { id: 'asc' }, take: 2 });
+const it = useTestApp({ fans: 20 });
+it.beforeAll(async ({ t }) => {
+  const groups = await t.database.prisma.community.findMany({ where: { orgId: t.orgId }, orderBy: { id: 'asc' }, take: 2 });
   [groupId, otherGroupId] = groups.map((g) => gid('Community', g.id));
   server = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000 });
 });
 afterAll(async () => {
   await disposeClients();
   await server?.stop();
-  await t?.dispose();
 });
 
 const FIELDS = 'window { from to } orders gmvCents buyers messages activeMembers';
 const ORG = `subscription { organizationMetrics { ${FIELDS} } }`;
 const GROUP = `subscription($c: ID!) { communityMetrics(communityId: $c) { ${FIELDS} } }`;
 
-async function order(communityId: string | null, amountCents = 12_345) {
+async function order(t: SeededTestApp, communityId: string | null, amountCents = 12_345) {
   const res = await t.ok(`mutation($o: [OrderImportRow!]!) { importOrders(input: { orders: $o }) { __typename } }`, {
     o: [{ externalId: `live-${++n}`, fanExternalId: 'u100001', amountCents, placedAt: new Date().toISOString(), communityId }],
   });
@@ -40,13 +35,13 @@ async function order(communityId: string | null, amountCents = 12_345) {
 }
 
 describe('metrics subscriptions', () => {
-  it("organizationMetrics over graphql-ws: today's numbers first, then each change within about a second", async () => {
+  it("organizationMetrics over graphql-ws: today's numbers first, then each change within about a second", async ({ t }) => {
     const today = await t.ok(`{ organizationMetrics(window: { lastDays: 1 }) { ${FIELDS} } }`);
     const sub = wsSubscribe(wsClient(server.url, 'Dev demo'), ORG);
     const [first] = await sub.waitFor(1);
     expect(first.organizationMetrics).toEqual(today.organizationMetrics);
     const started = Date.now();
-    await order(null);
+    await order(t, null);
     const [, second] = await sub.waitFor(2, 5_000);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(second.organizationMetrics.orders).toBe(first.organizationMetrics.orders + 1);
@@ -56,12 +51,12 @@ describe('metrics subscriptions', () => {
     sub.stop();
   });
 
-  it('sends at most one message a second however fast the numbers change, the last one exact', async () => {
+  it('sends at most one message a second however fast the numbers change, the last one exact', async ({ t }) => {
     const sub = wsSubscribe(wsClient(server.url, 'Dev demo'), ORG);
     await sub.waitFor(1);
     const started = Date.now();
     for (let i = 0; i < 12; i++) {
-      await order(null, 100);
+      await order(t, null, 100);
       await new Promise((r) => setTimeout(r, 200));
     }
     await new Promise((r) => setTimeout(r, 1_500));
@@ -73,26 +68,26 @@ describe('metrics subscriptions', () => {
     sub.stop();
   });
 
-  it("communityMetrics over SSE: the group's numbers, changed by its own orders only", async () => {
+  it("communityMetrics over SSE: the group's numbers, changed by its own orders only", async ({ t }) => {
     const sub = sseSubscribe(`${server.url}/graphql`, GROUP, { c: groupId }, 'Dev demo');
     const [first] = await sub.waitFor(1);
     const q = await t.ok(`query($c: ID!) { communityMetrics(communityId: $c, window: { lastDays: 1 }) { ${FIELDS} } }`, { c: groupId });
     expect(first.communityMetrics).toEqual(q.communityMetrics);
-    await order(otherGroupId);
-    await order(groupId, 5_000);
+    await order(t, otherGroupId);
+    await order(t, groupId, 5_000);
     const [, second] = await sub.waitFor(2, 5_000);
     expect(second.communityMetrics.orders).toBe(first.communityMetrics.orders + 1);
     expect(second.communityMetrics.gmvCents).toBe(first.communityMetrics.gmvCents + 5_000);
     sub.stop();
   });
 
-  it("never reach across tenants: another tenant's group is NOT_FOUND, and its orders never move our numbers", async () => {
+  it("never reach across tenants: another tenant's group is NOT_FOUND, and its orders never move our numbers", async ({ t }) => {
     const probe = wsSubscribe(wsClient(server.url, 'Dev rival'), GROUP, { c: groupId });
     await expect(probe.waitFor(1, 5_000)).rejects.toThrow(/NOT_FOUND|not found/);
     const rival = sseSubscribe(`${server.url}/graphql`, ORG, {}, 'Dev rival');
     const [first] = await rival.waitFor(1);
-    await order(null);
-    await order(groupId);
+    await order(t, null);
+    await order(t, groupId);
     await new Promise((r) => setTimeout(r, 2_000));
     expect(rival.items).toEqual([first]);
     rival.stop();

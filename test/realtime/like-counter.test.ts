@@ -1,39 +1,36 @@
 // The live like counter over both transports: current state first, then coalesced updates
 // (≤ ~10 a second) with the exact running total; scoped to the caller's organization.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { type RunningServer, startServer } from '../../src/core/server.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp } from '../helpers/app.js';
 import { disposeClients, sseSubscribe, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
 import { gid, rawId } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
 let server: RunningServer;
-let orgId: string;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId: orgId } = await seedTwoTenants(t, 20));
+const it = useTestApp({ fans: 20 });
+it.beforeAll(async ({ t }) => {
   server = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000 });
 });
 afterAll(async () => {
   await disposeClients();
   await server?.stop();
-  await t?.dispose();
 });
 
 const COUNTER = /* GraphQL */ `subscription($c: ID!) { likeCampaign(campaignId: $c) { total target milestonesReached delta ratePerSecond at } }`;
 const SEND = /* GraphQL */ `mutation($i: SendLikesInput!) { sendLikes(input: $i) { __typename ... on DomainError { code message } } }`;
 
-async function runningLikeCampaign(name: string) {
+async function runningLikeCampaign(t: SeededTestApp, name: string) {
   const c = await t.database.prisma.campaign.create({
-    data: { orgId, kind: 'LIKE', name, status: 'RUNNING', like: { create: { targetLikes: 100_000, milestoneEvery: 1_000 } } },
+    data: { orgId: t.orgId, kind: 'LIKE', name, status: 'RUNNING', like: { create: { targetLikes: 100_000, milestoneEvery: 1_000 } } },
   });
   return gid('Campaign', c.id);
 }
 
-async function burst(campaignId: string, batches: number) {
-  const fans = await t.database.prisma.fan.findMany({ where: { orgId }, take: 10, select: { externalId: true } });
+async function burst(t: SeededTestApp, campaignId: string, batches: number) {
+  const fans = await t.database.prisma.fan.findMany({ where: { orgId: t.orgId }, take: 10, select: { externalId: true } });
   let sum = 0;
   const sends = [];
   for (let i = 0; i < batches; i++) {
@@ -48,14 +45,14 @@ async function burst(campaignId: string, batches: number) {
 }
 
 describe('likeCampaign subscription', () => {
-  it('over graphql-ws: state first, then coalesced exact totals ending at the durable total', async () => {
-    const campaignId = await runningLikeCampaign('ws counter');
+  it('over graphql-ws: state first, then coalesced exact totals ending at the durable total', async ({ t }) => {
+    const campaignId = await runningLikeCampaign(t, 'ws counter');
     await t.ok(SEND, { i: { campaignId, taps: 5 } }, 'Dev demo/fan:u100000');
     const sub = wsSubscribe(wsClient(server.url, 'Dev demo'), COUNTER, { c: campaignId });
     const [first] = await sub.waitFor(1);
     expect(first.likeCampaign).toMatchObject({ total: 5, target: 100_000, milestonesReached: 0, delta: 0 });
     const started = Date.now();
-    const sum = await burst(campaignId, 200);
+    const sum = await burst(t, campaignId, 200);
     const durable = (await t.database.prisma.likeCampaign.findFirstOrThrow({ where: { campaignId: rawId(campaignId) } })).totalLikes;
     expect(durable).toBe(5 + sum);
     // The last message arrives within ~one interval of the last batch and carries the exact total.
@@ -72,18 +69,18 @@ describe('likeCampaign subscription', () => {
     sub.stop();
   });
 
-  it('over SSE: a fan watching the counter sees the running total', async () => {
-    const campaignId = await runningLikeCampaign('sse counter');
+  it('over SSE: a fan watching the counter sees the running total', async ({ t }) => {
+    const campaignId = await runningLikeCampaign(t, 'sse counter');
     const sse = sseSubscribe(server.url, COUNTER, { c: campaignId }, 'Dev demo/fan:u100001');
     const [first] = await sse.waitFor(1);
     expect(first.likeCampaign.total).toBe(0);
-    const sum = await burst(campaignId, 40);
+    const sum = await burst(t, campaignId, 40);
     await expect.poll(() => sse.items.at(-1)?.likeCampaign.total, { timeout: 5_000 }).toBe(sum);
     sse.stop();
   });
 
-  it('many watchers with different selections share one campaign stream; each gets its own shape and the exact total', async () => {
-    const campaignId = await runningLikeCampaign('shared counter');
+  it('many watchers with different selections share one campaign stream; each gets its own shape and the exact total', async ({ t }) => {
+    const campaignId = await runningLikeCampaign(t, 'shared counter');
     const TOTALS = `subscription($c: ID!) { likeCampaign(campaignId: $c) { total delta } }`;
     const STAMPS = `subscription Stamps($c: ID!) { likeCampaign(campaignId: $c) { at total target } }`;
     const client = wsClient(server.url, 'Dev demo');
@@ -98,7 +95,7 @@ describe('likeCampaign subscription', () => {
     });
     expect(statements.filter((q) => /LikeCampaign/.test(q))).toEqual([]);
     const { totals, stamps } = watchers;
-    const sum = await burst(campaignId, 100);
+    const sum = await burst(t, campaignId, 100);
     for (const s of [...totals, ...stamps]) await expect.poll(() => s.items.at(-1)?.likeCampaign.total, { timeout: 5_000 }).toBe(sum);
     for (const s of totals) {
       expect(s.items.every((m) => Object.keys(m.likeCampaign).join() === 'total,delta')).toBe(true);
@@ -113,12 +110,12 @@ describe('likeCampaign subscription', () => {
     const late = wsSubscribe(wsClient(server.url, 'Dev demo'), TOTALS, { c: campaignId });
     const [first] = await late.waitFor(1);
     expect(first.likeCampaign).toEqual({ total: sum, delta: 0 });
-    const more = await burst(campaignId, 10);
+    const more = await burst(t, campaignId, 10);
     await expect.poll(() => late.items.at(-1)?.likeCampaign.total, { timeout: 5_000 }).toBe(sum + more);
     late.stop();
   });
 
-  it("refuses another organization's campaign and anonymous callers", async () => {
+  it("refuses another organization's campaign and anonymous callers", async ({ t }) => {
     const rival = await t.database.prisma.campaign.findFirstOrThrow({ where: { org: { slug: 'rival' }, kind: 'LIKE' } });
     const foreign = wsSubscribe(wsClient(server.url, 'Dev demo'), COUNTER, { c: gid('Campaign', rival.id) });
     await expect(foreign.waitFor(1, 5_000)).rejects.toThrow(/not found/i);
@@ -128,7 +125,7 @@ describe('likeCampaign subscription', () => {
 });
 
 describe('fan-out budget', () => {
-  it('an instance past its message budget slows every watcher evenly, and totals stay exact', async () => {
+  it('an instance past its message budget slows every watcher evenly, and totals stay exact', async ({ t }) => {
     // A budget of 20 messages a second shared by 4 watchers: one update every 200 ms each, not every 100.
     const small = await createTestApp({ env: { COUNTER_MESSAGES_PER_SECOND: '20' } });
     const own = await startServer(small.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000 });
@@ -168,11 +165,11 @@ describe('fan-out budget', () => {
 });
 
 describe('shutdown', () => {
-  it('closes graphql-ws sockets with 1001 so clients reconnect, and ends SSE streams', async () => {
+  it('closes graphql-ws sockets with 1001 so clients reconnect, and ends SSE streams', async ({ t }) => {
     const own = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000 });
     const client = wsClient(own.url, 'Dev demo');
     const closed = new Promise<number>((resolve) => client.on('closed', (e) => resolve((e as { code: number }).code)));
-    const campaignId = await runningLikeCampaign('shutdown');
+    const campaignId = await runningLikeCampaign(t, 'shutdown');
     const sub = wsSubscribe(client, COUNTER, { c: campaignId });
     const sse = sseSubscribe(own.url, COUNTER, { c: campaignId }, 'Dev demo');
     await Promise.all([sub.waitFor(1), sse.waitFor(1)]);

@@ -1,35 +1,29 @@
 // Referral campaigns through the API: personal codes, counted invites and their anti-fraud rules,
 // voided leavers, burst flags and the prize claim — including the races that matter.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { seedTwoTenants } from '../../helpers/fixtures.js';
+import { describe, expect } from 'vitest';
 import { gid } from '../../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../../helpers/test-app.js';
 import { CREATE, rawId, runningCampaign, transition } from '../lifecycle/helpers.js';
 
-let t: TestApp;
-let orgId: string;
-let rivalOrgId: string;
 let groupId: string;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId: orgId, rivalOrgId } = await seedTwoTenants(t, 20));
-  groupId = (await t.database.prisma.community.findFirstOrThrow({ where: { orgId, kind: 'FISSION' } })).id;
+const it = useTestApp({ fans: 20 });
+it.beforeAll(async ({ t }) => {
+  groupId = (await t.database.prisma.community.findFirstOrThrow({ where: { orgId: t.orgId, kind: 'FISSION' } })).id;
 });
-afterAll(() => t?.dispose());
 
 const HOUR = 3_600_000;
 const at = (h: number) => new Date(Date.now() + h * HOUR);
 let fanSeq = 0;
-async function newFan(opts: { createdAt?: Date; org?: string } = {}) {
+async function newFan(t: SeededTestApp, opts: { createdAt?: Date; org?: string } = {}) {
   const externalId = `fx${++fanSeq}`;
   return t.database.prisma.fan.create({
-    data: { orgId: opts.org ?? orgId, externalId, displayName: `Hangzhou-oily·${externalId}`, createdAt: opts.createdAt },
+    data: { orgId: opts.org ?? t.orgId, externalId, displayName: `Hangzhou-oily·${externalId}`, createdAt: opts.createdAt },
   });
 }
 const asFan = (fan: { externalId: string }) => `Dev demo/fan:${fan.externalId}`;
 
-async function fissionCampaign(settings: Record<string, unknown> = {}) {
+async function fissionCampaign(t: SeededTestApp, settings: Record<string, unknown> = {}) {
   return runningCampaign(t, {
     kind: 'FISSION',
     name: 'Invite 3, get a cola',
@@ -52,49 +46,49 @@ const CLAIM = /* GraphQL */ `
 const VOID = /* GraphQL */ `mutation($c: ID!) { voidLeftHelpers(campaignId: $c) { __typename ... on MutationVoidLeftHelpersSuccess { data } ... on DomainError { code field } } }`;
 const CLEAR = /* GraphQL */ `mutation($id: ID!) { clearInviteFlag(inviteCodeId: $id) { __typename ... on MutationClearInviteFlagSuccess { data { flagged } } ... on DomainError { code field } } }`;
 
-async function codeOf(campaignId: string, fan: { id: string }) {
+async function codeOf(t: SeededTestApp, campaignId: string, fan: { id: string }) {
   const r = await t.ok(MY_CODE, { c: campaignId, f: gid('Fan', fan.id) });
   expect(r.myInviteCode.__typename).toBe('MutationMyInviteCodeSuccess');
   return r.myInviteCode.data as { id: string; code: string };
 }
-const accept = (code: string, invitee: { id: string }) => t.ok(ACCEPT, { i: { code, inviteeFanId: gid('Fan', invitee.id) } });
-const codeRow = (code: string) => t.database.prisma.inviteCode.findUniqueOrThrow({ where: { code } });
+const accept = (t: SeededTestApp, code: string, invitee: { id: string }) => t.ok(ACCEPT, { i: { code, inviteeFanId: gid('Fan', invitee.id) } });
+const codeRow = (t: SeededTestApp, code: string) => t.database.prisma.inviteCode.findUniqueOrThrow({ where: { code } });
 const address = { name: 'Li Na', phone: '138 0013 8000', province: 'Zhejiang', city: 'Hangzhou', address: '88 West Lake Road, Apt 3' };
 
 describe('myInviteCode', () => {
-  it('creates the personal code once; asking again (fan or operator) returns the same code', async () => {
-    const c = await fissionCampaign();
-    const fan = await newFan();
+  it('creates the personal code once; asking again (fan or operator) returns the same code', async ({ t }) => {
+    const c = await fissionCampaign(t);
+    const fan = await newFan(t);
     const own = await t.ok(MY_CODE, { c }, asFan(fan));
     expect(own.myInviteCode.data).toMatchObject({ validInvites: 0, flagged: false, claimedAt: null, fan: { id: gid('Fan', fan.id) } });
     expect(own.myInviteCode.data.code).toMatch(/^[A-HJ-NP-Z2-9]{10}$/);
     const again = await t.ok(MY_CODE, { c, f: gid('Fan', fan.id) }, 'Dev demo/jujube@demo.test');
     expect(again.myInviteCode.data.code).toBe(own.myInviteCode.data.code);
-    const other = await newFan();
-    expect((await codeOf(c, other)).code).not.toBe(own.myInviteCode.data.code);
+    const other = await newFan(t);
+    expect((await codeOf(t, c, other)).code).not.toBe(own.myInviteCode.data.code);
   });
 
-  it('20 parallel first asks create exactly one code', async () => {
-    const c = await fissionCampaign();
-    const fan = await newFan();
+  it('20 parallel first asks create exactly one code', async ({ t }) => {
+    const c = await fissionCampaign(t);
+    const fan = await newFan(t);
     const results = await Promise.all(Array.from({ length: 20 }, () => t.ok(MY_CODE, { c }, asFan(fan))));
     expect(new Set(results.map((r) => r.myInviteCode.data?.code)).size).toBe(1);
     expect(await t.database.prisma.inviteCode.count({ where: { campaignId: rawId(c), fanId: fan.id } })).toBe(1);
   });
 
-  it('refuses: another fan, a foreign or non-referral campaign, a campaign not open, analysts', async () => {
-    const c = await fissionCampaign();
-    const fan = await newFan();
-    const other = await newFan();
+  it('refuses: another fan, a foreign or non-referral campaign, a campaign not open, analysts', async ({ t }) => {
+    const c = await fissionCampaign(t);
+    const fan = await newFan(t);
+    const other = await newFan(t);
     expect((await t.ok(MY_CODE, { c, f: gid('Fan', other.id) }, asFan(fan))).myInviteCode).toMatchObject({ code: 'FORBIDDEN', field: 'fanId' });
-    const rival = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: rivalOrgId, kind: 'FISSION' } });
+    const rival = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: t.rivalOrgId, kind: 'FISSION' } });
     expect((await t.ok(MY_CODE, { c: gid('Campaign', rival.id) }, asFan(fan))).myInviteCode).toMatchObject({
       code: 'NOT_FOUND',
       field: 'campaignId',
     });
-    const rivalFan = await newFan({ org: rivalOrgId });
+    const rivalFan = await newFan(t, { org: t.rivalOrgId });
     expect((await t.ok(MY_CODE, { c, f: gid('Fan', rivalFan.id) })).myInviteCode).toMatchObject({ code: 'NOT_FOUND', field: 'fanId' });
-    const coupon = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId, kind: 'COUPON' } });
+    const coupon = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: t.orgId, kind: 'COUPON' } });
     expect((await t.ok(MY_CODE, { c: gid('Campaign', coupon.id) }, asFan(fan))).myInviteCode).toMatchObject({
       code: 'VALIDATION',
       field: 'campaignId',
@@ -110,37 +104,37 @@ describe('myInviteCode', () => {
 });
 
 describe('acceptInvite', () => {
-  it('counts a new fan once, links them to the inviter, and the invitee may report it themself', async () => {
-    const c = await fissionCampaign();
-    const inviter = await newFan({ createdAt: at(-500) });
-    const { code } = await codeOf(c, inviter);
-    const a = await newFan();
-    const r = await accept(code.toLowerCase(), a);
+  it('counts a new fan once, links them to the inviter, and the invitee may report it themself', async ({ t }) => {
+    const c = await fissionCampaign(t);
+    const inviter = await newFan(t, { createdAt: at(-500) });
+    const { code } = await codeOf(t, c, inviter);
+    const a = await newFan(t);
+    const r = await accept(t, code.toLowerCase(), a);
     expect(r.acceptInvite.data).toEqual({
       status: 'COUNTED',
       invitee: { id: gid('Fan', a.id) },
       inviteCode: { code, validInvites: 1, flagged: false },
     });
     expect((await t.database.prisma.fan.findUniqueOrThrow({ where: { id: a.id } })).referredById).toBe(inviter.id);
-    const b = await newFan();
+    const b = await newFan(t);
     const self = await t.ok(ACCEPT, { i: { code } }, asFan(b));
     expect(self.acceptInvite.data.inviteCode.validInvites).toBe(2);
   });
 
-  it('refuses with a typed error and counts nothing', async () => {
-    const c = await fissionCampaign();
-    const inviter = await newFan();
-    const { code } = await codeOf(c, inviter);
-    const other = await codeOf(c, await newFan());
-    const counted = await newFan();
-    await accept(code, counted);
-    const oldFan = await newFan({ createdAt: at(-2) });
-    const rivalFan = await newFan({ org: rivalOrgId });
-    const rivalCampaign = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: rivalOrgId, kind: 'FISSION' } });
+  it('refuses with a typed error and counts nothing', async ({ t }) => {
+    const c = await fissionCampaign(t);
+    const inviter = await newFan(t);
+    const { code } = await codeOf(t, c, inviter);
+    const other = await codeOf(t, c, await newFan(t));
+    const counted = await newFan(t);
+    await accept(t, code, counted);
+    const oldFan = await newFan(t, { createdAt: at(-2) });
+    const rivalFan = await newFan(t, { org: t.rivalOrgId });
+    const rivalCampaign = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: t.rivalOrgId, kind: 'FISSION' } });
     const rivalCode = await t.database.prisma.inviteCode.create({
-      data: { orgId: rivalOrgId, campaignId: rivalCampaign.id, fanId: rivalFan.id, code: 'RIVALCODE22' },
+      data: { orgId: t.rivalOrgId, campaignId: rivalCampaign.id, fanId: rivalFan.id, code: 'RIVALCODE22' },
     });
-    const fresh = await newFan();
+    const fresh = await newFan(t);
     const cases: [string, { id: string }, string, string][] = [
       [code, inviter, 'FORBIDDEN', 'input.inviteeFanId'], // self-invite
       [other.code, counted, 'CONFLICT', 'input.inviteeFanId'], // already counted through another code
@@ -152,49 +146,49 @@ describe('acceptInvite', () => {
       ['no!', fresh, 'VALIDATION', 'input.code'],
     ];
     for (const [c2, invitee, errCode, field] of cases) {
-      expect((await accept(c2, invitee)).acceptInvite, `${c2} ${errCode}`).toMatchObject({ code: errCode, field });
+      expect((await accept(t, c2, invitee)).acceptInvite, `${c2} ${errCode}`).toMatchObject({ code: errCode, field });
     }
-    expect((await codeRow(code)).validInvites).toBe(1);
-    expect((await codeRow(other.code)).validInvites).toBe(0);
+    expect((await codeRow(t, code)).validInvites).toBe(1);
+    expect((await codeRow(t, other.code)).validInvites).toBe(0);
     expect(await t.database.prisma.invite.count({ where: { campaignId: rawId(c) } })).toBe(1);
     const fanCaller = await t.ok(ACCEPT, { i: { code, inviteeFanId: gid('Fan', fresh.id) } }, asFan(counted));
     expect(fanCaller.acceptInvite).toMatchObject({ code: 'FORBIDDEN' });
     const analyst = await t.gql(ACCEPT, { i: { code, inviteeFanId: gid('Fan', fresh.id) } }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     await t.ok(transition('end'), { id: c });
-    expect((await accept(code, fresh)).acceptInvite).toMatchObject({ code: 'CAMPAIGN_NOT_RUNNING', field: 'input.code' });
-    expect((await codeRow(code)).validInvites).toBe(1);
+    expect((await accept(t, code, fresh)).acceptInvite).toMatchObject({ code: 'CAMPAIGN_NOT_RUNNING', field: 'input.code' });
+    expect((await codeRow(t, code)).validInvites).toBe(1);
   });
 
-  it('the same invitee through two codes in parallel is counted once in total', async () => {
-    const c = await fissionCampaign();
-    const codes = [await codeOf(c, await newFan()), await codeOf(c, await newFan())];
+  it('the same invitee through two codes in parallel is counted once in total', async ({ t }) => {
+    const c = await fissionCampaign(t);
+    const codes = [await codeOf(t, c, await newFan(t)), await codeOf(t, c, await newFan(t))];
     for (let round = 0; round < 3; round++) {
-      const invitee = await newFan();
-      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => accept(codes[i % 2].code, invitee)));
+      const invitee = await newFan(t);
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => accept(t, codes[i % 2].code, invitee)));
       expect(results.filter((r) => r.acceptInvite.__typename === 'MutationAcceptInviteSuccess')).toHaveLength(1);
       expect(results.filter((r) => r.acceptInvite.code === 'CONFLICT')).toHaveLength(9);
       expect(await t.database.prisma.invite.count({ where: { inviteeId: invitee.id } })).toBe(1);
     }
-    const total = (await codeRow(codes[0].code)).validInvites + (await codeRow(codes[1].code)).validInvites;
+    const total = (await codeRow(t, codes[0].code)).validInvites + (await codeRow(t, codes[1].code)).validInvites;
     expect(total).toBe(3);
   });
 });
 
 describe('burst flag', () => {
-  it('flags a code past burstLimit within the window; it keeps counting but cannot claim until cleared', async () => {
-    const c = await fissionCampaign({ burstLimit: 4, burstWindowSecs: 600 });
-    const inviter = await newFan();
-    const { id, code } = await codeOf(c, inviter);
-    for (let i = 0; i < 4; i++) await accept(code, await newFan());
-    expect((await codeRow(code)).flagged).toBe(false);
+  it('flags a code past burstLimit within the window; it keeps counting but cannot claim until cleared', async ({ t }) => {
+    const c = await fissionCampaign(t, { burstLimit: 4, burstWindowSecs: 600 });
+    const inviter = await newFan(t);
+    const { id, code } = await codeOf(t, c, inviter);
+    for (let i = 0; i < 4; i++) await accept(t, code, await newFan(t));
+    expect((await codeRow(t, code)).flagged).toBe(false);
     expect((await t.ok(CLEAR, { id })).clearInviteFlag).toMatchObject({ code: 'INVALID_STATE' });
-    const fifth = await accept(code, await newFan());
+    const fifth = await accept(t, code, await newFan(t));
     expect(fifth.acceptInvite.data.inviteCode).toMatchObject({ validInvites: 5, flagged: true });
-    expect((await accept(code, await newFan())).acceptInvite.data.inviteCode).toMatchObject({ validInvites: 6, flagged: true });
+    expect((await accept(t, code, await newFan(t))).acceptInvite.data.inviteCode).toMatchObject({ validInvites: 6, flagged: true });
     const refused = await t.ok(CLAIM, { i: { campaignId: c, shippingAddress: address } }, asFan(inviter));
     expect(refused.claimFissionPrize).toMatchObject({ code: 'FORBIDDEN' });
-    expect((await codeRow(code)).claimedAt).toBeNull();
+    expect((await codeRow(t, code)).claimedAt).toBeNull();
     const analyst = await t.gql(CLEAR, { id }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await t.ok(CLEAR, { id })).clearInviteFlag.data).toEqual({ flagged: false });
@@ -203,66 +197,66 @@ describe('burst flag', () => {
     );
   });
 
-  it('a parallel burst through one code is flagged and every invite still counts', async () => {
-    const c = await fissionCampaign({ burstLimit: 5, burstWindowSecs: 600 });
-    const { code } = await codeOf(c, await newFan());
-    const invitees = await Promise.all(Array.from({ length: 12 }, () => newFan()));
-    const results = await Promise.all(invitees.map((f) => accept(code, f)));
+  it('a parallel burst through one code is flagged and every invite still counts', async ({ t }) => {
+    const c = await fissionCampaign(t, { burstLimit: 5, burstWindowSecs: 600 });
+    const { code } = await codeOf(t, c, await newFan(t));
+    const invitees = await Promise.all(Array.from({ length: 12 }, () => newFan(t)));
+    const results = await Promise.all(invitees.map((f) => accept(t, code, f)));
     expect(results.every((r) => r.acceptInvite.__typename === 'MutationAcceptInviteSuccess')).toBe(true);
-    expect(await codeRow(code)).toMatchObject({ validInvites: 12, flagged: true });
+    expect(await codeRow(t, code)).toMatchObject({ validInvites: 12, flagged: true });
   });
 
-  it('invites spread wider than the window do not flag', async () => {
-    const c = await fissionCampaign({ burstLimit: 2, burstWindowSecs: 60 });
-    const { code } = await codeOf(c, await newFan());
-    for (let i = 0; i < 2; i++) await accept(code, await newFan());
+  it('invites spread wider than the window do not flag', async ({ t }) => {
+    const c = await fissionCampaign(t, { burstLimit: 2, burstWindowSecs: 60 });
+    const { code } = await codeOf(t, c, await newFan(t));
+    for (let i = 0; i < 2; i++) await accept(t, code, await newFan(t));
     // Age the first two invites past the window, as if they came in minutes ago.
     await t.database.prisma.invite.updateMany({ where: { campaignId: rawId(c) }, data: { createdAt: new Date(Date.now() - 5 * 60_000) } });
-    for (let i = 0; i < 2; i++) await accept(code, await newFan());
-    expect(await codeRow(code)).toMatchObject({ validInvites: 4, flagged: false });
+    for (let i = 0; i < 2; i++) await accept(t, code, await newFan(t));
+    expect(await codeRow(t, code)).toMatchObject({ validInvites: 4, flagged: false });
   });
 });
 
 describe('voidLeftHelpers', () => {
-  it("voids helpers who left the campaign's group within the window, once; others keep counting", async () => {
-    const c = await fissionCampaign();
-    const { code } = await codeOf(c, await newFan());
-    const [leaver, stayer, elsewhere, later] = await Promise.all([newFan(), newFan(), newFan(), newFan()]);
-    for (const f of [leaver, stayer, elsewhere, later]) await accept(code, f);
-    const other = await t.database.prisma.community.findFirstOrThrow({ where: { orgId, kind: 'VERTICAL' } });
+  it("voids helpers who left the campaign's group within the window, once; others keep counting", async ({ t }) => {
+    const c = await fissionCampaign(t);
+    const { code } = await codeOf(t, c, await newFan(t));
+    const [leaver, stayer, elsewhere, later] = await Promise.all([newFan(t), newFan(t), newFan(t), newFan(t)]);
+    for (const f of [leaver, stayer, elsewhere, later]) await accept(t, code, f);
+    const other = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: t.orgId, kind: 'VERTICAL' } });
     await t.database.prisma.membership.createMany({
       data: [
-        { orgId, communityId: groupId, fanId: leaver.id, leftAt: new Date() },
-        { orgId, communityId: groupId, fanId: stayer.id },
-        { orgId, communityId: other.id, fanId: elsewhere.id, leftAt: new Date() },
-        { orgId, communityId: groupId, fanId: later.id, leftAt: at(49) }, // after the campaign window
+        { orgId: t.orgId, communityId: groupId, fanId: leaver.id, leftAt: new Date() },
+        { orgId: t.orgId, communityId: groupId, fanId: stayer.id },
+        { orgId: t.orgId, communityId: other.id, fanId: elsewhere.id, leftAt: new Date() },
+        { orgId: t.orgId, communityId: groupId, fanId: later.id, leftAt: at(49) }, // after the campaign window
       ],
     });
     const analyst = await t.gql(VOID, { c }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await t.ok(VOID, { c })).voidLeftHelpers.data).toBe(1);
-    expect((await codeRow(code)).validInvites).toBe(3);
+    expect((await codeRow(t, code)).validInvites).toBe(3);
     const voided = await t.database.prisma.invite.findMany({ where: { campaignId: rawId(c), status: 'VOIDED' } });
     expect(voided.map((i) => i.inviteeId)).toEqual([leaver.id]);
     expect(voided[0].voidedAt).not.toBeNull();
     expect((await t.ok(VOID, { c })).voidLeftHelpers.data).toBe(0);
-    expect((await codeRow(code)).validInvites).toBe(3);
+    expect((await codeRow(t, code)).validInvites).toBe(3);
     // A voided helper stays counted-once: joining again through another code is still a CONFLICT.
-    const second = await codeOf(c, await newFan());
-    expect((await accept(second.code, leaver)).acceptInvite.code).toBe('CONFLICT');
+    const second = await codeOf(t, c, await newFan(t));
+    expect((await accept(t, second.code, leaver)).acceptInvite.code).toBe('CONFLICT');
   });
 
-  it('a helper leaving the group through the API is voided at once', async () => {
-    const c = await fissionCampaign();
-    const { code } = await codeOf(c, await newFan());
-    const [leaver, stayer] = await Promise.all([newFan(), newFan()]);
-    for (const f of [leaver, stayer]) await accept(code, f);
-    await t.database.prisma.membership.createMany({ data: [leaver, stayer].map((f) => ({ orgId, communityId: groupId, fanId: f.id })) });
+  it('a helper leaving the group through the API is voided at once', async ({ t }) => {
+    const c = await fissionCampaign(t);
+    const { code } = await codeOf(t, c, await newFan(t));
+    const [leaver, stayer] = await Promise.all([newFan(t), newFan(t)]);
+    for (const f of [leaver, stayer]) await accept(t, code, f);
+    await t.database.prisma.membership.createMany({ data: [leaver, stayer].map((f) => ({ orgId: t.orgId, communityId: groupId, fanId: f.id })) });
     const left = await t.ok(`mutation($i: LeaveCommunityInput!) { leaveCommunity(input: $i) { __typename ... on DomainError { code message } } }`, {
       i: { communityId: gid('Community', groupId), fanId: gid('Fan', leaver.id) },
     });
     expect(left.leaveCommunity.__typename).toBe('MutationLeaveCommunitySuccess');
-    expect((await codeRow(code)).validInvites).toBe(1);
+    expect((await codeRow(t, code)).validInvites).toBe(1);
     const invites = await t.database.prisma.invite.findMany({ where: { campaignId: rawId(c) }, orderBy: { status: 'asc' } });
     expect(invites.map((i) => [i.inviteeId, i.status])).toEqual(
       expect.arrayContaining([
@@ -272,54 +266,54 @@ describe('voidLeftHelpers', () => {
     );
   });
 
-  it('parallel voiding runs decrement each leaver once', async () => {
-    const c = await fissionCampaign();
-    const { code } = await codeOf(c, await newFan());
-    const helpers = await Promise.all(Array.from({ length: 6 }, () => newFan()));
-    for (const f of helpers) await accept(code, f);
+  it('parallel voiding runs decrement each leaver once', async ({ t }) => {
+    const c = await fissionCampaign(t);
+    const { code } = await codeOf(t, c, await newFan(t));
+    const helpers = await Promise.all(Array.from({ length: 6 }, () => newFan(t)));
+    for (const f of helpers) await accept(t, code, f);
     await t.database.prisma.membership.createMany({
-      data: helpers.slice(0, 4).map((f) => ({ orgId, communityId: groupId, fanId: f.id, leftAt: new Date() })),
+      data: helpers.slice(0, 4).map((f) => ({ orgId: t.orgId, communityId: groupId, fanId: f.id, leftAt: new Date() })),
     });
     const runs = await Promise.all(Array.from({ length: 5 }, () => t.ok(VOID, { c })));
     expect(runs.reduce((s, r) => s + r.voidLeftHelpers.data, 0)).toBe(4);
-    expect((await codeRow(code)).validInvites).toBe(2);
+    expect((await codeRow(t, code)).validInvites).toBe(2);
   });
 
-  it("refuses another tenant's campaign and a non-referral campaign", async () => {
-    const rival = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: rivalOrgId, kind: 'FISSION' } });
+  it("refuses another tenant's campaign and a non-referral campaign", async ({ t }) => {
+    const rival = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: t.rivalOrgId, kind: 'FISSION' } });
     expect((await t.ok(VOID, { c: gid('Campaign', rival.id) })).voidLeftHelpers).toMatchObject({ code: 'NOT_FOUND', field: 'campaignId' });
-    const like = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId, kind: 'LIKE' } });
+    const like = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: t.orgId, kind: 'LIKE' } });
     expect((await t.ok(VOID, { c: gid('Campaign', like.id) })).voidLeftHelpers).toMatchObject({ code: 'VALIDATION', field: 'campaignId' });
   });
 });
 
 describe('claimFissionPrize', () => {
-  async function reachedTarget(n = 3) {
-    const c = await fissionCampaign();
-    const inviter = await newFan();
-    const { code } = await codeOf(c, inviter);
+  async function reachedTarget(t: SeededTestApp, n = 3) {
+    const c = await fissionCampaign(t);
+    const inviter = await newFan(t);
+    const { code } = await codeOf(t, c, inviter);
     const helpers = [];
     for (let i = 0; i < n; i++) {
-      const f = await newFan();
-      await accept(code, f);
+      const f = await newFan(t);
+      await accept(t, code, f);
       helpers.push(f);
     }
     return { c, inviter, code, helpers };
   }
 
-  it('claims once at the target with the address; the second claim is a CONFLICT', async () => {
-    const { c, inviter, code } = await reachedTarget();
+  it('claims once at the target with the address; the second claim is a CONFLICT', async ({ t }) => {
+    const { c, inviter, code } = await reachedTarget(t);
     const r = await t.ok(CLAIM, { i: { campaignId: c, shippingAddress: address } }, asFan(inviter));
     expect(r.claimFissionPrize.data).toMatchObject({ validInvites: 3 });
     expect(r.claimFissionPrize.data.claimedAt).not.toBeNull();
-    expect((await codeRow(code)).shippingAddress).toEqual({ ...address, phone: '13800138000' });
+    expect((await codeRow(t, code)).shippingAddress).toEqual({ ...address, phone: '13800138000' });
     const again = await t.ok(CLAIM, { i: { campaignId: c, fanId: gid('Fan', inviter.id), shippingAddress: { ...address, city: 'Ningbo' } } });
     expect(again.claimFissionPrize).toMatchObject({ code: 'CONFLICT' });
-    expect(((await codeRow(code)).shippingAddress as { city: string }).city).toBe('Hangzhou');
+    expect(((await codeRow(t, code)).shippingAddress as { city: string }).city).toBe('Hangzhou');
   });
 
-  it('10 parallel claims: exactly one succeeds', async () => {
-    const { c, inviter, code } = await reachedTarget();
+  it('10 parallel claims: exactly one succeeds', async ({ t }) => {
+    const { c, inviter, code } = await reachedTarget(t);
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         t.ok(CLAIM, { i: { campaignId: c, shippingAddress: { ...address, name: `Li Na ${i}` } } }, asFan(inviter)),
@@ -327,16 +321,16 @@ describe('claimFissionPrize', () => {
     );
     expect(results.filter((r) => r.claimFissionPrize.__typename === 'MutationClaimFissionPrizeSuccess')).toHaveLength(1);
     expect(results.filter((r) => r.claimFissionPrize.code === 'CONFLICT')).toHaveLength(9);
-    expect((await codeRow(code)).claimedAt).not.toBeNull();
+    expect((await codeRow(t, code)).claimedAt).not.toBeNull();
   });
 
-  it('refuses below the target (also after a helper is voided), without a code, with a bad address, and for others', async () => {
-    const { c, inviter, code, helpers } = await reachedTarget();
-    await t.database.prisma.membership.create({ data: { orgId, communityId: groupId, fanId: helpers[0].id, leftAt: new Date() } });
+  it('refuses below the target (also after a helper is voided), without a code, with a bad address, and for others', async ({ t }) => {
+    const { c, inviter, code, helpers } = await reachedTarget(t);
+    await t.database.prisma.membership.create({ data: { orgId: t.orgId, communityId: groupId, fanId: helpers[0].id, leftAt: new Date() } });
     await t.ok(VOID, { c });
     const below = await t.ok(CLAIM, { i: { campaignId: c, shippingAddress: address } }, asFan(inviter));
     expect(below.claimFissionPrize).toMatchObject({ code: 'THRESHOLD_NOT_MET', message: '2 of 3 valid invites' });
-    const noCode = await newFan();
+    const noCode = await newFan(t);
     expect((await t.ok(CLAIM, { i: { campaignId: c, shippingAddress: address } }, asFan(noCode))).claimFissionPrize).toMatchObject({
       code: 'THRESHOLD_NOT_MET',
     });
@@ -353,7 +347,7 @@ describe('claimFissionPrize', () => {
         field,
       });
     }
-    const other = await newFan();
+    const other = await newFan(t);
     expect(
       (await t.ok(CLAIM, { i: { campaignId: c, fanId: gid('Fan', inviter.id), shippingAddress: address } }, asFan(other))).claimFissionPrize,
     ).toMatchObject({ code: 'FORBIDDEN' });
@@ -363,25 +357,25 @@ describe('claimFissionPrize', () => {
       'Dev demo/analyst@demo.test',
     );
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const rival = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: rivalOrgId, kind: 'FISSION' } });
+    const rival = await t.database.prisma.campaign.findFirstOrThrow({ where: { orgId: t.rivalOrgId, kind: 'FISSION' } });
     expect(
       (await t.ok(CLAIM, { i: { campaignId: gid('Campaign', rival.id), fanId: gid('Fan', inviter.id), shippingAddress: address } }))
         .claimFissionPrize,
     ).toMatchObject({ code: 'NOT_FOUND', field: 'input.campaignId' });
-    expect(await codeRow(code)).toMatchObject({ claimedAt: null, shippingAddress: null });
+    expect(await codeRow(t, code)).toMatchObject({ claimedAt: null, shippingAddress: null });
   });
 
-  it('may claim after the campaign ended, not after it was cancelled', async () => {
-    const ended = await reachedTarget();
+  it('may claim after the campaign ended, not after it was cancelled', async ({ t }) => {
+    const ended = await reachedTarget(t);
     await t.ok(transition('end'), { id: ended.c });
     expect((await t.ok(CLAIM, { i: { campaignId: ended.c, shippingAddress: address } }, asFan(ended.inviter))).claimFissionPrize.__typename).toBe(
       'MutationClaimFissionPrizeSuccess',
     );
-    const cancelled = await reachedTarget();
+    const cancelled = await reachedTarget(t);
     await t.ok(transition('cancel'), { id: cancelled.c });
     expect(
       (await t.ok(CLAIM, { i: { campaignId: cancelled.c, shippingAddress: address } }, asFan(cancelled.inviter))).claimFissionPrize,
     ).toMatchObject({ code: 'CAMPAIGN_NOT_RUNNING' });
-    expect((await codeRow(cancelled.code)).claimedAt).toBeNull();
+    expect((await codeRow(t, cancelled.code)).claimedAt).toBeNull();
   });
 });

@@ -1,20 +1,11 @@
 // Milestone draws through the API: reproducible from the recorded seed and snapshot, auditable,
 // per-fan win caps under parallel draws, and every refusal typed and without effect.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { type DrawEntry, drawWinners } from '../../../src/campaigns/like/winners.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { seedTwoTenants } from '../../helpers/fixtures.js';
 import { gid } from '../../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../../helpers/test-app.js';
 
-let t: TestApp;
-let orgId: string;
-let rivalOrgId: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId: orgId, rivalOrgId } = await seedTwoTenants(t, 20));
-});
-afterAll(() => t?.dispose());
+const it = useTestApp({ fans: 20 });
 
 const DRAW = /* GraphQL */ `
   mutation Draw($input: DrawLikeMilestoneInput!) {
@@ -30,16 +21,19 @@ const DRAW = /* GraphQL */ `
 
 let seq = 0;
 /** A running like campaign with `likers` fans who liked and `reached` milestones, set up directly. */
-async function campaignWithLikers(opts: {
-  likers: number;
-  reached: number;
-  winners?: number;
-  cap?: number;
-  status?: 'RUNNING' | 'ENDED' | 'DRAFT';
-  org?: string;
-  kind?: 'LIKE' | 'LOTTERY';
-}) {
-  const { likers, reached, winners = 1, cap = 1, status = 'RUNNING', org = orgId, kind = 'LIKE' } = opts;
+async function campaignWithLikers(
+  t: SeededTestApp,
+  opts: {
+    likers: number;
+    reached: number;
+    winners?: number;
+    cap?: number;
+    status?: 'RUNNING' | 'ENDED' | 'DRAFT';
+    org?: string;
+    kind?: 'LIKE' | 'LOTTERY';
+  },
+) {
+  const { likers, reached, winners = 1, cap = 1, status = 'RUNNING', org = t.orgId, kind = 'LIKE' } = opts;
   const p = t.database.prisma;
   const fans = await Promise.all(
     Array.from({ length: likers }, () => {
@@ -72,13 +66,13 @@ async function campaignWithLikers(opts: {
   return { id: c.id, gid: gid('Campaign', c.id), fans };
 }
 
-const draw = (campaignId: string, milestone: number, as?: string) => t.ok(DRAW, { input: { campaignId, milestone } }, as);
-const drawsOf = (campaignId: string) => t.database.prisma.likeDraw.count({ where: { campaignId } });
+const draw = (t: SeededTestApp, campaignId: string, milestone: number, as?: string) => t.ok(DRAW, { input: { campaignId, milestone } }, as);
+const drawsOf = (t: SeededTestApp, campaignId: string) => t.database.prisma.likeDraw.count({ where: { campaignId } });
 
 describe('drawLikeMilestone', () => {
-  it('draws among the fans who liked, records seed and snapshot, and re-running the draw gives the recorded winners', async () => {
-    const c = await campaignWithLikers({ likers: 6, reached: 2, winners: 2, cap: 1 });
-    const res = await draw(c.gid, 1);
+  it('draws among the fans who liked, records seed and snapshot, and re-running the draw gives the recorded winners', async ({ t }) => {
+    const c = await campaignWithLikers(t, { likers: 6, reached: 2, winners: 2, cap: 1 });
+    const res = await draw(t, c.gid, 1);
     const d = res.drawLikeMilestone.data;
     expect(res.drawLikeMilestone.__typename).toBe('MutationDrawLikeMilestoneSuccess');
     expect(d).toMatchObject({ milestone: 1, participantCount: 6, winnersPerMilestone: 2, perFanWinCap: 1, verified: true });
@@ -98,7 +92,7 @@ describe('drawLikeMilestone', () => {
     expect((row.participants as DrawEntry[]).map(([id]) => id)).toEqual(c.fans.map((f) => f.id).sort());
 
     // The next round excludes fans at the cap, and its snapshot says why.
-    const second = (await draw(c.gid, 2)).drawLikeMilestone.data;
+    const second = (await draw(t, c.gid, 2)).drawLikeMilestone.data;
     expect(second.participantCount).toBe(4);
     const firstWinners = new Set(d.winners.map((w: { id: string }) => w.id));
     expect(second.winners.some((w: { id: string }) => firstWinners.has(w.id))).toBe(false);
@@ -118,9 +112,9 @@ describe('drawLikeMilestone', () => {
     ]);
   });
 
-  it('a tampered draw no longer verifies', async () => {
-    const c = await campaignWithLikers({ likers: 5, reached: 1, winners: 1 });
-    const d = (await draw(c.gid, 1)).drawLikeMilestone.data;
+  it('a tampered draw no longer verifies', async ({ t }) => {
+    const c = await campaignWithLikers(t, { likers: 5, reached: 1, winners: 1 });
+    const d = (await draw(t, c.gid, 1)).drawLikeMilestone.data;
     const row = await t.database.prisma.likeDraw.findFirstOrThrow({ where: { campaignId: c.id }, include: { winners: true } });
     const loser = c.fans.find((f) => f.id !== row.winners[0].fanId)!;
     await t.database.prisma.likeWinner.updateMany({ where: { drawId: row.id }, data: { fanId: loser.id } });
@@ -128,23 +122,23 @@ describe('drawLikeMilestone', () => {
     expect(read.node.like.draws[0]).toEqual({ verified: false, reproducedWinners: d.reproducedWinners });
   });
 
-  it('fewer eligible fans than winners: draws those left, then refuses once nobody is eligible', async () => {
-    const c = await campaignWithLikers({ likers: 3, reached: 3, winners: 2, cap: 1 });
-    expect((await draw(c.gid, 1)).drawLikeMilestone.data.winners).toHaveLength(2);
-    expect((await draw(c.gid, 2)).drawLikeMilestone.data.winners).toHaveLength(1);
-    const none = await draw(c.gid, 3);
+  it('fewer eligible fans than winners: draws those left, then refuses once nobody is eligible', async ({ t }) => {
+    const c = await campaignWithLikers(t, { likers: 3, reached: 3, winners: 2, cap: 1 });
+    expect((await draw(t, c.gid, 1)).drawLikeMilestone.data.winners).toHaveLength(2);
+    expect((await draw(t, c.gid, 2)).drawLikeMilestone.data.winners).toHaveLength(1);
+    const none = await draw(t, c.gid, 3);
     expect(none.drawLikeMilestone).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE', field: 'input.milestone' });
-    expect(await drawsOf(c.id)).toBe(2);
+    expect(await drawsOf(t, c.id)).toBe(2);
     expect(await t.database.prisma.likeWinner.count({ where: { campaignId: c.id } })).toBe(3);
   });
 
-  it('refuses with a typed error and changes nothing', async () => {
-    const c = await campaignWithLikers({ likers: 4, reached: 2 });
-    expect((await draw(c.gid, 1)).drawLikeMilestone.__typename).toBe('MutationDrawLikeMilestoneSuccess');
-    const rival = await campaignWithLikers({ likers: 2, reached: 1, org: rivalOrgId });
-    const draft = await campaignWithLikers({ likers: 2, reached: 1, status: 'DRAFT' });
-    const lottery = await campaignWithLikers({ likers: 0, reached: 0, kind: 'LOTTERY' });
-    const nobody = await campaignWithLikers({ likers: 0, reached: 1 });
+  it('refuses with a typed error and changes nothing', async ({ t }) => {
+    const c = await campaignWithLikers(t, { likers: 4, reached: 2 });
+    expect((await draw(t, c.gid, 1)).drawLikeMilestone.__typename).toBe('MutationDrawLikeMilestoneSuccess');
+    const rival = await campaignWithLikers(t, { likers: 2, reached: 1, org: t.rivalOrgId });
+    const draft = await campaignWithLikers(t, { likers: 2, reached: 1, status: 'DRAFT' });
+    const lottery = await campaignWithLikers(t, { likers: 0, reached: 0, kind: 'LOTTERY' });
+    const nobody = await campaignWithLikers(t, { likers: 0, reached: 1 });
     const cases: [string, number, string, string | null][] = [
       [c.gid, 1, 'CONFLICT', 'input.milestone'],
       [c.gid, 3, 'INVALID_STATE', 'input.milestone'],
@@ -156,28 +150,28 @@ describe('drawLikeMilestone', () => {
       [nobody.gid, 1, 'INVALID_STATE', 'input.milestone'],
     ];
     for (const [campaignId, milestone, code, field] of cases) {
-      const res = await draw(campaignId, milestone);
+      const res = await draw(t, campaignId, milestone);
       expect(res.drawLikeMilestone, `${milestone} ${code}`).toMatchObject({ code, field });
     }
-    expect(await drawsOf(c.id)).toBe(1);
+    expect(await drawsOf(t, c.id)).toBe(1);
     expect(await t.database.prisma.likeDraw.count({ where: { campaignId: { in: [rival.id, draft.id, nobody.id] } } })).toBe(0);
     expect(await t.database.prisma.likeWinner.count({ where: { campaignId: c.id } })).toBe(1);
   });
 
-  it('only operators who may write can draw; an ended campaign can still be drawn', async () => {
-    const c = await campaignWithLikers({ likers: 3, reached: 1, status: 'ENDED' });
+  it('only operators who may write can draw; an ended campaign can still be drawn', async ({ t }) => {
+    const c = await campaignWithLikers(t, { likers: 3, reached: 1, status: 'ENDED' });
     const analyst = await t.gql(DRAW, { input: { campaignId: c.gid, milestone: 1 } }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const fan = await t.gql(DRAW, { input: { campaignId: c.gid, milestone: 1 } }, `Dev demo/fan:${c.fans[0].externalId}`);
     expect(fan.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect(await drawsOf(c.id)).toBe(0);
-    const operator = await draw(c.gid, 1, 'Dev demo/jujube@demo.test');
+    expect(await drawsOf(t, c.id)).toBe(0);
+    const operator = await draw(t, c.gid, 1, 'Dev demo/jujube@demo.test');
     expect(operator.drawLikeMilestone).toMatchObject({ __typename: 'MutationDrawLikeMilestoneSuccess', data: { verified: true } });
   });
 
-  it('10 milestones drawn in parallel with a win cap of 1: no fan wins twice, every draw verifies', async () => {
-    const c = await campaignWithLikers({ likers: 30, reached: 10, winners: 2, cap: 1 });
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => draw(c.gid, i + 1)));
+  it('10 milestones drawn in parallel with a win cap of 1: no fan wins twice, every draw verifies', async ({ t }) => {
+    const c = await campaignWithLikers(t, { likers: 30, reached: 10, winners: 2, cap: 1 });
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => draw(t, c.gid, i + 1)));
     expect(results.every((r) => r.drawLikeMilestone.__typename === 'MutationDrawLikeMilestoneSuccess')).toBe(true);
     expect(results.every((r) => r.drawLikeMilestone.data.verified)).toBe(true);
     const winners = await t.database.prisma.likeWinner.findMany({ where: { campaignId: c.id } });
@@ -185,9 +179,9 @@ describe('drawLikeMilestone', () => {
     expect(new Set(winners.map((w) => w.fanId)).size).toBe(20);
   });
 
-  it('the same milestone drawn 5 times at once: one draw, four CONFLICTs', async () => {
-    const c = await campaignWithLikers({ likers: 10, reached: 1, winners: 3 });
-    const results = await Promise.all(Array.from({ length: 5 }, () => draw(c.gid, 1)));
+  it('the same milestone drawn 5 times at once: one draw, four CONFLICTs', async ({ t }) => {
+    const c = await campaignWithLikers(t, { likers: 10, reached: 1, winners: 3 });
+    const results = await Promise.all(Array.from({ length: 5 }, () => draw(t, c.gid, 1)));
     const codes = results.map((r) => r.drawLikeMilestone.code ?? 'OK').sort();
     expect(codes).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);
     expect(await t.database.prisma.likeWinner.count({ where: { campaignId: c.id } })).toBe(3);
@@ -197,7 +191,7 @@ describe('drawLikeMilestone', () => {
 describe('drawWinners', () => {
   const pool: DrawEntry[] = ['f', 'a', 'c', 'e', 'b', 'd'].map((id) => [id, 0]);
 
-  it('is a function of seed, snapshot and rules only: input order does not matter, seeds do', () => {
+  it('is a function of seed, snapshot and rules only: input order does not matter, seeds do', ({ t }) => {
     const rules = { winners: 3, perFanWinCap: 1 };
     expect(drawWinners('seed-1', pool, rules)).toEqual(drawWinners('seed-1', [...pool].reverse(), rules));
     const outcomes = new Set(Array.from({ length: 20 }, (_, i) => drawWinners(`seed-${i}`, pool, rules).join()));
@@ -215,7 +209,7 @@ describe('drawWinners', () => {
     ).toEqual(['b']);
   });
 
-  it('gives every eligible fan an even chance', () => {
+  it('gives every eligible fan an even chance', ({ t }) => {
     const counts = new Map<string, number>();
     for (let i = 0; i < 6000; i++) {
       const [w] = drawWinners(`uniform-${i}`, pool, { winners: 1, perFanWinCap: 1 });

@@ -1,21 +1,12 @@
 // Like batches through the API: who may send, typed refusals that change nothing, milestones, the
 // realtime event — and 50 parallel batches that must add up exactly with every milestone claimed once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createLikeCommitter } from '../../../src/campaigns/like/likes.js';
 import { createPubSub } from '../../../src/core/pubsub.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { seedTwoTenants } from '../../helpers/fixtures.js';
 import { gid } from '../../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../../helpers/test-app.js';
 
-let t: TestApp;
-let orgId: string;
-let rivalOrgId: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId: orgId, rivalOrgId } = await seedTwoTenants(t, 20));
-});
-afterAll(() => t?.dispose());
+const it = useTestApp({ fans: 20 });
 
 const SEND = /* GraphQL */ `
   mutation Send($input: SendLikesInput!) {
@@ -28,9 +19,10 @@ const SEND = /* GraphQL */ `
 `;
 
 async function likeCampaign(
+  t: SeededTestApp,
   opts: { status?: 'RUNNING' | 'DRAFT' | 'ENDED'; target?: number; every?: number; org?: string; kind?: 'LIKE' | 'COUPON' } = {},
 ) {
-  const { status = 'RUNNING', target = 1000, every = 100, org = orgId, kind = 'LIKE' } = opts;
+  const { status = 'RUNNING', target = 1000, every = 100, org = t.orgId, kind = 'LIKE' } = opts;
   const c = await t.database.prisma.campaign.create({
     data: {
       orgId: org,
@@ -44,23 +36,23 @@ async function likeCampaign(
 }
 
 let fanSeq = 0;
-async function newFan(org = orgId) {
+async function newFan(t: SeededTestApp, org = t.orgId) {
   const externalId = `like-fan-${++fanSeq}`;
   const fan = await t.database.prisma.fan.create({ data: { orgId: org, externalId, displayName: `Hangzhou-oily·${externalId}` } });
-  return { id: fan.id, gid: gid('Fan', fan.id), as: `Dev ${org === orgId ? 'demo' : 'rival'}/fan:${externalId}` };
+  return { id: fan.id, gid: gid('Fan', fan.id), as: `Dev ${org === t.orgId ? 'demo' : 'rival'}/fan:${externalId}` };
 }
 
-const stateOf = async (campaignId: string) => {
+const stateOf = async (t: SeededTestApp, campaignId: string) => {
   const lc = await t.database.prisma.likeCampaign.findUniqueOrThrow({ where: { campaignId } });
   const contributions = await t.database.prisma.likeContribution.count({ where: { campaignId } });
   return { totalLikes: lc.totalLikes, milestonesReached: lc.milestonesReached, contributions };
 };
 
 describe('sendLikes', () => {
-  it('a fan sends taps for themself; totals, milestones and top contributors are readable', async () => {
-    const c = await likeCampaign({ every: 100, target: 1000 });
-    const a = await newFan();
-    const b = await newFan();
+  it('a fan sends taps for themself; totals, milestones and top contributors are readable', async ({ t }) => {
+    const c = await likeCampaign(t, { every: 100, target: 1000 });
+    const a = await newFan(t);
+    const b = await newFan(t);
     const first = await t.ok(SEND, { input: { campaignId: c.gid, taps: 250 } }, a.as);
     expect(first.sendLikes).toEqual({
       __typename: 'MutationSendLikesSuccess',
@@ -86,29 +78,29 @@ describe('sendLikes', () => {
     });
     // Crossing a milestone writes one LIKE_BURST entry to the feed.
     const feed = await t.database.prisma.activityEvent.findMany({
-      where: { orgId, kind: 'LIKE_BURST', payload: { path: ['campaignId'], equals: c.id } },
+      where: { orgId: t.orgId, kind: 'LIKE_BURST', payload: { path: ['campaignId'], equals: c.id } },
     });
     expect(feed.map((e) => (e.payload as { milestones: number[] }).milestones)).toEqual(expect.arrayContaining([[1, 2], [3]]));
     expect(feed).toHaveLength(2);
   });
 
-  it('milestones stop at the target; likes keep counting', async () => {
-    const c = await likeCampaign({ every: 100, target: 350 });
-    const f = await newFan();
+  it('milestones stop at the target; likes keep counting', async ({ t }) => {
+    const c = await likeCampaign(t, { every: 100, target: 350 });
+    const f = await newFan(t);
     const res = await t.ok(SEND, { input: { campaignId: c.gid, taps: 1000 } }, f.as);
     expect(res.sendLikes.data).toEqual({ totalLikes: 1000, milestonesReached: 3, newlyReached: [1, 2, 3], fanLikes: 1000 });
     const more = await t.ok(SEND, { input: { campaignId: c.gid, taps: 500 } }, f.as);
     expect(more.sendLikes.data).toEqual({ totalLikes: 1500, milestonesReached: 3, newlyReached: [], fanLikes: 1500 });
   });
 
-  it('refuses with a typed error and changes nothing', async () => {
-    const c = await likeCampaign();
-    const f = await newFan();
-    const rivalFan = await newFan(rivalOrgId);
-    const rival = await likeCampaign({ org: rivalOrgId });
-    const draft = await likeCampaign({ status: 'DRAFT' });
-    const ended = await likeCampaign({ status: 'ENDED' });
-    const coupon = await likeCampaign({ kind: 'COUPON' });
+  it('refuses with a typed error and changes nothing', async ({ t }) => {
+    const c = await likeCampaign(t);
+    const f = await newFan(t);
+    const rivalFan = await newFan(t, t.rivalOrgId);
+    const rival = await likeCampaign(t, { org: t.rivalOrgId });
+    const draft = await likeCampaign(t, { status: 'DRAFT' });
+    const ended = await likeCampaign(t, { status: 'ENDED' });
+    const coupon = await likeCampaign(t, { kind: 'COUPON' });
     const cases: [Record<string, unknown>, string, string | null, string][] = [
       [{ campaignId: c.gid, taps: 0, fanId: f.gid }, 'VALIDATION', 'input.taps', c.id],
       [{ campaignId: c.gid, taps: 1001, fanId: f.gid }, 'VALIDATION', 'input.taps', c.id],
@@ -123,45 +115,45 @@ describe('sendLikes', () => {
     for (const [input, code, field, campaignId] of cases) {
       const res = await t.ok(SEND, { input });
       expect(res.sendLikes, JSON.stringify(input)).toMatchObject({ code, field });
-      expect(await stateOf(campaignId)).toEqual({ totalLikes: 0, milestonesReached: 0, contributions: 0 });
+      expect(await stateOf(t, campaignId)).toEqual({ totalLikes: 0, milestonesReached: 0, contributions: 0 });
     }
     // A fan may not like for another fan; a rival operator cannot see the campaign.
-    const other = await newFan();
+    const other = await newFan(t);
     const forOther = await t.ok(SEND, { input: { campaignId: c.gid, taps: 5, fanId: other.gid } }, f.as);
     expect(forOther.sendLikes).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
     const fromRival = await t.ok(SEND, { input: { campaignId: c.gid, taps: 5, fanId: rivalFan.gid } }, 'Dev rival');
     expect(fromRival.sendLikes).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.campaignId' });
-    expect(await stateOf(c.id)).toEqual({ totalLikes: 0, milestonesReached: 0, contributions: 0 });
+    expect(await stateOf(t, c.id)).toEqual({ totalLikes: 0, milestonesReached: 0, contributions: 0 });
   });
 
-  it('analysts and anonymous callers may not send likes', async () => {
-    const c = await likeCampaign();
-    const f = await newFan();
+  it('analysts and anonymous callers may not send likes', async ({ t }) => {
+    const c = await likeCampaign(t);
+    const f = await newFan(t);
     const analyst = await t.gql(SEND, { input: { campaignId: c.gid, taps: 5, fanId: f.gid } }, 'Dev demo/analyst@demo.test');
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const anonymous = await t.gql(SEND, { input: { campaignId: c.gid, taps: 5, fanId: f.gid } }, null);
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     const ok = await t.ok(SEND, { input: { campaignId: c.gid, taps: 5, fanId: f.gid } }, 'Dev demo/jujube@demo.test');
     expect(ok.sendLikes.data.totalLikes).toBe(5);
-    expect(await stateOf(c.id)).toEqual({ totalLikes: 5, milestonesReached: 0, contributions: 1 });
+    expect(await stateOf(t, c.id)).toEqual({ totalLikes: 5, milestonesReached: 0, contributions: 1 });
   });
 
-  it('publishes the running total on the campaign channel after commit', async () => {
-    const c = await likeCampaign({ every: 10 });
-    const f = await newFan();
+  it('publishes the running total on the campaign channel after commit', async ({ t }) => {
+    const c = await likeCampaign(t, { every: 10 });
+    const f = await newFan(t);
     const pubsub = createPubSub();
     const events = pubsub.subscribe('likeCampaign', c.id);
     const next = events.next();
-    await createLikeCommitter(t.database.prisma, pubsub).submit(orgId, { campaignId: c.id, fanId: f.id, taps: 25 });
+    await createLikeCommitter(t.database.prisma, pubsub).submit(t.orgId, { campaignId: c.id, fanId: f.id, taps: 25 });
     const { value } = await next;
     expect(value).toMatchObject({ total: 25, delta: 25, milestonesReached: 2, newlyReached: [1, 2] });
     expect(Date.parse(value.at)).not.toBeNaN();
     await events.return?.(undefined);
   });
 
-  it('50 parallel batches of random sizes: the total is exact and every milestone is reached exactly once', async () => {
-    const c = await likeCampaign({ every: 250, target: 1_000_000 });
-    const fans = await Promise.all(Array.from({ length: 10 }, () => newFan()));
+  it('50 parallel batches of random sizes: the total is exact and every milestone is reached exactly once', async ({ t }) => {
+    const c = await likeCampaign(t, { every: 250, target: 1_000_000 });
+    const fans = await Promise.all(Array.from({ length: 10 }, () => newFan(t)));
     const batches = Array.from({ length: 50 }, (_, i) => ({ fan: fans[i % fans.length], taps: 1 + Math.floor(Math.random() * 1000) }));
     const results = await Promise.all(batches.map((b) => t.ok(SEND, { input: { campaignId: c.gid, taps: b.taps } }, b.fan.as)));
     expect(results.every((r) => r.sendLikes.__typename === 'MutationSendLikesSuccess')).toBe(true);
@@ -172,7 +164,7 @@ describe('sendLikes', () => {
     expect(Math.max(...results.map((r) => r.sendLikes.data.totalLikes))).toBe(sum);
     // Every batch saw a distinct running total: no two increments overlapped.
     expect(new Set(results.map((r) => r.sendLikes.data.totalLikes)).size).toBe(50);
-    expect(await stateOf(c.id)).toEqual({ totalLikes: sum, milestonesReached: expected, contributions: 10 });
+    expect(await stateOf(t, c.id)).toEqual({ totalLikes: sum, milestonesReached: expected, contributions: 10 });
     const perFan = await t.database.prisma.likeContribution.findMany({ where: { campaignId: c.id } });
     for (const f of fans) {
       const sent = batches.filter((b) => b.fan === f).reduce((s, b) => s + b.taps, 0);
