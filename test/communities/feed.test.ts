@@ -1,24 +1,21 @@
 // Live activity feeds over both transports: graphql-ws on a real socket and SSE over real HTTP.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { type RunningServer, startServer } from '../../src/core/server.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
 import { disposeClients, sseSubscribe, wsClient, wsSubscribe } from '../helpers/clients.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
 import { gid } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
 let server: RunningServer;
 let demoOrgId: string;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  ({ demoOrgId } = await seedTwoTenants(t, 20));
+const it = useTestApp({ fans: 20 });
+it.beforeAll(async ({ t }) => {
+  demoOrgId = t.orgId;
   server = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000 });
 });
 afterAll(async () => {
   await disposeClients();
   await server?.stop();
-  await t?.dispose();
 });
 
 const ORG_FEED = /* GraphQL */ `
@@ -27,7 +24,7 @@ const ORG_FEED = /* GraphQL */ `
   }
 `;
 
-async function redeemOnce(as: string, key: string) {
+async function redeemOnce(t: SeededTestApp, as: string, key: string) {
   const org = await t.database.prisma.organization.findUniqueOrThrow({ where: { slug: as === 'Dev rival' ? 'rival' : 'demo' } });
   const fan = await t.database.prisma.fan.create({ data: { orgId: org.id, externalId: key, displayName: key, pointsBalance: 0 } });
   await t.ok(
@@ -46,16 +43,16 @@ async function redeemOnce(as: string, key: string) {
 }
 
 describe('organizationActivity over graphql-ws', () => {
-  it('delivers a redemption to its organization’s subscriber and nothing to another tenant', async () => {
+  it('delivers a redemption to its organization’s subscriber and nothing to another tenant', async ({ t }) => {
     const listening = t.listening(2);
     const demo = wsSubscribe(wsClient(server.url, 'Dev demo'), ORG_FEED, { kinds: ['REWARD_REDEEMED'] });
     const rival = wsSubscribe(wsClient(server.url, 'Dev rival'), ORG_FEED, { kinds: ['REWARD_REDEEMED'] });
     await listening;
-    const fanId = await redeemOnce('Dev demo', 'feed-ws-1');
+    const fanId = await redeemOnce(t, 'Dev demo', 'feed-ws-1');
     const [notice] = await demo.waitFor(1);
     expect(notice.organizationActivity).toMatchObject({ kind: 'REWARD_REDEEMED', fanId, missedBefore: 0 });
     // The rival sees its own event next — and only that one.
-    const rivalFan = await redeemOnce('Dev rival', 'feed-ws-2');
+    const rivalFan = await redeemOnce(t, 'Dev rival', 'feed-ws-2');
     const [own] = await rival.waitFor(1);
     expect(own.organizationActivity.fanId).toBe(rivalFan);
     expect(rival.items).toHaveLength(1);
@@ -63,11 +60,11 @@ describe('organizationActivity over graphql-ws', () => {
     rival.stop();
   });
 
-  it('filters by event kind', async () => {
+  it('filters by event kind', async ({ t }) => {
     const listening = t.listening();
     const checkIns = wsSubscribe(wsClient(server.url, 'Dev demo'), ORG_FEED, { kinds: ['CHECK_IN'] });
     await listening;
-    await redeemOnce('Dev demo', 'feed-ws-3');
+    await redeemOnce(t, 'Dev demo', 'feed-ws-3');
     const { publishActivity, recordActivity } = await import('../../src/activity/events.js');
     const events = await recordActivity(t.database.prisma, [{ orgId: demoOrgId, kind: 'CHECK_IN' }]);
     publishActivity(t.pubsub, events);
@@ -77,7 +74,7 @@ describe('organizationActivity over graphql-ws', () => {
     checkIns.stop();
   });
 
-  it('refuses anonymous subscribers and foreign communities', async () => {
+  it('refuses anonymous subscribers and foreign communities', async ({ t }) => {
     const anon = wsSubscribe(wsClient(server.url), ORG_FEED, {});
     await expect(anon.waitFor(1, 5_000)).rejects.toThrow(/UNAUTHENTICATED|Authentication required/);
     const rivalCommunity = await t.database.prisma.community.findFirstOrThrow({ where: { org: { slug: 'rival' } } });
@@ -89,7 +86,7 @@ describe('organizationActivity over graphql-ws', () => {
 });
 
 describe('communityActivity over SSE', () => {
-  it('streams one community’s events over real HTTP', async () => {
+  it('streams one community’s events over real HTTP', async ({ t }) => {
     const community = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: demoOrgId, kind: 'LIKE' } });
     const other = await t.database.prisma.community.findFirstOrThrow({ where: { orgId: demoOrgId, kind: 'VIP' } });
     const listening = t.listening();

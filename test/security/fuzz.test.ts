@@ -24,23 +24,21 @@ import {
   isUnionType,
   print,
 } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { schema } from '../../src/schema.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
 import { gid } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 4);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
 
-let t: TestApp;
 let principals: string[];
 let snapshotSql: string;
 const validIds: string[] = [];
-beforeAll(async () => {
+const it = useTestApp({ fans: 5 });
+it.beforeAll(async ({ t }) => {
   console.info(`fuzz: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}`);
-  t = await createTestApp();
-  const { demoOrgId } = await seedTwoTenants(t, 5);
+  const demoOrgId = t.orgId;
   const fan = await t.database.prisma.fan.findFirstOrThrow({ where: { orgId: demoOrgId } });
   principals = ['Dev demo', `Dev demo/fan:${fan.externalId}`];
   // Real ids of every node type the database has rows for, so generated calls also get past lookups.
@@ -55,10 +53,9 @@ beforeAll(async () => {
   );
   snapshotSql = `SELECT ${tables.map(({ name }) => `(SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM "${name}" x) AS "${name}"`).join(', ')}`;
 });
-afterAll(() => t?.dispose());
 
 /** A checksum of every row of every table. */
-const snapshot = async () => (await t.database.sql.query<Record<string, string>>(snapshotSql))[0];
+const snapshot = async (t: SeededTestApp) => (await t.database.sql.query<Record<string, string>>(snapshotSql))[0];
 
 // ---- values, from the types -------------------------------------------------------------------
 
@@ -207,7 +204,7 @@ interface Outcome {
   refused: boolean;
 }
 
-async function run(root: Root, op: { query: string; variables: Record<string, unknown> }, as: string): Promise<Outcome> {
+async function run(t: SeededTestApp, root: Root, op: { query: string; variables: Record<string, unknown> }, as: string): Promise<Outcome> {
   if (root.kind === 'subscription') {
     // The pipeline graphql-ws uses: an accepted subscription is an iterator (closed at once), a refusal a result.
     const request = new Request('http://test/graphql', { method: 'POST', headers: { authorization: as, 'content-type': 'application/json' } });
@@ -247,12 +244,12 @@ function expectClean(outcome: Outcome, context: string) {
 }
 
 describe('every root field, with hostile arguments generated from its types', () => {
-  it('walks all three root types', () => {
+  it('walks all three root types', ({ t }) => {
     expect(new Set(roots.map((r) => r.kind))).toEqual(new Set(['query', 'mutation', 'subscription']));
     expect(roots.length).toBeGreaterThan(70);
   });
 
-  it.each(roots.map((r) => [`${r.kind} ${r.field.name}`, r] as const))('%s', async (_name, root) => {
+  it.for(roots.map((r) => [`${r.kind} ${r.field.name}`, r] as const))('%s', async ([_name, root], { t }) => {
     const args = fc.record(
       Object.fromEntries(root.field.args.map((a) => [a.name, isNonNullType(a.type) ? arb(a.type) : fc.option(arb(a.type), { nil: undefined })])),
     );
@@ -260,11 +257,11 @@ describe('every root field, with hostile arguments generated from its types', ()
     await fc.assert(
       fc.asyncProperty(args, fc.boolean(), fc.constantFrom(...principals), async (values, literal, as) => {
         const op = operation(root, values as Record<string, unknown>, literal);
-        before ??= await snapshot();
-        const outcome = await run(root, op, as);
+        before ??= await snapshot(t);
+        const outcome = await run(t, root, op, as);
         const context = `${root.field.name} as ${as}: ${JSON.stringify(op).slice(0, 300)}`;
         expectClean(outcome, context);
-        if (outcome.refused) expect(await snapshot(), `${context} was refused but changed the database`).toEqual(before);
+        if (outcome.refused) expect(await snapshot(t), `${context} was refused but changed the database`).toEqual(before);
         else before = undefined;
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
@@ -316,7 +313,7 @@ describe('random documents and bodies', () => {
   );
   const document = fc.array(token, { maxLength: 40 }).map((ts) => ts.join(' '));
 
-  it('never answer with a 5xx or an uncoded or internal error', async () => {
+  it('never answer with a 5xx or an uncoded or internal error', async ({ t }) => {
     await fc.assert(
       fc.asyncProperty(document, fc.constantFrom(...principals), async (query, as) => {
         const res = await t.app.fetch('http://test/graphql', {
@@ -331,7 +328,7 @@ describe('random documents and bodies', () => {
     );
   });
 
-  it('raw bodies of any shape are refused with a code, never a 5xx', async () => {
+  it('raw bodies of any shape are refused with a code, never a 5xx', async ({ t }) => {
     const body = fc.oneof(
       fc.string({ maxLength: 60 }),
       fc.json(),

@@ -2,31 +2,29 @@
 // before anything executes (an execution counter stays put); the __schema depth bypass stays closed;
 // oversized bodies get 413; browser-simple requests are refused (CSRF); introspection is off when
 // disabled; production masks unexpected errors.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/core/config.js';
 import { type RunningServer, startServer } from '../../src/core/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedTwoTenants } from '../helpers/fixtures.js';
 import { gid } from '../helpers/ids.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 import { codes, executionCounter, get, operatorBearer, post } from './security-helpers.js';
 
 const counter = executionCounter();
-let t: TestApp;
 let server: RunningServer;
 const LIMITS = { MAX_DEPTH: '6', MAX_ALIASES: '3', MAX_TOKENS: '400', MAX_DIRECTIVES: '3', MAX_COST: '300', MAX_BODY_BYTES: '4000' };
 
-beforeAll(async () => {
-  t = await createTestApp({ plugins: [counter.plugin], env: LIMITS });
-  await seedTwoTenants(t, 5);
+const it = useTestApp({ fans: 5, plugins: [counter.plugin], env: LIMITS });
+it.beforeAll(async ({ t }) => {
   server = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000 });
 });
 afterAll(async () => {
   await server?.stop();
-  await t?.dispose();
 });
 
 /** Runs `query` as the demo owner and expects a refusal matching `message`, with nothing executed. */
-async function refusedBeforeExecution(query: string, message: RegExp) {
+async function refusedBeforeExecution(t: SeededTestApp, query: string, message: RegExp) {
   const before = counter.executed;
   const { result, statements } = await t.countStatements(() => t.gql(query));
   expect(result.data ?? null).toBeNull();
@@ -45,38 +43,44 @@ const _deepFan = (depth: number) => {
 };
 
 describe('document limits', () => {
-  it('a query within every limit runs', async () => {
+  it('a query within every limit runs', async ({ t }) => {
     const d = await t.ok(`{ a: fans(first: 1) { totalCount } b: organization { name @include(if: true) } }`);
     expect(d.a.totalCount).toBe(5);
   });
 
-  it('depth', async () => {
+  it('depth', async ({ t }) => {
     await refusedBeforeExecution(
+      t,
       `{ fans(first: 1) { nodes { memberships(first: 1) { nodes { fan { memberships(first: 1) { nodes { id } } } } } } } }`,
       /depth limit of 6 exceeded/i,
     );
   });
 
-  it('aliases', async () => {
-    await refusedBeforeExecution(`{ a: viewer { kind } b: viewer { kind } c: viewer { kind } d: viewer { kind } }`, /aliases limit of 3 exceeded/i);
-  });
-
-  it('tokens', async () => {
-    await refusedBeforeExecution(`{ organization { ${'name '.repeat(400)} } }`, /token limit of 400 exceeded/i);
-  });
-
-  it('directives', async () => {
+  it('aliases', async ({ t }) => {
     await refusedBeforeExecution(
+      t,
+      `{ a: viewer { kind } b: viewer { kind } c: viewer { kind } d: viewer { kind } }`,
+      /aliases limit of 3 exceeded/i,
+    );
+  });
+
+  it('tokens', async ({ t }) => {
+    await refusedBeforeExecution(t, `{ organization { ${'name '.repeat(400)} } }`, /token limit of 400 exceeded/i);
+  });
+
+  it('directives', async ({ t }) => {
+    await refusedBeforeExecution(
+      t,
       `{ viewer { kind @include(if: true) @include(if: true) @include(if: true) @include(if: true) } }`,
       /directives limit of 3 exceeded/i,
     );
   });
 
-  it('cost', async () => {
+  it('cost', async ({ t }) => {
     const fields = 'id displayName region skinType orderCount totalSpendCents pointsBalance lifecycle isKoc optedOut';
     // Within depth 6, 3 aliases and 400 tokens; each copy costs about 165 (cost grows with depth).
     const copy = `fans(first: 1) { nodes { ${fields} memberships(first: 1) { nodes { id role joinedAt fan { ${fields} } community { id name } } } } }`;
-    await refusedBeforeExecution(`{ a: ${copy} b: ${copy} }`, /cost limit of 300 exceeded/i);
+    await refusedBeforeExecution(t, `{ a: ${copy} b: ${copy} }`, /cost limit of 300 exceeded/i);
     expect((await t.ok(`{ a: ${copy} }`)).a.nodes).toHaveLength(1);
   });
 });
@@ -91,7 +95,7 @@ describe('result size (rows, not fields)', () => {
   afterAll(() => sized?.dispose());
   const NESTED = `query($fans: Int, $memberships: Int) { fans(first: $fans) { nodes { id memberships(first: $memberships) { nodes { id } } } } }`;
 
-  it('refuses nested pages that multiply past the limit, naming the estimate, before anything runs', async () => {
+  it('refuses nested pages that multiply past the limit, naming the estimate, before anything runs', async ({ t }) => {
     // 100 fans × (1 + 100 memberships + 1 connection) + 1 = 10,201 objects > 5,000.
     const before = counter.executed;
     const result = await sized.gql(NESTED, { fans: 100, memberships: 100 });
@@ -104,7 +108,7 @@ describe('result size (rows, not fields)', () => {
     expect(codes(await sized.gql(viaFragment))).toEqual(['RESULT_TOO_LARGE']);
   });
 
-  it('counts nodes(ids:) by the ids asked for, not as a short list', async () => {
+  it('counts nodes(ids:) by the ids asked for, not as a short list', async ({ t }) => {
     const ids = Array.from({ length: 60 }, (_, i) => gid('Fan', `missing${i}`));
     const many = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Fan { memberships(first: 100) { nodes { id } } } } }`;
     const result = await sized.gql(many, { ids });
@@ -113,7 +117,7 @@ describe('result size (rows, not fields)', () => {
     expect(codes(await sized.gql(many, { ids: ids.slice(0, 40) }))).toEqual([]);
   });
 
-  it('lets the same shape through with smaller pages', async () => {
+  it('lets the same shape through with smaller pages', async ({ t }) => {
     const ok = await sized.ok(NESTED, { fans: 100, memberships: 10 });
     expect(ok.fans.nodes.length).toBe(5);
     // 100 fans × (1 + 1 + 20 memberships by default) + 1 = 2,201 objects.
@@ -124,22 +128,24 @@ describe('result size (rows, not fields)', () => {
 });
 
 describe('the __schema max-depth bypass (regression)', () => {
-  it('an operation named __schema is still depth-limited', async () => {
+  it('an operation named __schema is still depth-limited', async ({ t }) => {
     await refusedBeforeExecution(
+      t,
       `query __schema { fans(first: 1) { nodes { memberships(first: 1) { nodes { fan { memberships(first: 1) { nodes { id } } } } } } } }`,
       /depth limit of 6 exceeded/i,
     );
   });
 
-  it('a fragment named __schema is still depth-limited', async () => {
+  it('a fragment named __schema is still depth-limited', async ({ t }) => {
     await refusedBeforeExecution(
+      t,
       `query Deep { fans(first: 1) { nodes { ...__schema } } }
        fragment __schema on Fan { memberships(first: 1) { nodes { fan { memberships(first: 1) { nodes { fan { id } } } } } } }`,
       /depth limit of 6 exceeded/i,
     );
   });
 
-  it('the same shapes within the limit run, so the refusals above are about depth', async () => {
+  it('the same shapes within the limit run, so the refusals above are about depth', async ({ t }) => {
     const d = await t.ok(
       `query __schema { fans(first: 1) { nodes { ...__schema } } } fragment __schema on Fan { memberships(first: 1) { totalCount } }`,
     );
@@ -148,7 +154,7 @@ describe('the __schema max-depth bypass (regression)', () => {
 });
 
 describe('body size', () => {
-  it('a body over MAX_BODY_BYTES gets 413 with Content-Length, and also when sent chunked', async () => {
+  it('a body over MAX_BODY_BYTES gets 413 with Content-Length, and also when sent chunked', async ({ t }) => {
     const big = JSON.stringify({ query: `{ viewer { kind } }`, variables: { pad: 'x'.repeat(5000) } });
     const declared = await fetch(server.url, {
       method: 'POST',
@@ -178,7 +184,7 @@ describe('body size', () => {
 });
 
 describe('CSRF prevention', () => {
-  it('a GET without the x-graphql-yoga-csrf header is refused; with it, it runs', async () => {
+  it('a GET without the x-graphql-yoga-csrf header is refused; with it, it runs', async ({ t }) => {
     const before = counter.executed;
     const refused = await get(t.app, { query: '{ viewer { kind } }' }, { authorization: 'Dev demo' });
     expect(refused.status).toBe(403);
@@ -187,7 +193,7 @@ describe('CSRF prevention', () => {
     expect(ok.body.data).toEqual({ viewer: { kind: 'OPERATOR' } });
   });
 
-  it('a form-encoded POST (what a cross-site form can send) is refused', async () => {
+  it('a form-encoded POST (what a cross-site form can send) is refused', async ({ t }) => {
     const before = counter.executed;
     const res = await t.app.fetch('http://test/graphql', {
       method: 'POST',
@@ -200,7 +206,7 @@ describe('CSRF prevention', () => {
 });
 
 describe('introspection', () => {
-  it('is on in development and off with INTROSPECTION=false', async () => {
+  it('is on in development and off with INTROSPECTION=false', async ({ t }) => {
     expect((await t.ok(`{ __schema { queryType { name } } }`)).__schema.queryType.name).toBe('Query');
     const off = await createTestApp({ env: { INTROSPECTION: 'false' } });
     try {
@@ -216,12 +222,12 @@ describe('introspection', () => {
 });
 
 describe('production', () => {
-  it('refuses to start without AUTH_SECRET', () => {
+  it('refuses to start without AUTH_SECRET', ({ t }) => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_SECRET: must be set in production/);
   });
 
-  it('masks unexpected errors (no stack, no SQL), refuses Dev credentials, and turns introspection off', async () => {
+  it('masks unexpected errors (no stack, no SQL), refuses Dev credentials, and turns introspection off', async ({ t }) => {
     const prod = await createTestApp({ env: { NODE_ENV: 'production', AUTH_SECRET: 's'.repeat(40), ALLOW_ADHOC_OPERATIONS: 'true' } });
     try {
       await seedTwoTenants(prod, 5);

@@ -5,26 +5,23 @@
 // what to send; production never echoes the JSON parser.
 import { request } from 'node:http';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { type RunningServer, startServer } from '../../src/core/server.js';
 import { signToken } from '../../src/core/tokens.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { seedTwoTenants } from '../helpers/fixtures.js';
+import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 import { codes, post } from './security-helpers.js';
 
 const SECRET = 'refusals-test-secret-'.padEnd(40, 'x');
-let t: TestApp;
 let server: RunningServer;
-beforeAll(async () => {
-  t = await createTestApp({
-    env: { NODE_ENV: 'production', ALLOW_ADHOC_OPERATIONS: 'true', AUTH_SECRET: SECRET, MAX_BODY_BYTES: '2000', JWT_MAX_LIFETIME_HOURS: '24' },
-  });
-  await seedTwoTenants(t, 5);
+const it = useTestApp({
+  fans: 5,
+  env: { NODE_ENV: 'production', ALLOW_ADHOC_OPERATIONS: 'true', AUTH_SECRET: SECRET, MAX_BODY_BYTES: '2000', JWT_MAX_LIFETIME_HOURS: '24' },
+});
+it.beforeAll(async ({ t }) => {
   server = await startServer(t.app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 1_000 });
 });
 afterAll(async () => {
   await server?.stop();
-  await t?.dispose();
 });
 
 /** POSTs `chunks` with Transfer-Encoding: chunked and no Content-Length, over a real socket. */
@@ -46,13 +43,13 @@ function chunkedPost(chunks: string[], headers: Record<string, string> = {}): Pr
 }
 
 describe('chunked request bodies', () => {
-  it('are read, counted and answered like any other body', async () => {
+  it('are read, counted and answered like any other body', async ({ t }) => {
     const body = JSON.stringify({ query: '{ viewer { kind } }' });
     const res = await chunkedPost([body.slice(0, 7), body.slice(7, 15), body.slice(15)]);
     expect(res).toEqual({ status: 200, body: { data: { viewer: { kind: 'ANONYMOUS' } } } });
   });
 
-  it('over MAX_BODY_BYTES are refused with 413 PAYLOAD_TOO_LARGE', async () => {
+  it('over MAX_BODY_BYTES are refused with 413 PAYLOAD_TOO_LARGE', async ({ t }) => {
     const body = JSON.stringify({ query: '{ viewer { kind } }', variables: { pad: 'x'.repeat(3_000) } });
     const res = await chunkedPost([body.slice(0, 1_000), body.slice(1_000)]);
     expect(res.status).toBe(413);
@@ -62,7 +59,7 @@ describe('chunked request bodies', () => {
 });
 
 describe('token lifetimes', () => {
-  const sign = async (exp: ((j: SignJWT) => SignJWT) | null) => {
+  const sign = async (t: SeededTestApp, exp: ((j: SignJWT) => SignJWT) | null) => {
     const op = await t.database.prisma.operator.findFirstOrThrow({ where: { email: 'owner@demo.test' } });
     let jwt = new SignJWT({ kind: 'operator', org: op.orgId, role: op.role })
       .setProtectedHeader({ alg: 'HS256' })
@@ -74,29 +71,29 @@ describe('token lifetimes', () => {
     return `Bearer ${await jwt.sign(new TextEncoder().encode(SECRET))}`;
   };
 
-  it('a signed token without exp is refused, saying so', async () => {
-    const res = await post(t.app, { query: '{ organization { name } }' }, { authorization: await sign(null) });
+  it('a signed token without exp is refused, saying so', async ({ t }) => {
+    const res = await post(t.app, { query: '{ organization { name } }' }, { authorization: await sign(t, null) });
     expect(res.status).toBe(401);
     expect(codes(res.body)).toEqual(['UNAUTHENTICATED']);
     expect(res.body.errors![0].message).toMatch(/no expiry/);
   });
 
-  it('a token living longer than JWT_MAX_LIFETIME_HOURS is refused; one within it works', async () => {
-    const long = await post(t.app, { query: '{ organization { name } }' }, { authorization: await sign((j) => j.setExpirationTime('25h')) });
+  it('a token living longer than JWT_MAX_LIFETIME_HOURS is refused; one within it works', async ({ t }) => {
+    const long = await post(t.app, { query: '{ organization { name } }' }, { authorization: await sign(t, (j) => j.setExpirationTime('25h')) });
     expect(codes(long.body)).toEqual(['UNAUTHENTICATED']);
     expect(long.body.errors![0].message).toMatch(/at most 24 are accepted \(JWT_MAX_LIFETIME_HOURS\)/);
-    const ok = await post(t.app, { query: '{ organization { name } }' }, { authorization: await sign((j) => j.setExpirationTime('23h')) });
+    const ok = await post(t.app, { query: '{ organization { name } }' }, { authorization: await sign(t, (j) => j.setExpirationTime('23h')) });
     expect(ok.body.data).toEqual({ organization: { name: 'Lumi Live (demo)' } });
   });
 
-  it('the server never mints a token it would refuse', async () => {
+  it('the server never mints a token it would refuse', async ({ t }) => {
     const fan = await t.database.prisma.fan.findFirstOrThrow({});
     await expect(signToken(t.config.auth, { kind: 'fan', orgId: fan.orgId, fanId: fan.id }, '30d')).rejects.toThrow(/at most 24 hours/);
   });
 });
 
 describe('messages a person can act on', () => {
-  it('malformed JSON: BAD_REQUEST saying what to send, and nothing of the parser in production', async () => {
+  it('malformed JSON: BAD_REQUEST saying what to send, and nothing of the parser in production', async ({ t }) => {
     const res = await t.app.fetch('http://test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -109,7 +106,7 @@ describe('messages a person can act on', () => {
     expect(JSON.stringify(body)).not.toMatch(/originalError|SyntaxError|position|Unexpected end/);
   });
 
-  it('an unsupported content type: 415 with a body naming what to send', async () => {
+  it('an unsupported content type: 415 with a body naming what to send', async ({ t }) => {
     const res = await t.app.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<query/>' });
     expect(res.status).toBe(415);
     const body = await res.json();
@@ -117,14 +114,14 @@ describe('messages a person can act on', () => {
     expect(body.errors[0].message).toMatch(/"application\/xml".*content-type: application\/json/);
   });
 
-  it('no document: a caller who may send ad-hoc documents is told to send a query', async () => {
+  it('no document: a caller who may send ad-hoc documents is told to send a query', async ({ t }) => {
     const res = await post(t.app, {});
     expect(res.status).toBe(400);
     expect(codes(res.body)).toEqual(['BAD_REQUEST']);
     expect(res.body.errors![0].message).toMatch(/put a GraphQL document in `query`/);
   });
 
-  it('no document from a partner (held to persisted operations): told to send the hash', async () => {
+  it('no document from a partner (held to persisted operations): told to send the hash', async ({ t }) => {
     const res = await post(t.app, {}, { 'x-api-key': 'fo_000000000000_xxxxxxxxxxxxxxxxxxxxxxxx' });
     expect(codes(res.body)).toEqual(['PERSISTED_QUERY_ONLY']);
     expect(res.body.errors![0].message).toMatch(/persisted operations only; send the hash in extensions\.persistedQuery\.sha256Hash/);
