@@ -10,14 +10,16 @@ import { DomainError } from './core/errors.js';
 import { renderGraphiQLPage, useGraphiQLAssets } from './core/graphiql.js';
 import { limitPlugins } from './core/limits.js';
 import type { Logger } from './core/logger.js';
+import { createMetrics, useMetrics } from './core/metrics.js';
 import { loadManifest, usePersistedManifest } from './core/persisted.js';
 import { PrincipalCache } from './core/principals.js';
 import { onListening, type PubSub } from './core/pubsub.js';
 import { memoryRateLimiter, type RateLimiter, useRateLimit } from './core/ratelimit.js';
 import { useActionableRefusals } from './core/refusals.js';
+import { useRequestLog } from './core/request-log.js';
 import { confineToOrganization } from './core/tenancy.js';
 import { schema } from './schema.js';
-import { createServices } from './services.js';
+import { createServices, registerServiceMetrics } from './services.js';
 
 export interface AppDeps {
   config: Config;
@@ -57,6 +59,8 @@ export function createApp({
   const principals = new PrincipalCache();
   // One line per subscriber ready to receive (on Redis: once subscribed there), for operators tracing a feed.
   if (config.logLevel === 'debug') onListening(pubsub, (topic) => logger.debug(`subscriber listening on ${topic}`));
+  const metrics = createMetrics();
+  registerServiceMetrics(metrics.registry, services, database);
   const auth = { devAuth: config.devAuth, tokens: config.auth, principals };
   return createYoga<ServerContext, Context>({
     schema,
@@ -72,7 +76,8 @@ export function createApp({
         }
       : false,
     renderGraphiQL: renderGraphiQLPage,
-    logging: config.logLevel === 'silent' ? false : config.logLevel,
+    // Yoga's own lines go through the app's logger (one format, one level).
+    logging: config.logLevel === 'silent' ? false : logger,
     // Domain errors carry safe messages: one not caught into a result union (a query, a subscription, or
     // a code its mutation did not declare) reaches the client with its code; everything else is masked
     // outside development.
@@ -85,12 +90,14 @@ export function createApp({
     // alike); Yoga's own limit would pipe every body through a second counting stream.
     maxRequestBodySize: false,
     plugins: [
+      useRequestLog(logger),
+      ...useMetrics(metrics, config),
       ...(config.graphiql ? [useGraphiQLAssets()] : []),
       useReadinessCheck({ endpoint: '/ready', check: () => database.ping() }),
       ...limitPlugins(config),
       useActionableRefusals(config),
       ...usePersistedManifest(manifest, config.allowAdhocOperations),
-      useRateLimit(rateLimiter, config.rateLimits),
+      useRateLimit(rateLimiter, config.rateLimits, (principal) => metrics.rateLimited.inc({ principal })),
       useBroadcastSubscriptions(),
       ...plugins,
     ],

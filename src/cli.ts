@@ -70,7 +70,12 @@ async function run(argv: string[], io: CliIo, env: Record<string, string | undef
     const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
     try {
       if (config.databaseUrl)
-        await waitForDatabase(database, config.databaseUrl, config.dbStartupWaitMs, createLogger(config.logLevel === 'silent' ? 'silent' : 'warn'));
+        await waitForDatabase(
+          database,
+          config.databaseUrl,
+          config.dbStartupWaitMs,
+          createLogger(config.logLevel === 'silent' ? 'silent' : 'warn', config.logFormat),
+        );
       await databaseCommand(command, args, io, database, config, false);
     } finally {
       await database.close();

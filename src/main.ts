@@ -27,7 +27,7 @@ export interface Fanops {
 
 export async function startFanops(env: Record<string, string | undefined> = process.env, opts: { logger?: Logger } = {}): Promise<Fanops> {
   const config = loadConfig(env);
-  const logger = opts.logger ?? createLogger(config.logLevel);
+  const logger = opts.logger ?? createLogger(config.logLevel, config.logFormat);
   // Everything opened so far, closed in reverse order if a later step fails (and by stop()).
   const opened: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
@@ -126,7 +126,7 @@ if (isEntryPoint(import.meta.url)) {
     console.error(startupFailure(e));
     process.exit(1);
   });
-  const logger = createLogger(fanops.config.logLevel);
+  const logger = createLogger(fanops.config.logLevel, fanops.config.logFormat);
   let shuttingDown = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, async () => {

@@ -2,13 +2,16 @@
 // Modules keep no per-app state of their own: a second app in the same process (tests, a benchmark
 // with two instances) gets its own like queue, counter hubs and reactions. Cross-module reactions
 // are wired here, above the domains, so no domain imports another to be told what happened.
+
+import type { Registry } from 'prom-client';
 import { ActivityReactions } from './activity/reactions.js';
 import { voidInvitesWhenHelpersLeave } from './campaigns/fission/invites.js';
 import { LikeCounterHubs } from './campaigns/like/counter-hub.js';
 import { createLikeCommitter } from './campaigns/like/likes.js';
 import type { Config } from './core/config.js';
 import type { Services } from './core/context.js';
-import type { Db } from './core/db.js';
+import type { Database, Db } from './core/db.js';
+import { readOnScrape } from './core/metrics.js';
 import type { PubSub } from './core/pubsub.js';
 import { MetricsHubs } from './insights/live/hub.js';
 
@@ -21,4 +24,30 @@ export function createServices({ db, pubsub, config }: { db: Db; pubsub: PubSub;
     likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond),
     insightMetrics: new MetricsHubs(db),
   };
+}
+
+/** The services' own figures as Prometheus metrics, read when /metrics is scraped. */
+export function registerServiceMetrics(registry: Registry, services: Services, database: Database) {
+  const likes = () => services.likes.stats;
+  readOnScrape(registry, 'fanops_likes_accepted_total', 'Like taps committed.', () => likes().taps, 'counter');
+  readOnScrape(registry, 'fanops_like_batches_total', 'Like batches committed.', () => likes().batches, 'counter');
+  readOnScrape(
+    registry,
+    'fanops_like_group_commits_total',
+    'Transactions the like batches shared (batches / commits = mean group size).',
+    () => likes().groups,
+    'counter',
+  );
+  readOnScrape(
+    registry,
+    'fanops_like_counter_messages_total',
+    'Like-counter messages offered to watchers.',
+    () => services.likeCounters.stats().messages,
+    'counter',
+  );
+  readOnScrape(registry, 'fanops_like_counter_watchers', 'Watchers of like counters on this instance.', () => services.likeCounters.stats().watchers);
+  const pool = () => database.poolStats?.() ?? { total: 0, idle: 0, waiting: 0 };
+  readOnScrape(registry, 'fanops_db_pool_connections', 'Database connections open (PostgreSQL pool; 0 on PGlite).', () => pool().total);
+  readOnScrape(registry, 'fanops_db_pool_in_use', 'Database connections in use.', () => pool().total - pool().idle);
+  readOnScrape(registry, 'fanops_db_pool_waiting', 'Queries waiting for a database connection.', () => pool().waiting);
 }

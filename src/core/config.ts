@@ -24,6 +24,10 @@ const ConfigSchema = z.object({
     .refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// URL' })
     .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'must be one of debug, info, warn, error, silent' }).default('info'),
+  /** `json` (one object per line, the production default) or `pretty` (one readable line; needs the dev dependency pino-pretty). */
+  LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
+  /** Bearer token that guards GET /metrics (Prometheus). Unset: /metrics is served only outside production, unguarded. */
+  METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   /** How long startup keeps retrying an unreachable PostgreSQL before giving up (0: try once). */
   DB_STARTUP_WAIT_MS: z.coerce
     .number({ message: 'must be an integer from 0 to 3600000' })
@@ -106,6 +110,9 @@ export interface Config {
   dataDir: string;
   redisUrl?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  logFormat: 'json' | 'pretty';
+  /** null: /metrics off (production without METRICS_TOKEN); '': open; else the bearer token it requires. */
+  metricsToken: string | null;
   dbPoolSize: number;
   dbStartupWaitMs: number;
   devAuth: boolean;
@@ -160,6 +167,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: c.DATA_DIR,
     redisUrl: c.REDIS_URL,
     logLevel: c.LOG_LEVEL,
+    logFormat: c.LOG_FORMAT ?? (production ? 'json' : 'pretty'),
+    metricsToken: c.METRICS_TOKEN ?? (production ? null : ''),
     dbPoolSize: c.DB_POOL_SIZE,
     dbStartupWaitMs: c.DB_STARTUP_WAIT_MS,
     // Never in production, whatever DEV_AUTH says: it would let anyone act as any operator.

@@ -24,6 +24,8 @@ export interface Database {
   /** Every SQL statement Prisma sends passes through here; tests subscribe to count them. */
   onStatement(listener: StatementListener): () => void;
   ping(): Promise<boolean>;
+  /** Connections of the PostgreSQL pool (absent on PGlite, which has one in-process connection). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   migrate(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -78,6 +80,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       sql,
       onStatement,
       ping: () => ping(sql),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       migrate: async () => {
         // One dedicated client so the advisory lock and unlock share a session.
         const client = await pool.connect();

@@ -66,10 +66,15 @@ function principal(viewer: Viewer, clientAddress: string | undefined): { key: st
 }
 
 /** Refuses an operation with RATE_LIMITED (HTTP 429) before any resolver runs. */
-export function useRateLimit(limiter: RateLimiter, limits: Config['rateLimits']): Plugin<Context & { request?: Request }> {
+export function useRateLimit(
+  limiter: RateLimiter,
+  limits: Config['rateLimits'],
+  onRefused: (principalKind: string) => void = () => {},
+): Plugin<Context & { request?: Request }> {
   const check = async (ctx: Context & { request?: Request }) => {
     const p = principal(ctx.viewer, ctx.clientAddress);
     if (!(await limiter.hit(p.key, limits[p.kind]))) {
+      onRefused(p.kind);
       throw new GraphQLError(
         `Rate limit exceeded: at most ${limits[p.kind]} requests per second for this ${p.kind === 'partner' ? 'API key' : p.kind}`,
         {

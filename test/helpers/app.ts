@@ -7,7 +7,7 @@ import { type Config, loadConfig } from '../../src/core/config.js';
 import type { Services } from '../../src/core/context.js';
 import { createDatabase, type Database } from '../../src/core/db.js';
 import { takeUndeclaredRefusals } from '../../src/core/declared-errors.js';
-import { createLogger } from '../../src/core/logger.js';
+import { createLogger, type Logger } from '../../src/core/logger.js';
 import { createPubSubHandle, onListening, type PubSub } from '../../src/core/pubsub.js';
 import { memoryRateLimiter, redisRateLimiter } from '../../src/core/ratelimit.js';
 import { createServices } from '../../src/services.js';
@@ -79,7 +79,9 @@ export interface TestApp {
   dispose(): Promise<void>;
 }
 
-export async function createTestApp(opts: { env?: Record<string, string>; defaultAs?: string; plugins?: Plugin[] } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { env?: Record<string, string>; defaultAs?: string; plugins?: Plugin[]; logger?: Logger } = {},
+): Promise<TestApp> {
   const { database, dispose } = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -94,7 +96,15 @@ export async function createTestApp(opts: { env?: Record<string, string>; defaul
   const events = await createPubSubHandle(process.env.REDIS_URL);
   const rateLimiter = process.env.REDIS_URL ? await redisRateLimiter(process.env.REDIS_URL) : memoryRateLimiter();
   const services = createServices({ db: database.prisma, pubsub: events.pubsub, config });
-  const app = createApp({ config, database, pubsub: events.pubsub, logger: createLogger('silent'), plugins: opts.plugins, rateLimiter, services });
+  const app = createApp({
+    config,
+    database,
+    pubsub: events.pubsub,
+    logger: opts.logger ?? createLogger('silent'),
+    plugins: opts.plugins,
+    rateLimiter,
+    services,
+  });
   const defaultAs = opts.defaultAs ?? 'Dev demo';
 
   const gql = (async (query: string | string, variables?: unknown, as: string | null = defaultAs) => {

@@ -140,6 +140,7 @@ class CounterHub {
     });
     this.sent = { total: this.state.total, at: now };
     for (const offer of this.watchers) offer(snapshot);
+    this.budget.messages += this.watchers.size;
   }
 
   get watcherCount() {
@@ -157,6 +158,8 @@ class CounterHub {
 /** Spreads an instance's message budget over everyone watching any counter on it. */
 class FanoutBudget {
   readonly hubs = new Map<string, CounterHub>();
+  /** Messages offered to watchers so far, for /metrics. */
+  messages = 0;
   constructor(readonly messagesPerSecond: number) {}
 
   intervalMs() {
@@ -174,6 +177,13 @@ export class LikeCounterHubs {
     messagesPerSecond: number,
   ) {
     this.budget = new FanoutBudget(messagesPerSecond);
+  }
+
+  /** Totals for /metrics: messages offered so far and watchers now. */
+  stats() {
+    let watchers = 0;
+    for (const hub of this.budget.hubs.values()) watchers += hub.watcherCount;
+    return { messages: this.budget.messages, watchers };
   }
 
   /** How many watch the campaign's counter on this instance (0 once its hub has closed). */

@@ -59,16 +59,26 @@ declare module '../../core/context.js' {
 export function createLikeCommitter(db: Db, pubsub: PubSub) {
   let queue: Pending[] = [];
   let running = false;
+  /** Committed so far, for /metrics. */
+  const stats = { taps: 0, batches: 0, groups: 0 };
   const drain = async () => {
     running = true;
     while (queue.length) {
       const group = queue.slice(0, MAX_GROUP);
       queue = queue.slice(group.length);
-      await commitGroup(db, pubsub, group);
+      if (await commitGroup(db, pubsub, group)) {
+        stats.groups += 1;
+        for (const b of group) {
+          if (b.error) continue;
+          stats.batches += 1;
+          stats.taps += b.taps;
+        }
+      }
     }
     running = false;
   };
   return {
+    stats,
     submit(orgId: string, input: { campaignId: string; fanId: string; taps: number }) {
       return new Promise<LikeBatchResult>((resolve, reject) => {
         queue.push({ orgId, ...input, resolve, reject });
@@ -83,7 +93,8 @@ export function createLikeCommitter(db: Db, pubsub: PubSub) {
   };
 }
 
-async function commitGroup(db: Db, pubsub: PubSub, group: Pending[]) {
+/** Commits a group in one transaction; false when the transaction failed (every batch refused). */
+async function commitGroup(db: Db, pubsub: PubSub, group: Pending[]): Promise<boolean> {
   let outcome: {
     events: Awaited<ReturnType<typeof recordActivity>>;
     counters: Map<string, { total: number; delta: number; milestonesReached: number; newlyReached: number[] }>;
@@ -92,12 +103,13 @@ async function commitGroup(db: Db, pubsub: PubSub, group: Pending[]) {
     outcome = await db.$transaction((tx) => applyGroup(tx, group));
   } catch (e) {
     for (const p of group) p.reject(e as Error);
-    return;
+    return false;
   }
   for (const p of group) p.error ? p.reject(p.error) : p.resolve(p.result!);
   publishActivity(pubsub, outcome.events);
   const at = new Date().toISOString();
   for (const [campaignId, c] of outcome.counters) pubsub.publish('likeCampaign', campaignId, { ...c, at });
+  return true;
 }
 
 async function applyGroup(tx: Tx, group: Pending[]) {
