@@ -1,4 +1,4 @@
-// Maintenance commands: `migrate`, `seed`, `seed-scale`, `print-schema [--check]`, `refresh-rfm [<slug>…]`
+// Maintenance commands: `migrate`, `seed`, `seed-scale`, `print-schema [--check]`, `partner-operations [--write]`, `refresh-rfm [<slug>…]`
 // (RFM scores of the named organizations, or of all; for a daily scheduler), and development credentials:
 //   token operator <slug> <email> [--expires 12h]     token fan <slug> <externalId> [--expires 12h]
 //   apikey create <slug> <name> --scopes read,import [--expires-days 90]     apikey revoke <prefix>
@@ -29,7 +29,8 @@ export interface InServer {
   config: Config;
 }
 
-const USAGE = 'unknown command "%s" (migrate | seed | seed-scale | print-schema [--check] | refresh-rfm [slug…] | token | apikey)';
+const USAGE =
+  'unknown command "%s" (migrate | seed | seed-scale | print-schema [--check] | partner-operations [--write] | refresh-rfm [slug…] | token | apikey)';
 const DATABASE_COMMANDS = new Set(['migrate', 'seed', 'seed-scale', 'refresh-rfm', 'token', 'apikey']);
 
 /** Runs one command; returns the exit code. Errors are reported on io.err as one line. */
@@ -52,6 +53,7 @@ export async function runCli(
 async function run(argv: string[], io: CliIo, env: Record<string, string | undefined>, inServer?: InServer) {
   const [command, ...args] = argv;
   if (command === 'print-schema') return printSchemaCommand(args, io);
+  if (command === 'partner-operations') return partnerOperationsCommand(args, io);
   if (!command || !DATABASE_COMMANDS.has(command)) throw new Error(USAGE.replace('%s', command ?? ''));
   if (inServer) return databaseCommand(command, args, io, inServer.database, inServer.config, true);
 
@@ -144,6 +146,23 @@ function printSchemaCommand(args: string[], io: CliIo) {
       io.out(`wrote ${file}`);
     }
   });
+}
+
+/** The partner operations with their hashes and required scopes; `--write` stores them beside the partner manifest. */
+async function partnerOperationsCommand(args: string[], io: CliIo) {
+  const [{ schema }, { partnerManifestFile }, { partnerOperations }] = await Promise.all([
+    import('./schema.js'),
+    import('./core/persisted.js'),
+    import('./core/partner-operations.js'),
+  ]);
+  const operations = partnerOperations(schema, JSON.parse(readFileSync(partnerManifestFile, 'utf8')));
+  if (args.includes('--write')) {
+    const file = partnerManifestFile.replace(/persisted-documents\.json$/, 'operations.json');
+    writeFileSync(file, `${JSON.stringify(operations, null, 2)}\n`);
+    io.out(`wrote ${file}`);
+    return;
+  }
+  for (const o of operations) io.out(`${o.name.padEnd(28)} ${o.type.padEnd(12)} ${o.scopes.join(',').padEnd(12)} ${o.hash}`);
 }
 
 /** Value of `--name value`, or undefined. */
