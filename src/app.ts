@@ -18,6 +18,7 @@ import { memoryRateLimiter, type RateLimiter, useRateLimit } from './core/rateli
 import { useActionableRefusals } from './core/refusals.js';
 import { useRequestLog } from './core/request-log.js';
 import { confineToOrganization } from './core/tenancy.js';
+import { type Tracing, useTracing } from './core/tracing.js';
 import { schema } from './schema.js';
 import { createServices, registerServiceMetrics } from './services.js';
 
@@ -28,6 +29,8 @@ export interface AppDeps {
   logger: Logger;
   /** Shared across instances through Redis in production; in memory otherwise. */
   rateLimiter?: RateLimiter;
+  /** OpenTelemetry, when on (src/core/tracing.ts). */
+  tracing?: Tracing;
   /** Persisted operations (hash → document); defaults to the codegen manifest. */
   manifest?: Map<string, string>;
   /** Extra Yoga/Envelop plugins (later issues add limits and persisted operations here). */
@@ -54,6 +57,7 @@ export function createApp({
   plugins = [],
   rateLimiter = memoryRateLimiter(),
   manifest = loadManifest(),
+  tracing,
   services = createServices({ db: database.prisma, pubsub, config }),
 }: AppDeps): App {
   const principals = new PrincipalCache();
@@ -91,6 +95,7 @@ export function createApp({
     maxRequestBodySize: false,
     plugins: [
       useRequestLog(logger),
+      ...useTracing(tracing),
       ...useMetrics(metrics, config),
       ...(config.graphiql ? [useGraphiQLAssets()] : []),
       useReadinessCheck({ endpoint: '/ready', check: () => database.ping() }),

@@ -14,6 +14,7 @@ import { createPubSubHandle } from './core/pubsub.js';
 import { memoryRateLimiter, redisRateLimiter } from './core/ratelimit.js';
 import { startServer } from './core/server.js';
 import { oneLine, StartupError, waitForDatabase } from './core/startup.js';
+import { startTracing } from './core/tracing.js';
 import { DEMO_SLUG, seedDemo } from './demo/seed.js';
 
 export interface Fanops {
@@ -75,7 +76,9 @@ export async function startFanops(env: Record<string, string | undefined> = proc
       : memoryRateLimiter();
     opened.push(() => rateLimiter.close());
 
-    const yoga = createApp({ config, database, pubsub: events.pubsub, logger, rateLimiter });
+    const tracing = startTracing({ endpoint: config.otelEndpoint });
+    if (tracing) opened.push(() => tracing.shutdown());
+    const yoga = createApp({ config, database, pubsub: events.pubsub, logger, rateLimiter, tracing });
     const running = await startServer(yoga, { host: config.host, port: config.port, shutdownTimeoutMs: config.shutdownTimeoutMs }).catch(
       (e: NodeJS.ErrnoException) => {
         throw new StartupError(

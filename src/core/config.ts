@@ -26,6 +26,8 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'must be one of debug, info, warn, error, silent' }).default('info'),
   /** `json` (one object per line, the production default) or `pretty` (one readable line; needs the dev dependency pino-pretty). */
   LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
+  /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318): when set, operations and their SQL are traced. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url({ message: 'must be a URL' }).optional(),
   /** Bearer token that guards GET /metrics (Prometheus). Unset: /metrics is served only outside production, unguarded. */
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   /** How long startup keeps retrying an unreachable PostgreSQL before giving up (0: try once). */
@@ -113,6 +115,8 @@ export interface Config {
   logFormat: 'json' | 'pretty';
   /** null: /metrics off (production without METRICS_TOKEN); '': open; else the bearer token it requires. */
   metricsToken: string | null;
+  /** OTLP/HTTP endpoint for traces; undefined: tracing off. */
+  otelEndpoint?: string;
   dbPoolSize: number;
   dbStartupWaitMs: number;
   devAuth: boolean;
@@ -169,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT ?? (production ? 'json' : 'pretty'),
     metricsToken: c.METRICS_TOKEN ?? (production ? null : ''),
+    otelEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
     dbPoolSize: c.DB_POOL_SIZE,
     dbStartupWaitMs: c.DB_STARTUP_WAIT_MS,
     // Never in production, whatever DEV_AUTH says: it would let anyone act as any operator.

@@ -12,6 +12,7 @@ import { migrate, type SqlRunner } from './migrate.js';
 import { readThrough } from './reads/client.js';
 import { loadDataModel } from './reads/model.js';
 import { Reader, type Row, type RunSql } from './reads/reader.js';
+import { recordStatement, traceStatement } from './tracing.js';
 
 export type Db = PrismaClient;
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
@@ -68,10 +69,10 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
     // Idle clients can error when the server restarts; log instead of crashing the process.
     pool.on('error', () => {});
-    const prisma = withReads(new PrismaPg(pool), emit, opts, async (text, values) => {
+    const prisma = withReads(new PrismaPg(pool), emit, opts, (text, values) => {
       emit(text, () => values);
       // Named statements are parsed and planned once per connection, not on every read.
-      return (await pool.query<Row>({ name: statementName(text), text, values, types: pgTypes })).rows;
+      return traceStatement(text, async () => (await pool.query<Row>({ name: statementName(text), text, values, types: pgTypes })).rows);
     });
     const sql = runner((text, params) => pool.query(text, params as unknown[]).then((r) => r.rows as never[]));
     return {
@@ -105,9 +106,9 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   // pg_trgm backs the fan-name search index (see the read-path migration).
   const lite = await PGlite.create(dir, { extensions: { pg_trgm } });
   // The adapter bundles its own copy of Prisma's adapter types; they agree at run time.
-  const prisma = withReads(new PrismaPGlite(lite) as unknown as PrismaPg, emit, opts, async (text, values) => {
+  const prisma = withReads(new PrismaPGlite(lite) as unknown as PrismaPg, emit, opts, (text, values) => {
     emit(text, () => values);
-    return (await lite.query<Row>(text, values, { parsers: liteParsers })).rows;
+    return traceStatement(text, async () => (await lite.query<Row>(text, values, { parsers: liteParsers })).rows);
   });
   const sql: SqlRunner = {
     query: async (text, params) => (await lite.query(text, params as unknown[])).rows as never[],
@@ -130,8 +131,12 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
 /** A Prisma client whose every SQL statement is reported to `emit`. */
 function counted(adapter: PrismaPg, emit: Emit): PrismaClient {
   const prisma = new PrismaClient({ adapter, transactionOptions, log: [{ emit: 'event', level: 'query' }] });
-  (prisma as unknown as { $on(e: 'query', cb: (e: { query: string; params: string }) => void): void }).$on('query', (e) =>
-    emit(e.query, () => JSON.parse(e.params) as unknown[]),
+  (prisma as unknown as { $on(e: 'query', cb: (e: { query: string; params: string; timestamp: Date; duration: number }) => void): void }).$on(
+    'query',
+    (e) => {
+      emit(e.query, () => JSON.parse(e.params) as unknown[]);
+      recordStatement(e.query, e.timestamp, e.duration);
+    },
   );
   return withNonEmptySelects(prisma);
 }

@@ -10,6 +10,7 @@ import { takeUndeclaredRefusals } from '../../src/core/declared-errors.js';
 import { createLogger, type Logger } from '../../src/core/logger.js';
 import { createPubSubHandle, onListening, type PubSub } from '../../src/core/pubsub.js';
 import { memoryRateLimiter, redisRateLimiter } from '../../src/core/ratelimit.js';
+import type { Tracing } from '../../src/core/tracing.js';
 import { createServices } from '../../src/services.js';
 import { createPostgresDatabase } from './postgres.js';
 
@@ -80,7 +81,7 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  opts: { env?: Record<string, string>; defaultAs?: string; plugins?: Plugin[]; logger?: Logger } = {},
+  opts: { env?: Record<string, string>; defaultAs?: string; plugins?: Plugin[]; logger?: Logger; tracing?: Tracing } = {},
 ): Promise<TestApp> {
   const { database, dispose } = await createTestDatabase();
   const config = loadConfig({
@@ -104,6 +105,7 @@ export async function createTestApp(
     plugins: opts.plugins,
     rateLimiter,
     services,
+    tracing: opts.tracing,
   });
   const defaultAs = opts.defaultAs ?? 'Dev demo';
 
