@@ -165,6 +165,7 @@ describe('putItemOnSale and reminders', () => {
       const sale = await ok(t, Q.onSale, { id: item.id });
       expect(sale.remindedCount).toBe(2);
       const [aEvents, bEvents] = await Promise.all([streams[0].waitFor(1), streams[1].waitFor(1), streams[4].waitFor(1)]);
+      // A bound for the absence checks below (opted-out, bystander and rival fans get nothing), not a wait for an event.
       await new Promise((r) => setTimeout(r, 100));
       for (const events of [aEvents, bEvents]) {
         expect(events.map((e) => e.data.fanReminders)).toEqual([
