@@ -42,7 +42,11 @@ export async function saveAddress(deps: Deps, orgId: string, fanId: string, inpu
 }
 
 /** Ship one fulfilment (not yet shipped) to one of the fan's addresses. */
-export async function chooseAddress(deps: Deps, orgId: string, input: { fanId: string; fulfilmentId: string; addressId: string }): Promise<Fulfilment> {
+export async function chooseAddress(
+  deps: Deps,
+  orgId: string,
+  input: { fanId: string; fulfilmentId: string; addressId: string },
+): Promise<Fulfilment> {
   return deps.db.$transaction(async (tx) => {
     const address = await tx.fanAddress.findFirst({ where: { id: input.addressId, orgId, fanId: input.fanId } });
     if (!address) throw notFound('Address', 'input.addressId');

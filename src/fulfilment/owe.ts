@@ -37,9 +37,7 @@ export const snapshotOf = (a: AddressSnapshot): AddressSnapshot => ({
 });
 
 export async function oweGoods(tx: Tx, owed: Owed): Promise<Fulfilment> {
-  const fallback = owed.address
-    ? null
-    : await tx.fanAddress.findFirst({ where: { orgId: owed.orgId, fanId: owed.fanId, isDefault: true } });
+  const fallback = owed.address ? null : await tx.fanAddress.findFirst({ where: { orgId: owed.orgId, fanId: owed.fanId, isDefault: true } });
   const address = owed.address ? snapshotOf(owed.address) : fallback ? snapshotOf(fallback) : null;
   return tx.fulfilment.create({
     data: {

@@ -3,7 +3,7 @@
 // at once cannot both win; a cancel gives stock and points back only when its own UPDATE flipped the row.
 import type { Context } from '../core/context.js';
 import { DomainError, notFound } from '../core/errors.js';
-import { Prisma, type Fulfilment } from '../generated/prisma/client.js';
+import { type Fulfilment, Prisma } from '../generated/prisma/client.js';
 import type { FulfilmentStatus } from '../generated/prisma/enums.js';
 
 type Deps = Pick<Context, 'db' | 'services'>;
@@ -24,7 +24,8 @@ export async function cancelFulfilment(deps: Deps, orgId: string, id: string, no
     });
     const f = await tx.fulfilment.findFirst({ where: { id, orgId } });
     if (!f) throw notFoundFulfilment('fulfilmentId');
-    if (!count) throw new DomainError('INVALID_STATE', `The fulfilment is ${f.status}; only PENDING_ADDRESS or READY ones can be cancelled`, 'fulfilmentId');
+    if (!count)
+      throw new DomainError('INVALID_STATE', `The fulfilment is ${f.status}; only PENDING_ADDRESS or READY ones can be cancelled`, 'fulfilmentId');
     await deps.services.fulfilmentReturns.run(tx, f);
     return f;
   });
@@ -69,7 +70,8 @@ export async function markShipped(deps: Pick<Context, 'db'>, orgId: string, ship
     });
     if (problems.length) {
       const first = problems[0];
-      const all = problems.length === 1 ? first.message : `${problems.length} items refused, nothing shipped: ${problems.map((p) => p.message).join('; ')}`;
+      const all =
+        problems.length === 1 ? first.message : `${problems.length} items refused, nothing shipped: ${problems.map((p) => p.message).join('; ')}`;
       throw new DomainError(first.code, all, first.field);
     }
     const values = shipments.map((s) => Prisma.sql`(${s.fulfilmentId}, ${s.carrier}, ${s.trackingNumber})`);

@@ -42,7 +42,7 @@ describe('message intimacy, capped per day', () => {
     expect(await intimacyOf(t, s.rawFanId)).toBe(20);
   });
 
-  it("the cap is per organization day: messages on the next Shanghai day earn again, and parallel batches never pass the cap", async ({ t }) => {
+  it('the cap is per organization day: messages on the next Shanghai day earn again, and parallel batches never pass the cap', async ({ t }) => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-11-21T03:00:00Z'));
     const s = await setup(t);

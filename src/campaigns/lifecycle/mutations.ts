@@ -19,7 +19,8 @@ const LikeSettingsInput = builder.inputType('LikeCampaignSettingsInput', {
     perFanWinCap: t.int({ required: false, description: 'Most rounds one fan can win (default 1).', ...range(1, 1_000) }),
     membersOnly: t.boolean({
       required: false,
-      description: "Admit only current members of the campaign's group (communityId required): others' likes are refused with FORBIDDEN (default false).",
+      description:
+        "Admit only current members of the campaign's group (communityId required): others' likes are refused with FORBIDDEN (default false).",
     }),
     prizeName: t.string({
       required: false,
@@ -70,7 +71,11 @@ const PrizeInput = builder.inputType('LotteryPrizeInput', {
       required: false,
       description: 'GOODS (default: a win owes a fulfilment) or POINTS (a win credits `points` at once).',
     }),
-    points: t.int({ required: false, description: 'Points a POINTS prize credits; required for POINTS, not allowed for GOODS.', ...range(1, 1_000_000) }),
+    points: t.int({
+      required: false,
+      description: 'Points a POINTS prize credits; required for POINTS, not allowed for GOODS.',
+      ...range(1, 1_000_000),
+    }),
   }),
 });
 
@@ -89,11 +94,13 @@ const LotterySettingsInput = builder.inputType('LotteryCampaignSettingsInput', {
     recurOn: t.field({
       type: WeekdayEnum,
       required: false,
-      description: "A recurring wheel (e.g. member day every FRIDAY): open only on this weekday in the organization's time zone; omit to open every day.",
+      description:
+        "A recurring wheel (e.g. member day every FRIDAY): open only on this weekday in the organization's time zone; omit to open every day.",
     }),
     perOccurrenceSpinCap: t.int({
       required: false,
-      description: 'Most spins, all fans together, on one occurrence (one open day); omit for no cap. Per-fan caps per occurrence are perFanDailyCap.',
+      description:
+        'Most spins, all fans together, on one occurrence (one open day); omit for no cap. Per-fan caps per occurrence are perFanDailyCap.',
       ...range(1, 10_000_000),
     }),
   }),

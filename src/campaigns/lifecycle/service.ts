@@ -141,10 +141,23 @@ function settingsOf(orgId: string, input: CreateCampaignData): Partial<Prisma.Ca
     const { perFanDailyCap, perFanTotalCap } = lottery;
     return {
       lottery: {
-        create: { perFanDailyCap, perFanTotalCap, missWeight, recurWeekday: lottery.recurOn ?? null, perOccurrenceSpinCap: lottery.perOccurrenceSpinCap ?? null },
+        create: {
+          perFanDailyCap,
+          perFanTotalCap,
+          missWeight,
+          recurWeekday: lottery.recurOn ?? null,
+          perOccurrenceSpinCap: lottery.perOccurrenceSpinCap ?? null,
+        },
       },
       prizes: {
-        create: lottery.prizes.map((p) => ({ orgId, name: p.name, weight: p.weight, stock: p.stock, kind: p.kind ?? 'GOODS', points: p.points ?? 0 })),
+        create: lottery.prizes.map((p) => ({
+          orgId,
+          name: p.name,
+          weight: p.weight,
+          stock: p.stock,
+          kind: p.kind ?? 'GOODS',
+          points: p.points ?? 0,
+        })),
       },
     };
   }

@@ -10,6 +10,7 @@ import type { Context } from '../../core/context.js';
 import type { Db, Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import type { PubSub } from '../../core/pubsub.js';
+import { dayOf, earnCappedIntimacy } from '../../fans/intimacy.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { campaignRefusal } from '../lookup.js';
 import './events.js';
@@ -105,7 +106,16 @@ async function applyGroup(tx: Tx, group: Pending[]) {
     (
       await tx.campaign.findMany({
         where: { id: { in: [...new Set(group.map((p) => p.campaignId))] } },
-        select: { id: true, orgId: true, name: true, kind: true, status: true, communityId: true },
+        select: {
+          id: true,
+          orgId: true,
+          name: true,
+          kind: true,
+          status: true,
+          communityId: true,
+          like: { select: { membersOnly: true } },
+          org: { select: { timeZone: true } },
+        },
       })
     ).map((c) => [c.id, c]),
   );
@@ -123,6 +133,7 @@ async function applyGroup(tx: Tx, group: Pending[]) {
       p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${c!.name}" is ${c!.status.toLowerCase()}`, 'input.campaignId');
     else if (fans.get(p.fanId)?.orgId !== p.orgId) p.error = notFound('Fan', 'input.fanId');
   }
+  await refuseNonMembers(tx, group, campaigns);
 
   const events: ActivityInput[] = [];
   const counters = new Map<string, { total: number; delta: number; milestonesReached: number; newlyReached: number[] }>();
@@ -176,8 +187,15 @@ async function applyGroup(tx: Tx, group: Pending[]) {
     counters.set(campaignId, { total, delta: sum, milestonesReached: claimed.length ? reached : before, newlyReached: claimed });
   }
 
-  // Every fan's contribution in one upsert.
   const accepted = group.filter((p) => !p.error);
+  // Before the contribution upsert (whose insight trigger touches Fan rows): day counts, then fans,
+  // the order the activity batches take too, so the two paths cannot deadlock.
+  const now = new Date();
+  const earned = await earnCappedIntimacy(
+    tx,
+    accepted.map((p) => ({ orgId: p.orgId, fanId: p.fanId, day: dayOf(campaigns.get(p.campaignId)!.org.timeZone, now), messages: 0, likes: p.taps })),
+  );
+  // Every fan's contribution in one upsert.
   const perFan = new Map<string, number>();
   for (const p of accepted) perFan.set(`${p.campaignId}\u0000${p.fanId}`, (perFan.get(`${p.campaignId}\u0000${p.fanId}`) ?? 0) + p.taps);
   if (perFan.size) {
@@ -200,5 +218,40 @@ async function applyGroup(tx: Tx, group: Pending[]) {
       later.set(key, (later.get(key) ?? 0) + p.taps);
     }
   }
+  await addIntimacy(tx, earned);
   return { events: await recordActivity(tx, events), counters };
+}
+
+type CampaignRow = { communityId: string | null; like: { membersOnly: boolean } | null };
+
+/** A members-only campaign admits only current members of its group (FORBIDDEN for anyone else). */
+async function refuseNonMembers(tx: Tx, group: Pending[], campaigns: Map<string, CampaignRow>) {
+  const gated = group.filter((p) => !p.error && campaigns.get(p.campaignId)?.like?.membersOnly);
+  if (!gated.length) return;
+  const members = await tx.membership.findMany({
+    where: {
+      communityId: { in: [...new Set(gated.map((p) => campaigns.get(p.campaignId)!.communityId ?? ''))] },
+      fanId: { in: [...new Set(gated.map((p) => p.fanId))] },
+      leftAt: null,
+    },
+    select: { communityId: true, fanId: true },
+  });
+  const isMember = new Set(members.map((m) => `${m.communityId}\u0000${m.fanId}`));
+  for (const p of gated)
+    if (!isMember.has(`${campaigns.get(p.campaignId)!.communityId}\u0000${p.fanId}`))
+      p.error = new DomainError('FORBIDDEN', "Only members of the campaign's group may like in this campaign", 'input.campaignId');
+}
+
+/** Credits the intimacy likes earned under the daily cap (a fan row is written only when it earned some). */
+async function addIntimacy(tx: Tx, earned: Map<string, number>) {
+  const ids = [...earned.entries()]
+    .filter(([, n]) => n > 0)
+    .map(([id]) => id)
+    .sort();
+  if (!ids.length) return;
+  const deltas = ids.map((id) => earned.get(id)!);
+  await tx.$queryRaw`SELECT "id" FROM "Fan" WHERE "id" = ANY(${ids}::text[]) ORDER BY "id" FOR NO KEY UPDATE`;
+  await tx.$executeRaw`
+    UPDATE "Fan" AS f SET "intimacy" = f."intimacy" + v.delta, "updatedAt" = now()
+    FROM unnest(${ids}::text[], ${deltas}::int[]) AS v(id, delta) WHERE f."id" = v.id`;
 }

@@ -79,7 +79,8 @@ export async function spinLottery(deps: Deps, orgId: string, input: { campaignId
 async function takeOccurrenceSpin(tx: Tx, orgId: string, campaignId: string, day: Date, cap: number) {
   await tx.$executeRaw`INSERT INTO "LotteryOccurrence" ("campaignId", "orgId", "day") VALUES (${campaignId}, ${orgId}, ${day}) ON CONFLICT DO NOTHING`;
   const { count } = await tx.lotteryOccurrence.updateMany({ where: { campaignId, day, spins: { lt: cap } }, data: { spins: { increment: 1 } } });
-  if (!count) throw new DomainError('CAP_REACHED', `All ${cap} spins of this occurrence (${day.toISOString().slice(0, 10)}) are taken`, 'input.campaignId');
+  if (!count)
+    throw new DomainError('CAP_REACHED', `All ${cap} spins of this occurrence (${day.toISOString().slice(0, 10)}) are taken`, 'input.campaignId');
 }
 
 /** A cancelled wheel-prize fulfilment puts the prize back on the wheel. */

@@ -77,5 +77,7 @@ builder.prismaObjectField('LotteryCampaign', 'nextOccurrence', (t) =>
   }),
 );
 
-builder.prismaObjectField('Prize', 'kind', (t) => t.expose('kind', { type: PrizeKindEnum, description: 'Goods to ship, or points credited at once.' }));
+builder.prismaObjectField('Prize', 'kind', (t) =>
+  t.expose('kind', { type: PrizeKindEnum, description: 'Goods to ship, or points credited at once.' }),
+);
 builder.prismaObjectField('Prize', 'points', (t) => t.exposeInt('points', { description: 'Points a POINTS prize credits (0 for goods).' }));
