@@ -41,21 +41,28 @@ export async function saveAddress(deps: Deps, orgId: string, fanId: string, inpu
   });
 }
 
-/** Ship one fulfilment (not yet shipped) to one of the fan's addresses. */
+/**
+ * Ship one fulfilment (not yet shipped) to one of its fan's addresses. `fanId` is the calling fan (they
+ * reach only their own fulfilments), or null for an operator acting for the fulfilment's fan.
+ */
 export async function chooseAddress(
   deps: Deps,
   orgId: string,
-  input: { fanId: string; fulfilmentId: string; addressId: string },
+  input: { fanId: string | null; fulfilmentId: string; addressId: string },
 ): Promise<Fulfilment> {
   return deps.db.$transaction(async (tx) => {
-    const address = await tx.fanAddress.findFirst({ where: { id: input.addressId, orgId, fanId: input.fanId } });
+    const owed = await tx.fulfilment.findFirst({
+      where: { id: input.fulfilmentId, orgId, fanId: input.fanId ?? undefined },
+      select: { fanId: true },
+    });
+    if (!owed) throw notFound('Fulfilment', 'input.fulfilmentId');
+    const address = await tx.fanAddress.findFirst({ where: { id: input.addressId, orgId, fanId: owed.fanId } });
     if (!address) throw notFound('Address', 'input.addressId');
     const { count } = await tx.fulfilment.updateMany({
-      where: { id: input.fulfilmentId, orgId, fanId: input.fanId, status: { in: ['PENDING_ADDRESS', 'READY'] } },
+      where: { id: input.fulfilmentId, orgId, status: { in: ['PENDING_ADDRESS', 'READY'] } },
       data: { status: 'READY', address: { ...snapshotOf(address) }, addressId: address.id },
     });
-    const f = await tx.fulfilment.findFirst({ where: { id: input.fulfilmentId, orgId, fanId: input.fanId } });
-    if (!f) throw notFound('Fulfilment', 'input.fulfilmentId');
+    const f = await tx.fulfilment.findFirstOrThrow({ where: { id: input.fulfilmentId, orgId } });
     if (!count) throw new DomainError('INVALID_STATE', `The fulfilment is ${f.status}; its address can no longer change`, 'input.fulfilmentId');
     return f;
   });

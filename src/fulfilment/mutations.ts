@@ -60,12 +60,13 @@ builder.mutationFields((t) => ({
   chooseFulfilmentAddress: t.field({
     type: FulfilmentRef,
     errors: refusals('INVALID_STATE', 'NOT_FOUND'),
-    description: 'The fan picks which of their addresses one prize ships to (PENDING_ADDRESS or READY → READY); refused once shipped.',
-    authScopes: { fan: true },
+    description:
+      "The fan (or an operator for them) picks which of the fan's addresses one prize ships to (PENDING_ADDRESS or READY → READY); refused once shipped.",
+    authScopes: { fan: true, operatorWrite: true },
     args: { input: t.arg({ type: ChooseAddressInput, required: true, description: 'The prize and the address.' }) },
     resolve: (_root, { input }, ctx) =>
       chooseAddress(ctx, orgOf(ctx.viewer), {
-        fanId: actingFanId(ctx.viewer, null),
+        fanId: ctx.viewer.kind === 'fan' ? ctx.viewer.fanId : null,
         fulfilmentId: input.fulfilmentId.id,
         addressId: input.addressId.id,
       }),
