@@ -74,9 +74,10 @@ export async function markShipped(deps: Pick<Context, 'db'>, orgId: string, ship
         problems.length === 1 ? first.message : `${problems.length} items refused, nothing shipped: ${problems.map((p) => p.message).join('; ')}`;
       throw new DomainError(first.code, all, first.field);
     }
+    const at = now.toISOString();
     const values = shipments.map((s) => Prisma.sql`(${s.fulfilmentId}, ${s.carrier}, ${s.trackingNumber})`);
     await tx.$executeRaw`
-      UPDATE "Fulfilment" AS f SET "status" = 'SHIPPED', "carrier" = v.carrier, "trackingNumber" = v.tracking, "shippedAt" = ${now}, "updatedAt" = ${now}
+      UPDATE "Fulfilment" AS f SET "status" = 'SHIPPED', "carrier" = v.carrier, "trackingNumber" = v.tracking, "shippedAt" = ${at}::timestamptz AT TIME ZONE 'UTC', "updatedAt" = ${at}::timestamptz AT TIME ZONE 'UTC'
       FROM (VALUES ${Prisma.join(values)}) AS v(id, carrier, tracking)
       WHERE f."id" = v.id AND f."orgId" = ${orgId}`;
     const shipped = await tx.fulfilment.findMany({ where: { orgId, id: { in: ids } } });

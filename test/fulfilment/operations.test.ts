@@ -35,6 +35,9 @@ describe('markFulfilmentsShipped', () => {
         { id: ids[1], status: 'SHIPPED', trackingNumber: 'SF100002' },
       ],
     });
+    // The shipping time is now, whatever the database session's time zone.
+    const shippedAt = (res.markFulfilmentsShipped as { data: { shippedAt: string }[] }).data[0].shippedAt;
+    expect(Math.abs(Date.parse(shippedAt) - Date.now())).toBeLessThan(60_000);
     const DELIVER = graphql(`mutation FulDeliver($id: ID!) { markFulfilmentDelivered(fulfilmentId: $id) {
       __typename ... on MutationMarkFulfilmentDeliveredSuccess { data { status deliveredAt } } ... on Error { code } } }`);
     expect((await t.ok(DELIVER, { id: ids[0] })).markFulfilmentDelivered).toMatchObject({ data: { status: 'DELIVERED' } });

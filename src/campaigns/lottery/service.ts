@@ -77,7 +77,7 @@ export async function spinLottery(deps: Deps, orgId: string, input: { campaignId
 
 /** One spin of the occurrence's cap, or CAP_REACHED: the row lock makes parallel spins count one by one. */
 async function takeOccurrenceSpin(tx: Tx, orgId: string, campaignId: string, day: Date, cap: number) {
-  await tx.$executeRaw`INSERT INTO "LotteryOccurrence" ("campaignId", "orgId", "day") VALUES (${campaignId}, ${orgId}, ${day}) ON CONFLICT DO NOTHING`;
+  await tx.$executeRaw`INSERT INTO "LotteryOccurrence" ("campaignId", "orgId", "day") VALUES (${campaignId}, ${orgId}, ${day.toISOString().slice(0, 10)}::date) ON CONFLICT DO NOTHING`;
   const { count } = await tx.lotteryOccurrence.updateMany({ where: { campaignId, day, spins: { lt: cap } }, data: { spins: { increment: 1 } } });
   if (!count)
     throw new DomainError('CAP_REACHED', `All ${cap} spins of this occurrence (${day.toISOString().slice(0, 10)}) are taken`, 'input.campaignId');
