@@ -13,6 +13,7 @@ import type { PubSub } from '../../core/pubsub.js';
 import { dayOf, earnCappedIntimacy } from '../../fans/intimacy.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { campaignRefusal } from '../lookup.js';
+import { addIntimacy, refuseNonMembers } from './admission.js';
 import './events.js';
 
 type Deps = Pick<Context, 'services'>;
@@ -220,38 +221,4 @@ async function applyGroup(tx: Tx, group: Pending[]) {
   }
   await addIntimacy(tx, earned);
   return { events: await recordActivity(tx, events), counters };
-}
-
-type CampaignRow = { communityId: string | null; like: { membersOnly: boolean } | null };
-
-/** A members-only campaign admits only current members of its group (FORBIDDEN for anyone else). */
-async function refuseNonMembers(tx: Tx, group: Pending[], campaigns: Map<string, CampaignRow>) {
-  const gated = group.filter((p) => !p.error && campaigns.get(p.campaignId)?.like?.membersOnly);
-  if (!gated.length) return;
-  const members = await tx.membership.findMany({
-    where: {
-      communityId: { in: [...new Set(gated.map((p) => campaigns.get(p.campaignId)!.communityId ?? ''))] },
-      fanId: { in: [...new Set(gated.map((p) => p.fanId))] },
-      leftAt: null,
-    },
-    select: { communityId: true, fanId: true },
-  });
-  const isMember = new Set(members.map((m) => `${m.communityId}\u0000${m.fanId}`));
-  for (const p of gated)
-    if (!isMember.has(`${campaigns.get(p.campaignId)!.communityId}\u0000${p.fanId}`))
-      p.error = new DomainError('FORBIDDEN', "Only members of the campaign's group may like in this campaign", 'input.campaignId');
-}
-
-/** Credits the intimacy likes earned under the daily cap (a fan row is written only when it earned some). */
-async function addIntimacy(tx: Tx, earned: Map<string, number>) {
-  const ids = [...earned.entries()]
-    .filter(([, n]) => n > 0)
-    .map(([id]) => id)
-    .sort();
-  if (!ids.length) return;
-  const deltas = ids.map((id) => earned.get(id)!);
-  await tx.$queryRaw`SELECT "id" FROM "Fan" WHERE "id" = ANY(${ids}::text[]) ORDER BY "id" FOR NO KEY UPDATE`;
-  await tx.$executeRaw`
-    UPDATE "Fan" AS f SET "intimacy" = f."intimacy" + v.delta, "updatedAt" = now()
-    FROM unnest(${ids}::text[], ${deltas}::int[]) AS v(id, delta) WHERE f."id" = v.id`;
 }
