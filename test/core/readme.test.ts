@@ -124,7 +124,8 @@ const examples: Record<string, { as?: string; variables?: (v: Values) => Values;
     check: (data) => {
       expect(data.createCampaign.data.lottery).toMatchObject({ missWeight: 6, recurOn: 'FRIDAY', perOccurrenceSpinCap: 500 });
       expect(data.createCampaign.data.lottery.nextOccurrence).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-      expect(data.createCampaign.data.prizes).toContainEqual({ name: '50 points', kind: 'POINTS', points: 50 });
+      expect(data.createCampaign.data.prizes).toContainEqual({ name: '50 points', kind: 'POINTS', points: 50, perOccurrence: null });
+      expect(data.createCampaign.data.prizes).toContainEqual({ name: 'Face towel', kind: 'GOODS', points: 0, perOccurrence: 50 });
     },
   },
   LikeGroupCampaign: {

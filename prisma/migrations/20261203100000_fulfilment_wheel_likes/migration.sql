@@ -19,6 +19,7 @@ ADD COLUMN     "recurWeekday" SMALLINT;
 
 -- AlterTable
 ALTER TABLE "Prize" ADD COLUMN     "kind" "PrizeKind" NOT NULL DEFAULT 'GOODS',
+ADD COLUMN     "perOccurrence" INTEGER,
 ADD COLUMN     "points" INTEGER NOT NULL DEFAULT 0;
 
 -- CreateTable
@@ -29,6 +30,16 @@ CREATE TABLE "LotteryOccurrence" (
     "spins" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "LotteryOccurrence_pkey" PRIMARY KEY ("campaignId","day")
+);
+
+-- CreateTable
+CREATE TABLE "LotteryOccurrencePrize" (
+    "prizeId" TEXT NOT NULL,
+    "day" DATE NOT NULL,
+    "orgId" TEXT NOT NULL,
+    "given" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "LotteryOccurrencePrize_pkey" PRIMARY KEY ("prizeId","day")
 );
 
 -- CreateTable
@@ -103,6 +114,9 @@ CREATE UNIQUE INDEX "Fulfilment_sourceKind_sourceId_key" ON "Fulfilment"("source
 
 -- AddForeignKey
 ALTER TABLE "LotteryOccurrence" ADD CONSTRAINT "LotteryOccurrence_campaignId_fkey" FOREIGN KEY ("campaignId") REFERENCES "LotteryCampaign"("campaignId") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "LotteryOccurrencePrize" ADD CONSTRAINT "LotteryOccurrencePrize_prizeId_fkey" FOREIGN KEY ("prizeId") REFERENCES "Prize"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "FanAddress" ADD CONSTRAINT "FanAddress_fanId_fkey" FOREIGN KEY ("fanId") REFERENCES "Fan"("id") ON DELETE CASCADE ON UPDATE CASCADE;

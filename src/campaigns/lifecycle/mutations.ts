@@ -76,6 +76,11 @@ const PrizeInput = builder.inputType('LotteryPrizeInput', {
       description: 'Points a POINTS prize credits; required for POINTS, not allowed for GOODS.',
       ...range(1, 1_000_000),
     }),
+    perOccurrence: t.int({
+      required: false,
+      description: 'Most units given out on one occurrence (open day) of the wheel, e.g. 50 towels each Friday; omit for stock alone.',
+      ...range(1, 1_000_000),
+    }),
   }),
 });
 

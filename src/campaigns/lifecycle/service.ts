@@ -34,7 +34,7 @@ export interface CreateCampaignData {
   lottery?: {
     perFanDailyCap: number;
     perFanTotalCap: number;
-    prizes: { name: string; weight: number; stock: number; kind?: PrizeKind | null; points?: number | null }[];
+    prizes: { name: string; weight: number; stock: number; kind?: PrizeKind | null; points?: number | null; perOccurrence?: number | null }[];
     missWeight?: number | null;
     /** ISO weekday 1–7. */
     recurOn?: number | null;
@@ -157,6 +157,7 @@ function settingsOf(orgId: string, input: CreateCampaignData): Partial<Prisma.Ca
           stock: p.stock,
           kind: p.kind ?? 'GOODS',
           points: p.points ?? 0,
+          perOccurrence: p.perOccurrence ?? null,
         })),
       },
     };

@@ -44,19 +44,21 @@ export async function spinLottery(deps: Deps, orgId: string, input: { campaignId
     const today = await tx.lotterySpin.count({ where: { campaignId, fanId, day } });
     if (today >= settings.perFanDailyCap) throw new DomainError('CAP_REACHED', `At most ${settings.perFanDailyCap} spins per fan per day`);
 
-    const prizes = await tx.prize.findMany({
-      where: { campaignId, stock: { gt: 0 }, weight: { gt: 0 } },
-      select: { id: true, weight: true, name: true, kind: true, points: true },
-    });
+    const prizes = await prizesLeft(tx, campaignId, day);
     // An empty wheel is refused rather than spending the fan's spin on a certain miss.
-    if (!prizes.length) throw new DomainError('OUT_OF_STOCK', 'No prizes are left on this wheel', 'input.campaignId');
+    if (!prizes.length) throw new DomainError('OUT_OF_STOCK', 'No prizes are left on this wheel today', 'input.campaignId');
     if (settings.perOccurrenceSpinCap !== null) await takeOccurrenceSpin(tx, orgId, campaignId, day, settings.perOccurrenceSpinCap);
 
     const seed = newSeed(16);
     let prizeId = spinWheel(seed, prizes, settings.missWeight);
+    const rolled = prizes.find((p) => p.id === prizeId);
+    // This occurrence's share of the prize first, then its stock: a race lost on either is a miss.
+    if (rolled?.perOccurrence && !(await takeOccurrenceUnit(tx, orgId, rolled.id, day, rolled.perOccurrence))) prizeId = null;
     if (prizeId) {
       const taken = await tx.prize.updateMany({ where: { id: prizeId, stock: { gte: 1 } }, data: { stock: { decrement: 1 } } });
-      if (!taken.count) prizeId = null; // sold out by a concurrent spin: never oversell
+      if (!taken.count) prizeId = null; // sold out by a concurrent spin: never oversell, and give the share back
+      if (!taken.count && rolled?.perOccurrence)
+        await tx.lotteryOccurrencePrize.update({ where: { prizeId_day: { prizeId: rolled.id, day } }, data: { given: { decrement: 1 } } });
     }
     const spin = await tx.lotterySpin.create({ data: { orgId, campaignId, fanId, prizeId, day, seed } });
     const prize = prizes.find((p) => p.id === prizeId);
@@ -81,6 +83,25 @@ async function takeOccurrenceSpin(tx: Tx, orgId: string, campaignId: string, day
   const { count } = await tx.lotteryOccurrence.updateMany({ where: { campaignId, day, spins: { lt: cap } }, data: { spins: { increment: 1 } } });
   if (!count)
     throw new DomainError('CAP_REACHED', `All ${cap} spins of this occurrence (${day.toISOString().slice(0, 10)}) are taken`, 'input.campaignId');
+}
+
+/** Prizes still in stock and, for a prize capped per occurrence, not yet all given out today. */
+async function prizesLeft(tx: Tx, campaignId: string, day: Date) {
+  const prizes = await tx.prize.findMany({
+    where: { campaignId, stock: { gt: 0 }, weight: { gt: 0 } },
+    select: { id: true, weight: true, name: true, kind: true, points: true, perOccurrence: true },
+  });
+  const capped = prizes.filter((p) => p.perOccurrence !== null).map((p) => p.id);
+  if (!capped.length) return prizes;
+  const given = new Map((await tx.lotteryOccurrencePrize.findMany({ where: { prizeId: { in: capped }, day } })).map((o) => [o.prizeId, o.given]));
+  return prizes.filter((p) => p.perOccurrence === null || (given.get(p.id) ?? 0) < p.perOccurrence);
+}
+
+/** One unit of a prize's share for this occurrence, or false when the share is gone (conditional increment). */
+async function takeOccurrenceUnit(tx: Tx, orgId: string, prizeId: string, day: Date, cap: number): Promise<boolean> {
+  await tx.$executeRaw`INSERT INTO "LotteryOccurrencePrize" ("prizeId", "day", "orgId") VALUES (${prizeId}, ${day.toISOString().slice(0, 10)}::date, ${orgId}) ON CONFLICT DO NOTHING`;
+  const { count } = await tx.lotteryOccurrencePrize.updateMany({ where: { prizeId, day, given: { lt: cap } }, data: { given: { increment: 1 } } });
+  return count > 0;
 }
 
 /** A cancelled wheel-prize fulfilment puts the prize back on the wheel. */

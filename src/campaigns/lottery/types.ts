@@ -80,4 +80,7 @@ builder.prismaObjectField('LotteryCampaign', 'nextOccurrence', (t) =>
 builder.prismaObjectField('Prize', 'kind', (t) =>
   t.expose('kind', { type: PrizeKindEnum, description: 'Goods to ship, or points credited at once.' }),
 );
+builder.prismaObjectField('Prize', 'perOccurrence', (t) =>
+  t.exposeInt('perOccurrence', { nullable: true, description: 'Most units given out on one occurrence (open day) of the wheel; null: stock alone.' }),
+);
 builder.prismaObjectField('Prize', 'points', (t) => t.exposeInt('points', { description: 'Points a POINTS prize credits (0 for goods).' }));

@@ -110,4 +110,30 @@ describe('a recurring wheel', () => {
       ['2026-11-27', 3],
     ]);
   });
+
+  it("gives out a capped prize's share once per occurrence, however many fans race for it", async ({ t }) => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-20T04:00:00Z')); // a Friday in Shanghai
+    const id = await runningCampaign(
+      t,
+      wheelInput('Towel Fridays', {
+        recurOn: 'FRIDAY',
+        perFanDailyCap: 1,
+        perFanTotalCap: 10,
+        missWeight: 0,
+        prizes: [{ name: 'Towel', weight: 1, stock: 100, perOccurrence: 2 }],
+      }),
+    );
+    const fans = await Promise.all(Array.from({ length: 6 }, () => newFan(t)));
+    const winsOn = async () =>
+      (await Promise.all(fans.map((f) => t.ok(SPIN, { input: { campaignId: id } }, f.as)))).filter(
+        (r) => r.spinLottery.__typename === 'MutationSpinLotterySuccess' && (r.spinLottery as { data: { won: boolean } }).data.won,
+      ).length;
+    expect(await winsOn()).toBe(2);
+    vi.setSystemTime(new Date('2026-11-27T04:00:00Z')); // the next Friday: a fresh share
+    expect(await winsOn()).toBe(2);
+    const prize = await t.database.prisma.prize.findFirstOrThrow({ where: { campaignId: rawId(id) } });
+    expect(prize.stock).toBe(96);
+    expect(await t.database.prisma.lotterySpin.count({ where: { prizeId: prize.id } })).toBe(4);
+  });
 });
