@@ -8,18 +8,26 @@ import { ActivityReactions } from './activity/reactions.js';
 import { voidInvitesWhenHelpersLeave } from './campaigns/fission/invites.js';
 import { LikeCounterHubs } from './campaigns/like/counter-hub.js';
 import { createLikeCommitter } from './campaigns/like/likes.js';
+import { returnSpinPrize } from './campaigns/lottery/service.js';
 import type { Config } from './core/config.js';
 import type { Services } from './core/context.js';
 import type { Database, Db } from './core/db.js';
 import { readOnScrape } from './core/metrics.js';
 import type { PubSub } from './core/pubsub.js';
+import { FulfilmentReturns } from './fulfilment/returns.js';
 import { MetricsHubs } from './insights/live/hub.js';
+import { returnRedemption } from './points/service.js';
 
 export function createServices({ db, pubsub, config }: { db: Db; pubsub: PubSub; config: Config }): Services {
   const activity = new ActivityReactions();
   voidInvitesWhenHelpersLeave(activity);
+  // What a cancelled fulfilment gives back, by source (fission claims and like draws have no stock).
+  const fulfilmentReturns = new FulfilmentReturns();
+  fulfilmentReturns.on('REDEMPTION', (tx, f) => returnRedemption(tx, f.orgId, f.sourceId));
+  fulfilmentReturns.on('LOTTERY_SPIN', returnSpinPrize);
   return {
     activity,
+    fulfilmentReturns,
     likes: createLikeCommitter(db, pubsub),
     likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond),
     insightMetrics: new MetricsHubs(db),

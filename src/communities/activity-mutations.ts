@@ -4,6 +4,7 @@ import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { refusals } from '../core/error-types.js';
 import { items, json, range, text } from '../core/input-rules.js';
+import { DAILY_INTIMACY } from '../fans/intimacy.js';
 import { FanRef } from '../fans/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { INTIMACY, MAX_EVENT_AGE_DAYS, REPORTABLE_KINDS, recordActivityBatch } from './activity.js';
@@ -38,7 +39,7 @@ const ReportedActivityInput = builder.inputType('ReportedActivityInput', {
 
 const RecordActivityBatchInput = builder.inputType('RecordActivityBatchInput', {
   description:
-    `A batch of activities. Intimacy per fan: +${INTIMACY.MESSAGE_POSTED} per message (at most +${INTIMACY.MESSAGE_CAP} per batch), ` +
+    `A batch of activities. Intimacy per fan: +1 per message (at most +${DAILY_INTIMACY.MESSAGE_POINTS_CAP} per fan per day of the organization, however the day's messages are batched), ` +
     `+${INTIMACY.BUYER_SHOW_POSTED} per buyer show, +${INTIMACY.KOC_ACTION} per KOC action, +${INTIMACY.LIKE_BURST} per like burst; complaints add none. ` +
     'Last-active moves to the latest occurredAt.',
   fields: (t) => ({

@@ -6,6 +6,7 @@ import type { Context } from '../core/context.js';
 import { DomainError, notFound } from '../core/errors.js';
 import { sha256Hex } from '../core/hash.js';
 import { type InputIssue, refuseIssues } from '../core/input-rules.js';
+import { type DailyCount, dayOf, earnCappedIntimacy } from '../fans/intimacy.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ActivityKind } from '../generated/prisma/enums.js';
 
@@ -23,10 +24,11 @@ export const REPORTABLE_KINDS = [
 
 /**
  * Intimacy a fan earns per event (documented in the schema too). Messages count one point each but
- * at most MESSAGE_CAP per fan per batch, so a flood of stickers does not buy intimacy; a like burst
- * counts once however many taps it carries. Complaints change nothing but still count as activity.
+ * at most 20 per fan per day of the organization (src/fans/intimacy.ts), however the partner splits
+ * them into batches, so a flood of stickers does not buy intimacy; a like burst counts once however
+ * many taps it carries. Complaints change nothing but still count as activity.
  */
-export const INTIMACY = { MESSAGE_POSTED: 1, MESSAGE_CAP: 20, BUYER_SHOW_POSTED: 5, KOC_ACTION: 3, LIKE_BURST: 1 } as const;
+export const INTIMACY = { BUYER_SHOW_POSTED: 5, KOC_ACTION: 3, LIKE_BURST: 1 } as const;
 
 /** How old a reported event may be; a sender's clock may run up to FUTURE_SKEW_MS ahead of ours. */
 export const MAX_EVENT_AGE_DAYS = 30;
@@ -117,8 +119,10 @@ export async function recordActivityBatch(
     const knownFans = new Set(byId.map((f) => f.id));
     const fanOfExternal = new Map(byExternal.map((f) => [f.externalId, f.id]));
 
+    const { timeZone } = await tx.organization.findUniqueOrThrow({ where: { id: orgId }, select: { timeZone: true } });
     const rows: ActivityInput[] = [];
-    const perFan = new Map<string, { messages: number; other: number; at: Date }>();
+    const perFan = new Map<string, { other: number; at: Date }>();
+    const dailyMessages: DailyCount[] = [];
     events.forEach((e, i) => {
       if (!knownCommunities.has(e.communityId)) throw notFound('Community', `input.events.${i}.communityId`);
       let fanId: string | null = null;
@@ -132,8 +136,8 @@ export async function recordActivityBatch(
       const at = e.occurredAt ?? now;
       rows.push({ orgId, communityId: e.communityId, fanId, kind: e.kind, count: e.count, payload: e.payload ?? undefined, occurredAt: at });
       if (!fanId) return;
-      const f = perFan.get(fanId) ?? { messages: 0, other: 0, at };
-      if (e.kind === 'MESSAGE_POSTED') f.messages += e.count;
+      const f = perFan.get(fanId) ?? { other: 0, at };
+      if (e.kind === 'MESSAGE_POSTED') dailyMessages.push({ orgId, fanId, day: dayOf(timeZone, at), messages: e.count, likes: 0 });
       else if (e.kind === 'BUYER_SHOW_POSTED') f.other += INTIMACY.BUYER_SHOW_POSTED * e.count;
       else if (e.kind === 'KOC_ACTION') f.other += INTIMACY.KOC_ACTION * e.count;
       else if (e.kind === 'LIKE_BURST') f.other += INTIMACY.LIKE_BURST;
@@ -143,13 +147,12 @@ export async function recordActivityBatch(
 
     const ids = [...perFan.keys()].sort();
     if (ids.length) {
-      const deltas = ids.map((id) => {
-        const f = perFan.get(id)!;
-        return Math.min(f.messages * INTIMACY.MESSAGE_POSTED, INTIMACY.MESSAGE_CAP) + f.other;
-      });
-      const ats = ids.map((id) => perFan.get(id)!.at.toISOString());
-      // Lock the fans in id order first, so two overlapping batches cannot deadlock each other.
+      // The day's message counts first, then the fans in id order (the like path takes them in the same
+      // order), so two overlapping batches cannot deadlock each other.
+      const fromMessages = await earnCappedIntimacy(tx, dailyMessages);
       await tx.$queryRaw`SELECT "id" FROM "Fan" WHERE "id" = ANY(${ids}::text[]) ORDER BY "id" FOR NO KEY UPDATE`;
+      const deltas = ids.map((id) => (fromMessages.get(id) ?? 0) + perFan.get(id)!.other);
+      const ats = ids.map((id) => perFan.get(id)!.at.toISOString());
       await tx.$executeRaw`
         UPDATE "Fan" AS f
         SET "intimacy" = f."intimacy" + v.delta,

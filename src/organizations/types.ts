@@ -102,6 +102,10 @@ export const PartnerScopeEnum = builder.enumType('PartnerScope', {
     EVENTS: { value: 'events', description: 'Report community activity and invite acceptances.' },
     LIKES: { value: 'likes', description: 'Forward like batches from the live room.' },
     LIVE: { value: 'live', description: 'Report live statistics, put items on sale, follow live-session events.' },
+    FULFILMENT: {
+      value: 'fulfilment',
+      description: 'A warehouse: list prizes owed to fans (with their shipping addresses), mark them shipped or delivered.',
+    },
   } satisfies Record<Uppercase<(typeof PARTNER_SCOPES)[number]>, { value: (typeof PARTNER_SCOPES)[number]; description: string }>,
 });
 

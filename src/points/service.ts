@@ -1,8 +1,10 @@
 // Points-mall rules: gifts, redemptions (no oversell, no double spend, idempotent) and cancellations.
 import { publishActivity, recordActivity } from '../activity/events.js';
 import type { Context } from '../core/context.js';
+import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';
 import { isUniqueViolation } from '../core/prisma-errors.js';
+import { cancelOwed, oweGoods } from '../fulfilment/owe.js';
 import type { Redemption, Reward } from '../generated/prisma/client.js';
 import type { RewardShelf } from '../generated/prisma/enums.js';
 import { applyPoints } from './ledger.js';
@@ -79,6 +81,8 @@ export async function redeemReward(
         reference: `redemption:${redemption.id}`,
         idempotencyKey: `redemption:${redemption.id}`,
       });
+      // Every reward is goods to ship: the redemption owes one fulfilment, in the same transaction.
+      await oweGoods(tx, { orgId, fanId: input.fanId, sourceKind: 'REDEMPTION', sourceId: redemption.id, item: reward.name });
       const events = await recordActivity(tx, [
         { orgId, fanId: input.fanId, kind: 'REWARD_REDEEMED', payload: { rewardId: reward.id, points: reward.costPoints } },
       ]);
@@ -104,20 +108,32 @@ async function findByKey(deps: Deps, input: { fanId: string; rewardId: string; i
 
 export async function cancelRedemption(deps: Deps, orgId: string, id: string): Promise<Redemption> {
   return deps.db.$transaction(async (tx) => {
-    // Flip the status first and only once: a second cancel finds nothing to flip.
-    const flipped = await tx.redemption.updateMany({ where: { id, orgId, status: 'COMPLETED' }, data: { status: 'CANCELLED' } });
-    const redemption = await tx.redemption.findFirst({ where: { id, orgId } });
-    if (!redemption) throw notFound('Redemption', 'input.redemptionId');
-    if (!flipped.count) throw new DomainError('INVALID_STATE', 'The redemption is already cancelled', 'input.redemptionId');
-    await tx.reward.update({ where: { id: redemption.rewardId }, data: { stock: { increment: 1 } } });
-    await applyPoints(tx, {
-      orgId,
-      fanId: redemption.fanId,
-      delta: redemption.points,
-      reason: 'REFUND',
-      reference: `redemption:${id}`,
-      idempotencyKey: `redemption-cancel:${id}`,
-    });
-    return redemption;
+    // Its fulfilment first (refused once shipped): every cancel path locks fulfilment, then redemption.
+    await cancelOwed(tx, orgId, 'REDEMPTION', id);
+    const outcome = await returnRedemption(tx, orgId, id);
+    if (!outcome) throw notFound('Redemption', 'input.redemptionId');
+    if (!outcome.returned) throw new DomainError('INVALID_STATE', 'The redemption is already cancelled', 'input.redemptionId');
+    return outcome.redemption;
   });
+}
+
+/**
+ * Gives a redemption's stock and points back, once: the status flips first, and only the caller whose
+ * flip succeeded returns anything (`returned`). Null when the redemption does not exist.
+ */
+export async function returnRedemption(tx: Tx, orgId: string, id: string): Promise<{ redemption: Redemption; returned: boolean } | null> {
+  const flipped = await tx.redemption.updateMany({ where: { id, orgId, status: 'COMPLETED' }, data: { status: 'CANCELLED' } });
+  const redemption = await tx.redemption.findFirst({ where: { id, orgId } });
+  if (!redemption) return null;
+  if (!flipped.count) return { redemption, returned: false };
+  await tx.reward.update({ where: { id: redemption.rewardId }, data: { stock: { increment: 1 } } });
+  await applyPoints(tx, {
+    orgId,
+    fanId: redemption.fanId,
+    delta: redemption.points,
+    reason: 'REFUND',
+    reference: `redemption:${id}`,
+    idempotencyKey: `redemption-cancel:${id}`,
+  });
+  return { redemption, returned: true };
 }

@@ -113,6 +113,26 @@ const examples: Record<string, { as?: string; variables?: (v: Values) => Values;
       expect(data.liveSessionResults.reservedFans).toBeGreaterThanOrEqual(0);
     },
   },
+  MyParcels: {
+    as: 'Dev demo/fan:u100000',
+    check: (data) => {
+      expect(data.viewer.fan.addresses).toEqual(expect.any(Array));
+      expect(data.viewer.fan.fulfilments.totalCount).toBe(data.viewer.fan.fulfilments.nodes.length);
+    },
+  },
+  MemberDayWheel: {
+    check: (data) => {
+      expect(data.createCampaign.data.lottery).toMatchObject({ missWeight: 6, recurOn: 'FRIDAY', perOccurrenceSpinCap: 500 });
+      expect(data.createCampaign.data.lottery.nextOccurrence).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(data.createCampaign.data.prizes).toContainEqual({ name: '50 points', kind: 'POINTS', points: 50, perOccurrence: null });
+      expect(data.createCampaign.data.prizes).toContainEqual({ name: 'Face towel', kind: 'GOODS', points: 0, perOccurrence: 50 });
+    },
+  },
+  LikeGroupCampaign: {
+    // "a LIKE group's id"
+    variables: (v) => ({ communityId: v.likeGroupId }),
+    check: (data) => expect(data.createCampaign.data.like).toEqual({ membersOnly: true, prizeName: 'Tea set' }),
+  },
   CreateCrmKey: {
     // "e.g. 90 days from now"
     variables: (v) => ({ expiresAt: new Date(v.now.getTime() + 90 * DAY).toISOString() }),
@@ -148,7 +168,14 @@ describe('README examples', () => {
     const like = await db().campaign.findFirstOrThrow({ where: { org: { slug: 'demo' }, kind: 'LIKE' } });
     const session = await db().liveSession.findFirstOrThrow({ where: { org: { slug: 'demo' }, status: 'ENDED' } });
     const results = { campaignId: gid('Campaign', like.id), sessionId: gid('LiveSession', session.id) };
-    const values: Values = { now: new Date(), fanId: gid('Fan', fan.id), fanName: fan.displayName, results };
+    const likeGroup = await db().community.findFirstOrThrow({ where: { org: { slug: 'demo' }, kind: 'LIKE' } });
+    const values: Values = {
+      now: new Date(),
+      fanId: gid('Fan', fan.id),
+      fanName: fan.displayName,
+      results,
+      likeGroupId: gid('Community', likeGroup.id),
+    };
     for (const op of operations) {
       const name = op.name!.value;
       const example = examples[name];

@@ -44,11 +44,12 @@ const DOMAIN_ARROWS: Record<string, string[]> = {
   fans: ['organizations'], // Viewer.fan: the viewer type lives with the organization, a fan's profile extends it
   communities: ['fans', 'organizations'],
   live: ['communities', 'fans'],
-  points: ['communities', 'fans'],
+  fulfilment: ['fans'], // below every prize source: they owe prizes through it; what a cancel returns is registered in services.ts
+  points: ['communities', 'fans', 'fulfilment'],
   orders: ['communities', 'fans', 'live', 'points'],
   checkins: ['communities', 'fans', 'live', 'points'],
-  campaigns: ['communities', 'fans', 'live', 'orders'],
-  insights: ['campaigns', 'checkins', 'communities', 'fans', 'live', 'orders', 'organizations', 'points'], // read-only over the domains: metrics import their refs, nothing imports insights
+  campaigns: ['communities', 'fans', 'fulfilment', 'live', 'orders', 'points'], // points: wheel points prizes are credited at once
+  insights: ['campaigns', 'checkins', 'communities', 'fans', 'fulfilment', 'live', 'orders', 'organizations', 'points'], // read-only over the domains: metrics import their refs, nothing imports insights
 };
 const BELOW: Record<string, string[]> = { generated: [], core: ['generated'], activity: ['core', 'generated'] };
 

@@ -30,6 +30,9 @@ const steps: Record<string, { as?: string; capture?: Record<string, (data: any) 
   TourOnSale: {},
   TourFanHome: { as: FAN, capture: { rewardId: (d) => d.rewards[0].id } },
   TourRedeem: { as: FAN },
+  TourAddress: { as: FAN },
+  TourToShip: { capture: { fulfilmentId: (d) => d.fulfilments.nodes[0].id } },
+  TourShip: {},
 };
 
 const it = useTestApp({ fans: 10 });
@@ -75,5 +78,14 @@ describe("README operator's tour", () => {
     });
     expect(results.TourFanHome.rewards[0].id).toBe(gid('Reward', reward.id));
     expect(results.TourRedeem.fan.pointsBalance).toBe(458 + results.TourCheckIn.points - reward.costPoints);
+    expect(results.TourToShip.fulfilments.nodes).toMatchObject([
+      {
+        item: reward.name,
+        source: 'REDEMPTION',
+        fan: { displayName: 'Hangzhou-dry skin·Ning' },
+        address: { phone: '13800138000', city: 'Hangzhou' },
+      },
+    ]);
+    expect(results.TourShip).toMatchObject([{ item: reward.name, status: 'SHIPPED', trackingNumber: 'SF1234567890' }]);
   });
 });

@@ -179,6 +179,18 @@ describe('every mutation, selected with only __typename and the error fragment',
     const redemption = await newest(db(t).redemption.findFirst({ where: { orgId: t.orgId, fanId: f1.id } }));
     await call(t, 'cancelRedemption', { redemptionId: gid('Redemption', redemption.id) });
 
+    // Fulfilment: the fission claim's parcel ships and arrives; a second redemption's is re-addressed, then cancelled
+    const address = { name: 'Li Na', phone: '13800138000', province: 'Zhejiang', city: 'Hangzhou', address: '88 West Lake Road' };
+    await call(t, 'saveShippingAddress', { input: { ...address, fanId: F1 } });
+    const saved = await newest(db(t).fanAddress.findFirst({ where: { orgId: t.orgId, fanId: f1.id } }));
+    const claimed = gid('Fulfilment', (await newest(db(t).fulfilment.findFirst({ where: { fanId: f1.id, sourceKind: 'FISSION_CLAIM' } }))).id);
+    await call(t, 'markFulfilmentsShipped', { input: { items: [{ fulfilmentId: claimed, carrier: 'SF Express', trackingNumber: 'SF0001' }] } });
+    await call(t, 'markFulfilmentDelivered', { fulfilmentId: claimed });
+    await call(t, 'redeemReward', { input: { rewardId: reward, fanId: F1, idempotencyKey: 'mr-redeem-0002' } });
+    const owed = await newest(db(t).fulfilment.findFirst({ where: { fanId: f1.id, sourceKind: 'REDEMPTION', status: 'READY' } }));
+    await call(t, 'chooseFulfilmentAddress', { input: { fulfilmentId: gid('Fulfilment', owed.id), addressId: gid('FanAddress', saved.id) } });
+    await call(t, 'cancelFulfilment', { fulfilmentId: gid('Fulfilment', owed.id) });
+
     // Insight
     await call(t, 'refreshFanScores', {});
 

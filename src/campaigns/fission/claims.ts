@@ -3,30 +3,13 @@
 // and a claim racing a voiding run cannot both pass.
 import type { Context } from '../../core/context.js';
 import { DomainError, notFound } from '../../core/errors.js';
+import { type AddressSnapshot, oweGoods, phoneOf } from '../../fulfilment/owe.js';
 import type { InviteCode } from '../../generated/prisma/client.js';
 import { findCampaign } from '../lookup.js';
 
 type Deps = Pick<Context, 'db'>;
 
-export interface ShippingAddress {
-  name: string;
-  phone: string;
-  province: string;
-  city: string;
-  address: string;
-}
-
-/** The phone number as digits only: people type "138-0013 8000". */
-function phoneOf(given: string): string {
-  const digits = given.replace(/[\s-]/g, '');
-  if (!/^\d{6,15}$/.test(digits))
-    throw new DomainError(
-      'VALIDATION',
-      'input.shippingAddress.phone: must be 6–15 digits (spaces and dashes are ignored)',
-      'input.shippingAddress.phone',
-    );
-  return digits;
-}
+export type ShippingAddress = AddressSnapshot;
 
 export async function claimFissionPrize(
   deps: Deps,
@@ -34,7 +17,7 @@ export async function claimFissionPrize(
   input: { campaignId: string; fanId: string; shippingAddress: ShippingAddress },
   now = new Date(),
 ): Promise<InviteCode> {
-  const shippingAddress = { ...input.shippingAddress, phone: phoneOf(input.shippingAddress.phone) };
+  const shippingAddress = { ...input.shippingAddress, phone: phoneOf(input.shippingAddress.phone, 'input.shippingAddress.phone') };
   return deps.db.$transaction(async (tx) => {
     const campaign = await findCampaign(tx, orgId, input.campaignId, 'input.campaignId', 'FISSION');
     // A fan who reached the target may still claim after the campaign ended.
@@ -49,7 +32,12 @@ export async function claimFissionPrize(
       data: { claimedAt: now, shippingAddress: { ...shippingAddress } },
     });
     const current = await tx.inviteCode.findUniqueOrThrow({ where: { id: code.id } });
-    if (count) return current;
+    if (count) {
+      // The claim owes the prize, shipped to the address given with it.
+      const owed = { orgId, fanId: input.fanId, sourceKind: 'FISSION_CLAIM', sourceId: code.id, campaignId: campaign.id } as const;
+      await oweGoods(tx, { ...owed, item: fission.prizeName, address: shippingAddress });
+      return current;
+    }
     if (current.claimedAt)
       throw new DomainError('CONFLICT', `The prize was already claimed at ${current.claimedAt.toISOString()}`, 'input.campaignId');
     if (current.flagged)

@@ -1,5 +1,8 @@
-// Read types of referral campaigns that the read API did not have yet: one counted (or voided) invite.
+// Read types of referral campaigns that the read API did not have yet: one counted (or voided) invite,
+// and the address a claim was made with.
 import { builder } from '../../core/builder.js';
+import type { AddressSnapshot } from '../../fulfilment/owe.js';
+import { ShippingAddressRef } from '../../fulfilment/types.js';
 
 export const InviteStatusEnum = builder.enumType('InviteStatus', {
   description: 'Whether an invite still counts toward its inviter.',
@@ -19,3 +22,15 @@ builder.prismaObject('Invite', {
     inviteCode: t.relation('inviteCode', { description: "The inviter's code, with its updated count." }),
   }),
 });
+
+builder.prismaObjectField('InviteCode', 'shippingAddress', (t) =>
+  t.field({
+    type: ShippingAddressRef,
+    nullable: true,
+    description: 'The address the prize was claimed with (null before a claim). Operators, partners with `read`, and the inviter themself.',
+    select: { shippingAddress: true, fanId: true },
+    // Another fan who accepted the code sees its count, never its owner's address.
+    authScopes: (code, _args, ctx) => ctx.viewer.kind !== 'fan' || code.fanId === ctx.viewer.fanId,
+    resolve: (code) => (code.shippingAddress as AddressSnapshot | null) ?? null,
+  }),
+);

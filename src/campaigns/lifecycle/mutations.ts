@@ -6,6 +6,7 @@ import { builder } from '../../core/builder.js';
 import { refusals } from '../../core/error-types.js';
 import { items, range, text } from '../../core/input-rules.js';
 import { LiveSessionRef } from '../../live/types.js';
+import { PrizeKindEnum, WeekdayEnum } from '../lottery/types.js';
 import { CampaignKindEnum, CampaignRef } from '../types.js';
 import { createCampaign, type Transition, transitionCampaign } from './service.js';
 
@@ -16,6 +17,16 @@ const LikeSettingsInput = builder.inputType('LikeCampaignSettingsInput', {
     milestoneEvery: t.int({ required: true, description: 'Likes between lottery rounds; at most targetLikes.', ...range(1, 100_000_000) }),
     winnersPerMilestone: t.int({ required: false, description: 'Winners drawn per milestone (default 1).', ...range(1, 1_000) }),
     perFanWinCap: t.int({ required: false, description: 'Most rounds one fan can win (default 1).', ...range(1, 1_000) }),
+    membersOnly: t.boolean({
+      required: false,
+      description:
+        "Admit only current members of the campaign's group (communityId required): others' likes are refused with FORBIDDEN (default false).",
+    }),
+    prizeName: t.string({
+      required: false,
+      description: 'What each draw winner is owed (goods: one fulfilment per winner); omit when winners get nothing to ship.',
+      ...text(1, 80),
+    }),
   }),
 });
 
@@ -55,6 +66,21 @@ const PrizeInput = builder.inputType('LotteryPrizeInput', {
     name: t.string({ required: true, description: 'Prize name, unique in the campaign.', ...text(1, 80) }),
     weight: t.int({ required: true, description: 'Relative odds.', ...range(1, 1_000_000) }),
     stock: t.int({ required: true, description: 'Units available.', ...range(0, 1_000_000) }),
+    kind: t.field({
+      type: PrizeKindEnum,
+      required: false,
+      description: 'GOODS (default: a win owes a fulfilment) or POINTS (a win credits `points` at once).',
+    }),
+    points: t.int({
+      required: false,
+      description: 'Points a POINTS prize credits; required for POINTS, not allowed for GOODS.',
+      ...range(1, 1_000_000),
+    }),
+    perOccurrence: t.int({
+      required: false,
+      description: 'Most units given out on one occurrence (open day) of the wheel, e.g. 50 towels each Friday; omit for stock alone.',
+      ...range(1, 1_000_000),
+    }),
   }),
 });
 
@@ -64,6 +90,24 @@ const LotterySettingsInput = builder.inputType('LotteryCampaignSettingsInput', {
     perFanDailyCap: t.int({ required: true, description: 'Spins per fan per day; at most perFanTotalCap.', ...range(1, 100) }),
     perFanTotalCap: t.int({ required: true, description: 'Spins per fan in the whole campaign.', ...range(1, 1_000) }),
     prizes: t.field({ type: [PrizeInput], required: true, description: 'The wheel.', ...items(1, 20) }),
+    missWeight: t.int({
+      required: false,
+      description:
+        'Relative weight of "no prize" against the prizes\' weights (0: every spin wins while stock lasts). Default: the sum of the prizes\' weights, so half the spins miss.',
+      ...range(0, 100_000_000),
+    }),
+    recurOn: t.field({
+      type: WeekdayEnum,
+      required: false,
+      description:
+        "A recurring wheel (e.g. member day every FRIDAY): open only on this weekday in the organization's time zone; omit to open every day.",
+    }),
+    perOccurrenceSpinCap: t.int({
+      required: false,
+      description:
+        'Most spins, all fans together, on one occurrence (one open day); omit for no cap. Per-fan caps per occurrence are perFanDailyCap.',
+      ...range(1, 10_000_000),
+    }),
   }),
 });
 

@@ -7,7 +7,7 @@ import type { Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { type InputIssue, refuseIssues } from '../../core/input-rules.js';
 import type { Campaign, Prisma } from '../../generated/prisma/client.js';
-import type { CampaignKind, CampaignStatus } from '../../generated/prisma/enums.js';
+import type { CampaignKind, CampaignStatus, PrizeKind } from '../../generated/prisma/enums.js';
 import { findCampaign } from '../lookup.js';
 
 type Deps = Pick<Context, 'db'>;
@@ -21,10 +21,25 @@ export interface CreateCampaignData {
   liveSessionId?: string | null;
   startsAt?: Date | null;
   endsAt?: Date | null;
-  like?: { targetLikes: number; milestoneEvery: number; winnersPerMilestone?: number | null; perFanWinCap?: number | null } | null;
+  like?: {
+    targetLikes: number;
+    milestoneEvery: number;
+    winnersPerMilestone?: number | null;
+    perFanWinCap?: number | null;
+    membersOnly?: boolean | null;
+    prizeName?: string | null;
+  } | null;
   fission?: { targetInvites: number; prizeName: string; burstLimit?: number | null; burstWindowSecs?: number | null } | null;
   checkIn?: { pointsPerCheckIn: number; streakBonuses?: { days: number; points: number }[] | null } | null;
-  lottery?: { perFanDailyCap: number; perFanTotalCap: number; prizes: { name: string; weight: number; stock: number }[] } | null;
+  lottery?: {
+    perFanDailyCap: number;
+    perFanTotalCap: number;
+    prizes: { name: string; weight: number; stock: number; kind?: PrizeKind | null; points?: number | null; perOccurrence?: number | null }[];
+    missWeight?: number | null;
+    /** ISO weekday 1–7. */
+    recurOn?: number | null;
+    perOccurrenceSpinCap?: number | null;
+  } | null;
   coupon?: { title: string; discountCents: number; minSpendCents?: number | null; validUntil?: Date | null } | null;
 }
 
@@ -47,6 +62,7 @@ export function campaignIssues(input: CreateCampaignData, now = new Date()): Inp
   if (input.kind === 'FISSION' && !input.startsAt) add('startsAt', 'required for a FISSION campaign');
   const { like, checkIn, lottery, coupon } = input;
   if (like && like.milestoneEvery > like.targetLikes) add('like.milestoneEvery', 'must not exceed targetLikes');
+  if (like?.membersOnly && !input.communityId) add('like.membersOnly', 'needs communityId: the group whose members may like');
   const days = new Set<number>();
   checkIn?.streakBonuses?.forEach((b, i) => {
     if (days.has(b.days)) add(`checkIn.streakBonuses.${i}.days`, `streak length ${b.days} is listed twice`);
@@ -58,6 +74,8 @@ export function campaignIssues(input: CreateCampaignData, now = new Date()): Inp
     lottery.prizes.forEach((p, i) => {
       if (names.has(p.name)) add(`lottery.prizes.${i}.name`, `prize "${p.name}" is listed twice`);
       names.add(p.name);
+      if (p.kind === 'POINTS' && !p.points) add(`lottery.prizes.${i}.points`, 'required for a POINTS prize');
+      if (p.kind !== 'POINTS' && p.points) add(`lottery.prizes.${i}.points`, 'only for a POINTS prize (set kind: POINTS)');
     });
   }
   if (coupon?.minSpendCents && coupon.discountCents >= coupon.minSpendCents) add('coupon.discountCents', 'must be less than minSpendCents');
@@ -97,6 +115,8 @@ function settingsOf(orgId: string, input: CreateCampaignData): Partial<Prisma.Ca
           milestoneEvery: like.milestoneEvery,
           winnersPerMilestone: like.winnersPerMilestone ?? 1,
           perFanWinCap: like.perFanWinCap ?? 1,
+          membersOnly: like.membersOnly ?? false,
+          prizeName: like.prizeName ?? null,
         },
       },
     };
@@ -116,9 +136,30 @@ function settingsOf(orgId: string, input: CreateCampaignData): Partial<Prisma.Ca
     return { checkIn: { create: { pointsPerCheckIn: checkIn.pointsPerCheckIn, streakBonuses } } };
   }
   if (lottery) {
+    // Unset, "no prize" weighs as much as every prize together: a wheel never wins every spin by omission.
+    const missWeight = lottery.missWeight ?? lottery.prizes.reduce((s, p) => s + p.weight, 0);
+    const { perFanDailyCap, perFanTotalCap } = lottery;
     return {
-      lottery: { create: { perFanDailyCap: lottery.perFanDailyCap, perFanTotalCap: lottery.perFanTotalCap } },
-      prizes: { create: lottery.prizes.map((p) => ({ orgId, name: p.name, weight: p.weight, stock: p.stock })) },
+      lottery: {
+        create: {
+          perFanDailyCap,
+          perFanTotalCap,
+          missWeight,
+          recurWeekday: lottery.recurOn ?? null,
+          perOccurrenceSpinCap: lottery.perOccurrenceSpinCap ?? null,
+        },
+      },
+      prizes: {
+        create: lottery.prizes.map((p) => ({
+          orgId,
+          name: p.name,
+          weight: p.weight,
+          stock: p.stock,
+          kind: p.kind ?? 'GOODS',
+          points: p.points ?? 0,
+          perOccurrence: p.perOccurrence ?? null,
+        })),
+      },
     };
   }
   if (coupon)

@@ -6,6 +6,7 @@ import type { Context } from '../../core/context.js';
 import type { Tx } from '../../core/db.js';
 import { DomainError } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/prisma-errors.js';
+import { oweGoods } from '../../fulfilment/owe.js';
 import type { LikeDraw } from '../../generated/prisma/client.js';
 import { assertStatus, findCampaign } from '../lookup.js';
 import { byCodeUnits, newSeed } from './prng.js';
@@ -20,8 +21,8 @@ export async function drawLikeMilestone(deps: Deps, orgId: string, input: { camp
       const campaign = await findCampaign(tx, orgId, campaignId, 'input.campaignId', 'LIKE');
       // Rounds can still be drawn after the live session ends, for milestones reached while running.
       assertStatus(campaign, ['RUNNING', 'ENDED'], 'input.campaignId');
-      const [lc] = await tx.$queryRaw<{ milestonesReached: number; winnersPerMilestone: number; perFanWinCap: number }[]>`
-        SELECT "milestonesReached", "winnersPerMilestone", "perFanWinCap" FROM "LikeCampaign" WHERE "campaignId" = ${campaignId} FOR UPDATE`;
+      const [lc] = await tx.$queryRaw<{ milestonesReached: number; winnersPerMilestone: number; perFanWinCap: number; prizeName: string | null }[]>`
+        SELECT "milestonesReached", "winnersPerMilestone", "perFanWinCap", "prizeName" FROM "LikeCampaign" WHERE "campaignId" = ${campaignId} FOR UPDATE`;
       if (!lc) throw new DomainError('INVALID_STATE', `"${campaign.name}" has no like settings`, 'input.campaignId');
       const rules = { winners: Number(lc.winnersPerMilestone), perFanWinCap: Number(lc.perFanWinCap) };
       if (milestone > Number(lc.milestonesReached)) {
@@ -36,7 +37,7 @@ export async function drawLikeMilestone(deps: Deps, orgId: string, input: { camp
         throw new DomainError('INVALID_STATE', 'No participant is eligible: nobody liked yet, or everyone holds the win cap', 'input.milestone');
       const seed = newSeed();
       const winners = drawWinners(seed, participants, rules);
-      return tx.likeDraw.create({
+      const draw = await tx.likeDraw.create({
         data: {
           orgId,
           campaignId,
@@ -49,6 +50,11 @@ export async function drawLikeMilestone(deps: Deps, orgId: string, input: { camp
           winners: { create: winners.map((fanId) => ({ campaignId, fanId })) },
         },
       });
+      // Each winner is owed the campaign's prize; the source is the winner row, "<drawId>:<fanId>".
+      if (lc.prizeName)
+        for (const fanId of winners)
+          await oweGoods(tx, { orgId, fanId, sourceKind: 'LIKE_DRAW', sourceId: `${draw.id}:${fanId}`, campaignId, item: lc.prizeName });
+      return draw;
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw new DomainError('CONFLICT', `Milestone ${milestone} was already drawn`, 'input.milestone');

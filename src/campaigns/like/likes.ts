@@ -10,8 +10,10 @@ import type { Context } from '../../core/context.js';
 import type { Db, Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import type { PubSub } from '../../core/pubsub.js';
+import { dayOf, earnCappedIntimacy } from '../../fans/intimacy.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { campaignRefusal } from '../lookup.js';
+import { addIntimacy, refuseNonMembers } from './admission.js';
 import './events.js';
 
 type Deps = Pick<Context, 'services'>;
@@ -117,7 +119,16 @@ async function applyGroup(tx: Tx, group: Pending[]) {
     (
       await tx.campaign.findMany({
         where: { id: { in: [...new Set(group.map((p) => p.campaignId))] } },
-        select: { id: true, orgId: true, name: true, kind: true, status: true, communityId: true },
+        select: {
+          id: true,
+          orgId: true,
+          name: true,
+          kind: true,
+          status: true,
+          communityId: true,
+          like: { select: { membersOnly: true } },
+          org: { select: { timeZone: true } },
+        },
       })
     ).map((c) => [c.id, c]),
   );
@@ -135,6 +146,7 @@ async function applyGroup(tx: Tx, group: Pending[]) {
       p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${c!.name}" is ${c!.status.toLowerCase()}`, 'input.campaignId');
     else if (fans.get(p.fanId)?.orgId !== p.orgId) p.error = notFound('Fan', 'input.fanId');
   }
+  await refuseNonMembers(tx, group, campaigns);
 
   const events: ActivityInput[] = [];
   const counters = new Map<string, { total: number; delta: number; milestonesReached: number; newlyReached: number[] }>();
@@ -188,8 +200,15 @@ async function applyGroup(tx: Tx, group: Pending[]) {
     counters.set(campaignId, { total, delta: sum, milestonesReached: claimed.length ? reached : before, newlyReached: claimed });
   }
 
-  // Every fan's contribution in one upsert.
   const accepted = group.filter((p) => !p.error);
+  // Before the contribution upsert (whose insight trigger touches Fan rows): day counts, then fans,
+  // the order the activity batches take too, so the two paths cannot deadlock.
+  const now = new Date();
+  const earned = await earnCappedIntimacy(
+    tx,
+    accepted.map((p) => ({ orgId: p.orgId, fanId: p.fanId, day: dayOf(campaigns.get(p.campaignId)!.org.timeZone, now), messages: 0, likes: p.taps })),
+  );
+  // Every fan's contribution in one upsert.
   const perFan = new Map<string, number>();
   for (const p of accepted) perFan.set(`${p.campaignId}\u0000${p.fanId}`, (perFan.get(`${p.campaignId}\u0000${p.fanId}`) ?? 0) + p.taps);
   if (perFan.size) {
@@ -212,5 +231,6 @@ async function applyGroup(tx: Tx, group: Pending[]) {
       later.set(key, (later.get(key) ?? 0) + p.taps);
     }
   }
+  await addIntimacy(tx, earned);
   return { events: await recordActivity(tx, events), counters };
 }

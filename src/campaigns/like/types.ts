@@ -82,3 +82,11 @@ builder.prismaObjectFields('LikeDraw', (t) => ({
 function reproduce(d: { seed: string; participants: unknown; winnersPerMilestone: number; perFanWinCap: number }) {
   return drawWinners(d.seed, entriesOf(d.participants), { winners: d.winnersPerMilestone, perFanWinCap: d.perFanWinCap });
 }
+
+builder.prismaObjectField('LikeCampaign', 'membersOnly', (t) =>
+  t.exposeBoolean('membersOnly', { description: "Only current members of the campaign's group may like (others are refused with FORBIDDEN)." }),
+);
+
+builder.prismaObjectField('LikeCampaign', 'prizeName', (t) =>
+  t.exposeString('prizeName', { nullable: true, description: 'What each draw winner is owed (one fulfilment per winner); null: nothing to ship.' }),
+);

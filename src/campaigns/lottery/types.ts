@@ -2,6 +2,7 @@
 import { ownFanRow } from '../../core/acting.js';
 import { builder } from '../../core/builder.js';
 import { orgIdOf } from '../../core/context.js';
+import { dayIn, nextWeekday } from './day.js';
 
 export const LotterySpinRef = builder.prismaNode('LotterySpin', {
   description: 'One spin of a member-day prize wheel. A fan sees only their own.',
@@ -30,3 +31,56 @@ builder.prismaObjectField('Fan', 'lotterySpins', (t) =>
     query: (args) => ({ take: Math.min(Math.max(args.first ?? 20, 1), 100), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
 );
+
+export const WeekdayEnum = builder.enumType('Weekday', {
+  description: "A day of the week, in the organization's time zone.",
+  values: {
+    MONDAY: { value: 1, description: 'Monday.' },
+    TUESDAY: { value: 2, description: 'Tuesday.' },
+    WEDNESDAY: { value: 3, description: 'Wednesday.' },
+    THURSDAY: { value: 4, description: 'Thursday.' },
+    FRIDAY: { value: 5, description: 'Friday.' },
+    SATURDAY: { value: 6, description: 'Saturday.' },
+    SUNDAY: { value: 7, description: 'Sunday.' },
+  } as const,
+});
+
+export const PrizeKindEnum = builder.enumType('PrizeKind', {
+  description: 'What a wheel prize gives.',
+  values: {
+    GOODS: { description: 'Something to ship: a win owes a fulfilment.' },
+    POINTS: { description: 'Points, credited to the fan at once (no fulfilment).' },
+  },
+});
+
+builder.prismaObjectField('LotteryCampaign', 'recurOn', (t) =>
+  t.field({
+    type: WeekdayEnum,
+    nullable: true,
+    description: "The weekday a recurring wheel opens (organization's time zone); null: open every day the campaign runs.",
+    select: { recurWeekday: true },
+    resolve: (l) => l.recurWeekday as 1 | 2 | 3 | 4 | 5 | 6 | 7 | null,
+  }),
+);
+
+builder.prismaObjectField('LotteryCampaign', 'perOccurrenceSpinCap', (t) =>
+  t.exposeInt('perOccurrenceSpinCap', { nullable: true, description: 'Most spins, all fans together, on one open day; null: no cap.' }),
+);
+
+builder.prismaObjectField('LotteryCampaign', 'nextOccurrence', (t) =>
+  t.field({
+    type: 'Date',
+    nullable: true,
+    description: "The next day the wheel is open, today included (organization's calendar); null for a wheel open every day.",
+    select: { recurWeekday: true, campaign: { select: { org: { select: { timeZone: true } } } } },
+    resolve: (l) => (l.recurWeekday ? nextWeekday(dayIn(l.campaign.org.timeZone, new Date()), l.recurWeekday) : null),
+  }),
+);
+
+builder.prismaObjectField('Prize', 'kind', (t) =>
+  t.expose('kind', { type: PrizeKindEnum, description: 'Goods to ship, or points credited at once.' }),
+);
+builder.prismaObjectField('Prize', 'perOccurrence', (t) =>
+  t.exposeInt('perOccurrence', { nullable: true, description: 'Most units given out on one occurrence (open day) of the wheel; null: stock alone.' }),
+);
+builder.prismaObjectField('Prize', 'points', (t) => t.exposeInt('points', { description: 'Points a POINTS prize credits (0 for goods).' }));
