@@ -87,6 +87,14 @@ describe('group metrics', () => {
           `SELECT * FROM "InsightBuyerDay" WHERE "orgId" = $1 AND ("orders", "gmvCents") <> (0, 0) ORDER BY "scope", "scopeId", "day", "fanId"`,
         ),
         await q(`SELECT * FROM "InsightActiveDay" WHERE "orgId" = $1 ORDER BY "fanId", "day"`),
+        // The distinct rollups kept at commit (20261204000100_insight_fast_windows).
+        await q(
+          `SELECT * FROM "InsightDistinctDay" WHERE "orgId" = $1 AND ("activeMembers", "buyers", "repeatBuyers", "lastActive", "lastBuyers", "lastRepeat") <> (0, 0, 0, 0, 0, 0) ORDER BY "scope", "scopeId", "day"`,
+        ),
+        await q(`SELECT * FROM "InsightMemberDay" WHERE "orgId" = $1 ORDER BY "communityId", "fanId", "day"`),
+        await q(`SELECT * FROM "InsightBuyerMark" WHERE "orgId" = $1 ORDER BY "scope", "scopeId", "fanId", "day"`),
+        await q(`SELECT * FROM "InsightRecency" WHERE "orgId" = $1 ORDER BY "scope", "scopeId", "fanId"`),
+        await q(`SELECT count(*)::int AS pending FROM "InsightPending" WHERE "orgId" = $1`),
       ]);
     };
     const kept = await dump();

@@ -4,19 +4,8 @@ import type { Context } from '../../core/context.js';
 import { notFound } from '../../core/errors.js';
 import type { CommunityKind } from '../../generated/prisma/enums.js';
 import type { Window } from '../window.js';
-import {
-  activeFans,
-  activeMembers,
-  additive,
-  bucketEnd,
-  bucketStarts,
-  buyers,
-  combine,
-  type Granularity,
-  type GroupMetrics,
-  groupsOf,
-  membersAtStart,
-} from './service.js';
+import { fastActiveFans, fastActiveMembers, fastBuyers } from './distinct.js';
+import { additive, bucketEnd, bucketStarts, combine, type Granularity, type GroupMetrics, groupsOf, membersAtStart } from './service.js';
 
 type Deps = Pick<Context, 'db'>;
 
@@ -67,8 +56,8 @@ async function metricsOfGroups(deps: Deps, orgId: string, tz: string, groups: { 
   if (!ids.length) return new Map<string, GroupMetrics>();
   const [sums, buyerRows, active, atStart] = await Promise.all([
     additive(deps, orgId, 'G', ids, w, null),
-    buyers(deps, orgId, 'G', ids, w, null),
-    activeMembers(deps, tz, ids, w, null),
+    fastBuyers(deps, orgId, 'G', ids, w, null),
+    fastActiveMembers(deps, orgId, tz, ids, w, null),
     membersAtStart(deps, orgId, 'G', ids, new Map(groups.map((g) => [g.id, g.memberCount])), [w.from]),
   ]);
   const key = (id: string) => `${id}|${w.from}`;
@@ -130,7 +119,7 @@ export async function rankCommunities(
     const ids = args.kinds?.length ? groups.map((g) => g.id) : null;
     const [sums, buyerRows, atStart] = await Promise.all([
       additive(deps, orgId, 'G', ids, w, null),
-      NEEDS_BUYERS.has(args.sortBy) ? buyers(deps, orgId, 'G', ids, w, null) : Promise.resolve(new Map()),
+      NEEDS_BUYERS.has(args.sortBy) ? fastBuyers(deps, orgId, 'G', ids, w, null) : Promise.resolve(new Map()),
       args.sortBy === 'CHURN_RATE'
         ? membersAtStart(deps, orgId, 'G', ids, new Map(groups.map((g) => [g.id, g.memberCount])), [w.from])
         : Promise.resolve(new Map<string, number>()),
@@ -163,13 +152,16 @@ export async function communitySeries(
   if (target.communityId && !groups.length) throw notFound('Community', 'communityId');
   const ids = groups.map((x) => x.id);
   const starts = bucketStarts(w, g);
+  // One group reads its own rollup rows (the fast distinct counts); a kind counts a fan in two groups once.
+  const all = !target.communityId;
+  const key = all ? '*' : ids[0];
   const [sums, buyerRows, active, atStart] = await Promise.all([
-    additive(deps, orgId, 'G', ids, w, g, true),
-    buyers(deps, orgId, 'G', ids, w, g, true),
-    activeMembers(deps, tz, ids, w, g, true),
-    membersAtStart(deps, orgId, 'G', ids, new Map([['*', groups.reduce((s, x) => s + x.memberCount, 0)]]), starts, true),
+    additive(deps, orgId, 'G', ids, w, g, all),
+    fastBuyers(deps, orgId, 'G', ids, w, g, all),
+    fastActiveMembers(deps, orgId, tz, ids, w, g, all),
+    membersAtStart(deps, orgId, 'G', ids, new Map([[key, groups.reduce((s, x) => s + x.memberCount, 0)]]), starts, all),
   ]);
-  return points(w, g, starts, '*', sums, buyerRows, active, atStart);
+  return points(w, g, starts, key, sums, buyerRows, active, atStart);
 }
 
 /** The organization's series: every order and event, active fans rather than members. */
@@ -178,8 +170,8 @@ export async function organizationSeries(deps: Deps, orgId: string, w: Window, g
   const starts = g ? bucketStarts(w, g) : [w.from];
   const [sums, buyerRows, active, atStart] = await Promise.all([
     additive(deps, orgId, 'O', null, w, g),
-    buyers(deps, orgId, 'O', null, w, g),
-    activeFans(deps, orgId, w, g),
+    fastBuyers(deps, orgId, 'O', null, w, g),
+    fastActiveFans(deps, orgId, w, g),
     membersAtStart(deps, orgId, 'O', null, new Map([[orgId, groups.reduce((s, x) => s + x.memberCount, 0)]]), starts),
   ]);
   return points(w, g ?? 'DAY', g ? starts : [w.from], orgId, sums, buyerRows, active, atStart, !g);

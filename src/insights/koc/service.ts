@@ -4,7 +4,8 @@
 
 import type { Context } from '../../core/context.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import { type Additive, additive, buyers, ZERO } from '../groups/service.js';
+import { fastBuyers } from '../groups/distinct.js';
+import { type Additive, additive, ZERO } from '../groups/service.js';
 import type { Window } from '../window.js';
 
 type Deps = Pick<Context, 'db'>;
@@ -74,7 +75,7 @@ export async function kocMetricsOf(deps: Deps, orgId: string, tz: string, kocIds
   if (!kocIds.length) return new Map();
   const [sums, buyerRows, reached] = await Promise.all([
     additive(deps, orgId, 'K', kocIds, w, null),
-    buyers(deps, orgId, 'K', kocIds, w, null),
+    fastBuyers(deps, orgId, 'K', kocIds, w, null),
     reach(deps, orgId, tz, kocIds, w, true),
   ]);
   return new Map(kocIds.map((id) => [id, build(w, id, sums.get(`${id}|${w.from}`), buyerRows.get(`${id}|${w.from}`), reached.get(id))]));
@@ -133,7 +134,7 @@ export async function kocLeaderboard(
   const ids = [...new Set([...[...sums.values()].map((s) => s.k), ...marked.map((f) => f.id), ...members.map((m) => m.fanId)])];
   let value: (id: string) => number;
   if (args.sortBy === 'ORDERING_FANS') {
-    const b = await buyers(deps, orgId, 'K', null, w, null);
+    const b = await fastBuyers(deps, orgId, 'K', null, w, null);
     value = (id) => b.get(`${id}|${w.from}`)?.buyers ?? 0;
   } else if (args.sortBy === 'MEMBERS_REACHED') value = (id) => reached.get(id)?.reached ?? 0;
   else if (args.sortBy === 'MEMBERS_WHO_ORDERED') value = (id) => reached.get(id)?.ordered ?? 0;
