@@ -55,7 +55,7 @@ export function createApp({
   // One line per subscriber ready to receive (on Redis: once subscribed there), for operators tracing a feed.
   if (config.logLevel === 'debug') onListening(pubsub, (topic) => logger.debug(`subscriber listening on ${topic}`));
   const auth = { devAuth: config.devAuth, tokens: config.auth, principals };
-  const services = createServices({ db: database.prisma, pubsub, config });
+  const services = createServices({ db: database.prisma, pubsub, config, listen: database.listen });
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',

@@ -8,17 +8,17 @@ import { LikeCounterHubs } from './campaigns/like/counter-hub.js';
 import { createLikeCommitter } from './campaigns/like/likes.js';
 import type { Config } from './core/config.js';
 import type { Services } from './core/context.js';
-import type { Db } from './core/db.js';
+import type { Database, Db } from './core/db.js';
 import type { PubSub } from './core/pubsub.js';
 import { MetricsHubs } from './insights/live/hub.js';
 
-export function createServices({ db, pubsub, config }: { db: Db; pubsub: PubSub; config: Config }): Services {
+export function createServices({ db, pubsub, config, listen }: { db: Db; pubsub: PubSub; config: Config; listen?: Database['listen'] }): Services {
   const activity = new ActivityReactions();
   voidInvitesWhenHelpersLeave(activity);
   return {
     activity,
     likes: createLikeCommitter(db, pubsub),
     likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond),
-    insightMetrics: new MetricsHubs(db),
+    insightMetrics: new MetricsHubs(db, listen),
   };
 }

@@ -24,6 +24,11 @@ export interface Database {
   /** Every SQL statement Prisma sends passes through here; tests subscribe to count them. */
   onStatement(listener: StatementListener): () => void;
   ping(): Promise<boolean>;
+  /**
+   * LISTEN on a channel: `onPayload` gets each NOTIFY payload (delivered at the sender's commit). One
+   * listening session per process (PostgreSQL: a dedicated client outside the pool). Returns unlisten.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   migrate(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -72,12 +77,14 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       return (await pool.query<Row>({ name: statementName(text), text, values, types: pgTypes })).rows;
     });
     const sql = runner((text, params) => pool.query(text, params as unknown[]).then((r) => r.rows as never[]));
+    const listener = pgListener(opts.url);
     return {
       kind: 'postgres',
       prisma,
       sql,
       onStatement,
       ping: () => ping(sql),
+      listen: listener.listen,
       migrate: async () => {
         // One dedicated client so the advisory lock and unlock share a session.
         const client = await pool.connect();
@@ -91,6 +98,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
         }
       },
       close: async () => {
+        await listener.close();
         await prisma.$disconnect();
         await pool.end().catch(() => {});
       },
@@ -116,6 +124,12 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     sql,
     onStatement,
     ping: () => ping(sql),
+    listen: async (channel, onPayload) => {
+      const unlisten = await lite.listen(channel, onPayload);
+      return async () => {
+        if (!lite.closed) await unlisten();
+      };
+    },
     migrate: () => migrate(sql, { lock: false }),
     close: async () => {
       await prisma.$disconnect();
@@ -200,3 +214,48 @@ const ping = (sql: SqlRunner) =>
     () => true,
     () => false,
   );
+
+/**
+ * PostgreSQL LISTEN for the whole process: one client, connected on first use, shared by every channel
+ * and callback; after a lost connection the next listen() reconnects (callers keep a slow poll as well).
+ */
+function pgListener(url: string) {
+  const callbacks = new Map<string, Set<(payload: string) => void>>();
+  let client: Promise<pg.Client> | undefined;
+  const quote = (channel: string) => `"${channel.replaceAll('"', '""')}"`;
+  const connect = () =>
+    (client ??= (async () => {
+      const c = new pg.Client({ connectionString: url });
+      c.on('notification', (n) => callbacks.get(n.channel)?.forEach((cb) => cb(n.payload ?? '')));
+      c.on('error', () => {
+        client = undefined;
+      });
+      await c.connect();
+      for (const channel of callbacks.keys()) await c.query(`LISTEN ${quote(channel)}`);
+      return c;
+    })().catch((e) => {
+      client = undefined;
+      throw e;
+    }));
+  return {
+    listen: async (channel: string, onPayload: (payload: string) => void) => {
+      const set = callbacks.get(channel) ?? new Set();
+      callbacks.set(channel, set);
+      set.add(onPayload);
+      const c = await connect();
+      if (set.size === 1) await c.query(`LISTEN ${quote(channel)}`);
+      return async () => {
+        set.delete(onPayload);
+        if (set.size || !client) return;
+        callbacks.delete(channel);
+        await (await client).query(`UNLISTEN ${quote(channel)}`).catch(() => {});
+      };
+    },
+    close: async () => {
+      const c = client;
+      client = undefined;
+      callbacks.clear();
+      if (c) await (await c.catch(() => undefined))?.end().catch(() => {});
+    },
+  };
+}
