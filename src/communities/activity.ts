@@ -141,6 +141,10 @@ export async function recordActivityBatch(
       perFan.set(fanId, f);
     });
 
+    // The events first: their insight triggers write the rollups and then lock the fans, the same order
+    // as an order import or a refund (rollups, then Fan), so a batch and an import on the same fans
+    // cannot wait on each other in a cycle (test/insights/concurrency.test.ts).
+    const messages = await recordActivity(tx, rows);
     const ids = [...perFan.keys()].sort();
     if (ids.length) {
       const deltas = ids.map((id) => {
@@ -148,7 +152,7 @@ export async function recordActivityBatch(
         return Math.min(f.messages * INTIMACY.MESSAGE_POSTED, INTIMACY.MESSAGE_CAP) + f.other;
       });
       const ats = ids.map((id) => perFan.get(id)!.at.toISOString());
-      // Lock the fans in id order first, so two overlapping batches cannot deadlock each other.
+      // Then the fans in id order, so two overlapping batches cannot deadlock each other.
       await tx.$queryRaw`SELECT "id" FROM "Fan" WHERE "id" = ANY(${ids}::text[]) ORDER BY "id" FOR NO KEY UPDATE`;
       await tx.$executeRaw`
         UPDATE "Fan" AS f
@@ -158,7 +162,6 @@ export async function recordActivityBatch(
         FROM unnest(${ids}::text[], ${deltas}::int[], ${ats}::text[]) AS v(id, delta, at)
         WHERE f."id" = v.id AND f."orgId" = ${orgId}`;
     }
-    const messages = await recordActivity(tx, rows);
     if (batchKey)
       await tx.activityBatch.update({ where: { orgId_key: { orgId, key: batchKey } }, data: { accepted: messages.length, fansUpdated: ids.length } });
     return { messages, fansUpdated: ids.length, accepted: messages.length, replayed: false };

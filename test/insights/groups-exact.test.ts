@@ -6,7 +6,7 @@ import { describe, expect } from 'vitest';
 import { addDays, localDay } from '../../src/checkins/days.js';
 import { gid } from '../helpers/ids.js';
 import { useTestApp } from '../helpers/test-app.js';
-import { loadRaw, METRICS, type Raw, recompute, rng, runWorkload } from './insights-helpers.js';
+import { dumpRollups, loadRaw, METRICS, type Raw, recompute, rng, runWorkload } from './insights-helpers.js';
 
 const it = useTestApp({ fans: 60 });
 
@@ -77,29 +77,9 @@ describe('group metrics', () => {
     ] as const)
       expect(all[k], k).toBeGreaterThan(0);
     // The triggers and the one-pass rebuild (used after bulk loads with triggers off) agree row for row.
-    const dump = async () => {
-      const q = (sql: string) => t.database.sql.query<Record<string, unknown>>(sql, [t.orgId]);
-      return JSON.stringify([
-        await q(
-          `SELECT * FROM "InsightDay" WHERE "orgId" = $1 AND ("orders", "gmvCents", "refunds", "refundedCents", "messages", "joins", "leaves", "buyerShows", "complaintsRaised", "complaintsResolved") <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0) ORDER BY "scope", "scopeId", "day"`,
-        ),
-        await q(
-          `SELECT * FROM "InsightBuyerDay" WHERE "orgId" = $1 AND ("orders", "gmvCents") <> (0, 0) ORDER BY "scope", "scopeId", "day", "fanId"`,
-        ),
-        await q(`SELECT * FROM "InsightActiveDay" WHERE "orgId" = $1 ORDER BY "fanId", "day"`),
-        // The distinct rollups kept at commit (20261204000100_insight_fast_windows).
-        await q(
-          `SELECT * FROM "InsightDistinctDay" WHERE "orgId" = $1 AND ("activeMembers", "buyers", "repeatBuyers", "lastActive", "lastBuyers", "lastRepeat") <> (0, 0, 0, 0, 0, 0) ORDER BY "scope", "scopeId", "day"`,
-        ),
-        await q(`SELECT * FROM "InsightMemberDay" WHERE "orgId" = $1 ORDER BY "communityId", "fanId", "day"`),
-        await q(`SELECT * FROM "InsightBuyerMark" WHERE "orgId" = $1 ORDER BY "scope", "scopeId", "fanId", "day"`),
-        await q(`SELECT * FROM "InsightRecency" WHERE "orgId" = $1 ORDER BY "scope", "scopeId", "fanId"`),
-        await q(`SELECT count(*)::int AS pending FROM "InsightPending" WHERE "orgId" = $1`),
-      ]);
-    };
-    const kept = await dump();
+    const kept = await dumpRollups(t);
     await t.database.sql.query('SELECT insight_rebuild($1)', [t.orgId]);
-    expect(await dump()).toBe(kept);
+    expect(await dumpRollups(t)).toBe(kept);
   }, 300_000);
 
   it('rank every group by any metric in the order the recomputation gives, ties by id', async ({ t }) => {
