@@ -8,6 +8,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { pgListener } from './listen.js';
 import { migrate, type SqlRunner } from './migrate.js';
 import { readThrough } from './reads/client.js';
 import { loadDataModel } from './reads/model.js';
@@ -214,48 +215,3 @@ const ping = (sql: SqlRunner) =>
     () => true,
     () => false,
   );
-
-/**
- * PostgreSQL LISTEN for the whole process: one client, connected on first use, shared by every channel
- * and callback; after a lost connection the next listen() reconnects (callers keep a slow poll as well).
- */
-function pgListener(url: string) {
-  const callbacks = new Map<string, Set<(payload: string) => void>>();
-  let client: Promise<pg.Client> | undefined;
-  const quote = (channel: string) => `"${channel.replaceAll('"', '""')}"`;
-  const connect = () =>
-    (client ??= (async () => {
-      const c = new pg.Client({ connectionString: url });
-      c.on('notification', (n) => callbacks.get(n.channel)?.forEach((cb) => cb(n.payload ?? '')));
-      c.on('error', () => {
-        client = undefined;
-      });
-      await c.connect();
-      for (const channel of callbacks.keys()) await c.query(`LISTEN ${quote(channel)}`);
-      return c;
-    })().catch((e) => {
-      client = undefined;
-      throw e;
-    }));
-  return {
-    listen: async (channel: string, onPayload: (payload: string) => void) => {
-      const set = callbacks.get(channel) ?? new Set();
-      callbacks.set(channel, set);
-      set.add(onPayload);
-      const c = await connect();
-      if (set.size === 1) await c.query(`LISTEN ${quote(channel)}`);
-      return async () => {
-        set.delete(onPayload);
-        if (set.size || !client) return;
-        callbacks.delete(channel);
-        await (await client).query(`UNLISTEN ${quote(channel)}`).catch(() => {});
-      };
-    },
-    close: async () => {
-      const c = client;
-      client = undefined;
-      callbacks.clear();
-      if (c) await (await c.catch(() => undefined))?.end().catch(() => {});
-    },
-  };
-}

@@ -51,11 +51,18 @@ const fieldKey: Record<GroupMetricField, keyof GroupMetrics> = {
 const NEEDS_BUYERS = new Set<GroupMetricField>(['BUYERS', 'REPEAT_BUYERS', 'REPEAT_PURCHASE_RATE']);
 
 /** Every metric of the given groups over the window, one row per group. */
-async function metricsOfGroups(deps: Deps, orgId: string, tz: string, groups: { id: string; memberCount: number }[], w: Window) {
+async function metricsOfGroups(
+  deps: Deps,
+  orgId: string,
+  tz: string,
+  groups: { id: string; memberCount: number }[],
+  w: Window,
+  known?: Awaited<ReturnType<typeof additive>>,
+) {
   const ids = groups.map((g) => g.id);
   if (!ids.length) return new Map<string, GroupMetrics>();
   const [sums, buyerRows, active, atStart] = await Promise.all([
-    additive(deps, orgId, 'G', ids, w, null),
+    known ?? additive(deps, orgId, 'G', ids, w, null),
     fastBuyers(deps, orgId, 'G', ids, w, null),
     fastActiveMembers(deps, orgId, tz, ids, w, null),
     membersAtStart(deps, orgId, 'G', ids, new Map(groups.map((g) => [g.id, g.memberCount])), [w.from]),
@@ -113,6 +120,7 @@ export async function rankCommunities(
   const groups = await groupsOf(deps, orgId, args.kinds);
   const field = fieldKey[args.sortBy];
   let values: Map<string, GroupMetrics>;
+  let known: Awaited<ReturnType<typeof additive>> | undefined;
   if (args.sortBy === 'ACTIVE_MEMBERS') {
     values = await metricsOfGroups(deps, orgId, tz, groups, w);
   } else {
@@ -125,11 +133,12 @@ export async function rankCommunities(
         : Promise.resolve(new Map<string, number>()),
     ]);
     const key = (id: string) => `${id}|${w.from}`;
+    known = sums; // the page reuses these sums
     values = new Map(groups.map((g) => [g.id, combine(w, sums.get(key(g.id)), buyerRows.get(key(g.id)), 0, atStart.get(key(g.id)) ?? 0)]));
   }
   const order = groups.map((g) => ({ id: g.id, v: values.get(g.id)![field] as number | null })).sort(byMetric(field, args.descending));
   const page = order.slice(args.offset, args.offset + args.first).map((o) => groups.find((g) => g.id === o.id)!);
-  const full = args.sortBy === 'ACTIVE_MEMBERS' ? values : await metricsOfGroups(deps, orgId, tz, page, w);
+  const full = args.sortBy === 'ACTIVE_MEMBERS' ? values : await metricsOfGroups(deps, orgId, tz, page, w, known);
   return { totalCount: groups.length, rows: page.map((g, i) => ({ rank: args.offset + i + 1, communityId: g.id, metrics: full.get(g.id)! })) };
 }
 

@@ -36,31 +36,41 @@ export type KocMetricField = (typeof KOC_METRIC_FIELDS)[number];
  */
 async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | null, w: Window, withOrdered: boolean) {
   const only = kocIds ? Prisma.sql`AND "fanId" = ANY(${kocIds}::text[])` : Prisma.empty;
-  const kocs = await deps.db.$queryRaw<{ fanId: string; groups: string[] }[]>`
-    SELECT "fanId", array_agg("communityId" ORDER BY "communityId") AS groups FROM "Membership"
-    WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL ${only} GROUP BY "fanId"`;
-  // Fans with a net paid order in the window, from the organization's buyer rollup (one scan, hashed).
-  const buyersCte = Prisma.sql`SELECT "fanId" FROM "InsightBuyerDay" WHERE "orgId" = ${orgId} AND "scope" = 'O' AND "scopeId" = ${orgId}
-    AND "day" BETWEEN ${w.from}::date AND ${w.to}::date GROUP BY "fanId" HAVING sum("orders") > 0`;
+  // Fans with a net paid order in the window: from their latest buying day (InsightRecency) when no fan
+  // of the organization bought after the window (every window ending today), else from the buyer days.
+  const [kocs, [{ later }]] = await Promise.all([
+    deps.db.$queryRaw<{ fanId: string; groups: string[] }[]>`
+      SELECT "fanId", array_agg("communityId" ORDER BY "communityId") AS groups FROM "Membership"
+      WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL ${only} GROUP BY "fanId"`,
+    deps.db.$queryRaw<{ later: number }[]>`
+      SELECT COALESCE(sum("lastBuyers"), 0)::int AS later FROM "InsightDistinctDay"
+      WHERE "orgId" = ${orgId} AND "scope" = 'O' AND "scopeId" = ${orgId} AND "day" > ${w.to}::date AND "lastBuyers" <> 0`,
+  ]);
+  const buyersCte = later
+    ? Prisma.sql`SELECT "fanId" FROM "InsightBuyerDay" WHERE "orgId" = ${orgId} AND "scope" = 'O' AND "scopeId" = ${orgId}
+        AND "day" BETWEEN ${w.from}::date AND ${w.to}::date GROUP BY "fanId" HAVING sum("orders") > 0`
+    : Prisma.sql`SELECT "fanId" FROM "InsightRecency" WHERE "scope" = 'O' AND "scopeId" = ${orgId} AND "buyDay" BETWEEN ${w.from}::date AND ${w.to}::date`;
   const sets = [...new Map<string, string[]>(kocs.map((k) => [k.groups.join(','), k.groups])).entries()];
   const unions = new Map<string, { members: number; ordered: number }>();
   const selfOrdered = new Set<string>();
   if (sets.length) {
     const sig = sets.flatMap(([, groups], i) => groups.map(() => i));
-    const rows = await deps.db.$queryRaw<{ s: number; members: number; ordered: number }[]>`
-      WITH sig(s, c) AS (SELECT * FROM unnest(${sig}::int[], ${sets.flatMap(([, g]) => g)}::text[])),
-           b AS (${withOrdered ? buyersCte : Prisma.sql`SELECT NULL::text AS "fanId" WHERE false`})
-      SELECT sig.s, count(DISTINCT m."fanId")::int AS members, count(DISTINCT m."fanId") FILTER (WHERE b."fanId" IS NOT NULL)::int AS ordered
-      FROM sig JOIN "Membership" m ON m."communityId" = sig.c AND m."leftAt" IS NULL
-      LEFT JOIN b ON b."fanId" = m."fanId"
-      GROUP BY sig.s`;
+    const b = withOrdered ? buyersCte : Prisma.sql`SELECT NULL::text AS "fanId" WHERE false`;
+    // Each (set, member) once (one hash pass), then per set: members, and those who bought.
+    const [rows, self] = await Promise.all([
+      deps.db.$queryRaw<{ s: number; members: number; ordered: number }[]>`
+        WITH sig(s, c) AS (SELECT * FROM unnest(${sig}::int[], ${sets.flatMap(([, g]) => g)}::text[])),
+             b AS (${b}),
+             pairs AS (SELECT DISTINCT sig.s, m."fanId" FROM sig JOIN "Membership" m ON m."communityId" = sig.c AND m."leftAt" IS NULL)
+        SELECT p.s, count(*)::int AS members, count(b."fanId")::int AS ordered FROM pairs p LEFT JOIN b ON b."fanId" = p."fanId" GROUP BY p.s`,
+      withOrdered
+        ? deps.db.$queryRaw<
+            { fanId: string }[]
+          >`WITH b AS (${buyersCte}) SELECT "fanId" FROM b WHERE "fanId" = ANY(${kocs.map((k) => k.fanId)}::text[])`
+        : Promise.resolve([]),
+    ]);
     for (const r of rows) unions.set(sets[r.s][0], { members: r.members, ordered: r.ordered });
-    if (withOrdered) {
-      const self = await deps.db.$queryRaw<{ fanId: string }[]>`
-        SELECT "fanId" FROM "InsightBuyerDay" WHERE "orgId" = ${orgId} AND "scope" = 'O' AND "scopeId" = ${orgId} AND "fanId" = ANY(${kocs.map((k) => k.fanId)}::text[])
-          AND "day" BETWEEN ${w.from}::date AND ${w.to}::date GROUP BY "fanId" HAVING sum("orders") > 0`;
-      for (const r of self) selfOrdered.add(r.fanId);
-    }
+    for (const r of self) selfOrdered.add(r.fanId);
   }
   return new Map(
     kocs.map((k) => {
