@@ -137,7 +137,8 @@ BEGIN
   ) z;
 
   -- Buyer days an order touched: counted as buyer (net paid ≥ 1) and repeat buyer (≥ 2) that day.
-  WITH q AS (SELECT DISTINCT * FROM unnest(q_scope, q_sid, q_fan, q_org, q_day) AS q(scope, sid, fan, org, day) WHERE scope IN ('O', 'G', 'K') AND day IS NOT NULL),
+  -- (scope as CHAR(1), the rollups' type: a TEXT comparison would cast the column and miss every index)
+  WITH q AS (SELECT DISTINCT * FROM unnest(q_scope::char(1)[], q_sid, q_fan, q_org, q_day) AS q(scope, sid, fan, org, day) WHERE scope IN ('O', 'G', 'K') AND day IS NOT NULL),
   cur AS MATERIALIZED (
     SELECT q.*, LEAST(GREATEST(COALESCE(b."orders", 0), 0), 2) AS lvl, COALESCE(m."level", 0) AS old
     FROM q
@@ -158,7 +159,7 @@ BEGIN
   ) z;
 
   -- Latest days per key, and the lastX histograms they move.
-  WITH k AS (SELECT DISTINCT * FROM unnest(k_scope, k_sid, k_fan, k_org) AS k(scope, sid, fan, org)),
+  WITH k AS (SELECT DISTINCT * FROM unnest(k_scope::char(1)[], k_sid, k_fan, k_org) AS k(scope, sid, fan, org)),
   n AS (
     SELECT k.*,
       CASE k.scope

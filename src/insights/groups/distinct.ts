@@ -11,7 +11,7 @@
 import type { Context } from '../../core/context.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Window } from '../window.js';
-import { activeFans, activeMembers, buyers, type Granularity, type Scope } from './service.js';
+import { activeFans, activeMembers, type Granularity, type Scope, buyers as slowBuyers } from './service.js';
 
 type Deps = Pick<Context, 'db'>;
 type BuyerCounts = { buyers: number; repeatBuyers: number };
@@ -52,50 +52,56 @@ async function read(deps: Deps, orgId: string, scope: Scope, ids: string[] | nul
 
 const oneDay = (w: Window) => w.from === w.to;
 
-/** Distinct buyers and repeat buyers per (key, bucket), like service.ts `buyers`. */
+/**
+ * Buyers, repeat buyers and active members (active fans for scope 'O') per (key, bucket), like
+ * service.ts `buyers` and `activeMembers`/`activeFans`, from one read of InsightDistinctDay.
+ */
+export async function fastDistinct(
+  deps: Deps,
+  orgId: string,
+  tz: string,
+  scope: Scope,
+  ids: string[] | null,
+  w: Window,
+  g: Granularity | null,
+  all = false,
+): Promise<{ buyers: Map<string, BuyerCounts>; active: Map<string, ActiveCount> }> {
+  const exactActive = (slow: string[] | null, gg: Granularity | null) =>
+    scope === 'O' ? activeFans(deps, orgId, w, gg) : activeMembers(deps, tz, slow ?? ids ?? [], w, gg, all);
+  if (all || (g && g !== 'DAY')) {
+    const [buyers, active] = await Promise.all([slowBuyers(deps, orgId, scope, ids, w, g, all), exactActive(null, g)]);
+    return { buyers, active };
+  }
+  const rows = await read(deps, orgId, scope, ids, w, g === 'DAY' || oneDay(w));
+  const buyers = new Map<string, BuyerCounts>();
+  const active = new Map<string, ActiveCount>();
+  const slowB: string[] = [];
+  const slowA: string[] = [];
+  for (const r of rows) {
+    if (r.laterBuyers) slowB.push(r.k);
+    else if (r.buyers || r.repeatBuyers) buyers.set(r.key, { buyers: r.buyers, repeatBuyers: r.repeatBuyers });
+    if (r.laterActive) slowA.push(r.k);
+    else active.set(r.key, { activeMembers: r.activeMembers });
+  }
+  const [b, a] = await Promise.all([
+    slowB.length ? slowBuyers(deps, orgId, scope, slowB, w, null) : undefined,
+    slowA.length ? exactActive(slowA, null) : undefined,
+  ]);
+  for (const [k, v] of b ?? []) buyers.set(k, v);
+  for (const [k, v] of a ?? []) active.set(k, v);
+  return { buyers, active };
+}
+
+/** Distinct buyers and repeat buyers per (key, bucket) only (KOCs, a ranking sorted by buyers), like service.ts `buyers`. */
 export async function fastBuyers(deps: Deps, orgId: string, scope: Scope, ids: string[] | null, w: Window, g: Granularity | null, all = false) {
-  if (all || (g && g !== 'DAY')) return buyers(deps, orgId, scope, ids, w, g, all);
-  const perDay = g === 'DAY' || oneDay(w);
-  const rows = await read(deps, orgId, scope, ids, w, perDay);
+  if (all || (g && g !== 'DAY')) return slowBuyers(deps, orgId, scope, ids, w, g, all);
+  const rows = await read(deps, orgId, scope, ids, w, g === 'DAY' || oneDay(w));
   const out = new Map<string, BuyerCounts>();
   const slow: string[] = [];
   for (const r of rows) {
     if (r.laterBuyers) slow.push(r.k);
     else if (r.buyers || r.repeatBuyers) out.set(r.key, { buyers: r.buyers, repeatBuyers: r.repeatBuyers });
   }
-  if (slow.length) for (const [k, v] of await buyers(deps, orgId, scope, slow, w, null)) out.set(k, v);
-  return out;
-}
-
-/** Members of the groups active per (key, bucket), like service.ts `activeMembers`. */
-export async function fastActiveMembers(deps: Deps, orgId: string, tz: string, ids: string[], w: Window, g: Granularity | null, all = false) {
-  if (!ids.length) return new Map<string, ActiveCount>();
-  if (all || (g && g !== 'DAY')) return activeMembers(deps, tz, ids, w, g, all);
-  return active(deps, orgId, 'G', ids, w, g, (slow) => activeMembers(deps, tz, slow, w, null));
-}
-
-/** Fans of the organization active per bucket, like service.ts `activeFans`. */
-export async function fastActiveFans(deps: Deps, orgId: string, w: Window, g: Granularity | null) {
-  if (g && g !== 'DAY') return activeFans(deps, orgId, w, g);
-  return active(deps, orgId, 'O', [orgId], w, g, () => activeFans(deps, orgId, w, null));
-}
-
-async function active(
-  deps: Deps,
-  orgId: string,
-  scope: Scope,
-  ids: string[],
-  w: Window,
-  g: Granularity | null,
-  exact: (slow: string[]) => Promise<Map<string, ActiveCount>>,
-) {
-  const rows = await read(deps, orgId, scope, ids, w, g === 'DAY' || oneDay(w));
-  const out = new Map<string, ActiveCount>();
-  const slow: string[] = [];
-  for (const r of rows) {
-    if (r.laterActive) slow.push(r.k);
-    else out.set(r.key, { activeMembers: r.activeMembers });
-  }
-  if (slow.length) for (const [k, v] of await exact(slow)) out.set(k, v);
+  if (slow.length) for (const [k, v] of await slowBuyers(deps, orgId, scope, slow, w, null)) out.set(k, v);
   return out;
 }

@@ -4,7 +4,7 @@ import type { Context } from '../../core/context.js';
 import { notFound } from '../../core/errors.js';
 import type { CommunityKind } from '../../generated/prisma/enums.js';
 import type { Window } from '../window.js';
-import { fastActiveFans, fastActiveMembers, fastBuyers } from './distinct.js';
+import { fastBuyers, fastDistinct } from './distinct.js';
 import { additive, bucketEnd, bucketStarts, combine, type Granularity, type GroupMetrics, groupsOf, membersAtStart } from './service.js';
 
 type Deps = Pick<Context, 'db'>;
@@ -61,10 +61,9 @@ async function metricsOfGroups(
 ) {
   const ids = groups.map((g) => g.id);
   if (!ids.length) return new Map<string, GroupMetrics>();
-  const [sums, buyerRows, active, atStart] = await Promise.all([
+  const [sums, { buyers: buyerRows, active }, atStart] = await Promise.all([
     known ?? additive(deps, orgId, 'G', ids, w, null),
-    fastBuyers(deps, orgId, 'G', ids, w, null),
-    fastActiveMembers(deps, orgId, tz, ids, w, null),
+    fastDistinct(deps, orgId, tz, 'G', ids, w, null),
     membersAtStart(deps, orgId, 'G', ids, new Map(groups.map((g) => [g.id, g.memberCount])), [w.from]),
   ]);
   const key = (id: string) => `${id}|${w.from}`;
@@ -164,10 +163,9 @@ export async function communitySeries(
   // One group reads its own rollup rows (the fast distinct counts); a kind counts a fan in two groups once.
   const all = !target.communityId;
   const key = all ? '*' : ids[0];
-  const [sums, buyerRows, active, atStart] = await Promise.all([
+  const [sums, { buyers: buyerRows, active }, atStart] = await Promise.all([
     additive(deps, orgId, 'G', ids, w, g, all),
-    fastBuyers(deps, orgId, 'G', ids, w, g, all),
-    fastActiveMembers(deps, orgId, tz, ids, w, g, all),
+    fastDistinct(deps, orgId, tz, 'G', ids, w, g, all),
     membersAtStart(deps, orgId, 'G', ids, new Map([[key, groups.reduce((s, x) => s + x.memberCount, 0)]]), starts, all),
   ]);
   return points(w, g, starts, key, sums, buyerRows, active, atStart);
@@ -177,10 +175,9 @@ export async function communitySeries(
 export async function organizationSeries(deps: Deps, orgId: string, w: Window, g: Granularity | null): Promise<SeriesPoint[]> {
   const groups = await groupsOf(deps, orgId);
   const starts = g ? bucketStarts(w, g) : [w.from];
-  const [sums, buyerRows, active, atStart] = await Promise.all([
+  const [sums, { buyers: buyerRows, active }, atStart] = await Promise.all([
     additive(deps, orgId, 'O', null, w, g),
-    fastBuyers(deps, orgId, 'O', null, w, g),
-    fastActiveFans(deps, orgId, w, g),
+    fastDistinct(deps, orgId, 'UTC', 'O', [orgId], w, g),
     membersAtStart(deps, orgId, 'O', null, new Map([[orgId, groups.reduce((s, x) => s + x.memberCount, 0)]]), starts),
   ]);
   return points(w, g ?? 'DAY', g ? starts : [w.from], orgId, sums, buyerRows, active, atStart, !g);
