@@ -54,15 +54,25 @@ async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | n
   const unions = new Map<string, { members: number; ordered: number }>();
   const selfOrdered = new Set<string>();
   if (sets.length) {
-    const sig = sets.flatMap(([, groups], i) => groups.map(() => i));
     const b = withOrdered ? buyersCte : Prisma.sql`SELECT NULL::text AS "fanId" WHERE false`;
-    // Each (set, member) once (one hash pass), then per set: members, and those who bought.
-    const [rows, self] = await Promise.all([
-      deps.db.$queryRaw<{ s: number; members: number; ordered: number }[]>`
-        WITH sig(s, c) AS (SELECT * FROM unnest(${sig}::int[], ${sets.flatMap(([, g]) => g)}::text[])),
+    // Sets in chunks of 62: each group gets a bitmask of the chunk's sets it belongs to, each current
+    // member the OR of their groups' masks (one hash pass over the groups' memberships, not one per set),
+    // and a set counts the members whose mask has its bit.
+    const chunks = Array.from({ length: Math.ceil(sets.length / 62) }, (_, i) => sets.slice(i * 62, i * 62 + 62));
+    const counted = chunks.map((chunk, n) => {
+      const bits = chunk.flatMap(([, groups], i) => groups.map(() => i));
+      return deps.db.$queryRaw<{ s: number; members: number; ordered: number }[]>`
+        WITH sig(s, c) AS (SELECT * FROM unnest(${bits}::int[], ${chunk.flatMap(([, g]) => g)}::text[])),
              b AS (${b}),
-             pairs AS (SELECT DISTINCT sig.s, m."fanId" FROM sig JOIN "Membership" m ON m."communityId" = sig.c AND m."leftAt" IS NULL)
-        SELECT p.s, count(*)::int AS members, count(b."fanId")::int AS ordered FROM pairs p LEFT JOIN b ON b."fanId" = p."fanId" GROUP BY p.s`,
+             g AS (SELECT c, bit_or(1::bigint << s) AS mask FROM sig GROUP BY c),
+             f AS (SELECT m."fanId", bit_or(g.mask) AS mask FROM g JOIN "Membership" m ON m."communityId" = g.c AND m."leftAt" IS NULL GROUP BY m."fanId"),
+             fb AS (SELECT f.mask, b."fanId" IS NOT NULL AS bought FROM f LEFT JOIN b ON b."fanId" = f."fanId")
+        SELECT ${n * 62}::int + x.s AS s, count(*) FILTER (WHERE fb.mask & (1::bigint << x.s) <> 0)::int AS members,
+          count(*) FILTER (WHERE fb.bought AND fb.mask & (1::bigint << x.s) <> 0)::int AS ordered
+        FROM (SELECT DISTINCT s FROM sig) x CROSS JOIN fb GROUP BY x.s`;
+    });
+    const [rows, self] = await Promise.all([
+      Promise.all(counted).then((r) => r.flat()),
       withOrdered
         ? deps.db.$queryRaw<
             { fanId: string }[]
