@@ -173,12 +173,12 @@ export async function communitySeries(
 
 /** The organization's series: every order and event, active fans rather than members. */
 export async function organizationSeries(deps: Deps, orgId: string, w: Window, g: Granularity | null): Promise<SeriesPoint[]> {
-  const groups = await groupsOf(deps, orgId);
   const starts = g ? bucketStarts(w, g) : [w.from];
+  const members = await deps.db.community.aggregate({ where: { orgId }, _sum: { memberCount: true } });
   const [sums, { buyers: buyerRows, active }, atStart] = await Promise.all([
     additive(deps, orgId, 'O', null, w, g),
     fastDistinct(deps, orgId, 'UTC', 'O', [orgId], w, g),
-    membersAtStart(deps, orgId, 'O', null, new Map([[orgId, groups.reduce((s, x) => s + x.memberCount, 0)]]), starts),
+    membersAtStart(deps, orgId, 'O', null, new Map([[orgId, members._sum.memberCount ?? 0]]), starts),
   ]);
   return points(w, g ?? 'DAY', g ? starts : [w.from], orgId, sums, buyerRows, active, atStart, !g);
 }
