@@ -61,7 +61,11 @@ async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | n
     const chunks = Array.from({ length: Math.ceil(sets.length / 62) }, (_, i) => sets.slice(i * 62, i * 62 + 62));
     const counted = chunks.map((chunk, n) => {
       const bits = chunk.flatMap(([, groups], i) => groups.map(() => i));
-      return deps.db.$queryRaw<{ s: number; members: number; ordered: number }[]>`
+      // JIT compilation would cost more than this query runs (it is planned as expensive): off for it alone.
+      return deps.db
+        .$transaction([
+          deps.db.$executeRaw`SET LOCAL jit = off`,
+          deps.db.$queryRaw<{ s: number; members: number; ordered: number }[]>`
         WITH sig(s, c) AS (SELECT * FROM unnest(${bits}::int[], ${chunk.flatMap(([, g]) => g)}::text[])),
              b AS (${b}),
              g AS (SELECT c, bit_or(1::bigint << s) AS mask FROM sig GROUP BY c),
@@ -69,7 +73,9 @@ async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | n
              fb AS (SELECT f.mask, b."fanId" IS NOT NULL AS bought FROM f LEFT JOIN b ON b."fanId" = f."fanId")
         SELECT ${n * 62}::int + x.s AS s, count(*) FILTER (WHERE fb.mask & (1::bigint << x.s) <> 0)::int AS members,
           count(*) FILTER (WHERE fb.bought AND fb.mask & (1::bigint << x.s) <> 0)::int AS ordered
-        FROM (SELECT DISTINCT s FROM sig) x CROSS JOIN fb GROUP BY x.s`;
+        FROM (SELECT DISTINCT s FROM sig) x CROSS JOIN fb GROUP BY x.s`,
+        ])
+        .then(([, rows]) => rows);
     });
     const [rows, self] = await Promise.all([
       Promise.all(counted).then((r) => r.flat()),
