@@ -56,8 +56,8 @@ async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | n
   if (sets.length) {
     const b = withOrdered ? buyersCte : Prisma.sql`SELECT NULL::text AS "fanId" WHERE false`;
     // Sets in chunks of 62: each group gets a bitmask of the chunk's sets it belongs to, each current
-    // member the OR of their groups' masks (one hash pass over the groups' memberships, not one per set),
-    // and a set counts the members whose mask has its bit.
+    // member the OR of their groups' masks (one hash pass over the groups' memberships, not one per set);
+    // members are counted per (mask, bought), and a set sums the counts whose mask has its bit.
     const chunks = Array.from({ length: Math.ceil(sets.length / 62) }, (_, i) => sets.slice(i * 62, i * 62 + 62));
     const counted = chunks.map((chunk, n) => {
       const bits = chunk.flatMap(([, groups], i) => groups.map(() => i));
@@ -70,9 +70,9 @@ async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | n
              b AS (${b}),
              g AS (SELECT c, bit_or(1::bigint << s) AS mask FROM sig GROUP BY c),
              f AS (SELECT m."fanId", bit_or(g.mask) AS mask FROM g JOIN "Membership" m ON m."communityId" = g.c AND m."leftAt" IS NULL GROUP BY m."fanId"),
-             fb AS (SELECT f.mask, b."fanId" IS NOT NULL AS bought FROM f LEFT JOIN b ON b."fanId" = f."fanId")
-        SELECT ${n * 62}::int + x.s AS s, count(*) FILTER (WHERE fb.mask & (1::bigint << x.s) <> 0)::int AS members,
-          count(*) FILTER (WHERE fb.bought AND fb.mask & (1::bigint << x.s) <> 0)::int AS ordered
+             fb AS (SELECT f.mask, b."fanId" IS NOT NULL AS bought, count(*) AS n FROM f LEFT JOIN b ON b."fanId" = f."fanId" GROUP BY 1, 2)
+        SELECT ${n * 62}::int + x.s AS s, COALESCE(sum(fb.n) FILTER (WHERE fb.mask & (1::bigint << x.s) <> 0), 0)::int AS members,
+          COALESCE(sum(fb.n) FILTER (WHERE fb.bought AND fb.mask & (1::bigint << x.s) <> 0), 0)::int AS ordered
         FROM (SELECT DISTINCT s FROM sig) x CROSS JOIN fb GROUP BY x.s`,
         ])
         .then(([, rows]) => rows);
