@@ -141,6 +141,33 @@ describe('group metrics', () => {
     }
   });
 
+  it('answer windows ending today from the distinct rollups, and older ranges by the exact fallback', async ({ t }) => {
+    const seen: string[] = [];
+    const stop = t.database.onStatement((sql) => seen.push(sql));
+    const perFanRows = () => seen.filter((q) => /"InsightBuyerDay"|"InsightActiveDay"|"Membership"/.test(q));
+    const run = async (w: object) => {
+      seen.length = 0;
+      await t.ok(`query($w: MetricWindowInput!) { communityRanking(window: $w, first: 5) { nodes { metrics { ${METRICS} } } } }`, { w });
+      await t.ok(`query($w: MetricWindowInput!) { organizationMetrics(window: $w) { ${METRICS} } }`, { w });
+      return perFanRows();
+    };
+    try {
+      // Ending today (no activity recorded later): the lastX histograms; no per-fan or per-membership read.
+      expect(await run({ lastDays: 90 })).toEqual([]);
+      seen.length = 0;
+      const group = raw.communities[0].id;
+      await t.ok(`query($c: ID!) { communityMetricSeries(communityId: $c, window: { lastDays: 365 }) { metrics { ${METRICS} } } }`, {
+        c: gid('Community', group),
+      });
+      expect(perFanRows()).toEqual([]); // a DAY series: each day's own counters
+      // Ending before the latest activity: exact GROUP BY over the per-fan rows (compared above with the recomputation).
+      const today = localDay(new Date(), raw.timeZone);
+      expect((await run({ from: addDays(today, -60), to: addDays(today, -20) })).length).toBeGreaterThan(0);
+    } finally {
+      stop();
+    }
+  });
+
   it('refuse windows that are ambiguous, reversed or too long', async ({ t }) => {
     const q = `query($w: MetricWindowInput!) { organizationMetrics(window: $w) { orders } }`;
     for (const [w, field] of [
