@@ -90,7 +90,15 @@ async function main() {
   }
   const [{ id: orgId }] = await database.sql.query<{ id: string }>('SELECT id FROM "Organization" WHERE slug = $1', [SCALE_SLUG]);
   const rows = { ...(await countRows(database.sql, orgId)) } as Record<string, number>;
-  for (const table of ['InsightDay', 'InsightBuyerDay', 'InsightActiveDay'])
+  for (const table of [
+    'InsightDay',
+    'InsightBuyerDay',
+    'InsightActiveDay',
+    'InsightDistinctDay',
+    'InsightMemberDay',
+    'InsightBuyerMark',
+    'InsightRecency',
+  ])
     rows[table] = Number((await database.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}" WHERE "orgId" = $1`, [orgId]))[0].n);
   log('rows', rows);
 

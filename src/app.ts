@@ -58,7 +58,7 @@ export function createApp({
   rateLimiter = memoryRateLimiter(),
   manifest = loadManifest(),
   tracing,
-  services = createServices({ db: database.prisma, pubsub, config }),
+  services = createServices({ db: database.prisma, pubsub, config, listen: database.listen }),
 }: AppDeps): App {
   const principals = new PrincipalCache();
   // One line per subscriber ready to receive (on Redis: once subscribed there), for operators tracing a feed.

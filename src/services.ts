@@ -18,7 +18,7 @@ import { FulfilmentReturns } from './fulfilment/returns.js';
 import { MetricsHubs } from './insights/live/hub.js';
 import { returnRedemption } from './points/service.js';
 
-export function createServices({ db, pubsub, config }: { db: Db; pubsub: PubSub; config: Config }): Services {
+export function createServices({ db, pubsub, config, listen }: { db: Db; pubsub: PubSub; config: Config; listen?: Database['listen'] }): Services {
   const activity = new ActivityReactions();
   voidInvitesWhenHelpersLeave(activity);
   // What a cancelled fulfilment gives back, by source (fission claims and like draws have no stock).
@@ -30,7 +30,7 @@ export function createServices({ db, pubsub, config }: { db: Db; pubsub: PubSub;
     fulfilmentReturns,
     likes: createLikeCommitter(db, pubsub),
     likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond),
-    insightMetrics: new MetricsHubs(db),
+    insightMetrics: new MetricsHubs(db, listen),
   };
 }
 

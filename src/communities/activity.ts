@@ -145,9 +145,13 @@ export async function recordActivityBatch(
       perFan.set(fanId, f);
     });
 
+    // The events first: their insight triggers write the rollups and then lock the fans, the same order
+    // as an order import or a refund (rollups, then Fan), so a batch and an import on the same fans
+    // cannot wait on each other in a cycle (test/insights/concurrency.test.ts).
+    const messages = await recordActivity(tx, rows);
     const ids = [...perFan.keys()].sort();
     if (ids.length) {
-      // The day's message counts first, then the fans in id order (the like path takes them in the same
+      // Then the day's message counts, then the fans in id order (the like path takes them in the same
       // order), so two overlapping batches cannot deadlock each other.
       const fromMessages = await earnCappedIntimacy(tx, dailyMessages);
       await tx.$queryRaw`SELECT "id" FROM "Fan" WHERE "id" = ANY(${ids}::text[]) ORDER BY "id" FOR NO KEY UPDATE`;
@@ -161,7 +165,6 @@ export async function recordActivityBatch(
         FROM unnest(${ids}::text[], ${deltas}::int[], ${ats}::text[]) AS v(id, delta, at)
         WHERE f."id" = v.id AND f."orgId" = ${orgId}`;
     }
-    const messages = await recordActivity(tx, rows);
     if (batchKey)
       await tx.activityBatch.update({ where: { orgId_key: { orgId, key: batchKey } }, data: { accepted: messages.length, fansUpdated: ids.length } });
     return { messages, fansUpdated: ids.length, accepted: messages.length, replayed: false };

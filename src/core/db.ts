@@ -8,6 +8,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { pgListener } from './listen.js';
 import { migrate, type SqlRunner } from './migrate.js';
 import { readThrough } from './reads/client.js';
 import { loadDataModel } from './reads/model.js';
@@ -27,6 +28,11 @@ export interface Database {
   ping(): Promise<boolean>;
   /** Connections of the PostgreSQL pool (absent on PGlite, which has one in-process connection). */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /**
+   * LISTEN on a channel: `onPayload` gets each NOTIFY payload (delivered at the sender's commit). One
+   * listening session per process (PostgreSQL: a dedicated client outside the pool). Returns unlisten.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   migrate(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -75,6 +81,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       return traceStatement(text, async () => (await pool.query<Row>({ name: statementName(text), text, values, types: pgTypes })).rows);
     });
     const sql = runner((text, params) => pool.query(text, params as unknown[]).then((r) => r.rows as never[]));
+    const listener = pgListener(opts.url);
     return {
       kind: 'postgres',
       prisma,
@@ -82,6 +89,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       onStatement,
       ping: () => ping(sql),
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      listen: listener.listen,
       migrate: async () => {
         // One dedicated client so the advisory lock and unlock share a session.
         const client = await pool.connect();
@@ -95,6 +103,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
         }
       },
       close: async () => {
+        await listener.close();
         await prisma.$disconnect();
         await pool.end().catch(() => {});
       },
@@ -120,6 +129,12 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     sql,
     onStatement,
     ping: () => ping(sql),
+    listen: async (channel, onPayload) => {
+      const unlisten = await lite.listen(channel, onPayload);
+      return async () => {
+        if (!lite.closed) await unlisten();
+      };
+    },
     migrate: () => migrate(sql, { lock: false }),
     close: async () => {
       await prisma.$disconnect();

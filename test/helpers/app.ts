@@ -96,7 +96,7 @@ export async function createTestApp(
   // Redis pub/sub when REDIS_URL is set, as in production with several instances.
   const events = await createPubSubHandle(process.env.REDIS_URL);
   const rateLimiter = process.env.REDIS_URL ? await redisRateLimiter(process.env.REDIS_URL) : memoryRateLimiter();
-  const services = createServices({ db: database.prisma, pubsub: events.pubsub, config });
+  const services = createServices({ db: database.prisma, pubsub: events.pubsub, config, listen: database.listen });
   const app = createApp({
     config,
     database,

@@ -6,7 +6,7 @@ import { describe, expect } from 'vitest';
 import { addDays, localDay } from '../../src/checkins/days.js';
 import { gid } from '../helpers/ids.js';
 import { useTestApp } from '../helpers/test-app.js';
-import { loadRaw, METRICS, type Raw, recompute, rng, runWorkload } from './insights-helpers.js';
+import { dumpRollups, loadRaw, METRICS, type Raw, recompute, rng, runWorkload } from './insights-helpers.js';
 
 const it = useTestApp({ fans: 60 });
 
@@ -77,21 +77,9 @@ describe('group metrics', () => {
     ] as const)
       expect(all[k], k).toBeGreaterThan(0);
     // The triggers and the one-pass rebuild (used after bulk loads with triggers off) agree row for row.
-    const dump = async () => {
-      const q = (sql: string) => t.database.sql.query<Record<string, unknown>>(sql, [t.orgId]);
-      return JSON.stringify([
-        await q(
-          `SELECT * FROM "InsightDay" WHERE "orgId" = $1 AND ("orders", "gmvCents", "refunds", "refundedCents", "messages", "joins", "leaves", "buyerShows", "complaintsRaised", "complaintsResolved") <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0) ORDER BY "scope", "scopeId", "day"`,
-        ),
-        await q(
-          `SELECT * FROM "InsightBuyerDay" WHERE "orgId" = $1 AND ("orders", "gmvCents") <> (0, 0) ORDER BY "scope", "scopeId", "day", "fanId"`,
-        ),
-        await q(`SELECT * FROM "InsightActiveDay" WHERE "orgId" = $1 ORDER BY "fanId", "day"`),
-      ]);
-    };
-    const kept = await dump();
+    const kept = await dumpRollups(t);
     await t.database.sql.query('SELECT insight_rebuild($1)', [t.orgId]);
-    expect(await dump()).toBe(kept);
+    expect(await dumpRollups(t)).toBe(kept);
   }, 300_000);
 
   it('rank every group by any metric in the order the recomputation gives, ties by id', async ({ t }) => {
@@ -150,6 +138,33 @@ describe('group metrics', () => {
         { g: granularity },
       );
       for (const p of org) expect({ p: p.from, ...p.metrics }).toEqual({ p: p.from, ...recompute(raw, { org: true }, p.from, p.to) });
+    }
+  });
+
+  it('answer windows ending today from the distinct rollups, and older ranges by the exact fallback', async ({ t }) => {
+    const seen: string[] = [];
+    const stop = t.database.onStatement((sql) => seen.push(sql));
+    const perFanRows = () => seen.filter((q) => /"InsightBuyerDay"|"InsightActiveDay"|"Membership"/.test(q));
+    const run = async (w: object) => {
+      seen.length = 0;
+      await t.ok(`query($w: MetricWindowInput!) { communityRanking(window: $w, first: 5) { nodes { metrics { ${METRICS} } } } }`, { w });
+      await t.ok(`query($w: MetricWindowInput!) { organizationMetrics(window: $w) { ${METRICS} } }`, { w });
+      return perFanRows();
+    };
+    try {
+      // Ending today (no activity recorded later): the lastX histograms; no per-fan or per-membership read.
+      expect(await run({ lastDays: 90 })).toEqual([]);
+      seen.length = 0;
+      const group = raw.communities[0].id;
+      await t.ok(`query($c: ID!) { communityMetricSeries(communityId: $c, window: { lastDays: 365 }) { metrics { ${METRICS} } } }`, {
+        c: gid('Community', group),
+      });
+      expect(perFanRows()).toEqual([]); // a DAY series: each day's own counters
+      // Ending before the latest activity: exact GROUP BY over the per-fan rows (compared above with the recomputation).
+      const today = localDay(new Date(), raw.timeZone);
+      expect((await run({ from: addDays(today, -60), to: addDays(today, -20) })).length).toBeGreaterThan(0);
+    } finally {
+      stop();
     }
   });
 

@@ -129,6 +129,29 @@ export async function runWorkload(t: SeededTestApp, r: Rng, { orders = 150, pref
   }
 }
 
+/**
+ * Every rollup row of the organization (zero rows left behind by take-backs aside), as JSON: the
+ * triggers' result, to compare with what the one-pass insight_rebuild makes from the same base rows.
+ */
+export async function dumpRollups(t: SeededTestApp) {
+  const q = (sql: string) => t.database.sql.query<Record<string, unknown>>(sql, [t.orgId]);
+  return JSON.stringify([
+    await q(
+      `SELECT * FROM "InsightDay" WHERE "orgId" = $1 AND ("orders", "gmvCents", "refunds", "refundedCents", "messages", "joins", "leaves", "buyerShows", "complaintsRaised", "complaintsResolved") <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0) ORDER BY "scope", "scopeId", "day"`,
+    ),
+    await q(`SELECT * FROM "InsightBuyerDay" WHERE "orgId" = $1 AND ("orders", "gmvCents") <> (0, 0) ORDER BY "scope", "scopeId", "day", "fanId"`),
+    await q(`SELECT * FROM "InsightActiveDay" WHERE "orgId" = $1 ORDER BY "fanId", "day"`),
+    // The distinct rollups kept at commit (20261204000100_insight_fast_windows); nothing left queued.
+    await q(
+      `SELECT * FROM "InsightDistinctDay" WHERE "orgId" = $1 AND ("activeMembers", "buyers", "repeatBuyers", "lastActive", "lastBuyers", "lastRepeat") <> (0, 0, 0, 0, 0, 0) ORDER BY "scope", "scopeId", "day"`,
+    ),
+    await q(`SELECT * FROM "InsightMemberDay" WHERE "orgId" = $1 ORDER BY "communityId", "fanId", "day"`),
+    await q(`SELECT * FROM "InsightBuyerMark" WHERE "orgId" = $1 ORDER BY "scope", "scopeId", "fanId", "day"`),
+    await q(`SELECT * FROM "InsightRecency" WHERE "orgId" = $1 ORDER BY "scope", "scopeId", "fanId"`),
+    await q(`SELECT count(*)::int AS pending FROM "InsightPending" WHERE "orgId" = $1`),
+  ]);
+}
+
 export type Raw = Awaited<ReturnType<typeof loadRaw>>;
 
 /** The base rows of one organization (no rollup table). */

@@ -1,8 +1,9 @@
 // Live dashboards: organizationMetrics and communityMetrics send today's numbers first, then each
 // change within about a second (at most one message a second), over graphql-ws and SSE, and never
-// another tenant's numbers or groups.
+// another tenant's numbers or groups. A change wakes the hub through the commit's NOTIFY, not a poll.
 import { afterAll, describe, expect } from 'vitest';
 import { type RunningServer, startServer } from '../../src/core/server.js';
+import { METRICS_FALLBACK_POLL_MS, METRICS_MIN_INTERVAL_MS } from '../../src/insights/live/hub.js';
 import { disposeClients, sseSubscribe, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { gid } from '../helpers/ids.js';
 import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
@@ -78,6 +79,20 @@ describe('metrics subscriptions', () => {
     const [, second] = await sub.waitFor(2, 5_000);
     expect(second.communityMetrics.orders).toBe(first.communityMetrics.orders + 1);
     expect(second.communityMetrics.gmvCents).toBe(first.communityMetrics.gmvCents + 5_000);
+    sub.stop();
+  });
+
+  it('push a change when it lands (the commit notifies), not at the next poll', async ({ t }) => {
+    const sub = wsSubscribe(wsClient(server.url, 'Dev demo'), GROUP, { c: groupId });
+    const [first] = await sub.waitFor(1);
+    // Past the one-message-a-second gate, so the next message may go out as soon as the change is read.
+    await new Promise((r) => setTimeout(r, METRICS_MIN_INTERVAL_MS));
+    const started = Date.now();
+    await order(t, groupId, 777);
+    const [, second] = await sub.waitFor(2, 5_000);
+    expect(second.communityMetrics.gmvCents).toBe(first.communityMetrics.gmvCents + 777);
+    // Well inside the safety-net poll: only the notification can have woken the hub this early.
+    expect(Date.now() - started).toBeLessThan(METRICS_FALLBACK_POLL_MS / 2);
     sub.stop();
   });
 

@@ -182,7 +182,27 @@ describe('RFM scores, segments, frequency drop and Pareto', () => {
     }
 
     // A second refresh with nothing new changes no fan.
-    expect((await t.ok(REFRESH)).refreshFanScores.data.changed).toBe(0);
+    const second = (await t.ok(REFRESH)).refreshFanScores.data;
+    expect(second.changed).toBe(0);
+
+    // Counts and the organization's Pareto are the refresh's snapshot: a new big order moves neither
+    // until the next refresh (asOf says when they were taken); a group's Pareto is live.
+    const orgBefore = (await t.ok(`{ gmvPareto { buyers gmvCents topGmvCents asOf } }`)).gmvPareto;
+    expect(orgBefore.asOf).toBe(second.refreshedAt);
+    const countsBefore = (await t.ok(COUNTS)).rfmSegmentCounts;
+    const group = groups[0];
+    const groupBefore = (await t.ok(PARETO, { c: gid('Community', group.id) })).gmvPareto;
+    const big = { externalId: `rfm-${SEED}-big`, fanExternalId: fans[0].externalId, amountCents: 5_000_000, placedAt: new Date().toISOString() };
+    await t.ok(`mutation($i: ImportOrdersInput!) { importOrders(input: $i) { __typename } }`, {
+      i: { orders: [{ ...big, communityId: gid('Community', group.id) }] },
+    });
+    expect((await t.ok(`{ gmvPareto { buyers gmvCents topGmvCents asOf } }`)).gmvPareto).toEqual(orgBefore);
+    expect((await t.ok(COUNTS)).rfmSegmentCounts).toEqual(countsBefore);
+    expect((await t.ok(PARETO, { c: gid('Community', group.id) })).gmvPareto.gmvCents).toBe(groupBefore.gmvCents + 5_000_000);
+    await t.ok(REFRESH);
+    const orgAfter = (await t.ok(`{ gmvPareto { gmvCents asOf } }`)).gmvPareto;
+    expect(orgAfter.gmvCents).toBe(orgBefore.gmvCents + 5_000_000);
+    expect(orgAfter.asOf > orgBefore.asOf).toBe(true);
   }, 180_000);
 
   it('filters by recency and intimacy ranges', async ({ t }) => {

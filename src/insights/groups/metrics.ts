@@ -4,19 +4,8 @@ import type { Context } from '../../core/context.js';
 import { notFound } from '../../core/errors.js';
 import type { CommunityKind } from '../../generated/prisma/enums.js';
 import type { Window } from '../window.js';
-import {
-  activeFans,
-  activeMembers,
-  additive,
-  bucketEnd,
-  bucketStarts,
-  buyers,
-  combine,
-  type Granularity,
-  type GroupMetrics,
-  groupsOf,
-  membersAtStart,
-} from './service.js';
+import { fastBuyers, fastDistinct } from './distinct.js';
+import { additive, bucketEnd, bucketStarts, combine, type Granularity, type GroupMetrics, groupsOf, membersAtStart } from './service.js';
 
 type Deps = Pick<Context, 'db'>;
 
@@ -62,13 +51,19 @@ const fieldKey: Record<GroupMetricField, keyof GroupMetrics> = {
 const NEEDS_BUYERS = new Set<GroupMetricField>(['BUYERS', 'REPEAT_BUYERS', 'REPEAT_PURCHASE_RATE']);
 
 /** Every metric of the given groups over the window, one row per group. */
-async function metricsOfGroups(deps: Deps, orgId: string, tz: string, groups: { id: string; memberCount: number }[], w: Window) {
+async function metricsOfGroups(
+  deps: Deps,
+  orgId: string,
+  tz: string,
+  groups: { id: string; memberCount: number }[],
+  w: Window,
+  known?: Awaited<ReturnType<typeof additive>>,
+) {
   const ids = groups.map((g) => g.id);
   if (!ids.length) return new Map<string, GroupMetrics>();
-  const [sums, buyerRows, active, atStart] = await Promise.all([
-    additive(deps, orgId, 'G', ids, w, null),
-    buyers(deps, orgId, 'G', ids, w, null),
-    activeMembers(deps, tz, ids, w, null),
+  const [sums, { buyers: buyerRows, active }, atStart] = await Promise.all([
+    known ?? additive(deps, orgId, 'G', ids, w, null),
+    fastDistinct(deps, orgId, tz, 'G', ids, w, null),
     membersAtStart(deps, orgId, 'G', ids, new Map(groups.map((g) => [g.id, g.memberCount])), [w.from]),
   ]);
   const key = (id: string) => `${id}|${w.from}`;
@@ -124,23 +119,25 @@ export async function rankCommunities(
   const groups = await groupsOf(deps, orgId, args.kinds);
   const field = fieldKey[args.sortBy];
   let values: Map<string, GroupMetrics>;
+  let known: Awaited<ReturnType<typeof additive>> | undefined;
   if (args.sortBy === 'ACTIVE_MEMBERS') {
     values = await metricsOfGroups(deps, orgId, tz, groups, w);
   } else {
     const ids = args.kinds?.length ? groups.map((g) => g.id) : null;
     const [sums, buyerRows, atStart] = await Promise.all([
       additive(deps, orgId, 'G', ids, w, null),
-      NEEDS_BUYERS.has(args.sortBy) ? buyers(deps, orgId, 'G', ids, w, null) : Promise.resolve(new Map()),
+      NEEDS_BUYERS.has(args.sortBy) ? fastBuyers(deps, orgId, 'G', ids, w, null) : Promise.resolve(new Map()),
       args.sortBy === 'CHURN_RATE'
         ? membersAtStart(deps, orgId, 'G', ids, new Map(groups.map((g) => [g.id, g.memberCount])), [w.from])
         : Promise.resolve(new Map<string, number>()),
     ]);
     const key = (id: string) => `${id}|${w.from}`;
+    known = sums; // the page reuses these sums
     values = new Map(groups.map((g) => [g.id, combine(w, sums.get(key(g.id)), buyerRows.get(key(g.id)), 0, atStart.get(key(g.id)) ?? 0)]));
   }
   const order = groups.map((g) => ({ id: g.id, v: values.get(g.id)![field] as number | null })).sort(byMetric(field, args.descending));
   const page = order.slice(args.offset, args.offset + args.first).map((o) => groups.find((g) => g.id === o.id)!);
-  const full = args.sortBy === 'ACTIVE_MEMBERS' ? values : await metricsOfGroups(deps, orgId, tz, page, w);
+  const full = args.sortBy === 'ACTIVE_MEMBERS' ? values : await metricsOfGroups(deps, orgId, tz, page, w, known);
   return { totalCount: groups.length, rows: page.map((g, i) => ({ rank: args.offset + i + 1, communityId: g.id, metrics: full.get(g.id)! })) };
 }
 
@@ -163,24 +160,25 @@ export async function communitySeries(
   if (target.communityId && !groups.length) throw notFound('Community', 'communityId');
   const ids = groups.map((x) => x.id);
   const starts = bucketStarts(w, g);
-  const [sums, buyerRows, active, atStart] = await Promise.all([
-    additive(deps, orgId, 'G', ids, w, g, true),
-    buyers(deps, orgId, 'G', ids, w, g, true),
-    activeMembers(deps, tz, ids, w, g, true),
-    membersAtStart(deps, orgId, 'G', ids, new Map([['*', groups.reduce((s, x) => s + x.memberCount, 0)]]), starts, true),
+  // One group reads its own rollup rows (the fast distinct counts); a kind counts a fan in two groups once.
+  const all = !target.communityId;
+  const key = all ? '*' : ids[0];
+  const [sums, { buyers: buyerRows, active }, atStart] = await Promise.all([
+    additive(deps, orgId, 'G', ids, w, g, all),
+    fastDistinct(deps, orgId, tz, 'G', ids, w, g, all),
+    membersAtStart(deps, orgId, 'G', ids, new Map([[key, groups.reduce((s, x) => s + x.memberCount, 0)]]), starts, all),
   ]);
-  return points(w, g, starts, '*', sums, buyerRows, active, atStart);
+  return points(w, g, starts, key, sums, buyerRows, active, atStart);
 }
 
 /** The organization's series: every order and event, active fans rather than members. */
 export async function organizationSeries(deps: Deps, orgId: string, w: Window, g: Granularity | null): Promise<SeriesPoint[]> {
-  const groups = await groupsOf(deps, orgId);
   const starts = g ? bucketStarts(w, g) : [w.from];
-  const [sums, buyerRows, active, atStart] = await Promise.all([
+  const members = await deps.db.community.aggregate({ where: { orgId }, _sum: { memberCount: true } });
+  const [sums, { buyers: buyerRows, active }, atStart] = await Promise.all([
     additive(deps, orgId, 'O', null, w, g),
-    buyers(deps, orgId, 'O', null, w, g),
-    activeFans(deps, orgId, w, g),
-    membersAtStart(deps, orgId, 'O', null, new Map([[orgId, groups.reduce((s, x) => s + x.memberCount, 0)]]), starts),
+    fastDistinct(deps, orgId, 'UTC', 'O', [orgId], w, g),
+    membersAtStart(deps, orgId, 'O', null, new Map([[orgId, members._sum.memberCount ?? 0]]), starts),
   ]);
   return points(w, g ?? 'DAY', g ? starts : [w.from], orgId, sums, buyerRows, active, atStart, !g);
 }

@@ -148,13 +148,19 @@ export async function membersAtStart(
     SELECT ${k} AS k, "day", sum("joins" - "leaves")::int AS net FROM "InsightDay"
     WHERE "orgId" = ${orgId} AND "scope" = ${scope} ${only} AND "day" >= ${d(first)} AND ("joins" <> 0 OR "leaves" <> 0)
     GROUP BY 1, 2`;
+  // Per key, the net joins from each day on (a suffix sum over the days, latest first): O(days + starts).
+  const byKey = new Map<string, { day: string; net: number }[]>();
+  for (const r of rows) byKey.get(r.k)?.push({ day: iso(r.day), net: r.net }) ?? byKey.set(r.k, [{ day: iso(r.day), net: r.net }]);
+  const sorted = [...starts].sort().reverse();
   const out = new Map<string, number>();
   for (const [key, count] of memberCount) {
-    for (const s of starts) out.set(`${key}|${s}`, count);
-  }
-  for (const r of rows) {
-    const day = iso(r.day);
-    for (const s of starts) if (day >= s && out.has(`${r.k}|${s}`)) out.set(`${r.k}|${s}`, out.get(`${r.k}|${s}`)! - r.net);
+    const days = (byKey.get(key) ?? []).sort((a, b) => (a.day < b.day ? 1 : -1));
+    let i = 0;
+    let since = 0;
+    for (const s of sorted) {
+      while (i < days.length && days[i].day >= s) since += days[i++].net;
+      out.set(`${key}|${s}`, count - since);
+    }
   }
   return out;
 }

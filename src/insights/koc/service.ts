@@ -4,7 +4,8 @@
 
 import type { Context } from '../../core/context.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import { type Additive, additive, buyers, ZERO } from '../groups/service.js';
+import { fastBuyers } from '../groups/distinct.js';
+import { type Additive, additive, ZERO } from '../groups/service.js';
 import type { Window } from '../window.js';
 
 type Deps = Pick<Context, 'db'>;
@@ -35,31 +36,57 @@ export type KocMetricField = (typeof KOC_METRIC_FIELDS)[number];
  */
 async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | null, w: Window, withOrdered: boolean) {
   const only = kocIds ? Prisma.sql`AND "fanId" = ANY(${kocIds}::text[])` : Prisma.empty;
-  const kocs = await deps.db.$queryRaw<{ fanId: string; groups: string[] }[]>`
-    SELECT "fanId", array_agg("communityId" ORDER BY "communityId") AS groups FROM "Membership"
-    WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL ${only} GROUP BY "fanId"`;
-  // Fans with a net paid order in the window, from the organization's buyer rollup (one scan, hashed).
-  const buyersCte = Prisma.sql`SELECT "fanId" FROM "InsightBuyerDay" WHERE "orgId" = ${orgId} AND "scope" = 'O' AND "scopeId" = ${orgId}
-    AND "day" BETWEEN ${w.from}::date AND ${w.to}::date GROUP BY "fanId" HAVING sum("orders") > 0`;
+  // Fans with a net paid order in the window: from their latest buying day (InsightRecency) when no fan
+  // of the organization bought after the window (every window ending today), else from the buyer days.
+  const [kocs, [{ later }]] = await Promise.all([
+    deps.db.$queryRaw<{ fanId: string; groups: string[] }[]>`
+      SELECT "fanId", array_agg("communityId" ORDER BY "communityId") AS groups FROM "Membership"
+      WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL ${only} GROUP BY "fanId"`,
+    deps.db.$queryRaw<{ later: number }[]>`
+      SELECT COALESCE(sum("lastBuyers"), 0)::int AS later FROM "InsightDistinctDay"
+      WHERE "orgId" = ${orgId} AND "scope" = 'O' AND "scopeId" = ${orgId} AND "day" > ${w.to}::date AND "lastBuyers" <> 0`,
+  ]);
+  const buyersCte = later
+    ? Prisma.sql`SELECT "fanId" FROM "InsightBuyerDay" WHERE "orgId" = ${orgId} AND "scope" = 'O' AND "scopeId" = ${orgId}
+        AND "day" BETWEEN ${w.from}::date AND ${w.to}::date GROUP BY "fanId" HAVING sum("orders") > 0`
+    : Prisma.sql`SELECT "fanId" FROM "InsightRecency" WHERE "scope" = 'O' AND "scopeId" = ${orgId} AND "buyDay" BETWEEN ${w.from}::date AND ${w.to}::date`;
   const sets = [...new Map<string, string[]>(kocs.map((k) => [k.groups.join(','), k.groups])).entries()];
   const unions = new Map<string, { members: number; ordered: number }>();
   const selfOrdered = new Set<string>();
   if (sets.length) {
-    const sig = sets.flatMap(([, groups], i) => groups.map(() => i));
-    const rows = await deps.db.$queryRaw<{ s: number; members: number; ordered: number }[]>`
-      WITH sig(s, c) AS (SELECT * FROM unnest(${sig}::int[], ${sets.flatMap(([, g]) => g)}::text[])),
-           b AS (${withOrdered ? buyersCte : Prisma.sql`SELECT NULL::text AS "fanId" WHERE false`})
-      SELECT sig.s, count(DISTINCT m."fanId")::int AS members, count(DISTINCT m."fanId") FILTER (WHERE b."fanId" IS NOT NULL)::int AS ordered
-      FROM sig JOIN "Membership" m ON m."communityId" = sig.c AND m."leftAt" IS NULL
-      LEFT JOIN b ON b."fanId" = m."fanId"
-      GROUP BY sig.s`;
+    const b = withOrdered ? buyersCte : Prisma.sql`SELECT NULL::text AS "fanId" WHERE false`;
+    // Sets in chunks of 62: each group gets a bitmask of the chunk's sets it belongs to, each current
+    // member the OR of their groups' masks (one hash pass over the groups' memberships, not one per set);
+    // members are counted per (mask, bought), and a set sums the counts whose mask has its bit.
+    const chunks = Array.from({ length: Math.ceil(sets.length / 62) }, (_, i) => sets.slice(i * 62, i * 62 + 62));
+    const counted = chunks.map((chunk, n) => {
+      const bits = chunk.flatMap(([, groups], i) => groups.map(() => i));
+      // JIT compilation would cost more than this query runs (it is planned as expensive): off for it alone.
+      return deps.db
+        .$transaction([
+          deps.db.$executeRaw`SET LOCAL jit = off`,
+          deps.db.$queryRaw<{ s: number; members: number; ordered: number }[]>`
+        WITH sig(s, c) AS (SELECT * FROM unnest(${bits}::int[], ${chunk.flatMap(([, g]) => g)}::text[])),
+             b AS (${b}),
+             g AS (SELECT c, bit_or(1::bigint << s) AS mask FROM sig GROUP BY c),
+             f AS (SELECT m."fanId", bit_or(g.mask) AS mask FROM g JOIN "Membership" m ON m."communityId" = g.c AND m."leftAt" IS NULL GROUP BY m."fanId"),
+             fb AS (SELECT f.mask, b."fanId" IS NOT NULL AS bought, count(*) AS n FROM f LEFT JOIN b ON b."fanId" = f."fanId" GROUP BY 1, 2)
+        SELECT ${n * 62}::int + x.s AS s, COALESCE(sum(fb.n) FILTER (WHERE fb.mask & (1::bigint << x.s) <> 0), 0)::int AS members,
+          COALESCE(sum(fb.n) FILTER (WHERE fb.bought AND fb.mask & (1::bigint << x.s) <> 0), 0)::int AS ordered
+        FROM (SELECT DISTINCT s FROM sig) x CROSS JOIN fb GROUP BY x.s`,
+        ])
+        .then(([, rows]) => rows);
+    });
+    const [rows, self] = await Promise.all([
+      Promise.all(counted).then((r) => r.flat()),
+      withOrdered
+        ? deps.db.$queryRaw<
+            { fanId: string }[]
+          >`WITH b AS (${buyersCte}) SELECT "fanId" FROM b WHERE "fanId" = ANY(${kocs.map((k) => k.fanId)}::text[])`
+        : Promise.resolve([]),
+    ]);
     for (const r of rows) unions.set(sets[r.s][0], { members: r.members, ordered: r.ordered });
-    if (withOrdered) {
-      const self = await deps.db.$queryRaw<{ fanId: string }[]>`
-        SELECT "fanId" FROM "InsightBuyerDay" WHERE "orgId" = ${orgId} AND "scope" = 'O' AND "scopeId" = ${orgId} AND "fanId" = ANY(${kocs.map((k) => k.fanId)}::text[])
-          AND "day" BETWEEN ${w.from}::date AND ${w.to}::date GROUP BY "fanId" HAVING sum("orders") > 0`;
-      for (const r of self) selfOrdered.add(r.fanId);
-    }
+    for (const r of self) selfOrdered.add(r.fanId);
   }
   return new Map(
     kocs.map((k) => {
@@ -74,7 +101,7 @@ export async function kocMetricsOf(deps: Deps, orgId: string, tz: string, kocIds
   if (!kocIds.length) return new Map();
   const [sums, buyerRows, reached] = await Promise.all([
     additive(deps, orgId, 'K', kocIds, w, null),
-    buyers(deps, orgId, 'K', kocIds, w, null),
+    fastBuyers(deps, orgId, 'K', kocIds, w, null),
     reach(deps, orgId, tz, kocIds, w, true),
   ]);
   return new Map(kocIds.map((id) => [id, build(w, id, sums.get(`${id}|${w.from}`), buyerRows.get(`${id}|${w.from}`), reached.get(id))]));
@@ -133,7 +160,7 @@ export async function kocLeaderboard(
   const ids = [...new Set([...[...sums.values()].map((s) => s.k), ...marked.map((f) => f.id), ...members.map((m) => m.fanId)])];
   let value: (id: string) => number;
   if (args.sortBy === 'ORDERING_FANS') {
-    const b = await buyers(deps, orgId, 'K', null, w, null);
+    const b = await fastBuyers(deps, orgId, 'K', null, w, null);
     value = (id) => b.get(`${id}|${w.from}`)?.buyers ?? 0;
   } else if (args.sortBy === 'MEMBERS_REACHED') value = (id) => reached.get(id)?.reached ?? 0;
   else if (args.sortBy === 'MEMBERS_WHO_ORDERED') value = (id) => reached.get(id)?.ordered ?? 0;

@@ -3,7 +3,8 @@
 // facts, kept by order import and refund). Group: buyers are fans with a paid order attributed to the
 // group, weighted by the GMV of those orders. "Top 20%" is the ceil(buyers / 5) biggest; buyers tied
 // at the cut have the same spend, so the share does not depend on which of them is counted.
-// Both are computed live, so they are exact at any moment.
+// The organization's is the snapshot of the last RFM refresh (stored with it by rfm_snapshot, migration
+// 20261204000200_rfm_snapshot; computed live before any refresh); a group's is computed live.
 import type { Db } from '../../core/db.js';
 
 export interface ParetoShare {
@@ -13,9 +14,15 @@ export interface ParetoShare {
   topGmvCents: number;
   /** topGmvCents / gmvCents; 0 without GMV. */
   share: number;
+  /** When the numbers were computed: the organization's last refresh, or now when computed live. */
+  asOf: Date;
 }
 
 export async function gmvPareto(db: Db, orgId: string, communityId?: string | null): Promise<ParetoShare> {
+  if (!communityId) {
+    const snap = await db.fanScoreRefresh.findUnique({ where: { orgId } });
+    if (snap) return share(snap.paretoBuyers, Number(snap.paretoGmvCents), Number(snap.paretoTopGmvCents), snap.refreshedAt);
+  }
   const rows = communityId
     ? await db.$queryRaw<{ n: number; total: bigint | null; top: bigint | null }[]>`
         WITH buyer AS (
@@ -36,7 +43,9 @@ export async function gmvPareto(db: Db, orgId: string, communityId?: string | nu
         ) AS top
         FROM totals t`;
   const { n, total, top } = rows[0];
-  const gmvCents = Number(total ?? 0);
-  const topGmvCents = Number(top ?? 0);
-  return { buyers: n, topBuyers: Math.ceil(n / 5), gmvCents, topGmvCents, share: gmvCents ? topGmvCents / gmvCents : 0 };
+  return share(n, Number(total ?? 0), Number(top ?? 0), new Date());
+}
+
+function share(n: number, gmvCents: number, topGmvCents: number, asOf: Date): ParetoShare {
+  return { buyers: n, topBuyers: Math.ceil(n / 5), gmvCents, topGmvCents, share: gmvCents ? topGmvCents / gmvCents : 0, asOf };
 }

@@ -11,7 +11,7 @@ const SegmentCountRef = builder.objectRef<SegmentCounts['counts'][number]>('RfmS
   description: 'How many fans are in one RFM segment.',
   fields: (t) => ({
     segment: t.expose('segment', { type: RfmSegmentEnum, description: 'The segment.' }),
-    fans: t.exposeInt('fans', { description: 'Fans in it now (list them with `fans(filter: { rfmSegment })`).' }),
+    fans: t.exposeInt('fans', { description: 'Fans in it at the last refresh (list them with `fans(filter: { rfmSegment })`).' }),
   }),
 });
 
@@ -25,7 +25,9 @@ const SegmentCountsRef = builder.objectRef<SegmentCounts>('RfmSegmentCounts').im
       description: 'Every segment with its fan count, CHAMPIONS first (empty segments included).',
       resolve: (c) => c.counts,
     }),
-    unscored: t.exposeInt('unscored', { description: 'Fans without scores: no paid order at the refresh, or added since.' }),
+    unscored: t.exposeInt('unscored', {
+      description: 'Fans without scores at the refresh (no paid order then); every fan before the first refresh.',
+    }),
     frequencyDrops: t.exposeInt('frequencyDrops', { description: 'Fans flagged with a purchase-frequency drop at the refresh.' }),
   }),
 });
@@ -49,13 +51,17 @@ const ParetoRef = builder.objectRef<ParetoShare>('GmvPareto').implement({
     gmvCents: t.field({ type: 'Float', description: 'GMV of every buyer, in cents.', resolve: (p) => p.gmvCents }),
     topGmvCents: t.field({ type: 'Float', description: 'GMV of the top 20% of buyers, in cents.', resolve: (p) => p.topGmvCents }),
     share: t.exposeFloat('share', { description: 'topGmvCents / gmvCents, from 0 to 1 (0 without GMV).' }),
+    asOf: t.expose('asOf', {
+      type: 'DateTime',
+      description: "When these numbers were computed: the organization's at the last RFM refresh (now before any refresh), a group's now.",
+    }),
   }),
 });
 
 builder.queryFields((t) => ({
   rfmSegmentCounts: t.field({
     type: SegmentCountsRef,
-    description: 'Fans per RFM segment (scores as of the last refresh; counts live).',
+    description: 'Fans per RFM segment, as of the last refresh (counted by the refresh and stored with the scores).',
     authScopes: { operator: true, partner: 'read' },
     resolve: (_root, _args, ctx) => segmentCounts(ctx.db, orgIdOf(ctx.viewer)),
   }),
@@ -63,7 +69,7 @@ builder.queryFields((t) => ({
     type: ParetoRef,
     nullable: true,
     description:
-      'Share of GMV from the top 20% of buyers: of the organization (all paid spend), or of one group (paid orders attributed to it). Null for a group not in your organization.',
+      'Share of GMV from the top 20% of buyers: of the organization (all paid spend, as of the last RFM refresh), or of one group (paid orders attributed to it, live). Null for a group not in your organization.',
     authScopes: { operator: true, partner: 'read' },
     args: { communityId: t.arg.globalID({ for: CommunityRef, required: false, description: 'A group; omit for the whole organization.' }) },
     resolve: async (_root, { communityId }, ctx) => {

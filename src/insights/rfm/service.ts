@@ -101,6 +101,8 @@ export async function refreshFanScores(db: Db, orgId: string, now = new Date()):
       ON CONFLICT ("orgId") DO UPDATE SET "refreshedAt" = EXCLUDED."refreshedAt", "buyers" = EXCLUDED."buyers",
         "frequencyDrops" = EXCLUDED."frequencyDrops", "tookMs" = EXCLUDED."tookMs"
       RETURNING "buyers", "frequencyDrops"`;
+  // Segment counts and the organization's Pareto share, as of this refresh (migration 20261204000200_rfm_snapshot).
+  await db.$executeRaw`SELECT rfm_snapshot(${orgId})`;
   const [{ buyers, frequencyDrops }] = refreshed;
   return { refreshedAt: now, buyers, frequencyDrops, changed, tookMs: Date.now() - started };
 }
@@ -109,25 +111,27 @@ export interface SegmentCounts {
   refreshedAt: Date | null;
   buyers: number;
   counts: { segment: RfmSegment; fans: number }[];
-  /** Fans of the organization with no segment (no paid order at the refresh, or added since). */
+  /** Fans of the organization with no segment at the refresh (no paid order then); every fan before any refresh. */
   unscored: number;
   frequencyDrops: number;
 }
 
-/** How many fans are in each segment now (counted live from the indexed column, so always exact). */
+/**
+ * How many fans are in each segment: the snapshot the last refresh stored with the scores (one row,
+ * whatever the number of fans). Before any refresh no fan has a segment, so every fan is unscored.
+ */
 export async function segmentCounts(db: Db | Tx, orgId: string): Promise<SegmentCounts> {
-  const [rows, refresh, drops] = await Promise.all([
-    db.$queryRaw<{ segment: RfmSegment | null; fans: number }[]>`
-      SELECT "rfmSegment"::text AS segment, count(*)::int AS fans FROM "Fan" WHERE "orgId" = ${orgId} GROUP BY "rfmSegment"`,
-    db.fanScoreRefresh.findUnique({ where: { orgId } }),
-    db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Fan" WHERE "orgId" = ${orgId} AND "frequencyDrop"`,
-  ]);
-  const by = new Map(rows.map((r) => [r.segment, r.fans]));
+  const refresh = await db.fanScoreRefresh.findUnique({ where: { orgId } });
+  if (!refresh) {
+    const fans = await db.fan.count({ where: { orgId } });
+    return { refreshedAt: null, buyers: 0, counts: RFM_SEGMENTS.map((segment) => ({ segment, fans: 0 })), unscored: fans, frequencyDrops: 0 };
+  }
+  const by = (refresh.segmentCounts ?? {}) as Record<string, number>;
   return {
-    refreshedAt: refresh?.refreshedAt ?? null,
-    buyers: rows.reduce((sum, r) => sum + (r.segment ? r.fans : 0), 0),
-    counts: RFM_SEGMENTS.map((segment) => ({ segment, fans: by.get(segment) ?? 0 })),
-    unscored: by.get(null) ?? 0,
-    frequencyDrops: drops[0].n,
+    refreshedAt: refresh.refreshedAt,
+    buyers: refresh.buyers,
+    counts: RFM_SEGMENTS.map((segment) => ({ segment, fans: by[segment] ?? 0 })),
+    unscored: refresh.unscored,
+    frequencyDrops: refresh.frequencyDrops,
   };
 }
