@@ -4,7 +4,7 @@ import { createGraphQLError, createYoga, maskError, type Plugin, useReadinessChe
 import { viewerFromCredential } from './core/auth.js';
 import { useBroadcastSubscriptions } from './core/broadcast.js';
 import type { Config } from './core/config.js';
-import { type Context, orgIdOf } from './core/context.js';
+import { type Context, orgIdOf, type Services } from './core/context.js';
 import type { Database } from './core/db.js';
 import { DomainError } from './core/errors.js';
 import { renderGraphiQLPage, useGraphiQLAssets } from './core/graphiql.js';
@@ -28,6 +28,8 @@ export interface AppDeps {
   rateLimiter?: RateLimiter;
   /** Persisted operations (hash → document); defaults to the codegen manifest. */
   manifest?: Map<string, string>;
+  /** App-scoped services; built here when not given (main.ts passes them, to start and stop the job queue). */
+  services?: Services;
   /** Extra Yoga/Envelop plugins (later issues add limits and persisted operations here). */
   plugins?: Plugin[];
 }
@@ -50,12 +52,12 @@ export function createApp({
   plugins = [],
   rateLimiter = memoryRateLimiter(),
   manifest = loadManifest(),
+  services = createServices({ db: database.prisma, pool: database.pool, pubsub, config }),
 }: AppDeps): App {
   const principals = new PrincipalCache();
   // One line per subscriber ready to receive (on Redis: once subscribed there), for operators tracing a feed.
   if (config.logLevel === 'debug') onListening(pubsub, (topic) => logger.debug(`subscriber listening on ${topic}`));
   const auth = { devAuth: config.devAuth, tokens: config.auth, principals };
-  const services = createServices({ db: database.prisma, pubsub, config });
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',

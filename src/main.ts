@@ -15,6 +15,7 @@ import { memoryRateLimiter, redisRateLimiter } from './core/ratelimit.js';
 import { startServer } from './core/server.js';
 import { oneLine, StartupError, waitForDatabase } from './core/startup.js';
 import { DEMO_SLUG, seedDemo } from './demo/seed.js';
+import { createServices } from './services.js';
 
 export interface Fanops {
   url: string;
@@ -75,7 +76,8 @@ export async function startFanops(env: Record<string, string | undefined> = proc
       : memoryRateLimiter();
     opened.push(() => rateLimiter.close());
 
-    const yoga = createApp({ config, database, pubsub: events.pubsub, logger, rateLimiter });
+    const services = createServices({ db: database.prisma, pool: database.pool, pubsub: events.pubsub, config });
+    const yoga = createApp({ config, database, pubsub: events.pubsub, logger, rateLimiter, services });
     const running = await startServer(yoga, { host: config.host, port: config.port, shutdownTimeoutMs: config.shutdownTimeoutMs }).catch(
       (e: NodeJS.ErrnoException) => {
         throw new StartupError(
@@ -86,6 +88,12 @@ export async function startFanops(env: Record<string, string | undefined> = proc
       },
     );
     opened.push(() => running.stop());
+    // Scheduled and outbound work (webhooks) runs in every instance; each job runs once across them.
+    await services.jobs.start();
+    opened.push(async () => {
+      await services.jobs.stop();
+      services.webhooks.close();
+    });
 
     if (socket) {
       // CLI commands run here, on this process's database, while it holds the directory.

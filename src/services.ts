@@ -2,6 +2,8 @@
 // Modules keep no per-app state of their own: a second app in the same process (tests, a benchmark
 // with two instances) gets its own like queue, counter hubs and reactions. Cross-module reactions
 // are wired here, above the domains, so no domain imports another to be told what happened.
+
+import type pg from 'pg';
 import { ActivityReactions } from './activity/reactions.js';
 import { voidInvitesWhenHelpersLeave } from './campaigns/fission/invites.js';
 import { LikeCounterHubs } from './campaigns/like/counter-hub.js';
@@ -9,13 +11,21 @@ import { createLikeCommitter } from './campaigns/like/likes.js';
 import type { Config } from './core/config.js';
 import type { Services } from './core/context.js';
 import type { Db } from './core/db.js';
+import { JobQueue } from './core/jobs/queue.js';
 import type { PubSub } from './core/pubsub.js';
 import { MetricsHubs } from './insights/live/hub.js';
+import { WebhookDeliverer } from './webhooks/delivery.js';
 
-export function createServices({ db, pubsub, config }: { db: Db; pubsub: PubSub; config: Config }): Services {
+export function createServices({ db, pool, pubsub, config }: { db: Db; pool: pg.Pool; pubsub: PubSub; config: Config }): Services {
   const activity = new ActivityReactions();
   voidInvitesWhenHelpersLeave(activity);
+  // The job queue runs the tasks registered here once started (main.ts, the test harness).
+  const jobs = new JobQueue(pool, { ...config.jobs, onError: (message, e) => console.error(`[jobs] ${message}: ${(e as Error)?.message ?? e}`) });
+  const webhooks = new WebhookDeliverer(db, config);
+  webhooks.register(jobs);
   return {
+    jobs,
+    webhooks,
     activity,
     likes: createLikeCommitter(db, pubsub),
     likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond),

@@ -8,6 +8,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { PGlitePool } from './jobs/pglite-pool.js';
+import { migrateJobs } from './jobs/schema.js';
 import { migrate, type SqlRunner } from './migrate.js';
 import { readThrough } from './reads/client.js';
 import { loadDataModel } from './reads/model.js';
@@ -21,6 +23,8 @@ export interface Database {
   prisma: PrismaClient;
   /** Raw access for migrations and health checks. */
   sql: SqlRunner;
+  /** A pg.Pool (on PGlite, one shaped like it) for the job queue, which speaks node-postgres. */
+  pool: pg.Pool;
   /** Every SQL statement Prisma sends passes through here; tests subscribe to count them. */
   onStatement(listener: StatementListener): () => void;
   ping(): Promise<boolean>;
@@ -76,19 +80,23 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       kind: 'postgres',
       prisma,
       sql,
+      pool,
       onStatement,
       ping: () => ping(sql),
       migrate: async () => {
         // One dedicated client so the advisory lock and unlock share a session.
         const client = await pool.connect();
+        let applied: string[];
         try {
-          return await migrate(
+          applied = await migrate(
             { query: async (t, p) => (await client.query(t, p as unknown[])).rows, exec: async (t) => void (await client.query(t)) },
             { lock: true },
           );
         } finally {
           client.release();
         }
+        // The job queue's own schema (graphile_worker), migrated by the library under its own lock.
+        return [...applied, ...(await migrateJobs(pool))];
       },
       close: async () => {
         await prisma.$disconnect();
@@ -110,13 +118,15 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     query: async (text, params) => (await lite.query(text, params as unknown[])).rows as never[],
     exec: async (text) => void (await lite.exec(text)),
   };
+  const pool = new PGlitePool(lite) as unknown as pg.Pool;
   return {
     kind: 'pglite',
     prisma,
     sql,
+    pool,
     onStatement,
     ping: () => ping(sql),
-    migrate: () => migrate(sql, { lock: false }),
+    migrate: async () => [...(await migrate(sql, { lock: false })), ...(await migrateJobs(pool))],
     close: async () => {
       await prisma.$disconnect();
       if (!lite.closed) await lite.close();

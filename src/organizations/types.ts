@@ -102,6 +102,7 @@ export const PartnerScopeEnum = builder.enumType('PartnerScope', {
     EVENTS: { value: 'events', description: 'Report community activity and invite acceptances.' },
     LIKES: { value: 'likes', description: 'Forward like batches from the live room.' },
     LIVE: { value: 'live', description: 'Report live statistics, put items on sale, follow live-session events.' },
+    WEBHOOKS: { value: 'webhooks', description: "Register and list the organization's webhook endpoints (outbound events)." },
   } satisfies Record<Uppercase<(typeof PARTNER_SCOPES)[number]>, { value: (typeof PARTNER_SCOPES)[number]; description: string }>,
 });
 

@@ -2,6 +2,7 @@
 import { publishActivity, recordActivity } from '../activity/events.js';
 import type { Context } from '../core/context.js';
 import { DomainError, notFound } from '../core/errors.js';
+import { emitOutbound } from '../core/outbound.js';
 import { isUniqueViolation } from '../core/prisma-errors.js';
 import type { Redemption, Reward } from '../generated/prisma/client.js';
 import type { RewardShelf } from '../generated/prisma/enums.js';
@@ -82,6 +83,13 @@ export async function redeemReward(
       const events = await recordActivity(tx, [
         { orgId, fanId: input.fanId, kind: 'REWARD_REDEEMED', payload: { rewardId: reward.id, points: reward.costPoints } },
       ]);
+      await emitOutbound(tx, orgId, 'redemption.created', {
+        redemptionId: redemption.id,
+        fanId: input.fanId,
+        rewardId: reward.id,
+        rewardName: reward.name,
+        points: reward.costPoints,
+      });
       return { redemption, events };
     });
     publishActivity(deps.pubsub, events);

@@ -4,11 +4,13 @@
 import type { Plugin } from 'graphql-yoga';
 import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/core/config.js';
+import type { Services } from '../../src/core/context.js';
 import { createDatabase, type Database } from '../../src/core/db.js';
 import { takeUndeclaredRefusals } from '../../src/core/declared-errors.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createPubSubHandle, onListening, type PubSub } from '../../src/core/pubsub.js';
 import { memoryRateLimiter, redisRateLimiter } from '../../src/core/ratelimit.js';
+import { createServices } from '../../src/services.js';
 import { createPostgresDatabase } from './postgres.js';
 
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -61,6 +63,8 @@ export interface TestApp {
   database: Database;
   config: Config;
   pubsub: PubSub;
+  /** The app's services (the job queue: `services.jobs.drain()`). */
+  services: Services;
   /** Runs an operation as `as` (an Authorization header value, e.g. "Dev demo"); null for anonymous. */
   gql: Execute<'result'>;
   /** Like gql, but fails the test on any error and returns data. */
@@ -75,7 +79,9 @@ export interface TestApp {
   dispose(): Promise<void>;
 }
 
-export async function createTestApp(opts: { env?: Record<string, string>; defaultAs?: string; plugins?: Plugin[] } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { env?: Record<string, string>; defaultAs?: string; plugins?: Plugin[]; jobs?: boolean } = {},
+): Promise<TestApp> {
   const { database, dispose } = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -89,7 +95,10 @@ export async function createTestApp(opts: { env?: Record<string, string>; defaul
   // Redis pub/sub when REDIS_URL is set, as in production with several instances.
   const events = await createPubSubHandle(process.env.REDIS_URL);
   const rateLimiter = process.env.REDIS_URL ? await redisRateLimiter(process.env.REDIS_URL) : memoryRateLimiter();
-  const app = createApp({ config, database, pubsub: events.pubsub, logger: createLogger('silent'), plugins: opts.plugins, rateLimiter });
+  const services = createServices({ db: database.prisma, pool: database.pool, pubsub: events.pubsub, config });
+  const app = createApp({ config, database, pubsub: events.pubsub, logger: createLogger('silent'), plugins: opts.plugins, rateLimiter, services });
+  // The job queue runs only where a test asks (opts.jobs): most files never enqueue work.
+  if (opts.jobs) await services.jobs.start();
   const defaultAs = opts.defaultAs ?? 'Dev demo';
 
   const gql = (async (query: string | string, variables?: unknown, as: string | null = defaultAs) => {
@@ -129,7 +138,10 @@ export async function createTestApp(opts: { env?: Record<string, string>; defaul
         off();
       }
     },
+    services,
     dispose: async () => {
+      await services.jobs.stop();
+      services.webhooks.close();
       await events.close();
       await rateLimiter.close();
       await dispose();
