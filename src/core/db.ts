@@ -76,11 +76,14 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       return (await pool.query<Row>({ name: statementName(text), text, values, types: pgTypes })).rows;
     });
     const sql = runner((text, params) => pool.query(text, params as unknown[]).then((r) => r.rows as never[]));
+    // The job queue's own connections, so outbound work never starves requests of theirs.
+    const jobPool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    jobPool.on('error', () => {});
     return {
       kind: 'postgres',
       prisma,
       sql,
-      pool,
+      pool: jobPool,
       onStatement,
       ping: () => ping(sql),
       migrate: async () => {
@@ -96,11 +99,12 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
           client.release();
         }
         // The job queue's own schema (graphile_worker), migrated by the library under its own lock.
-        return [...applied, ...(await migrateJobs(pool))];
+        return [...applied, ...(await migrateJobs(jobPool))];
       },
       close: async () => {
         await prisma.$disconnect();
         await pool.end().catch(() => {});
+        await jobPool.end().catch(() => {});
       },
     };
   }

@@ -5,7 +5,8 @@ import type pg from 'pg';
 
 /** graphile-worker logs through this: quiet below warnings (the app's logger reports job outcomes). */
 export const jobLogger = new Logger(() => (level, message) => {
-  if (level === 'error' || level === 'warning') console.error(`[jobs] ${level}: ${message}`);
+  // Pool-size advice is noise here: deliveries wait on the network, not on connections.
+  if ((level === 'error' || level === 'warning') && !message.includes('maxPoolSize')) console.error(`[jobs] ${level}: ${message}`);
 });
 
 export async function migrateJobs(pool: pg.Pool): Promise<string[]> {
