@@ -111,6 +111,8 @@ export class WebhookDeliverer {
       'webhook-id': eventId,
       'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
       'webhook-signature': signature,
+      // Which instance sent it, for operators tracing a delivery (and the multi-instance test).
+      'user-agent': `fanops-webhooks (pid ${process.pid})`,
     };
     const outcome: HttpOutcome = await this.http.post(endpoint.url, headers, payload);
     return { endpoint, at, ...outcome };

@@ -4,7 +4,8 @@
 // Workers take jobs with SKIP LOCKED (each runs once across instances), are woken by LISTEN/NOTIFY,
 // and retry failures with exponential backoff up to max_attempts; failed jobs stay in the table.
 import { randomUUID } from 'node:crypto';
-import { type JobHelpers, parseCronItems, type Runner, run, runOnce, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { type JobHelpers, parseCronItems, type Runner, run, runOnce, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
 import type { Tx } from '../db.js';
 import { jobLogger } from './schema.js';
@@ -85,7 +86,11 @@ export class JobQueue {
 
   async start(): Promise<void> {
     if (this.runner) return;
+    // Listening before run() starts its workers, so every worker id is known to the heartbeat.
+    const events: WorkerEvents = new EventEmitter();
+    events.on('worker:create', ({ worker }) => this.workerIds.add(worker.workerId));
     this.runner = await run({
+      events,
       pgPool: this.pool,
       taskList: this.tasks,
       concurrency: this.opts.concurrency,
@@ -94,8 +99,6 @@ export class JobQueue {
       parsedCronItems: parseCronItems(this.cron.map((line) => ({ task: line.split(' ').at(-1)!, match: line.split(' ').slice(0, 5).join(' ') }))),
       logger: jobLogger,
     });
-    this.runner.events.on('worker:create', ({ worker }) => this.workerIds.add(worker.workerId));
-    this.runner.events.on('job:error', ({ job, error }) => this.opts.onError?.(`job ${job.id} (${job.task_identifier}) failed`, error));
     await this.beat();
     this.heartbeat = setInterval(() => void this.beat().catch((e) => this.opts.onError?.('job heartbeat failed', e)), this.opts.heartbeatMs);
     this.heartbeat.unref();
