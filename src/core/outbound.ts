@@ -4,7 +4,7 @@
 // webhooks module handles that job (one delivery per subscribed endpoint); core knows no endpoint.
 import { randomUUID } from 'node:crypto';
 import type { Tx } from './db.js';
-import { enqueueJob } from './jobs/queue.js';
+import { enqueueJobs } from './jobs/queue.js';
 
 export const OUTBOUND_KINDS = [
   'campaign.started',
@@ -44,11 +44,23 @@ type EmitTx = Pick<Tx, '$executeRaw' | '$queryRaw'>;
  * Returns the event, or null when nothing was emitted.
  */
 export async function emitOutbound(tx: EmitTx, orgId: string, kind: OutboundKind, data: Record<string, unknown>): Promise<OutboundEvent | null> {
-  if (MARKETING_KINDS.includes(kind) && typeof data.fanId === 'string') {
-    const [fan] = await tx.$queryRaw<{ optedOut: boolean }[]>`SELECT "optedOut" FROM "Fan" WHERE id = ${data.fanId} AND "orgId" = ${orgId}`;
-    if (!fan || fan.optedOut) return null;
+  return (await emitOutboundMany(tx, orgId, kind, [data]))[0] ?? null;
+}
+
+/**
+ * One event per item, enqueued in one statement (reminders to every fan who reserved, a broadcast to
+ * many groups). Marketing kinds skip opted-out fans. Returns the events emitted.
+ */
+export async function emitOutboundMany(tx: EmitTx, orgId: string, kind: OutboundKind, items: Record<string, unknown>[]): Promise<OutboundEvent[]> {
+  let kept = items;
+  const fanIds = items.map((d) => d.fanId).filter((id): id is string => typeof id === 'string');
+  if (MARKETING_KINDS.includes(kind) && fanIds.length) {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Fan" WHERE id = ANY(${fanIds}) AND "orgId" = ${orgId} AND NOT "optedOut"`;
+    const reachable = new Set(rows.map((r) => r.id));
+    kept = items.filter((d) => typeof d.fanId !== 'string' || reachable.has(d.fanId));
   }
-  const event: OutboundEvent = { id: `evt_${randomUUID()}`, orgId, kind, occurredAt: new Date().toISOString(), data };
-  await enqueueJob(tx, OUTBOUND_TASK, event);
-  return event;
+  const occurredAt = new Date().toISOString();
+  const events: OutboundEvent[] = kept.map((data) => ({ id: `evt_${randomUUID()}`, orgId, kind, occurredAt, data }));
+  await enqueueJobs(tx, OUTBOUND_TASK, events);
+  return events;
 }

@@ -52,6 +52,14 @@ export async function enqueueJob(tx: Pick<Tx, '$executeRaw'>, task: string, payl
     ${opts.jobKeyMode ?? 'replace'}::text)`;
 }
 
+/** Adds many jobs of one task in one statement (graphile_worker.add_jobs), inside `tx`. */
+export async function enqueueJobs(tx: Pick<Tx, '$executeRaw'>, task: string, payloads: unknown[]): Promise<void> {
+  if (!payloads.length) return;
+  await tx.$executeRaw`SELECT 1 FROM graphile_worker.add_jobs(ARRAY(
+    SELECT (${task}::text, p, NULL::text, NULL::timestamptz, NULL::int, NULL::text, NULL::int, NULL::text[])::graphile_worker.job_spec
+    FROM json_array_elements(${JSON.stringify(payloads)}::json) AS p))`;
+}
+
 export class JobQueue {
   private readonly tasks: TaskList = {};
   private readonly cron: string[] = [];
