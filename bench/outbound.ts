@@ -151,7 +151,13 @@ async function main() {
     while (seen.size < EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const deliveredIn = (lastDelivery - started) / 1000;
     latencies.sort((a, b) => a - b);
-    const logged = (await db.pool.query(`SELECT count(*)::int AS n FROM "WebhookDelivery" WHERE status = 'DELIVERED'`)).rows[0].n;
+    // Each job logs its deliveries after the receiver answered: wait (bounded) for the log to catch up.
+    const countLogged = async () => (await db.pool.query(`SELECT count(*)::int AS n FROM "WebhookDelivery" WHERE status = 'DELIVERED'`)).rows[0].n as number;
+    let logged = await countLogged();
+    for (let i = 0; i < 100 && logged < EVENTS; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      logged = await countLogged();
+    }
 
     const result = {
       label: LABEL,

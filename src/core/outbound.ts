@@ -25,7 +25,9 @@ export type OutboundKind = (typeof OUTBOUND_KINDS)[number];
 /** Kinds that market to a fan: never emitted for a fan who opted out. */
 export const MARKETING_KINDS: readonly OutboundKind[] = ['reminder.due', 'item.on_sale', 'broadcast.requested'];
 
-/** The job that fans an event out to endpoints (registered by the webhooks module). */
+const BATCH = 50;
+
+/** The job that fans an event (or a list of events) out to endpoints (registered by the webhooks module). */
 export const OUTBOUND_TASK = 'outbound.event';
 
 export interface OutboundEvent {
@@ -61,6 +63,10 @@ export async function emitOutboundMany(tx: EmitTx, orgId: string, kind: Outbound
   }
   const occurredAt = new Date().toISOString();
   const events: OutboundEvent[] = kept.map((data) => ({ id: `evt_${randomUUID()}`, orgId, kind, occurredAt, data }));
-  await enqueueJobs(tx, OUTBOUND_TASK, events);
+  // Events of one change travel together: one job per BATCH events (the fan-out job takes an event or
+  // a list), so a reminder run for thousands of fans costs a few jobs, not thousands.
+  const batches: (OutboundEvent | OutboundEvent[])[] = [];
+  for (let i = 0; i < events.length; i += BATCH) batches.push(events.length === 1 ? events[0]! : events.slice(i, i + BATCH));
+  await enqueueJobs(tx, OUTBOUND_TASK, batches);
   return events;
 }

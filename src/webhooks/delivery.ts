@@ -39,7 +39,12 @@ export class WebhookDeliverer {
   }
 
   register(jobs: JobQueue): void {
-    jobs.register<OutboundEvent>(OUTBOUND_TASK, (event, helpers) => this.fanOut(event, helpers));
+    jobs.register<OutboundEvent | OutboundEvent[]>(OUTBOUND_TASK, async (events, helpers) => {
+      // A list is the events of one change: sent side by side; a failure of one is retried on its own.
+      const sent = await Promise.all((Array.isArray(events) ? events : [events]).map((event) => this.fanOut(event)));
+      const delivered = sent.flat();
+      if (delivered.length) await helpers.withPgClient((client) => logDelivered(client, delivered));
+    });
     jobs.register<{ deliveryId: string }>(DELIVER_TASK, ({ deliveryId }) => this.retry(deliveryId));
   }
 
@@ -64,13 +69,13 @@ export class WebhookDeliverer {
     return list;
   }
 
-  private async fanOut(event: OutboundEvent, helpers: JobHelpers): Promise<void> {
+  /** Sends one event to its endpoints; failures are logged and scheduled here, successes returned to log. */
+  private async fanOut(event: OutboundEvent): Promise<Delivered[]> {
     const targets = (await this.subscribed(event.orgId)).filter((e) => e.eventKinds.includes(event.kind));
-    if (!targets.length) return;
+    if (!targets.length) return [];
     const payload = toPayload(event);
     const outcomes = await Promise.all(targets.map((e) => this.send(e, event.id, payload)));
     const delivered = outcomes.filter((o) => o.ok);
-    if (delivered.length) await helpers.withPgClient((client) => logDelivered(client, event, payload, delivered));
     for (const o of outcomes.filter((x) => !x.ok)) {
       const runAt = new Date(Date.now() + this.config.webhooks.retryBaseMs);
       await this.db.$transaction(async (tx) => {
@@ -85,6 +90,7 @@ export class WebhookDeliverer {
       if (this.config.webhooks.maxAttempts <= 1) await this.endpointFailed(o.endpoint.id, o.error);
     }
     for (const o of delivered) if (o.endpoint.consecutiveFailures > 0) await this.endpointSucceeded(o.endpoint.id);
+    return delivered.map((sent) => ({ event, payload, sent }));
   }
 
   private row(o: Sent, event: OutboundEvent, payload: string) {
@@ -166,17 +172,18 @@ export class WebhookDeliverer {
 }
 
 type Sent = HttpOutcome & { endpoint: Endpoint; at: Date };
+type Delivered = { event: OutboundEvent; payload: string; sent: Sent };
 
-// The common case (every endpoint answered 2xx) is logged in one statement on the job's own connection:
+// The common case (2xx) is logged in one statement per job, on the job's own connection:
 // at thousands of deliveries a second, the ORM's per-call cost is what would limit it. A rerun of this
 // job (at-least-once) finds its rows already there.
-async function logDelivered(client: PoolClient, event: OutboundEvent, payload: string, sent: Sent[]): Promise<void> {
-  const values: unknown[] = [event.orgId, event.id, event.kind, payload];
-  const rows = sent.map((o) => {
-    values.push(randomUUID(), o.endpoint.id, o.status, o.latencyMs, o.at.toISOString());
-    const n = values.length;
-    const at = `($${n}::timestamptz AT TIME ZONE 'UTC')`;
-    return `($${n - 4}, $1, $${n - 3}, $2, $3, $4::jsonb, 'DELIVERED', 1, $${n - 2}, $${n - 1}, ${at}, ${at}, ${at})`;
+async function logDelivered(client: PoolClient, delivered: Delivered[]): Promise<void> {
+  const values: unknown[] = [];
+  const rows = delivered.map(({ event, payload, sent: o }) => {
+    values.push(randomUUID(), event.orgId, o.endpoint.id, event.id, event.kind, payload, o.status, o.latencyMs, o.at.toISOString());
+    const p = (k: number) => `$${values.length - 8 + k}`;
+    const at = `(${p(8)}::timestamptz AT TIME ZONE 'UTC')`;
+    return `(${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, 'DELIVERED', 1, ${p(6)}::int, ${p(7)}::int, ${at}, ${at}, ${at})`;
   });
   await client.query(
     `INSERT INTO "WebhookDelivery" (id, "orgId", "endpointId", "eventId", kind, payload, status, attempts, "responseCode", "latencyMs", "createdAt", "lastAttemptAt", "deliveredAt")
