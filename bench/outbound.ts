@@ -152,7 +152,8 @@ async function main() {
     const deliveredIn = (lastDelivery - started) / 1000;
     latencies.sort((a, b) => a - b);
     // Each job logs its deliveries after the receiver answered: wait (bounded) for the log to catch up.
-    const countLogged = async () => (await db.pool.query(`SELECT count(*)::int AS n FROM "WebhookDelivery" WHERE status = 'DELIVERED'`)).rows[0].n as number;
+    const countLogged = async () =>
+      (await db.pool.query(`SELECT count(*)::int AS n FROM "WebhookDelivery" WHERE status = 'DELIVERED'`)).rows[0].n as number;
     let logged = await countLogged();
     for (let i = 0; i < 100 && logged < EVENTS; i++) {
       await new Promise((r) => setTimeout(r, 100));
@@ -162,7 +163,9 @@ async function main() {
     const result = {
       label: LABEL,
       date: new Date().toISOString(),
-      machine: `${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end`,
+      machine: `${cpus().length} cores, load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} at the end`,
       database: 'PostgreSQL',
       instances: INSTANCES,
       concurrencyPerInstance: CONCURRENCY,
@@ -209,7 +212,10 @@ function writeReadme(r: any) {
   const start = text.indexOf(open);
   const stop = text.indexOf(close);
   const block = `${open}\n### outbound ${r.label}: ${r.database}, ${r.events.toLocaleString('en')} events\n\nLast run: ${r.date}, ${r.machine}.\nCalibration: ${describeCalibration(r.calibration)}.\n\n${table}\n${close}`;
-  writeFileSync(file, start >= 0 && stop > start ? text.slice(0, start) + block + text.slice(stop + close.length) : `${text.trimEnd()}\n\n${block}\n`);
+  writeFileSync(
+    file,
+    start >= 0 && stop > start ? text.slice(0, start) + block + text.slice(stop + close.length) : `${text.trimEnd()}\n\n${block}\n`,
+  );
 }
 
 main().then(

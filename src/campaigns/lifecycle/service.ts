@@ -6,6 +6,7 @@ import type { Context } from '../../core/context.js';
 import type { Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { type InputIssue, refuseIssues } from '../../core/input-rules.js';
+import { emitOutbound } from '../../core/outbound.js';
 import type { Campaign, Prisma } from '../../generated/prisma/client.js';
 import type { CampaignKind, CampaignStatus } from '../../generated/prisma/enums.js';
 import { findCampaign } from '../lookup.js';
@@ -160,6 +161,12 @@ export async function transitionCampaign(deps: Deps, orgId: string, id: string, 
     if (action === 'end' && !campaign.endsAt) data.endsAt = now;
     const { count } = await tx.campaign.updateMany({ where: { id, orgId, status: { in: from } }, data });
     if (!count) throw refused(await findCampaign(tx, orgId, id, 'campaignId'), action);
+    if (action !== 'cancel')
+      await emitOutbound(tx, orgId, action === 'start' ? 'campaign.started' : 'campaign.ended', {
+        campaignId: id,
+        kind: campaign.kind,
+        name: campaign.name,
+      });
     return tx.campaign.findUniqueOrThrow({ where: { id } });
   });
 }
