@@ -42,7 +42,8 @@ export interface OutboundEvent {
 type EmitTx = Pick<Tx, '$executeRaw' | '$queryRaw'>;
 
 /**
- * Enqueues `kind` in `tx`. With `data.fanId`, a marketing kind is dropped for an opted-out fan.
+ * Enqueues `kind` in `tx`. With `data.fanId`, a marketing kind is dropped for an opted-out fan; and
+ * nothing is enqueued while no active endpoint of the organization subscribes to the kind.
  * Returns the event, or null when nothing was emitted.
  */
 export async function emitOutbound(tx: EmitTx, orgId: string, kind: OutboundKind, data: Record<string, unknown>): Promise<OutboundEvent | null> {
@@ -54,6 +55,11 @@ export async function emitOutbound(tx: EmitTx, orgId: string, kind: OutboundKind
  * many groups). Marketing kinds skip opted-out fans. Returns the events emitted.
  */
 export async function emitOutboundMany(tx: EmitTx, orgId: string, kind: OutboundKind, items: Record<string, unknown>[]): Promise<OutboundEvent[]> {
+  if (!items.length) return [];
+  // No endpoint wants this kind: nothing to enqueue (seeding, bulk lifecycle refreshes, orgs without partners).
+  const [wanted] = await tx.$queryRaw<{ n: number }[]>`
+    SELECT 1 AS n FROM "WebhookEndpoint" WHERE "orgId" = ${orgId} AND active AND ${kind} = ANY("eventKinds") LIMIT 1`;
+  if (!wanted) return [];
   let kept = items;
   const fanIds = items.map((d) => d.fanId).filter((id): id is string => typeof id === 'string');
   if (MARKETING_KINDS.includes(kind) && fanIds.length) {

@@ -50,6 +50,10 @@ describe('enqueue inside a transaction', () => {
   it('a refused mutation emits no outbound event; an accepted one emits one', async ({ t }) => {
     const fan = await t.database.prisma.fan.create({ data: { orgId: t.orgId, externalId: 'q-fan', displayName: 'Queue fan' } });
     const reward = await t.database.prisma.reward.create({ data: { orgId: t.orgId, name: 'Mug', shelf: 'ESSENTIALS', costPoints: 100, stock: 5 } });
+    // An endpoint that wants the kind (nothing is enqueued for kinds no endpoint wants); port 1 refuses at once.
+    await t.database.prisma.webhookEndpoint.create({
+      data: { orgId: t.orgId, url: 'https://127.0.0.1:1/q', eventKinds: ['redemption.created'], secret: 'whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=' },
+    });
     const REDEEM = `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename ... on Error { code } } }`;
     const input = { rewardId: gid('Reward', reward.id), fanId: gid('Fan', fan.id), idempotencyKey: 'queue-0001' };
     expect((await t.ok(REDEEM, { i: input })).redeemReward).toEqual({ __typename: 'InsufficientPointsError', code: 'INSUFFICIENT_POINTS' });
@@ -59,8 +63,9 @@ describe('enqueue inside a transaction', () => {
     expect((await t.ok(REDEEM, { i: input })).redeemReward.__typename).toBe('MutationRedeemRewardSuccess');
     const events = await pending(t, 'outbound.event');
     expect(events.map((e) => [e.payload.kind, e.payload.data.fanId, e.payload.orgId])).toEqual([['redemption.created', fan.id, t.orgId]]);
-    await t.services.jobs.drain(); // no endpoint subscribed: the fan-out finds nothing to send
+    await t.services.jobs.drain(); // the fan-out ran (its delivery failed and waits for a retry)
     expect(await pending(t, 'outbound.event')).toEqual([]);
+    expect(await pending(t, 'webhook.deliver')).toHaveLength(1);
   });
 });
 
