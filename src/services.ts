@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { ActivityReactions } from './activity/reactions.js';
 import { voidInvitesWhenHelpersLeave } from './campaigns/fission/invites.js';
+import { CAMPAIGN_STEP_TASK, type CampaignStep, runCampaignStep } from './campaigns/lifecycle/service.js';
 import { LikeCounterHubs } from './campaigns/like/counter-hub.js';
 import { createLikeCommitter } from './campaigns/like/likes.js';
 import type { Config } from './core/config.js';
@@ -23,6 +24,7 @@ export function createServices({ db, pool, pubsub, config }: { db: Db; pool: pg.
   const jobs = new JobQueue(pool, { ...config.jobs, onError: (message, e) => console.error(`[jobs] ${message}: ${(e as Error)?.message ?? e}`) });
   const webhooks = new WebhookDeliverer(db, config);
   webhooks.register(jobs);
+  jobs.register<CampaignStep>(CAMPAIGN_STEP_TASK, (step) => runCampaignStep({ db }, step));
   return {
     jobs,
     webhooks,

@@ -139,12 +139,18 @@ export class JobQueue {
   }
 
   /**
-   * For tests and the CLI: run until no job is due. With `fastForward`, jobs waiting out a retry
-   * backoff are made due now (a fake clock for backoff) — scheduled jobs (first attempt) keep their time.
+   * For tests: run until no job is due. With `fastForward`, jobs waiting out a retry backoff are made
+   * due now (a fake clock for backoff); with `until`, jobs scheduled up to that time are.
    */
-  async drain({ fastForward = false, timeoutMs = 30_000 } = {}): Promise<void> {
+  async drain({ fastForward = false, until, timeoutMs = 30_000 }: { fastForward?: boolean; until?: Date; timeoutMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      // A fake clock for scheduled jobs: everything planned up to `until` is due now.
+      if (until)
+        await this.pool.query(
+          `UPDATE graphile_worker._private_jobs SET run_at = now() WHERE locked_at IS NULL AND attempts < max_attempts AND run_at > now() AND run_at <= $1`,
+          [until.toISOString()],
+        );
       if (fastForward)
         await this.pool.query(
           `UPDATE graphile_worker._private_jobs SET run_at = now()
