@@ -14,8 +14,11 @@ import type { Services } from './core/context.js';
 import type { Db } from './core/db.js';
 import { JobQueue } from './core/jobs/queue.js';
 import type { PubSub } from './core/pubsub.js';
+import { refreshDueLifecycles } from './fans/lifecycle.js';
 import { MetricsHubs } from './insights/live/hub.js';
 import { WebhookDeliverer } from './webhooks/delivery.js';
+
+export const NIGHTLY_LIFECYCLE_TASK = 'fans.lifecycle-nightly';
 
 export function createServices({ db, pool, pubsub, config }: { db: Db; pool: pg.Pool; pubsub: PubSub; config: Config }): Services {
   const activity = new ActivityReactions();
@@ -25,6 +28,11 @@ export function createServices({ db, pool, pubsub, config }: { db: Db; pool: pg.
   const webhooks = new WebhookDeliverer(db, config);
   webhooks.register(jobs);
   jobs.register<CampaignStep>(CAMPAIGN_STEP_TASK, (step) => runCampaignStep({ db }, step));
+  // Every hour (claimed once across instances); each organization is refreshed at 03:00 in its time zone.
+  // The crontab's own timestamp is the clock, so a run that was late still refreshes the right hour.
+  jobs.recurring<{ _cron?: { ts: string } }>(NIGHTLY_LIFECYCLE_TASK, '0 * * * *', async (p) => {
+    await refreshDueLifecycles(db, p._cron?.ts ? new Date(p._cron.ts) : new Date());
+  });
   return {
     jobs,
     webhooks,

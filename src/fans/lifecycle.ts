@@ -62,3 +62,21 @@ export async function refreshLifecycles(db: Db, orgId: string, now = new Date())
     return counts;
   });
 }
+
+/** The local hour at which each organization's lifecycles are refreshed every night. */
+export const NIGHTLY_REFRESH_HOUR = 3;
+
+/**
+ * The hourly job's work: refresh the organizations for which `at` falls in the nightly hour of their own
+ * time zone (so each organization is refreshed once a night, at 03:00 where it is).
+ */
+export async function refreshDueLifecycles(db: Db, at: Date): Promise<string[]> {
+  const orgs = await db.organization.findMany({ select: { id: true, timeZone: true } });
+  const due = orgs.filter((o) => localHour(at, o.timeZone) === NIGHTLY_REFRESH_HOUR);
+  for (const org of due) await refreshLifecycles(db, org.id, at);
+  return due.map((o) => o.id);
+}
+
+function localHour(at: Date, timeZone: string): number {
+  return Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(at));
+}
