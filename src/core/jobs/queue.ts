@@ -104,7 +104,14 @@ export class JobQueue {
       concurrency: this.opts.concurrency,
       pollInterval: this.opts.pollIntervalMs,
       noHandleSignals: true,
-      parsedCronItems: parseCronItems(this.cron.map((line) => ({ task: line.split(' ').at(-1)!, match: line.split(' ').slice(0, 5).join(' ') }))),
+      // A run missed while no instance was up (a deploy across the hour) is made up for, once.
+      parsedCronItems: parseCronItems(
+        this.cron.map((line) => ({
+          task: line.split(' ').at(-1)!,
+          match: line.split(' ').slice(0, 5).join(' '),
+          options: { backfillPeriod: 3_600_000 },
+        })),
+      ),
       logger: jobLogger,
     });
     await this.beat();
