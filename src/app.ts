@@ -33,10 +33,10 @@ export interface AppDeps {
   tracing?: Tracing;
   /** Persisted operations (hash → document); defaults to the codegen manifest. */
   manifest?: Map<string, string>;
+  /** App-scoped services; built here when not given (main.ts passes them to start and stop the job queue; tests, to observe them). */
+  services?: Services;
   /** Extra Yoga/Envelop plugins (later issues add limits and persisted operations here). */
   plugins?: Plugin[];
-  /** The app-scoped services; created here when absent (tests pass their own to observe them). */
-  services?: Services;
 }
 
 /** What the transports hand to the context factory: an HTTP request, or graphql-ws connection params. */
@@ -58,7 +58,7 @@ export function createApp({
   rateLimiter = memoryRateLimiter(),
   manifest = loadManifest(),
   tracing,
-  services = createServices({ db: database.prisma, pubsub, config, listen: database.listen }),
+  services = createServices({ db: database.prisma, pool: database.pool, pubsub, config, listen: database.listen }),
 }: AppDeps): App {
   const principals = new PrincipalCache();
   // One line per subscriber ready to receive (on Redis: once subscribed there), for operators tracing a feed.

@@ -2,6 +2,7 @@
 // (RFM scores of the named organizations, or of all; for a daily scheduler), and development credentials:
 //   token operator <slug> <email> [--expires 12h]     token fan <slug> <externalId> [--expires 12h]
 //   apikey create <slug> <name> --scopes read,import [--expires-days 90]     apikey revoke <prefix>
+//   jobs failed (jobs that used every attempt, with their last error)     jobs retry <id>
 // runCli() is what the command line runs, and what tests call in-process. On the embedded database the
 // CLI takes the data directory's lock; while the server holds it, commands are sent to the server's
 // admin socket and run there (never on a copy the server does not see), or refused naming its pid.
@@ -30,8 +31,8 @@ export interface InServer {
 }
 
 const USAGE =
-  'unknown command "%s" (migrate | seed | seed-scale | print-schema [--check] | partner-operations [--write] | refresh-rfm [slug…] | token | apikey)';
-const DATABASE_COMMANDS = new Set(['migrate', 'seed', 'seed-scale', 'refresh-rfm', 'token', 'apikey']);
+  'unknown command "%s" (migrate | seed | seed-scale | print-schema [--check] | partner-operations [--write] | refresh-rfm [slug…] | token | apikey | jobs failed | jobs retry <id>)';
+const DATABASE_COMMANDS = new Set(['migrate', 'seed', 'seed-scale', 'refresh-rfm', 'token', 'apikey', 'jobs']);
 
 /** Runs one command; returns the exit code. Errors are reported on io.err as one line. */
 export async function runCli(
@@ -125,6 +126,8 @@ async function databaseCommand(command: string, args: string[], io: CliIo, datab
     io.out(result.created ? 'seeded the demo organization' : 'demo organization already present; nothing to do');
   } else if (command === 'refresh-rfm') {
     await refreshRfm(database.prisma, args, io);
+  } else if (command === 'jobs') {
+    await jobs(database, args, io);
   } else if (command === 'token') {
     io.out(await token(database.prisma, config, args));
   } else {
@@ -188,6 +191,19 @@ async function refreshRfm(db: Db, slugs: string[], io: CliIo) {
     const r = await refreshFanScores(db, org.id);
     io.out(`${org.slug}: scored ${r.buyers} buyers, ${r.frequencyDrops} with a frequency drop, ${r.changed} fans changed, in ${r.tookMs} ms`);
   }
+}
+
+async function jobs(database: Database, args: string[], io: CliIo) {
+  const { failedJobs, retryJob } = await import('./core/jobs/queue.js');
+  const [sub, id] = args;
+  if (sub === 'failed') {
+    const failed = await failedJobs(database.pool);
+    if (!failed.length) io.out('no failed jobs');
+    for (const j of failed) io.out(`${j.id}\t${j.task}\tattempts ${j.attempts}\t${j.lastError ?? ''}`.replace(/\n/g, ' '));
+  } else if (sub === 'retry' && id && /^\d+$/.test(id)) {
+    if (!(await retryJob(database.pool, id))) throw new Error(`no failed job ${id} (see \`jobs failed\`)`);
+    io.out(`job ${id} will run again now`);
+  } else throw new Error('usage: jobs failed | jobs retry <id>');
 }
 
 async function token(db: Db, config: Config, args: string[]): Promise<string> {

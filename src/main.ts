@@ -16,6 +16,7 @@ import { startServer } from './core/server.js';
 import { oneLine, StartupError, waitForDatabase } from './core/startup.js';
 import { startTracing } from './core/tracing.js';
 import { DEMO_SLUG, seedDemo } from './demo/seed.js';
+import { createServices } from './services.js';
 
 export interface Fanops {
   url: string;
@@ -78,7 +79,8 @@ export async function startFanops(env: Record<string, string | undefined> = proc
 
     const tracing = startTracing({ endpoint: config.otelEndpoint });
     if (tracing) opened.push(() => tracing.shutdown());
-    const yoga = createApp({ config, database, pubsub: events.pubsub, logger, rateLimiter, tracing });
+    const services = createServices({ db: database.prisma, pool: database.pool, pubsub: events.pubsub, config, listen: database.listen });
+    const yoga = createApp({ config, database, pubsub: events.pubsub, logger, rateLimiter, services, tracing });
     const running = await startServer(yoga, { host: config.host, port: config.port, shutdownTimeoutMs: config.shutdownTimeoutMs }).catch(
       (e: NodeJS.ErrnoException) => {
         throw new StartupError(
@@ -89,6 +91,12 @@ export async function startFanops(env: Record<string, string | undefined> = proc
       },
     );
     opened.push(() => running.stop());
+    // Scheduled and outbound work (webhooks) runs in every instance; each job runs once across them.
+    await services.jobs.start();
+    opened.push(async () => {
+      await services.jobs.stop();
+      services.webhooks.close();
+    });
 
     if (socket) {
       // CLI commands run here, on this process's database, while it holds the directory.

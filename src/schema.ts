@@ -59,6 +59,9 @@ import './insights/rfm/mutations.js';
 import './insights/cohorts/queries.js';
 import './insights/results/types.js';
 import './insights/results/queries.js';
+import './webhooks/types.js';
+import './webhooks/queries.js';
+import './webhooks/mutations.js';
 
 export const schema = describeRelayPlumbing(builder.toSchema({ sortSchema: false }));
 export const sortedSchema = () => lexicographicSortSchema(schema);

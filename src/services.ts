@@ -3,29 +3,60 @@
 // with two instances) gets its own like queue, counter hubs and reactions. Cross-module reactions
 // are wired here, above the domains, so no domain imports another to be told what happened.
 
+import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import { ActivityReactions } from './activity/reactions.js';
 import { voidInvitesWhenHelpersLeave } from './campaigns/fission/invites.js';
+import { CAMPAIGN_STEP_TASK, type CampaignStep, runCampaignStep } from './campaigns/lifecycle/service.js';
 import { LikeCounterHubs } from './campaigns/like/counter-hub.js';
 import { createLikeCommitter } from './campaigns/like/likes.js';
 import { returnSpinPrize } from './campaigns/lottery/service.js';
 import type { Config } from './core/config.js';
 import type { Services } from './core/context.js';
 import type { Database, Db } from './core/db.js';
+import { JobQueue } from './core/jobs/queue.js';
 import { readOnScrape } from './core/metrics.js';
 import type { PubSub } from './core/pubsub.js';
+import { refreshDueLifecycles } from './fans/lifecycle.js';
 import { FulfilmentReturns } from './fulfilment/returns.js';
 import { MetricsHubs } from './insights/live/hub.js';
 import { returnRedemption } from './points/service.js';
+import { WebhookDeliverer } from './webhooks/delivery.js';
 
-export function createServices({ db, pubsub, config, listen }: { db: Db; pubsub: PubSub; config: Config; listen?: Database['listen'] }): Services {
+export const NIGHTLY_LIFECYCLE_TASK = 'fans.lifecycle-nightly';
+
+export function createServices({
+  db,
+  pool,
+  pubsub,
+  config,
+  listen,
+}: {
+  db: Db;
+  pool: pg.Pool;
+  pubsub: PubSub;
+  config: Config;
+  listen?: Database['listen'];
+}): Services {
   const activity = new ActivityReactions();
   voidInvitesWhenHelpersLeave(activity);
   // What a cancelled fulfilment gives back, by source (fission claims and like draws have no stock).
   const fulfilmentReturns = new FulfilmentReturns();
   fulfilmentReturns.on('REDEMPTION', (tx, f) => returnRedemption(tx, f.orgId, f.sourceId));
   fulfilmentReturns.on('LOTTERY_SPIN', returnSpinPrize);
+  // The job queue runs the tasks registered here once started (main.ts, the test harness).
+  const jobs = new JobQueue(pool, { ...config.jobs, onError: (message, e) => console.error(`[jobs] ${message}: ${(e as Error)?.message ?? e}`) });
+  const webhooks = new WebhookDeliverer(db, config);
+  webhooks.register(jobs);
+  jobs.register<CampaignStep>(CAMPAIGN_STEP_TASK, (step) => runCampaignStep({ db }, step));
+  // Every hour (claimed once across instances); each organization is refreshed at 03:00 in its time zone.
+  // The crontab's own timestamp is the clock, so a run that was late still refreshes the right hour.
+  jobs.recurring<{ _cron?: { ts: string } }>(NIGHTLY_LIFECYCLE_TASK, '0 * * * *', async (p) => {
+    await refreshDueLifecycles(db, p._cron?.ts ? new Date(p._cron.ts) : new Date());
+  });
   return {
+    jobs,
+    webhooks,
     activity,
     fulfilmentReturns,
     likes: createLikeCommitter(db, pubsub),

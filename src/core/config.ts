@@ -71,6 +71,22 @@ const ConfigSchema = z.object({
   TRUST_PROXY: bool.optional(),
   /** Live-counter messages one instance sends per second across all watchers before it slows its ticks. */
   COUNTER_MESSAGES_PER_SECOND: positiveInt(10_000_000).default(25_000),
+  /** Jobs one instance runs at once (webhook deliveries mostly wait on the network). */
+  JOBS_CONCURRENCY: positiveInt(200).default(32),
+  /** How often an instance proves it is alive; the jobs of one silent for three beats are retaken. */
+  JOBS_HEARTBEAT_MS: positiveInt(3_600_000).default(10_000),
+  /** How often idle workers look for due jobs (new jobs wake them at once through LISTEN/NOTIFY). */
+  JOBS_POLL_INTERVAL_MS: positiveInt(3_600_000).default(2_000),
+  /** Attempts per webhook delivery before it is FAILED (12 with the default base spans about 23 h). */
+  WEBHOOK_MAX_ATTEMPTS: positiveInt(100).default(12),
+  /** The first retry's delay; each later one doubles it. */
+  WEBHOOK_RETRY_BASE_MS: positiveInt(86_400_000).default(40_000),
+  /** How long a receiver has to answer one delivery. */
+  WEBHOOK_TIMEOUT_MS: positiveInt(300_000).default(10_000),
+  /** FAILED deliveries in a row after which an endpoint is disabled (with the reason shown to operators). */
+  WEBHOOK_DISABLE_AFTER: positiveInt(1000).default(5),
+  /** Accept http:// receivers on loopback (always off in production; https is always accepted). */
+  WEBHOOK_ALLOW_LOOPBACK: bool.optional(),
 });
 
 // Secrets never reach a log line: a secret-like variable shows its length only, and a URL its
@@ -140,6 +156,8 @@ export interface Config {
   trustProxy: boolean;
   /** Fan-out budget of live counters on this instance (see campaigns/like/counter-hub.ts). */
   counterMessagesPerSecond: number;
+  jobs: { concurrency: number; heartbeatMs: number; pollIntervalMs: number };
+  webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number; disableAfter: number; allowLoopback: boolean };
 }
 
 export class ConfigError extends Error {
@@ -200,6 +218,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     trustProxy: c.TRUST_PROXY ?? false,
     counterMessagesPerSecond: c.COUNTER_MESSAGES_PER_SECOND,
+    jobs: { concurrency: c.JOBS_CONCURRENCY, heartbeatMs: c.JOBS_HEARTBEAT_MS, pollIntervalMs: c.JOBS_POLL_INTERVAL_MS },
+    webhooks: {
+      maxAttempts: c.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: c.WEBHOOK_RETRY_BASE_MS,
+      timeoutMs: c.WEBHOOK_TIMEOUT_MS,
+      disableAfter: c.WEBHOOK_DISABLE_AFTER,
+      allowLoopback: !production && (c.WEBHOOK_ALLOW_LOOPBACK ?? true),
+    },
     rateLimits: { operator: c.RATE_LIMIT_OPERATOR, fan: c.RATE_LIMIT_FAN, partner: c.RATE_LIMIT_PARTNER, anonymous: c.RATE_LIMIT_ANONYMOUS },
   };
 }

@@ -8,6 +8,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { PGlitePool } from './jobs/pglite-pool.js';
+import { migrateJobs } from './jobs/schema.js';
 import { pgListener } from './listen.js';
 import { migrate, type SqlRunner } from './migrate.js';
 import { readThrough } from './reads/client.js';
@@ -23,6 +25,8 @@ export interface Database {
   prisma: PrismaClient;
   /** Raw access for migrations and health checks. */
   sql: SqlRunner;
+  /** A pg.Pool (on PGlite, one shaped like it) for the job queue, which speaks node-postgres. */
+  pool: pg.Pool;
   /** Every SQL statement Prisma sends passes through here; tests subscribe to count them. */
   onStatement(listener: StatementListener): () => void;
   ping(): Promise<boolean>;
@@ -82,10 +86,14 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     });
     const sql = runner((text, params) => pool.query(text, params as unknown[]).then((r) => r.rows as never[]));
     const listener = pgListener(opts.url);
+    // The job queue's own connections, so outbound work never starves requests of theirs.
+    const jobPool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    jobPool.on('error', () => {});
     return {
       kind: 'postgres',
       prisma,
       sql,
+      pool: jobPool,
       onStatement,
       ping: () => ping(sql),
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
@@ -93,19 +101,23 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       migrate: async () => {
         // One dedicated client so the advisory lock and unlock share a session.
         const client = await pool.connect();
+        let applied: string[];
         try {
-          return await migrate(
+          applied = await migrate(
             { query: async (t, p) => (await client.query(t, p as unknown[])).rows, exec: async (t) => void (await client.query(t)) },
             { lock: true },
           );
         } finally {
           client.release();
         }
+        // The job queue's own schema (graphile_worker), migrated by the library under its own lock.
+        return [...applied, ...(await migrateJobs(jobPool))];
       },
       close: async () => {
         await listener.close();
         await prisma.$disconnect();
         await pool.end().catch(() => {});
+        await jobPool.end().catch(() => {});
       },
     };
   }
@@ -123,10 +135,12 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     query: async (text, params) => (await lite.query(text, params as unknown[])).rows as never[],
     exec: async (text) => void (await lite.exec(text)),
   };
+  const pool = new PGlitePool(lite) as unknown as pg.Pool;
   return {
     kind: 'pglite',
     prisma,
     sql,
+    pool,
     onStatement,
     ping: () => ping(sql),
     listen: async (channel, onPayload) => {
@@ -135,7 +149,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
         if (!lite.closed) await unlisten();
       };
     },
-    migrate: () => migrate(sql, { lock: false }),
+    migrate: async () => [...(await migrate(sql, { lock: false })), ...(await migrateJobs(pool))],
     close: async () => {
       await prisma.$disconnect();
       if (!lite.closed) await lite.close();

@@ -8,6 +8,7 @@
 // A day is 24 hours; the boundaries are inclusive on the older side (exactly 30 days idle is SILENT).
 
 import type { Db, Tx } from '../core/db.js';
+import { emitOutboundMany } from '../core/outbound.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { FanLifecycle } from '../generated/prisma/enums.js';
 
@@ -21,9 +22,9 @@ export async function applyLifecycleRule(tx: Tx, orgId: string, now: Date, fanId
   if (fanIds && !fanIds.length) return 0;
   const only = fanIds ? Prisma.sql`AND f."id" IN (${Prisma.join(fanIds)})` : Prisma.empty;
   const last = Prisma.sql`GREATEST(f."lastActiveAt", f."lastOrderAt")`;
-  return tx.$executeRaw`
+  const changed = await tx.$queryRaw<{ id: string; previous: string; stage: string }[]>`
     WITH computed AS (
-      SELECT f."id",
+      SELECT f."id", f."lifecycle"::text AS previous,
         (CASE
           WHEN EXISTS (SELECT 1 FROM "Membership" m WHERE m."fanId" = f."id")
            AND NOT EXISTS (SELECT 1 FROM "Membership" m WHERE m."fanId" = f."id" AND m."leftAt" IS NULL) THEN 'CHURNED'
@@ -37,7 +38,16 @@ export async function applyLifecycleRule(tx: Tx, orgId: string, now: Date, fanId
     )
     UPDATE "Fan" f SET "lifecycle" = c.stage, "updatedAt" = now()
     FROM computed c
-    WHERE f."id" = c."id" AND f."lifecycle" <> c.stage`;
+    WHERE f."id" = c."id" AND f."lifecycle" <> c.stage
+    RETURNING f."id", c.previous, c.stage::text AS stage`;
+  // Partners (CRMs, bridges) follow stage changes; emitted with the change, in its transaction.
+  await emitOutboundMany(
+    tx,
+    orgId,
+    'fan.lifecycle_changed',
+    changed.map((c) => ({ fanId: c.id, from: c.previous, to: c.stage })),
+  );
+  return changed.length;
 }
 
 export type StageCounts = Record<FanLifecycle, number> & { changed: number };
@@ -51,4 +61,22 @@ export async function refreshLifecycles(db: Db, orgId: string, now = new Date())
     for (const g of groups) counts[g.lifecycle] = g._count._all;
     return counts;
   });
+}
+
+/** The local hour at which each organization's lifecycles are refreshed every night. */
+export const NIGHTLY_REFRESH_HOUR = 3;
+
+/**
+ * The hourly job's work: refresh the organizations for which `at` falls in the nightly hour of their own
+ * time zone (so each organization is refreshed once a night, at 03:00 where it is).
+ */
+export async function refreshDueLifecycles(db: Db, at: Date): Promise<string[]> {
+  const orgs = await db.organization.findMany({ select: { id: true, timeZone: true } });
+  const due = orgs.filter((o) => localHour(at, o.timeZone) === NIGHTLY_REFRESH_HOUR);
+  for (const org of due) await refreshLifecycles(db, org.id, at);
+  return due.map((o) => o.id);
+}
+
+function localHour(at: Date, timeZone: string): number {
+  return Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(at));
 }

@@ -3,6 +3,7 @@
 import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';
+import { emitOutboundMany } from '../core/outbound.js';
 import type { LineupItem, LiveSession, Wish } from '../generated/prisma/client.js';
 import { localDay, lockSession, OPEN_STATUSES, orgTimeZone, requireStatus } from './common.js';
 import { type FanReminderMessage, publishReminders, publishSessionEvent } from './events.js';
@@ -106,6 +107,12 @@ export async function putItemOnSale(deps: Deps, orgId: string, itemId: string): 
       productName: found.productName,
       at: onSaleAt.toISOString(),
     }));
+    await emitOutboundMany(
+      tx,
+      orgId,
+      'item.on_sale',
+      reminders.map((r) => ({ fanId: r.fanId, sessionId: session.id, itemId, productName: found.productName, at: r.at })),
+    );
     return { item: { ...found, onSaleAt }, reminders };
   });
   publishSessionEvent(deps.pubsub, { kind: 'ITEM_ON_SALE', orgId, sessionId: item.sessionId, status: 'LIVE', itemId, productName: item.productName });

@@ -3,6 +3,7 @@
 import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';
+import { emitOutbound, emitOutboundMany } from '../core/outbound.js';
 import type { LiveSession, Prisma } from '../generated/prisma/client.js';
 import type { LiveSessionStatus } from '../generated/prisma/enums.js';
 import { requireStatus } from './common.js';
@@ -96,6 +97,14 @@ export async function goLive(deps: Deps, orgId: string, sessionId: string): Prom
       productName: null,
       at,
     }));
+    await emitOutbound(tx, orgId, 'session.live', { sessionId, title: session.title, startedAt: at });
+    // Per reserving fan, for the chat bridge to reach them (opted-out fans are already left out above).
+    await emitOutboundMany(
+      tx,
+      orgId,
+      'reminder.due',
+      reminders.map((r) => ({ fanId: r.fanId, sessionId, reason: 'SESSION_LIVE', at })),
+    );
     return { session, reminders };
   });
   publishSessionEvent(deps.pubsub, { kind: 'STATUS', orgId, sessionId, status: session.status });

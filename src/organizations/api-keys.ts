@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../core/prisma-errors.js';
 import { newApiKey } from '../core/tokens.js';
 
 /** Every scope the schema checks with `partner: '<scope>'`. */
-export const PARTNER_SCOPES = ['read', 'import', 'events', 'likes', 'live', 'fulfilment'] as const;
+export const PARTNER_SCOPES = ['read', 'import', 'events', 'likes', 'live', 'fulfilment', 'webhooks'] as const;
 export type PartnerScope = (typeof PARTNER_SCOPES)[number];
 
 export interface NewApiKey {

@@ -106,6 +106,7 @@ export const PartnerScopeEnum = builder.enumType('PartnerScope', {
       value: 'fulfilment',
       description: 'A warehouse: list prizes owed to fans (with their shipping addresses), mark them shipped or delivered.',
     },
+    WEBHOOKS: { value: 'webhooks', description: "Register and list the organization's webhook endpoints (outbound events)." },
   } satisfies Record<Uppercase<(typeof PARTNER_SCOPES)[number]>, { value: (typeof PARTNER_SCOPES)[number]; description: string }>,
 });
 

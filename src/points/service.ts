@@ -3,6 +3,7 @@ import { publishActivity, recordActivity } from '../activity/events.js';
 import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';
+import { emitOutbound } from '../core/outbound.js';
 import { isUniqueViolation } from '../core/prisma-errors.js';
 import { cancelOwed, oweGoods } from '../fulfilment/owe.js';
 import type { Redemption, Reward } from '../generated/prisma/client.js';
@@ -86,6 +87,13 @@ export async function redeemReward(
       const events = await recordActivity(tx, [
         { orgId, fanId: input.fanId, kind: 'REWARD_REDEEMED', payload: { rewardId: reward.id, points: reward.costPoints } },
       ]);
+      await emitOutbound(tx, orgId, 'redemption.created', {
+        redemptionId: redemption.id,
+        fanId: input.fanId,
+        rewardId: reward.id,
+        rewardName: reward.name,
+        points: reward.costPoints,
+      });
       return { redemption, events };
     });
     publishActivity(deps.pubsub, events);

@@ -63,6 +63,7 @@ it('every model is confined by its orgId column or reached only through a confin
       'CommunityAssistant',
       'Coupon',
       'FissionCampaign',
+      'JobInstance', // the job queue's heartbeats: raw SQL in core/jobs/queue.ts, no request reaches it
       'LikeCampaign',
       'LikeContribution',
       'LikeWinner',

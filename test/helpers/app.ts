@@ -64,7 +64,7 @@ export interface TestApp {
   database: Database;
   config: Config;
   pubsub: PubSub;
-  /** The app's services, for what only the server can tell (e.g. how many watch a like counter). */
+  /** The app's services: the job queue (`services.jobs.drain()`), counters only the server can tell (how many watch a like counter). */
   services: Services;
   /** Runs an operation as `as` (an Authorization header value, e.g. "Dev demo"); null for anonymous. */
   gql: Execute<'result'>;
@@ -81,7 +81,7 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  opts: { env?: Record<string, string>; defaultAs?: string; plugins?: Plugin[]; logger?: Logger; tracing?: Tracing } = {},
+  opts: { env?: Record<string, string>; defaultAs?: string; plugins?: Plugin[]; logger?: Logger; tracing?: Tracing; jobs?: boolean } = {},
 ): Promise<TestApp> {
   const { database, dispose } = await createTestDatabase();
   const config = loadConfig({
@@ -96,7 +96,7 @@ export async function createTestApp(
   // Redis pub/sub when REDIS_URL is set, as in production with several instances.
   const events = await createPubSubHandle(process.env.REDIS_URL);
   const rateLimiter = process.env.REDIS_URL ? await redisRateLimiter(process.env.REDIS_URL) : memoryRateLimiter();
-  const services = createServices({ db: database.prisma, pubsub: events.pubsub, config, listen: database.listen });
+  const services = createServices({ db: database.prisma, pool: database.pool, pubsub: events.pubsub, config, listen: database.listen });
   const app = createApp({
     config,
     database,
@@ -107,6 +107,8 @@ export async function createTestApp(
     services,
     tracing: opts.tracing,
   });
+  // The job queue runs only where a test asks (opts.jobs): most files never enqueue work.
+  if (opts.jobs) await services.jobs.start();
   const defaultAs = opts.defaultAs ?? 'Dev demo';
 
   const gql = (async (query: string | string, variables?: unknown, as: string | null = defaultAs) => {
@@ -148,6 +150,8 @@ export async function createTestApp(
       }
     },
     dispose: async () => {
+      await services.jobs.stop();
+      services.webhooks.close();
       await events.close();
       await rateLimiter.close();
       await dispose();

@@ -83,7 +83,7 @@ describe('CLI: token and apikey', () => {
     // Refusals name the problem instead of printing a stack.
     const bad = await cli(env, 'apikey', 'create', 'demo', 'x', '--scopes', 'read,root');
     expect(bad.status).toBe(1);
-    expect(bad.err).toBe('error: input.scopes: unknown scope "root" (known: read, import, events, likes, live, fulfilment)');
+    expect(bad.err).toBe('error: input.scopes: unknown scope "root" (known: read, import, events, likes, live, fulfilment, webhooks)');
     expect((await cli(env, 'token', 'operator', 'demo', 'nobody@demo.test')).err).toBe(
       'error: no operator "nobody@demo.test" in organization "demo"',
     );

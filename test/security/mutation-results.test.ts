@@ -53,6 +53,17 @@ describe('every mutation, selected with only __typename and the error fragment',
     await call(t, 'createApiKey', { input: { name: 'mr key', scopes: ['READ'] } });
     const key = await newest(db(t).apiKey.findFirst({ where: { orgId: t.orgId, name: 'mr key' } }));
     await call(t, 'revokeApiKey', { id: gid('ApiKey', key.id) });
+
+    // Webhooks (the queue is not running here: a replay only enqueues)
+    await call(t, 'createWebhookEndpoint', { input: { url: 'https://hooks.example.com/mr', eventKinds: ['SESSION_LIVE'] } });
+    const endpoint = await newest(db(t).webhookEndpoint.findFirst({ where: { orgId: t.orgId, url: 'https://hooks.example.com/mr' } }));
+    const EP = gid('WebhookEndpoint', endpoint.id);
+    await call(t, 'updateWebhookEndpoint', { input: { endpointId: EP, description: 'mr' } });
+    const delivery = await db(t).webhookDelivery.create({
+      data: { orgId: t.orgId, endpointId: endpoint.id, eventId: 'evt_mr', kind: 'session.live', payload: {}, status: 'FAILED', attempts: 3 },
+    });
+    await call(t, 'replayWebhookDelivery', { deliveryId: gid('WebhookDelivery', delivery.id) });
+    await call(t, 'deleteWebhookEndpoint', { endpointId: EP });
     await call(t, 'importFans', { input: { fans: [{ externalId: 'mr-import', displayName: 'Chengdu-dry·mr' }] } });
     await call(t, 'tagFans', { input: { fanIds: [F1], tagName: 'mr-tag' } });
     const tag = await newest(db(t).tag.findFirst({ where: { orgId: t.orgId, name: 'mr-tag' } }));

@@ -5,6 +5,7 @@ import type { ActivityReactions } from '../../activity/reactions.js';
 import type { Context } from '../../core/context.js';
 import type { Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
+import { emitOutbound } from '../../core/outbound.js';
 import { isUniqueViolation } from '../../core/prisma-errors.js';
 import { type Invite, type InviteCode, Prisma } from '../../generated/prisma/client.js';
 import { assertRunning, findCampaign } from '../lookup.js';
@@ -46,7 +47,16 @@ export async function acceptInvite(deps: Deps, orgId: string, input: { code: str
       });
       const recent = await tx.invite.count({ where: { inviteCodeId: code.id, createdAt: { gt: new Date(now.getTime() - burstWindowSecs * 1000) } } });
       // Flagged codes keep counting, but cannot claim until an operator clears them.
-      if (recent > burstLimit) await tx.inviteCode.updateMany({ where: { id: code.id, flagged: false }, data: { flagged: true } });
+      if (recent > burstLimit) {
+        const flagged = await tx.inviteCode.updateMany({ where: { id: code.id, flagged: false }, data: { flagged: true } });
+        if (flagged.count)
+          await emitOutbound(tx, orgId, 'invite.flagged', {
+            inviteCodeId: code.id,
+            campaignId: campaign.id,
+            fanId: code.fanId,
+            invitesInWindow: recent,
+          });
+      }
       await tx.fan.updateMany({ where: { id: invitee.id, referredById: null }, data: { referredById: code.fanId } });
       return invite;
     });

@@ -6,6 +6,8 @@ import type { Context } from '../../core/context.js';
 import type { Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { type InputIssue, refuseIssues } from '../../core/input-rules.js';
+import { enqueueJob } from '../../core/jobs/queue.js';
+import { emitOutbound } from '../../core/outbound.js';
 import type { Campaign, Prisma } from '../../generated/prisma/client.js';
 import type { CampaignKind, CampaignStatus, PrizeKind } from '../../generated/prisma/enums.js';
 import { findCampaign } from '../lookup.js';
@@ -178,6 +180,21 @@ function settingsOf(orgId: string, input: CreateCampaignData): Partial<Prisma.Ca
 
 export type Transition = 'schedule' | 'start' | 'end' | 'cancel';
 
+/** The job that starts or ends a campaign at its planned time (registered in services.ts). */
+export const CAMPAIGN_STEP_TASK = 'campaign.step';
+export interface CampaignStep {
+  orgId: string;
+  campaignId: string;
+  action: 'start' | 'end';
+}
+
+/** Runs a planned step; a campaign already moved on (started by hand, cancelled) is left as it is. */
+export async function runCampaignStep(deps: Deps, step: CampaignStep): Promise<void> {
+  await transitionCampaign(deps, step.orgId, step.campaignId, step.action).catch((e) => {
+    if (!(e instanceof DomainError)) throw e;
+  });
+}
+
 const transitions: Record<Transition, { from: CampaignStatus[]; to: CampaignStatus }> = {
   schedule: { from: ['DRAFT'], to: 'SCHEDULED' },
   start: { from: ['SCHEDULED'], to: 'RUNNING' },
@@ -201,6 +218,20 @@ export async function transitionCampaign(deps: Deps, orgId: string, id: string, 
     if (action === 'end' && !campaign.endsAt) data.endsAt = now;
     const { count } = await tx.campaign.updateMany({ where: { id, orgId, status: { in: from } }, data });
     if (!count) throw refused(await findCampaign(tx, orgId, id, 'campaignId'), action);
+    if (action === 'start' || action === 'end')
+      await emitOutbound(tx, orgId, action === 'start' ? 'campaign.started' : 'campaign.ended', {
+        campaignId: id,
+        kind: campaign.kind,
+        name: campaign.name,
+      });
+    // Planned times run themselves: scheduling queues the start at startsAt, starting queues the end at
+    // endsAt (one job per campaign and step: the job key; a step already taken by hand is refused, ignored).
+    const next = action === 'schedule' && campaign.startsAt ? 'start' : action === 'start' && campaign.endsAt ? 'end' : null;
+    if (next)
+      await enqueueJob(tx, CAMPAIGN_STEP_TASK, { orgId, campaignId: id, action: next } satisfies CampaignStep, {
+        runAt: next === 'start' ? campaign.startsAt! : campaign.endsAt!,
+        jobKey: `campaign:${next}:${id}`,
+      });
     return tx.campaign.findUniqueOrThrow({ where: { id } });
   });
 }

@@ -5,6 +5,7 @@
 import type { Context } from '../../core/context.js';
 import type { Tx } from '../../core/db.js';
 import { DomainError } from '../../core/errors.js';
+import { emitOutbound, emitOutboundMany } from '../../core/outbound.js';
 import { isUniqueViolation } from '../../core/prisma-errors.js';
 import { oweGoods } from '../../fulfilment/owe.js';
 import type { LikeDraw } from '../../generated/prisma/client.js';
@@ -37,6 +38,13 @@ export async function drawLikeMilestone(deps: Deps, orgId: string, input: { camp
         throw new DomainError('INVALID_STATE', 'No participant is eligible: nobody liked yet, or everyone holds the win cap', 'input.milestone');
       const seed = newSeed();
       const winners = drawWinners(seed, participants, rules);
+      await emitOutbound(tx, orgId, 'draw.made', { campaignId, milestone, winnerFanIds: winners, participantCount: eligible });
+      await emitOutboundMany(
+        tx,
+        orgId,
+        'prize.to_fulfil',
+        winners.map((fanId) => ({ fanId, campaignId, milestone, source: 'LIKE_MILESTONE_DRAW' })),
+      );
       const draw = await tx.likeDraw.create({
         data: {
           orgId,
