@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 // Calibration recorded beside every benchmark's figures, so runs on different hosts (or on this shared
 // machine at busier moments) can be compared: a fixed single-core CPU loop, PostgreSQL round trips of
 // `SELECT 1` over one connection, and Redis PUBLISH round trips. Each runs about a second; the best of
@@ -78,4 +79,18 @@ export async function calibrate(opts: { databaseUrl?: string; redisUrl?: string 
 export function describeCalibration(c: Calibration): string {
   const f = (n: number | null, unit: string) => (n === null ? 'n/a' : `${n.toLocaleString('en')}${unit}`);
   return `CPU loop ${f(c.cpuLoopMops, ' M/s')} · pg \`SELECT 1\` ${f(c.pgSelect1PerSecond, '/s')} · Redis PUBLISH ${f(c.redisPublishPerSecond, '/s')} · load ${c.loadavg.join(' ')}`;
+}
+
+/** Replaces the README block between `<!-- results:<label>:start -->` and `…:end -->` (appends it when absent). */
+export function writeResultsBlock(file: string, label: string, body: string) {
+  const text = readFileSync(file, 'utf8');
+  const open = `<!-- results:${label}:start -->`;
+  const close = `<!-- results:${label}:end -->`;
+  const start = text.indexOf(open);
+  const stop = text.indexOf(close);
+  const block = `${open}\n${body}\n${close}`;
+  writeFileSync(
+    file,
+    start >= 0 && stop > start ? text.slice(0, start) + block + text.slice(stop + close.length) : `${text.trimEnd()}\n\n${block}\n`,
+  );
 }

@@ -7,7 +7,7 @@
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench:outbound
 //   EVENTS=40000 INSTANCES=3 CONCURRENCY=48 PRODUCERS=8 BATCH=20 npm run bench:outbound
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -18,7 +18,7 @@ import { Webhook } from 'standardwebhooks';
 import { createDatabase } from '../src/core/db.js';
 import { emitOutboundMany } from '../src/core/outbound.js';
 import { seedDemo } from '../src/demo/seed.js';
-import { calibrate, describeCalibration } from './calibration.js';
+import { calibrate, describeCalibration, writeResultsBlock } from './calibration.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const EVENTS = Number(process.env.EVENTS ?? 20_000);
@@ -206,15 +206,10 @@ function writeReadme(r: any) {
     `| enqueue-to-delivery p50 / p99 (max) | p99 < ${r.targets.p99Ms} ms | ${r.latencyMs.p50} ms / ${r.latencyMs.p99} ms (${r.latencyMs.max} ms) |`,
     `| delivered / duplicates / logged | ${r.events.toLocaleString('en')} / 0 / ${r.events.toLocaleString('en')} | ${r.delivered.toLocaleString('en')} / ${r.duplicates} / ${r.deliveriesLogged.toLocaleString('en')} |`,
   ].join('\n');
-  const text = readFileSync(file, 'utf8');
-  const open = `<!-- results:outbound-${r.label}:start -->`;
-  const close = `<!-- results:outbound-${r.label}:end -->`;
-  const start = text.indexOf(open);
-  const stop = text.indexOf(close);
-  const block = `${open}\n### outbound ${r.label}: ${r.database}, ${r.events.toLocaleString('en')} events\n\nLast run: ${r.date}, ${r.machine}.\nCalibration: ${describeCalibration(r.calibration)}.\n\n${table}\n${close}`;
-  writeFileSync(
+  writeResultsBlock(
     file,
-    start >= 0 && stop > start ? text.slice(0, start) + block + text.slice(stop + close.length) : `${text.trimEnd()}\n\n${block}\n`,
+    `outbound-${r.label}`,
+    `### outbound ${r.label}: ${r.database}, ${r.events.toLocaleString('en')} events\n\nLast run: ${r.date}, ${r.machine}.\nCalibration: ${describeCalibration(r.calibration)}.\n\n${table}`,
   );
 }
 

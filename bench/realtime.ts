@@ -13,7 +13,7 @@ import path from 'node:path';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { signToken } from '../src/core/tokens.js';
-import { calibrate, describeCalibration } from './calibration.js';
+import { calibrate, describeCalibration, writeResultsBlock } from './calibration.js';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 2000);
 const SENDERS = Number(process.env.SENDERS ?? 32);
@@ -245,15 +245,10 @@ function writeReadme(r: any) {
     `| messages delivered to subscribers per second | — | ${r.subscriberMessagesPerSecond.toLocaleString('en')} (${r.messagesPerSubscriberPerSecond} per subscriber; budget ${r.counterMessageBudgetPerSecond.toLocaleString('en')}/s) |`,
     `| final total equals the last acknowledged total | exact | ${r.finalTotalMatches ? 'yes' : 'NO'} |`,
   ].join('\n');
-  const text = readFileSync(file, 'utf8');
-  const open = `<!-- results:${LABEL}:start -->`;
-  const close = `<!-- results:${LABEL}:end -->`;
-  const start = text.indexOf(open);
-  const stop = text.indexOf(close);
-  const block = `${open}\n### ${LABEL}: ${r.database}, ${r.pubsub} pub/sub\n\nLast run: ${r.date}, ${r.subscribers.toLocaleString('en')} subscribers, ${r.machine}.\nCalibration: ${describeCalibration(r.calibration)}.\n\n${table}\n${close}`;
-  writeFileSync(
+  writeResultsBlock(
     file,
-    start >= 0 && stop > start ? text.slice(0, start) + block + text.slice(stop + close.length) : `${text.trimEnd()}\n\n${block}\n`,
+    LABEL,
+    `### ${LABEL}: ${r.database}, ${r.pubsub} pub/sub\n\nLast run: ${r.date}, ${r.subscribers.toLocaleString('en')} subscribers, ${r.machine}.\nCalibration: ${describeCalibration(r.calibration)}.\n\n${table}`,
   );
 }
 
