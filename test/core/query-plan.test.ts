@@ -38,4 +38,15 @@ describe('statement counts', () => {
     );
     expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(6);
   });
+
+  it('groups a ranking names by id load in one statement, however long the page', async ({ t }) => {
+    const query = (n: number) => /* GraphQL */ `{
+      communityRanking(window: { lastDays: 90 }, first: ${n}) { nodes { rank community { name kind memberCount } } }
+    }`;
+    const one = await t.countStatements(() => t.ok<{ communityRanking: { nodes: unknown[] } }>(query(1)));
+    const many = await t.countStatements(() => t.ok<{ communityRanking: { nodes: { community: { name: string } }[] } }>(query(20)));
+    expect(many.result.communityRanking.nodes.length).toBeGreaterThan(5);
+    expect(many.result.communityRanking.nodes.every((n) => n.community.name.length > 0)).toBe(true);
+    expect(many.statements.length, many.statements.join('\n')).toBe(one.statements.length);
+  });
 });

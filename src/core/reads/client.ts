@@ -6,6 +6,7 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import { type DataModel, delegateNames } from './model.js';
 import type { Reader, Row } from './reader.js';
 import { Unsupported } from './sql.js';
+import { UniqueBatcher } from './unique-batch.js';
 
 export interface ReadThroughOptions {
   /** Ask this Prisma client too and throw if the answers differ (tests). */
@@ -21,11 +22,16 @@ type Args = Record<string, unknown>;
 export function readThrough(prisma: PrismaClient, models: DataModel, reader: Reader, opts: ReadThroughOptions = {}): PrismaClient {
   const names = delegateNames(models);
   const delegates = new Map<string, object>();
+  const unique = new UniqueBatcher(reader, models);
   return new Proxy(prisma, {
     get(target, prop) {
       if (typeof prop === 'string' && names.has(prop)) {
         let d = delegates.get(prop);
-        if (!d) delegates.set(prop, (d = readDelegate(Reflect.get(target, prop) as Record<string, unknown>, names.get(prop)!, reader, opts)));
+        if (!d) {
+          const verifier = opts.verifyWith ? (Reflect.get(opts.verifyWith, prop) as Delegate) : undefined;
+          d = readDelegate(Reflect.get(target, prop) as Delegate, names.get(prop)!, reader, unique, opts, verifier);
+          delegates.set(prop, d);
+        }
         return d;
       }
       const value = Reflect.get(target, prop);
@@ -36,7 +42,7 @@ export function readThrough(prisma: PrismaClient, models: DataModel, reader: Rea
 
 type Delegate = Record<string, unknown>;
 
-function readDelegate(real: Delegate, model: string, reader: Reader, opts: ReadThroughOptions, verifier?: Delegate): object {
+function readDelegate(real: Delegate, model: string, reader: Reader, unique: UniqueBatcher, opts: ReadThroughOptions, verifier?: Delegate): object {
   const methods = new Map<string, (args?: Args) => Promise<unknown>>();
   for (const method of READS) {
     const ask = (d: Delegate) => (args?: Args) => (d[method] as (a?: Args) => Promise<unknown>).call(d, args);
@@ -44,7 +50,7 @@ function readDelegate(real: Delegate, model: string, reader: Reader, opts: ReadT
     methods.set(method, async (args?: Args) => {
       let result: unknown;
       try {
-        result = await read(reader, model, method, args ?? {});
+        result = await read(reader, unique, model, method, args ?? {});
       } catch (e) {
         if (!(e instanceof Unsupported)) throw e;
         opts.onFallback?.(model, method, e.message);
@@ -64,18 +70,19 @@ function readDelegate(real: Delegate, model: string, reader: Reader, opts: ReadT
   });
 }
 
-async function read(reader: Reader, model: string, method: ReadMethod, args: Args): Promise<unknown> {
+async function read(reader: Reader, unique: UniqueBatcher, model: string, method: ReadMethod, args: Args): Promise<unknown> {
   switch (method) {
     case 'findMany':
       return reader.findMany(model, args);
     case 'count':
       return reader.count(model, args);
     case 'findFirst':
-    case 'findUnique':
       return reader.findFirst(model, args);
+    case 'findUnique':
+      return unique.load(model, args);
     case 'findFirstOrThrow':
     case 'findUniqueOrThrow': {
-      const row = await reader.findFirst(model, args);
+      const row = await (method === 'findUniqueOrThrow' ? unique.load(model, args) : reader.findFirst(model, args));
       if (!row) throw new Prisma.PrismaClientKnownRequestError(`No ${model} found`, { code: 'P2025', clientVersion: Prisma.prismaVersion.client });
       return row;
     }
@@ -89,8 +96,10 @@ async function verify(model: string, method: string, args: Args, ours: unknown, 
   } catch (e) {
     throw new Error(`read path: ${model}.${method} answered but Prisma threw: ${(e as Error).message}`);
   }
-  const a = canonical(ours, args);
-  const b = canonical(theirs, args);
+  // A page with no order is any page of that size: only its size can be compared.
+  const anyPage = (args.take !== undefined || args.skip !== undefined) && !args.orderBy && Array.isArray(ours);
+  const a = anyPage ? String((ours as unknown[]).length) : canonical(ours, args);
+  const b = anyPage ? String((theirs as unknown[]).length) : canonical(theirs, args);
   if (a !== b) throw new Error(`read path: ${model}.${method}(${JSON.stringify(args)}) differs from Prisma\n ours:   ${a}\n prisma: ${b}`);
 }
 
@@ -105,6 +114,7 @@ function normalize(value: unknown, args: Args): unknown {
     return args.orderBy ? items : items.map((i) => JSON.stringify(i)).sort();
   }
   if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') return `${value}n`;
   if (!value || typeof value !== 'object') return value;
   const chosen = (args.select ?? args.include ?? {}) as Args;
   const out: Row = {};

@@ -11,6 +11,8 @@ type Args = Record<string, unknown>;
 
 interface Selection {
   scalars: string[];
+  /** Selected BigInt columns: the drivers hand them over as numbers or strings, Prisma as bigint. */
+  bigints: string[];
   relations: { rel: Relation; args: Args }[];
   counts: { rel: Relation; where?: Args }[];
 }
@@ -75,7 +77,7 @@ export class Reader {
     // is made to (db.ts), rather than nothing.
     const select = args.select && Object.values(args.select as Args).some(Boolean) ? (args.select as Args) : undefined;
     const chosen = (select ?? args.include) as Args | undefined;
-    const selection: Selection = { scalars: select ? [] : [...model.scalars.keys()], relations: [], counts: [] };
+    const selection: Selection = { scalars: select ? [] : [...model.scalars.keys()], bigints: [], relations: [], counts: [] };
     for (const [key, value] of Object.entries(chosen ?? {})) {
       if (!value) continue;
       if (key === '_count') selection.counts.push(...this.counts(model, value));
@@ -84,6 +86,7 @@ export class Reader {
       } else if (model.relations.has(key)) selection.relations.push({ rel: model.relations.get(key)!, args: value === true ? {} : (value as Args) });
       else throw new Unsupported(`selection ${model.name}.${key}`);
     }
+    selection.bigints = selection.scalars.filter((name) => model.scalars.get(name)!.type === 'BigInt');
     return selection;
   }
 
@@ -198,6 +201,7 @@ function columns(model: ModelInfo, selection: Selection, t: string): string {
 function shape(row: Row, selection: Selection): Row {
   const out: Row = {};
   for (const s of selection.scalars) out[s] = row[s];
+  for (const s of selection.bigints) if (out[s] !== null && out[s] !== undefined) out[s] = BigInt(out[s] as string | number);
   for (const { rel } of selection.relations) out[rel.name] = row[rel.name];
   if (selection.counts.length) out._count = row._count;
   return out;
