@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import { ActivityReactions } from './activity/reactions.js';
+import { BROADCAST_SEND_TASK, type BroadcastJob, runBroadcastJob } from './broadcasts/service.js';
 import { COUPON_EXPIRY_TASK, type CouponExpiryJob, expireCoupon } from './campaigns/coupons/service.js';
 import { voidInvitesWhenHelpersLeave } from './campaigns/fission/invites.js';
 import { CAMPAIGN_STEP_TASK, type CampaignStep, runCampaignStep } from './campaigns/lifecycle/service.js';
@@ -54,6 +55,7 @@ export function createServices({
   jobs.register<CampaignStep>(CAMPAIGN_STEP_TASK, (step) => runCampaignStep({ db }, step));
   jobs.register<CouponExpiryJob>(COUPON_EXPIRY_TASK, async (job) => void (await expireCoupon({ db }, job)));
   jobs.register<SessionReminderJob>(SESSION_REMINDER_TASK, async (job) => void (await runSessionReminder({ db }, job)));
+  jobs.register<BroadcastJob>(BROADCAST_SEND_TASK, async (job) => void (await runBroadcastJob({ db }, job)));
   jobs.register<ItemSaleJob>(ITEM_SALE_TASK, (job) => runItemSale({ db, pubsub }, job));
   // Every hour (claimed once across instances); each organization is refreshed at 03:00 in its time zone.
   // The crontab's own timestamp is the clock, so a run that was late still refreshes the right hour.
