@@ -62,6 +62,9 @@ import './insights/results/queries.js';
 import './webhooks/types.js';
 import './webhooks/queries.js';
 import './webhooks/mutations.js';
+import './broadcasts/types.js';
+import './broadcasts/queries.js';
+import './broadcasts/mutations.js';
 
 export const schema = describeRelayPlumbing(builder.toSchema({ sortSchema: false }));
 export const sortedSchema = () => lexicographicSortSchema(schema);

@@ -6,6 +6,8 @@
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import { ActivityReactions } from './activity/reactions.js';
+import { BROADCAST_SEND_TASK, type BroadcastJob, runBroadcastJob } from './broadcasts/service.js';
+import { COUPON_EXPIRY_TASK, type CouponExpiryJob, expireCoupon } from './campaigns/coupons/service.js';
 import { voidInvitesWhenHelpersLeave } from './campaigns/fission/invites.js';
 import { CAMPAIGN_STEP_TASK, type CampaignStep, runCampaignStep } from './campaigns/lifecycle/service.js';
 import { LikeCounterHubs } from './campaigns/like/counter-hub.js';
@@ -20,6 +22,8 @@ import type { PubSub } from './core/pubsub.js';
 import { refreshDueLifecycles } from './fans/lifecycle.js';
 import { FulfilmentReturns } from './fulfilment/returns.js';
 import { MetricsHubs } from './insights/live/hub.js';
+import { ITEM_SALE_TASK, type ItemSaleJob, runItemSale } from './live/lineup.js';
+import { runSessionReminder, SESSION_REMINDER_TASK, type SessionReminderJob } from './live/reminders.js';
 import { returnRedemption } from './points/service.js';
 import { WebhookDeliverer } from './webhooks/delivery.js';
 
@@ -49,6 +53,10 @@ export function createServices({
   const webhooks = new WebhookDeliverer(db, config);
   webhooks.register(jobs);
   jobs.register<CampaignStep>(CAMPAIGN_STEP_TASK, (step) => runCampaignStep({ db }, step));
+  jobs.register<CouponExpiryJob>(COUPON_EXPIRY_TASK, async (job) => void (await expireCoupon({ db }, job)));
+  jobs.register<SessionReminderJob>(SESSION_REMINDER_TASK, async (job) => void (await runSessionReminder({ db }, job)));
+  jobs.register<BroadcastJob>(BROADCAST_SEND_TASK, async (job) => void (await runBroadcastJob({ db }, job)));
+  jobs.register<ItemSaleJob>(ITEM_SALE_TASK, (job) => runItemSale({ db, pubsub }, job));
   // Every hour (claimed once across instances); each organization is refreshed at 03:00 in its time zone.
   // The crontab's own timestamp is the clock, so a run that was late still refreshes the right hour.
   jobs.recurring<{ _cron?: { ts: string } }>(NIGHTLY_LIFECYCLE_TASK, '0 * * * *', async (p) => {

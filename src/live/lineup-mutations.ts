@@ -20,6 +20,12 @@ const AddLineupItemInput = builder.inputType('AddLineupItemInput', {
       description: "Planned moment it is presented; must fall on the session's day (organization time zone).",
     }),
     position: t.int({ required: false, description: 'Order in the line-up; defaults to the end.', ...range(0, 999) }),
+    plannedOnSaleAt: t.field({
+      type: 'DateTime',
+      required: false,
+      description:
+        "When a job puts it on sale (reminding its reservers, as putItemOnSale does): in the future, on the session's day; if the session is not LIVE then, nothing happens. Moves with the session when it is rescheduled.",
+    }),
   }),
 });
 
@@ -32,6 +38,11 @@ const UpdateLineupItemInput = builder.inputType('UpdateLineupItemInput', {
     priceCents: t.int({ required: false, description: 'New price in cents.', ...range(1, 100_000_000) }),
     slotAt: t.field({ type: 'DateTime', required: false, description: "New planned slot, on the session's day." }),
     position: t.int({ required: false, description: 'New position.', ...range(0, 999) }),
+    plannedOnSaleAt: t.field({
+      type: 'DateTime',
+      required: false,
+      description: "New planned on-sale time (in the future, on the session's day); replaces the earlier plan. INVALID_STATE once on sale.",
+    }),
   }),
 });
 
@@ -74,7 +85,7 @@ builder.mutationFields((t) => ({
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: UpdateLineupItemInput, required: true, description: 'The changes.' }) },
     resolve: (_root, { input }, ctx) => {
-      const { itemId, productName, sku, priceCents, slotAt, position } = input;
+      const { itemId, productName, sku, priceCents, slotAt, position, plannedOnSaleAt } = input;
       // Omitted (or null) fields stay as they are; an empty sku removes it.
       const patch = {
         productName: productName ?? undefined,
@@ -82,6 +93,7 @@ builder.mutationFields((t) => ({
         priceCents: priceCents ?? undefined,
         slotAt: slotAt ?? undefined,
         position: position ?? undefined,
+        plannedOnSaleAt: plannedOnSaleAt ?? undefined,
       };
       return updateLineupItem(ctx, orgOf(ctx.viewer), itemId.id, patch);
     },

@@ -3,6 +3,7 @@
 import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';
+import { enqueueJob } from '../core/jobs/queue.js';
 import { emitOutboundMany } from '../core/outbound.js';
 import type { LineupItem, LiveSession, Wish } from '../generated/prisma/client.js';
 import { localDay, lockSession, OPEN_STATUSES, orgTimeZone, requireStatus } from './common.js';
@@ -17,6 +18,41 @@ export interface LineupItemInput {
   priceCents: number;
   slotAt?: Date | null;
   position?: number | null;
+  /** When a job puts it on sale (the session must be LIVE then); null: by hand only. */
+  plannedOnSaleAt?: Date | null;
+}
+
+/** The job that puts an item on sale at its planned time (registered in services.ts). */
+export const ITEM_SALE_TASK = 'live.item-on-sale';
+export interface ItemSaleJob {
+  orgId: string;
+  itemId: string;
+  /** The planned instant this job is for (ISO): a job for a plan since changed does nothing. */
+  at: string;
+}
+
+async function planItemSale(tx: Tx, item: Pick<LineupItem, 'id' | 'orgId' | 'plannedOnSaleAt' | 'onSaleAt'>) {
+  if (!item.plannedOnSaleAt || item.onSaleAt) return;
+  const job: ItemSaleJob = { orgId: item.orgId, itemId: item.id, at: item.plannedOnSaleAt.toISOString() };
+  await enqueueJob(tx, ITEM_SALE_TASK, job, { runAt: item.plannedOnSaleAt, jobKey: `item-on-sale:${item.id}` });
+}
+
+/** Plans the on-sale jobs of a session's items again (after its times moved). */
+export async function planItemSales(tx: Tx, orgId: string, sessionId: string): Promise<void> {
+  const items = await tx.lineupItem.findMany({ where: { orgId, sessionId, plannedOnSaleAt: { not: null }, onSaleAt: null } });
+  for (const item of items) await planItemSale(tx, item);
+}
+
+/**
+ * The job: puts the item on sale through putItemOnSale (reminding its reservers) when its plan still
+ * says this instant. A session not LIVE then, an item already on sale or removed: left as it is.
+ */
+export async function runItemSale(deps: Deps, job: ItemSaleJob): Promise<void> {
+  const item = await deps.db.lineupItem.findFirst({ where: { id: job.itemId, orgId: job.orgId }, select: { plannedOnSaleAt: true, onSaleAt: true } });
+  if (!item || item.onSaleAt || item.plannedOnSaleAt?.toISOString() !== job.at) return;
+  await putItemOnSale(deps, job.orgId, job.itemId).catch((e) => {
+    if (!(e instanceof DomainError)) throw e;
+  });
 }
 
 export interface LineupChange {
@@ -25,11 +61,18 @@ export interface LineupChange {
   fulfilledWishes: Wish[];
 }
 
-async function checkSlot(tx: Tx, orgId: string, session: LiveSession, slotAt: Date | null | undefined) {
+async function checkSlot(tx: Tx, orgId: string, session: LiveSession, slotAt: Date | null | undefined, field = 'input.slotAt') {
   if (!slotAt) return;
   const tz = await orgTimeZone(tx, orgId);
   const day = localDay(session.scheduledAt, tz);
-  if (localDay(slotAt, tz) !== day) throw new DomainError('VALIDATION', `input.slotAt: must be on the session's day (${day}, ${tz})`, 'input.slotAt');
+  if (localDay(slotAt, tz) !== day) throw new DomainError('VALIDATION', `${field}: must be on the session's day (${day}, ${tz})`, field);
+}
+
+/** A planned on-sale time is on the session's day, like a slot, and still ahead. */
+async function checkPlannedSale(tx: Tx, orgId: string, session: LiveSession, at: Date | null | undefined) {
+  if (!at) return;
+  if (at.getTime() <= Date.now()) throw new DomainError('VALIDATION', 'input.plannedOnSaleAt: must be in the future', 'input.plannedOnSaleAt');
+  await checkSlot(tx, orgId, session, at, 'input.plannedOnSaleAt');
 }
 
 export async function addLineupItem(deps: Deps, orgId: string, sessionId: string, input: LineupItemInput): Promise<LineupChange> {
@@ -37,6 +80,7 @@ export async function addLineupItem(deps: Deps, orgId: string, sessionId: string
     const session = await lockSession(tx, orgId, sessionId);
     requireStatus(session, OPEN_STATUSES, 'change the line-up');
     await checkSlot(tx, orgId, session, input.slotAt);
+    await checkPlannedSale(tx, orgId, session, input.plannedOnSaleAt);
     const position = input.position ?? (await tx.lineupItem.count({ where: { sessionId } }));
     const item = await tx.lineupItem.create({
       data: {
@@ -47,8 +91,10 @@ export async function addLineupItem(deps: Deps, orgId: string, sessionId: string
         priceCents: input.priceCents,
         slotAt: input.slotAt ?? null,
         position,
+        plannedOnSaleAt: input.plannedOnSaleAt ?? null,
       },
     });
+    await planItemSale(tx, item);
     return { item, fulfilledWishes: await fulfilWishes(tx, orgId, item) };
   });
 }
@@ -65,7 +111,10 @@ export async function updateLineupItem(deps: Deps, orgId: string, itemId: string
     const session = await lockSession(tx, orgId, before.sessionId, 'input.itemId');
     requireStatus(session, OPEN_STATUSES, 'change the line-up', 'input.itemId');
     await checkSlot(tx, orgId, session, patch.slotAt);
+    await checkPlannedSale(tx, orgId, session, patch.plannedOnSaleAt);
+    if (patch.plannedOnSaleAt && before.onSaleAt) throw new DomainError('INVALID_STATE', 'The item is already on sale', 'input.plannedOnSaleAt');
     const item = await tx.lineupItem.update({ where: { id: itemId }, data: { ...patch, position: patch.position ?? undefined } });
+    if (patch.plannedOnSaleAt) await planItemSale(tx, item);
     // A renamed item may now be what fans wished for.
     const fulfilledWishes = patch.productName && patch.productName !== before.productName ? await fulfilWishes(tx, orgId, item) : [];
     return { item, fulfilledWishes };

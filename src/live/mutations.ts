@@ -3,7 +3,8 @@
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { refusals } from '../core/error-types.js';
-import { range, text } from '../core/input-rules.js';
+import { items, range, text } from '../core/input-rules.js';
+import { MAX_REMINDER_TIMES, setSessionReminders } from './reminders.js';
 import { cancelLiveSession, endLiveSession, goLive, reportLiveStats, rescheduleLiveSession, scheduleLiveSession } from './sessions.js';
 import { LiveSessionRef } from './types.js';
 
@@ -36,6 +37,31 @@ const ReportLiveStatsInput = builder.inputType('ReportLiveStatsInput', {
     likes: t.int({ required: true, description: 'Likes so far.', ...range(0, 2_000_000_000) }),
     orderCount: t.int({ required: true, description: 'Orders so far.', ...range(0, 100_000_000) }),
     gmvCents: t.int({ required: true, description: 'Gross merchandise value so far, in cents.', ...range(0, 2_000_000_000) }),
+  }),
+});
+
+const ReminderTimeInput = builder.inputType('SessionReminderTimeInput', {
+  description: 'One reminder time: give exactly one of localTime and minutesBefore.',
+  fields: (t) => ({
+    localTime: t.string({
+      required: false,
+      description: '"HH:MM" (24-hour) on the session day in the organization\'s time zone; a time at or after the start is never sent.',
+      ...text(5, 5),
+    }),
+    minutesBefore: t.int({ required: false, description: 'Minutes before the planned start (moves with it).', ...range(1, 1_440) }),
+  }),
+});
+
+const SetSessionRemindersInput = builder.inputType('SetSessionRemindersInput', {
+  description: "A SCHEDULED session's reminder times, replacing the earlier ones (the default is 10:00, 15:00 and 30 minutes before).",
+  fields: (t) => ({
+    sessionId: t.globalID({ for: LiveSessionRef, required: true, description: 'The session; it must be SCHEDULED.' }),
+    times: t.field({
+      type: [ReminderTimeInput],
+      required: true,
+      description: `The reminder times (at most ${MAX_REMINDER_TIMES}); an empty list sends none. Times already sent are not sent again.`,
+      ...items(0, MAX_REMINDER_TIMES),
+    }),
   }),
 });
 
@@ -75,10 +101,19 @@ builder.mutationFields((t) => ({
       });
     },
   }),
+  setSessionReminders: t.field({
+    type: LiveSessionRef,
+    errors: refusals('INVALID_STATE', 'NOT_FOUND'),
+    description:
+      'Set when the fans who reserved a SCHEDULED session (or one of its items) are reminded: at each time a job emits one `reminder.due` webhook event per such fan who has not opted out, once across instances. INVALID_STATE once it is live, ended or cancelled.',
+    authScopes: { operatorWrite: true },
+    args: { input: t.arg({ type: SetSessionRemindersInput, required: true, description: 'The session and its reminder times.' }) },
+    resolve: (_root, { input }, ctx) => setSessionReminders(ctx, orgOf(ctx.viewer), input.sessionId.id, input.times),
+  }),
   cancelLiveSession: t.field({
     type: LiveSessionRef,
     errors: refusals('INVALID_STATE', 'NOT_FOUND'),
-    description: 'Call off a SCHEDULED session (→ CANCELLED).',
+    description: 'Call off a SCHEDULED session (→ CANCELLED); its pending reminders are dropped.',
     authScopes: { operatorWrite: true },
     args: { sessionId: t.arg.globalID({ for: LiveSessionRef, required: true, description: 'The session to cancel.' }) },
     resolve: (_root, { sessionId }, ctx) => cancelLiveSession(ctx, orgOf(ctx.viewer), sessionId.id),

@@ -8,6 +8,8 @@ import type { LiveSession, Prisma } from '../generated/prisma/client.js';
 import type { LiveSessionStatus } from '../generated/prisma/enums.js';
 import { requireStatus } from './common.js';
 import { type FanReminderMessage, publishReminders, publishSessionEvent } from './events.js';
+import { planItemSales } from './lineup.js';
+import { cancelReminders, planReminders } from './reminders.js';
 
 type Deps = Pick<Context, 'db' | 'pubsub'>;
 
@@ -27,14 +29,22 @@ function checkStart(scheduledAt: Date) {
   if (ms >= YEAR_MS) throw new DomainError('VALIDATION', 'input.scheduledAt: must be within a year', 'input.scheduledAt');
 }
 
+/** Puts a session on the schedule with the default reminder times planned (see reminders.ts). */
 export async function scheduleLiveSession(deps: Deps, orgId: string, input: SessionInput): Promise<LiveSession> {
   checkStart(input.scheduledAt);
-  return deps.db.liveSession.create({
-    data: { orgId, title: input.title, host: input.host, theme: input.theme ?? null, scheduledAt: input.scheduledAt },
+  return deps.db.$transaction(async (tx) => {
+    const session = await tx.liveSession.create({
+      data: { orgId, title: input.title, host: input.host, theme: input.theme ?? null, scheduledAt: input.scheduledAt },
+    });
+    await planReminders(tx, session, new Date());
+    return session;
   });
 }
 
-/** Moves a SCHEDULED session (and its planned slots by the same amount, so they stay on its day). */
+/**
+ * Moves a SCHEDULED session (and its planned slots and on-sale times by the same amount, so they stay on
+ * its day); its reminders are planned again for the new day, from now.
+ */
 export async function rescheduleLiveSession(deps: Deps, orgId: string, sessionId: string, patch: Partial<SessionInput>): Promise<LiveSession> {
   if (patch.scheduledAt) checkStart(patch.scheduledAt);
   return deps.db.$transaction(async (tx) => {
@@ -48,9 +58,15 @@ export async function rescheduleLiveSession(deps: Deps, orgId: string, sessionId
       if (deltaMs) {
         await tx.$executeRaw`UPDATE "LineupItem" SET "slotAt" = "slotAt" + (${deltaMs}::bigint * interval '1 millisecond')
           WHERE "sessionId" = ${sessionId} AND "slotAt" IS NOT NULL`;
+        await tx.$executeRaw`UPDATE "LineupItem" SET "plannedOnSaleAt" = "plannedOnSaleAt" + (${deltaMs}::bigint * interval '1 millisecond')
+          WHERE "sessionId" = ${sessionId} AND "plannedOnSaleAt" IS NOT NULL AND "onSaleAt" IS NULL`;
+        await planItemSales(tx, orgId, sessionId);
       }
     }
-    return tx.liveSession.update({ where: { id: sessionId }, data: patch });
+    const moved = patch.scheduledAt && patch.scheduledAt.getTime() !== before.scheduledAt.getTime();
+    const session = await tx.liveSession.update({ where: { id: sessionId }, data: { ...patch, ...(moved ? { remindedThrough: null } : {}) } });
+    if (moved) await planReminders(tx, session, new Date());
+    return session;
   });
 }
 
@@ -71,7 +87,11 @@ async function transition(
 }
 
 export async function cancelLiveSession(deps: Deps, orgId: string, sessionId: string): Promise<LiveSession> {
-  const session = await deps.db.$transaction((tx) => transition(tx, orgId, sessionId, 'SCHEDULED', { status: 'CANCELLED' }, 'cancel'));
+  const session = await deps.db.$transaction(async (tx) => {
+    const cancelled = await transition(tx, orgId, sessionId, 'SCHEDULED', { status: 'CANCELLED' }, 'cancel');
+    await cancelReminders(tx, sessionId);
+    return cancelled;
+  });
   publishSessionEvent(deps.pubsub, { kind: 'STATUS', orgId, sessionId, status: session.status });
   return session;
 }
@@ -86,6 +106,8 @@ export async function endLiveSession(deps: Deps, orgId: string, sessionId: strin
 export async function goLive(deps: Deps, orgId: string, sessionId: string): Promise<{ session: LiveSession; remindedCount: number }> {
   const { session, reminders } = await deps.db.$transaction(async (tx) => {
     const session = await transition(tx, orgId, sessionId, 'SCHEDULED', { status: 'LIVE', startedAt: new Date() }, 'go live');
+    // Reminders before the start are moot now: going live reminds every reserver itself (below).
+    await cancelReminders(tx, sessionId);
     const reservers = await tx.reservation.findMany({ where: { orgId, sessionId, itemId: null, fan: { optedOut: false } }, select: { fanId: true } });
     const at = (session.startedAt ?? new Date()).toISOString();
     const reminders: FanReminderMessage[] = reservers.map((r) => ({

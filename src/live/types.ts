@@ -3,6 +3,7 @@ import { ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { orgIdOf } from '../core/context.js';
 import { anyOf, within } from '../core/filters.js';
+import { reminderInstants } from './reminders.js';
 
 export const LiveSessionStatusEnum = builder.enumType('LiveSessionStatus', {
   description: 'Where a live session is: SCHEDULED → LIVE → ENDED, or CANCELLED.',
@@ -21,6 +22,35 @@ export const WishStatusEnum = builder.enumType('WishStatus', {
     FULFILLED: { description: 'A matching item joined a live session line-up.' },
   },
 });
+
+export const ReminderStatusEnum = builder.enumType('SessionReminderStatus', {
+  description: 'Where one reminder time of a session stands.',
+  values: {
+    PLANNED: { description: 'Still to come (sent at its time while the session is SCHEDULED).' },
+    SENT: { description: 'Sent: a `reminder.due` event per reserving fan who has not opted out.' },
+    SKIPPED: { description: 'At or after the start (e.g. 15:00 for a session at 11:00): never sent.' },
+  },
+});
+
+const SessionReminderTimeRef = builder
+  .objectRef<{ localTime?: string | null; minutesBefore?: number | null; at: Date; status: 'PLANNED' | 'SENT' | 'SKIPPED' }>('SessionReminderTime')
+  .implement({
+    description: 'One reminder time of a live session: a wall-clock time on the session day, or minutes before the start.',
+    fields: (t) => ({
+      localTime: t.string({
+        nullable: true,
+        description: '"HH:MM" on the session day in the organization\'s time zone; null for a minutesBefore time.',
+        resolve: (r) => r.localTime ?? null,
+      }),
+      minutesBefore: t.int({
+        nullable: true,
+        description: 'Minutes before the planned start; null for a localTime.',
+        resolve: (r) => r.minutesBefore ?? null,
+      }),
+      at: t.field({ type: 'DateTime', description: 'The instant it falls on for the current plan.', resolve: (r) => r.at }),
+      status: t.field({ type: ReminderStatusEnum, description: 'Planned, sent or skipped.', resolve: (r) => r.status }),
+    }),
+  });
 
 export const LiveSessionRef = builder.prismaNode('LiveSession', {
   description: 'A scheduled live stream with its line-up of items.',
@@ -48,6 +78,18 @@ export const LiveSessionRef = builder.prismaNode('LiveSession', {
     platformGmvCents: t.exposeInt('platformGmvCents', {
       description: 'Gross merchandise value of the whole session as the live platform last reported it, in cents.',
     }),
+    reminderTimes: t.field({
+      type: [SessionReminderTimeRef],
+      select: { scheduledAt: true, reminderTimes: true, remindedThrough: true, org: { select: { timeZone: true } } },
+      description:
+        "When fans who reserved the session (or an item of it) are reminded (a `reminder.due` webhook event each), in the order set; default 10:00 and 15:00 on the session day in the organization's time zone and 30 minutes before the start.",
+      resolve: (s) =>
+        reminderInstants(s, s.org.timeZone).map(({ time, at }) => ({
+          ...time,
+          at,
+          status: s.remindedThrough && at <= s.remindedThrough ? 'SENT' : at >= s.scheduledAt ? 'SKIPPED' : 'PLANNED',
+        })),
+    }),
     items: t.relation('items', { description: 'The line-up, in slot order.', query: { orderBy: [{ position: 'asc' }, { id: 'asc' }] } }),
     reservationCount: t.relationCount('reservations', { description: 'Reservations of the session or its items.' }),
     reservations: t.relatedConnection('reservations', {
@@ -72,6 +114,11 @@ export const LineupItemRef = builder.prismaNode('LineupItem', {
     slotAt: t.expose('slotAt', { type: 'DateTime', nullable: true, description: 'Planned moment the item is presented.' }),
     position: t.exposeInt('position', { description: 'Order in the line-up.' }),
     onSaleAt: t.expose('onSaleAt', { type: 'DateTime', nullable: true, description: 'When it went on sale; null before.' }),
+    plannedOnSaleAt: t.expose('plannedOnSaleAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When a job puts it on sale (if the session is LIVE then); null: only by hand (putItemOnSale).',
+    }),
     session: t.relation('session', { description: 'The live session.' }),
     reservationCount: t.relationCount('reservations', { description: 'Fans who reserved this item.' }),
   }),

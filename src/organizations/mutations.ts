@@ -1,12 +1,14 @@
-// GraphQL management of partner API keys, for an organization's OWNER and ADMIN operators only.
+// GraphQL management of partner API keys and quiet hours, for an organization's OWNER and ADMIN operators only.
 
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { refusals } from '../core/error-types.js';
+import { DomainError } from '../core/errors.js';
 import { text } from '../core/input-rules.js';
 import type { ApiKey } from '../generated/prisma/client.js';
 import { createApiKey, revokeApiKey } from './api-keys.js';
-import { ApiKeyRef, PartnerScopeEnum } from './types.js';
+import { setQuietHours } from './quiet-hours.js';
+import { ApiKeyRef, OrganizationRef, PartnerScopeEnum } from './types.js';
 
 const CreatedApiKey = builder.objectRef<{ key: string; apiKey: ApiKey }>('CreatedApiKey').implement({
   description: 'A new API key. `key` is shown this once; store it in the partner system now.',
@@ -25,7 +27,32 @@ const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   }),
 });
 
+const SetQuietHoursInput = builder.inputType('SetQuietHoursInput', {
+  description: "Daily quiet hours in the organization's time zone, e.g. 22:00 to 08:00; give both, or neither to remove them.",
+  fields: (t) => ({
+    start: t.string({ required: false, description: 'When they begin, "HH:MM" (24-hour).', ...text(5, 5) }),
+    end: t.string({
+      required: false,
+      description: 'When they end, "HH:MM" (exclusive); earlier than start crosses midnight; not equal to start.',
+      ...text(5, 5),
+    }),
+  }),
+});
+
 builder.mutationFields((t) => ({
+  setQuietHours: t.field({
+    type: OrganizationRef,
+    errors: refusals(),
+    description:
+      'Set (or, with neither start nor end, remove) the quiet hours: a non-crisis broadcast due inside them is held until they end; crisis broadcasts are sent at once.',
+    authScopes: { operatorAdmin: true },
+    args: { input: t.arg({ type: SetQuietHoursInput, required: true, description: 'Start and end, or neither.' }) },
+    resolve: (_root, { input }, ctx) => {
+      if ((input.start == null) !== (input.end == null))
+        throw new DomainError('VALIDATION', 'input: give both start and end, or neither', input.start == null ? 'input.start' : 'input.end');
+      return setQuietHours(ctx.db, orgOf(ctx.viewer), input.start && input.end ? { start: input.start, end: input.end } : null);
+    },
+  }),
   createApiKey: t.field({
     type: CreatedApiKey,
     errors: refusals(),

@@ -12,7 +12,15 @@ export const OperatorRoleEnum = builder.enumType('OperatorRole', {
   },
 });
 
-builder.prismaNode('Organization', {
+const QuietHoursRef = builder.simpleObject('QuietHours', {
+  description: "A daily window in the organization's time zone; it crosses midnight when end is earlier than start.",
+  fields: (t) => ({
+    start: t.string({ description: 'When they begin, "HH:MM".' }),
+    end: t.string({ description: 'When they end, "HH:MM" (exclusive).' }),
+  }),
+});
+
+export const OrganizationRef = builder.prismaNode('Organization', {
   description: "A streamer's or brand's operating team: the tenant every other object belongs to.",
   id: { field: 'id' },
   nullable: true,
@@ -22,6 +30,13 @@ builder.prismaNode('Organization', {
     name: t.exposeString('name', { description: 'Display name of the organization.' }),
     timeZone: t.exposeString('timeZone', { description: 'IANA time zone that defines "today" for check-ins and schedules.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the organization was created.' }),
+    quietHours: t.field({
+      type: QuietHoursRef,
+      nullable: true,
+      select: { quietHoursStart: true, quietHoursEnd: true },
+      description: 'Daily quiet hours in its time zone, during which non-crisis broadcasts are held; null: none.',
+      resolve: (o) => (o.quietHoursStart && o.quietHoursEnd ? { start: o.quietHoursStart, end: o.quietHoursEnd } : null),
+    }),
     operators: t.relation('operators', {
       description: 'Staff of the organization, by display name. Not for fans.',
       authScopes: { operator: true, partner: 'read' },

@@ -49,6 +49,7 @@ const DOMAIN_ARROWS: Record<string, string[]> = {
   orders: ['communities', 'fans', 'live', 'points'],
   checkins: ['communities', 'fans', 'live', 'points'],
   campaigns: ['communities', 'fans', 'fulfilment', 'live', 'orders', 'points'], // points: wheel points prizes are credited at once
+  broadcasts: ['communities', 'fans'], // group broadcasts: targets groups by ids, kinds or a saved segment's fans
   webhooks: [], // outbound delivery: fed by core/outbound.ts jobs, imports no domain
   insights: ['campaigns', 'checkins', 'communities', 'fans', 'fulfilment', 'live', 'orders', 'organizations', 'points'], // read-only over the domains: metrics import their refs, nothing imports insights
 };

@@ -164,6 +164,7 @@ describe('every mutation, selected with only __typename and the error fragment',
     const mask = await item('Silk eye mask');
     await call(t, 'updateLineupItem', { input: { itemId: mask, priceCents: 890 } });
     await call(t, 'removeLineupItem', { itemId: await item('Spare towel') });
+    await call(t, 'setSessionReminders', { input: { sessionId: S, times: [{ localTime: '10:00' }, { minutesBefore: 15 }] } });
     await call(t, 'reserveSession', { input: { sessionId: S, fanId: F1 } });
     await call(t, 'reserveItem', { input: { itemId: mask, fanId: F1 } });
     const reservation = await newest(db(t).reservation.findFirst({ where: { orgId: t.orgId, fanId: f1.id }, orderBy: { createdAt: 'desc' } }));
@@ -204,6 +205,13 @@ describe('every mutation, selected with only __typename and the error fragment',
 
     // Insight
     await call(t, 'refreshFanScores', {});
+
+    // Broadcasts and quiet hours
+    await call(t, 'setQuietHours', { input: { start: '22:00', end: '08:00' } });
+    await call(t, 'createBroadcast', { input: { text: 'mr broadcast', kinds: ['SMALL'], crisis: true, sendAt: at(3) } });
+    const broadcast = await newest(db(t).broadcast.findFirst({ where: { orgId: t.orgId, text: 'mr broadcast' } }));
+    await call(t, 'cancelBroadcast', { broadcastId: gid('Broadcast', broadcast.id) });
+    await call(t, 'setQuietHours', { input: {} });
 
     expect(
       mutations.map((m) => m.name).filter((n) => !called.has(n)),

@@ -97,6 +97,28 @@ async function targetWhere(tx: Tx, orgId: string, target: CouponTarget): Promise
   return { orgId, id: { in: ids } };
 }
 
+/** The job that marks a coupon's unredeemed grants expired at its validUntil (registered in services.ts). */
+export const COUPON_EXPIRY_TASK = 'coupons.expire';
+export interface CouponExpiryJob {
+  orgId: string;
+  campaignId: string;
+}
+
+/**
+ * Marks every grant still unredeemed as expired (expiredAt = validUntil). The job's run time is the
+ * clock (queued at validUntil when the campaign is created); redeeming is refused from validUntil on anyway.
+ * Returns how many grants expired now; a second run finds none.
+ */
+export async function expireCoupon(deps: Deps, job: CouponExpiryJob): Promise<number> {
+  const coupon = await deps.db.coupon.findFirst({ where: { campaignId: job.campaignId, campaign: { orgId: job.orgId } } });
+  if (!coupon?.validUntil) return 0;
+  const { count } = await deps.db.couponGrant.updateMany({
+    where: { orgId: job.orgId, campaignId: job.campaignId, redeemedAt: null, expiredAt: null },
+    data: { expiredAt: coupon.validUntil },
+  });
+  return count;
+}
+
 export interface RedeemInput {
   campaignId: string;
   fanId: string;
@@ -115,6 +137,7 @@ export async function redeemCoupon(deps: Deps, orgId: string, input: RedeemInput
     const order = await resolveOrder(tx, orgId, input);
     const grant = await tx.couponGrant.findUnique({ where: { campaignId_fanId: { campaignId: campaign.id, fanId: input.fanId } } });
     if (!grant) throw new DomainError('NOT_FOUND', 'This coupon was not issued to this fan', 'input.fanId');
+    if (grant.expiredAt) throw new DomainError('INVALID_STATE', `This coupon expired at ${grant.expiredAt.toISOString()}`, 'input.campaignId');
     if (order.amountCents < campaign.coupon.minSpendCents) {
       throw new DomainError(
         'THRESHOLD_NOT_MET',
@@ -123,7 +146,7 @@ export async function redeemCoupon(deps: Deps, orgId: string, input: RedeemInput
       );
     }
     const { count } = await tx.couponGrant.updateMany({
-      where: { id: grant.id, redeemedAt: null },
+      where: { id: grant.id, redeemedAt: null, expiredAt: null },
       data: { redeemedAt: now, orderId: order.reference },
     });
     if (!count) throw new DomainError('CONFLICT', 'This coupon was already redeemed', 'input.fanId');

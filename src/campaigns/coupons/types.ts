@@ -10,6 +10,11 @@ builder.prismaObject('CouponGrant', {
     fan: t.relation('fan', { description: 'The fan holding it.' }),
     issuedAt: t.expose('issuedAt', { type: 'DateTime', description: 'When it was issued.' }),
     redeemedAt: t.expose('redeemedAt', { type: 'DateTime', nullable: true, description: 'When it was used, if it was.' }),
+    expiredAt: t.expose('expiredAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: "The coupon's validUntil, once it passed with this copy unused: it can no longer be redeemed (INVALID_STATE).",
+    }),
     orderReference: t.exposeString('orderId', {
       nullable: true,
       description: 'The order it was used on: our order id, or "ext:<platform order id>" for an order not imported yet.',

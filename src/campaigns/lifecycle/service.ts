@@ -10,6 +10,7 @@ import { enqueueJob } from '../../core/jobs/queue.js';
 import { emitOutbound } from '../../core/outbound.js';
 import type { Campaign, Prisma } from '../../generated/prisma/client.js';
 import type { CampaignKind, CampaignStatus, PrizeKind } from '../../generated/prisma/enums.js';
+import { COUPON_EXPIRY_TASK, type CouponExpiryJob } from '../coupons/service.js';
 import { findCampaign } from '../lookup.js';
 
 type Deps = Pick<Context, 'db'>;
@@ -92,7 +93,7 @@ export async function createCampaign(deps: Deps, orgId: string, input: CreateCam
       throw notFound('Community', 'input.communityId');
     if (input.liveSessionId && !(await tx.liveSession.findFirst({ where: { id: input.liveSessionId, orgId }, select: { id: true } })))
       throw notFound('Live session', 'input.liveSessionId');
-    return tx.campaign.create({
+    const campaign = await tx.campaign.create({
       data: {
         orgId,
         kind: input.kind,
@@ -104,6 +105,13 @@ export async function createCampaign(deps: Deps, orgId: string, input: CreateCam
         ...settingsOf(orgId, input),
       },
     });
+    // A coupon with a validUntil expires on its own: the unredeemed grants are marked then.
+    if (input.coupon?.validUntil)
+      await enqueueJob(tx, COUPON_EXPIRY_TASK, { orgId, campaignId: campaign.id } satisfies CouponExpiryJob, {
+        runAt: input.coupon.validUntil,
+        jobKey: `coupon-expiry:${campaign.id}`,
+      });
+    return campaign;
   });
 }
 

@@ -9,6 +9,7 @@ import { type ActivityInput, publishActivity, recordActivity } from '../../activ
 import type { Context } from '../../core/context.js';
 import type { Db, Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
+import { emitOutboundMany } from '../../core/outbound.js';
 import type { PubSub } from '../../core/pubsub.js';
 import { dayOf, earnCappedIntimacy } from '../../fans/intimacy.js';
 import { Prisma } from '../../generated/prisma/client.js';
@@ -178,6 +179,19 @@ async function applyGroup(tx: Tx, group: Pending[]) {
       // Conditional on the value read under the row lock: each milestone is claimed exactly once.
       const ok = await tx.likeCampaign.updateMany({ where: { campaignId, milestonesReached: before }, data: { milestonesReached: reached } });
       if (ok.count) claimed = Array.from({ length: reached - before }, (_, i) => before + i + 1);
+      // In the transaction that claimed them: one milestone.reached per milestone, however many batches race.
+      await emitOutboundMany(
+        tx,
+        campaign.orgId,
+        'milestone.reached',
+        claimed.map((milestone) => ({
+          campaignId,
+          name: campaign.name,
+          milestone,
+          likes: milestone * every,
+          targetLikes: Number(rows[0].targetLikes),
+        })),
+      );
     }
     // Each batch's running total, in arrival order; a milestone belongs to the batch that crossed it.
     let running = total - sum;

@@ -52,6 +52,14 @@ export async function enqueueJob(tx: Pick<Tx, '$executeRaw'>, task: string, payl
     ${opts.jobKeyMode ?? 'replace'}::text)`;
 }
 
+/**
+ * Removes the pending job with this key inside `tx` (a cancelled plan). A job running right now keeps
+ * running (graphile-worker only takes its key and retries away), so its handler re-checks the state.
+ */
+export async function removeJob(tx: Pick<Tx, '$executeRaw'>, jobKey: string): Promise<void> {
+  await tx.$executeRaw`SELECT 1 FROM graphile_worker.remove_job(${jobKey}::text)`;
+}
+
 /** Adds many jobs of one task in one statement (graphile_worker.add_jobs), inside `tx`. */
 export async function enqueueJobs(tx: Pick<Tx, '$executeRaw'>, task: string, payloads: unknown[]): Promise<void> {
   if (!payloads.length) return;
@@ -164,9 +172,11 @@ export class JobQueue {
            WHERE locked_at IS NULL AND attempts > 0 AND attempts < max_attempts AND run_at > now()`,
         );
       if (!this.runner) await runOnce({ pgPool: this.pool, taskList: this.tasks, logger: jobLogger, noHandleSignals: true });
+      // A job planned by a job (the next reminder) up to `until` is pending too: the next pass makes it due.
       const { rows } = await this.pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM graphile_worker._private_jobs
-         WHERE locked_at IS NOT NULL OR (run_at <= now() AND attempts < max_attempts)${fastForward ? ' OR (attempts > 0 AND attempts < max_attempts)' : ''}`,
+         WHERE locked_at IS NOT NULL OR (run_at <= greatest(now(), $1::timestamptz) AND attempts < max_attempts)${fastForward ? ' OR (attempts > 0 AND attempts < max_attempts)' : ''}`,
+        [until?.toISOString() ?? null],
       );
       if (!rows[0]?.n) return;
       if (Date.now() > deadline) throw new Error(`jobs.drain: ${rows[0].n} jobs still pending after ${timeoutMs} ms`);
