@@ -4,16 +4,16 @@
 // - the yearly season, in month-days of the organization's time zone: seasonStart ≤ today ≤ seasonEnd,
 //   wrapping the new year when the start is later than the end (Nov 1 – Feb 28 for winter slippers).
 // The same rules are a Prisma filter (the catalogue) and a check (redemption), so they cannot disagree.
-import { localDay } from '../checkins/days.js';
 import { DomainError } from '../core/errors.js';
 import type { Prisma, Reward } from '../generated/prisma/client.js';
 
 export type Availability = Pick<Reward, 'active' | 'availableFrom' | 'availableUntil' | 'seasonStartMmdd' | 'seasonEndMmdd'>;
 
-/** Today's month-day (MMDD, e.g. 1225) in the time zone. */
+/** Today's month-day (MMDD, e.g. 1225) in the time zone. (checkins/days.ts has the full day, but checkins depends on points.) */
 export function monthDayIn(at: Date, timeZone: string): number {
-  const [, m, d] = localDay(at, timeZone).split('-').map(Number);
-  return m * 100 + d;
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, month: 'numeric', day: 'numeric' }).formatToParts(at);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return part('month') * 100 + part('day');
 }
 
 /** "MM-DD" → MMDD; refuses what is not a day of the year (Feb 29 is allowed: it exists in leap years). */
