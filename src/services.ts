@@ -9,6 +9,7 @@ import { ActivityReactions } from './activity/reactions.js';
 import { BROADCAST_SEND_TASK, type BroadcastJob, runBroadcastJob } from './broadcasts/service.js';
 import { COUPON_EXPIRY_TASK, type CouponExpiryJob, expireCoupon } from './campaigns/coupons/service.js';
 import { voidInvitesWhenHelpersLeave } from './campaigns/fission/invites.js';
+import { returnTierUnit } from './campaigns/fission/tiers.js';
 import { CAMPAIGN_STEP_TASK, type CampaignStep, runCampaignStep } from './campaigns/lifecycle/service.js';
 import { LikeCounterHubs } from './campaigns/like/counter-hub.js';
 import { createLikeCommitter } from './campaigns/like/likes.js';
@@ -44,10 +45,11 @@ export function createServices({
 }): Services {
   const activity = new ActivityReactions();
   voidInvitesWhenHelpersLeave(activity);
-  // What a cancelled fulfilment gives back, by source (fission claims and like draws have no stock).
+  // What a cancelled fulfilment gives back, by source (single fission prizes and like draws have no stock).
   const fulfilmentReturns = new FulfilmentReturns();
   fulfilmentReturns.on('REDEMPTION', (tx, f) => returnRedemption(tx, f.orgId, f.sourceId));
   fulfilmentReturns.on('LOTTERY_SPIN', returnSpinPrize);
+  fulfilmentReturns.on('FISSION_TIER', returnTierUnit);
   // The job queue runs the tasks registered here once started (main.ts, the test harness).
   const jobs = new JobQueue(pool, { ...config.jobs, onError: (message, e) => console.error(`[jobs] ${message}: ${(e as Error)?.message ?? e}`) });
   const webhooks = new WebhookDeliverer(db, config);

@@ -22,6 +22,9 @@ export const ErrorCodeEnum = builder.enumType('ErrorCode', {
     CAMPAIGN_NOT_RUNNING: { description: 'The campaign is not open now.' },
     CAP_REACHED: { description: 'A per-fan limit is reached.' },
     INVALID_STATE: { description: 'Not possible in the current state (e.g. ending a session that never went live).' },
+    NOT_AVAILABLE: {
+      description: 'Outside its availability window or season (e.g. winter slippers in July); the message says when it is available.',
+    },
   } satisfies Record<ErrorCode, { description: string }>,
 });
 
@@ -59,6 +62,8 @@ const TYPE_DESCRIPTIONS: Record<ErrorCode, string> = {
   CAMPAIGN_NOT_RUNNING: 'The campaign is not open for this action now.',
   CAP_REACHED: 'A per-fan limit is reached.',
   INVALID_STATE: 'Not possible in the current state, e.g. ending a session that never went live.',
+  NOT_AVAILABLE:
+    'Outside its availability window or yearly season, e.g. a points-mall reward redeemed out of season; the message says when it is available.',
 };
 
 for (const code of ErrorCodes) {

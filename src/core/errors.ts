@@ -15,6 +15,7 @@ export const ErrorCodes = [
   'CAMPAIGN_NOT_RUNNING',
   'CAP_REACHED',
   'INVALID_STATE',
+  'NOT_AVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 
@@ -64,6 +65,7 @@ export const AlreadyCheckedInError = errorClass('ALREADY_CHECKED_IN', 'AlreadyCh
 export const CampaignNotRunningError = errorClass('CAMPAIGN_NOT_RUNNING', 'CampaignNotRunningError');
 export const CapReachedError = errorClass('CAP_REACHED', 'CapReachedError');
 export const InvalidStateError = errorClass('INVALID_STATE', 'InvalidStateError');
+export const NotAvailableError = errorClass('NOT_AVAILABLE', 'NotAvailableError');
 
 /** The class of each code, in `ErrorCodes` order. */
 export const ErrorClasses: Record<ErrorCode, ErrorClass> = {
@@ -80,6 +82,7 @@ export const ErrorClasses: Record<ErrorCode, ErrorClass> = {
   CAMPAIGN_NOT_RUNNING: CampaignNotRunningError,
   CAP_REACHED: CapReachedError,
   INVALID_STATE: InvalidStateError,
+  NOT_AVAILABLE: NotAvailableError,
 };
 
 export const notFound = (what: string, field?: string) => new NotFoundError(`${what} not found`, field);

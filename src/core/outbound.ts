@@ -19,11 +19,12 @@ export const OUTBOUND_KINDS = [
   'reminder.due',
   'broadcast.requested',
   'fan.lifecycle_changed',
+  'wish.fulfilled',
 ] as const;
 export type OutboundKind = (typeof OUTBOUND_KINDS)[number];
 
 /** Kinds that market to a fan: never emitted for a fan who opted out. */
-export const MARKETING_KINDS: readonly OutboundKind[] = ['reminder.due', 'item.on_sale', 'broadcast.requested'];
+export const MARKETING_KINDS: readonly OutboundKind[] = ['reminder.due', 'item.on_sale', 'broadcast.requested', 'wish.fulfilled'];
 
 const BATCH = 50;
 

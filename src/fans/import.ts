@@ -5,11 +5,15 @@
 // - A display name of the form "region-skin type" sets region and skin type and the SELF tags
 //   (see self-tags.ts); an explicit `region` applies only when the name does not carry one.
 // - Omitted optional fields keep what the fan already has; a new fan's source defaults to IMPORT.
-// - referredByExternalId names a fan of the organization or of the same batch, never the fan itself.
+// - referredByExternalId names a fan of the organization or of the same batch, never the fan itself,
+//   and never closes a referral cycle (A referred by B and B by A, or longer), counting the referrals
+//   already stored and those of the batch together; each row in a cycle is named and nothing is written.
+//   Batches that set referrers take a per-organization advisory lock, so two parallel batches cannot
+//   each add one half of a cycle.
 // Concurrency: new fans are inserted with ON CONFLICT DO NOTHING (a parallel import of the same fan
 // loses quietly and then compares like any existing row); updates lock fans in id order so two
 // batches (or an order import, which also locks fans in id order) cannot deadlock.
-import type { Db } from '../core/db.js';
+import type { Db, Tx } from '../core/db.js';
 import type { Fan } from '../generated/prisma/client.js';
 import type { FanSource } from '../generated/prisma/enums.js';
 import { batchError, duplicateKeys } from './batch.js';
@@ -55,6 +59,8 @@ export async function importFans(db: Db, orgId: string, rows: FanImportRow[]): P
         : [],
     );
     if (missing.length) throw batchError(missing, 'NOT_FOUND');
+    const cycles = await referralCycles(tx, orgId, rows);
+    if (cycles.length) throw batchError(cycles);
 
     const selfOf = new Map(rows.map((r) => [r.externalId, parseSelfDescription(r.displayName)]));
     const existing = new Set(
@@ -110,4 +116,38 @@ export async function importFans(db: Db, orgId: string, rows: FanImportRow[]): P
 function diff(fan: Fan, want: Pick<Fan, 'displayName' | 'region' | 'skinType' | 'source' | 'referredById'>): Partial<Fan> | null {
   const changed = Object.fromEntries(Object.entries(want).filter(([k, v]) => fan[k as keyof Fan] !== v));
   return Object.keys(changed).length ? changed : null;
+}
+
+// First key of the advisory lock taken here, so it never collides with another module's.
+const REFERRAL_LOCK_SPACE = 7_302;
+
+/**
+ * Rows whose referrer leads back to themselves once the batch is applied: the stored chain of every fan
+ * the batch names (one recursive query; UNION stops on any loop), with the batch's referrers replacing
+ * the stored ones (a row without a referrer keeps its stored one).
+ */
+async function referralCycles(tx: Tx, orgId: string, rows: FanImportRow[]): Promise<{ field: string; message: string }[]> {
+  if (!rows.some((r) => r.referredByExternalId)) return [];
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${REFERRAL_LOCK_SPACE}::int, hashtext(${orgId}))`;
+  const named = [...new Set(rows.flatMap((r) => [r.externalId, r.referredByExternalId ?? []].flat()))];
+  const stored = await tx.$queryRaw<{ externalId: string; parent: string | null }[]>`
+    WITH RECURSIVE chain AS (
+      SELECT "id", "externalId", "referredById" FROM "Fan" WHERE "orgId" = ${orgId} AND "externalId" = ANY(${named})
+      UNION
+      SELECT f."id", f."externalId", f."referredById" FROM "Fan" f JOIN chain c ON f."id" = c."referredById"
+    )
+    SELECT c."externalId", p."externalId" AS parent FROM chain c LEFT JOIN "Fan" p ON p."id" = c."referredById"`;
+  const parent = new Map(stored.map((r) => [r.externalId, r.parent]));
+  for (const r of rows) if (r.referredByExternalId) parent.set(r.externalId, r.referredByExternalId);
+  return rows.flatMap((r, i) => {
+    if (!r.referredByExternalId) return [];
+    const path = [r.externalId];
+    for (let at: string | null | undefined = r.referredByExternalId; at && path.length <= parent.size + 1; at = parent.get(at)) {
+      path.push(at);
+      if (at === r.externalId)
+        return [{ field: rowField(i, 'referredByExternalId'), message: `closes a referral cycle (${path.join(' referred by ')})` }];
+      if (path.indexOf(at) !== path.length - 1) break; // a loop above this fan, not through it
+    }
+    return [];
+  });
 }

@@ -20,6 +20,7 @@ export const FulfilmentSourceEnum = builder.enumType('FulfilmentSource', {
   values: {
     REDEMPTION: { description: 'A points-mall redemption (cancelling returns the stock and the points).' },
     FISSION_CLAIM: { description: 'A referral prize claim (nothing to return: the prize has no stock).' },
+    FISSION_TIER: { description: "A referral prize tier claim (cancelling returns the unit to the tier's stock)." },
     LIKE_DRAW: { description: 'A like-milestone draw win (nothing to return).' },
     LOTTERY_SPIN: { description: 'A goods prize won on the wheel (cancelling returns the prize to stock).' },
   },

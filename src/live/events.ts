@@ -3,7 +3,7 @@
 import type { PubSub } from '../core/pubsub.js';
 import type { LiveSessionStatus } from '../generated/prisma/enums.js';
 
-export type FanReminderKind = 'ITEM_ON_SALE' | 'SESSION_LIVE';
+export type FanReminderKind = 'ITEM_ON_SALE' | 'SESSION_LIVE' | 'WISH_FULFILLED';
 
 export interface FanReminderMessage {
   kind: FanReminderKind;
@@ -31,7 +31,7 @@ export interface LiveSessionMessage {
 
 declare module '../core/pubsub.js' {
   interface PubSubTopics {
-    /** Reminders for one fan (item on sale, session going live). */
+    /** Reminders for one fan (item on sale, session going live, a wish fulfilled). */
     fanReminder: [fanId: string, reminder: FanReminderMessage];
     /** What happens in one live session: status, items going on sale, reservations, live numbers. */
     liveSession: [sessionId: string, event: LiveSessionMessage];

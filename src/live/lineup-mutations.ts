@@ -55,6 +55,10 @@ const LineupChangeRef = builder.objectRef<LineupChange>('LineupChange').implemen
       description: 'Open wishes this item answered; they are now FULFILLED by it.',
       resolve: (r) => r.fulfilledWishes,
     }),
+    remindedCount: t.exposeInt('remindedCount', {
+      description:
+        'Fans who made or voted for the fulfilled wishes (and have not opted out) and got one WISH_FULFILLED reminder each, with a `wish.fulfilled` outbound event.',
+    }),
   }),
 });
 
@@ -72,7 +76,8 @@ builder.mutationFields((t) => ({
   addLineupItem: t.field({
     type: LineupChangeRef,
     errors: refusals('INVALID_STATE', 'NOT_FOUND'),
-    description: 'Add a product to the line-up of a SCHEDULED or LIVE session; matching open wishes are fulfilled in the same step.',
+    description:
+      'Add a product to the line-up of a SCHEDULED or LIVE session; matching open wishes are fulfilled in the same step, and the fans who made or voted for them are reminded (WISH_FULFILLED, opted-out fans left out).',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: AddLineupItemInput, required: true, description: 'The item.' }) },
     resolve: (_root, { input: { sessionId, ...item } }, ctx) =>
@@ -81,7 +86,8 @@ builder.mutationFields((t) => ({
   updateLineupItem: t.field({
     type: LineupChangeRef,
     errors: refusals('INVALID_STATE', 'NOT_FOUND'),
-    description: 'Change a line-up item while its session is SCHEDULED or LIVE; a new name may fulfil open wishes.',
+    description:
+      'Change a line-up item while its session is SCHEDULED or LIVE; a new name may fulfil open wishes, reminding their makers and voters as addLineupItem does.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: UpdateLineupItemInput, required: true, description: 'The changes.' }) },
     resolve: (_root, { input }, ctx) => {

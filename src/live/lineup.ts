@@ -1,5 +1,6 @@
 // Line-up rules: items change only while the session is SCHEDULED or LIVE, slots stay on the session's
-// day (organization time zone), and an item goes on sale once — reminding the fans who reserved it.
+// day (organization time zone), and an item goes on sale once — reminding the fans who reserved it. An
+// item that fulfils wishes reminds the fans who made or voted for them (remindWishers).
 import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';
@@ -59,6 +60,50 @@ export interface LineupChange {
   item: LineupItem;
   /** Open wishes this item fulfilled. */
   fulfilledWishes: Wish[];
+  /** Fans reminded that what they wished for is coming (makers and voters, opted-out fans left out). */
+  remindedCount: number;
+}
+
+/**
+ * The loop closes: every fan who made or voted for a wish the item just fulfilled gets one WISH_FULFILLED
+ * reminder (once per fan, however many of their wishes the item answers) and one `wish.fulfilled`
+ * outbound event, in the change's transaction; fans who opted out get neither (it is marketing).
+ * The reminders are published by the caller after commit.
+ */
+async function remindWishers(tx: Tx, orgId: string, item: LineupItem, wishes: Wish[]): Promise<FanReminderMessage[]> {
+  if (!wishes.length) return [];
+  const ids = wishes.map((w) => w.id);
+  const voters = await tx.wishVote.findMany({ where: { wishId: { in: ids }, fan: { optedOut: false } }, select: { fanId: true, wishId: true } });
+  const makers = await tx.fan.findMany({ where: { id: { in: wishes.map((w) => w.fanId) }, optedOut: false }, select: { id: true } });
+  const reachable = new Set(makers.map((f) => f.id));
+  const wishesOf = new Map<string, Set<string>>();
+  const add = (fanId: string, wishId: string) => wishesOf.set(fanId, (wishesOf.get(fanId) ?? new Set()).add(wishId));
+  for (const w of wishes) if (reachable.has(w.fanId)) add(w.fanId, w.id);
+  for (const v of voters) add(v.fanId, v.wishId);
+  const at = new Date().toISOString();
+  const fans = [...wishesOf.keys()].sort();
+  await emitOutboundMany(
+    tx,
+    orgId,
+    'wish.fulfilled',
+    fans.map((fanId) => ({
+      fanId,
+      wishIds: [...wishesOf.get(fanId)!],
+      sessionId: item.sessionId,
+      itemId: item.id,
+      productName: item.productName,
+      at,
+    })),
+  );
+  return fans.map((fanId) => ({
+    kind: 'WISH_FULFILLED',
+    orgId,
+    fanId,
+    sessionId: item.sessionId,
+    itemId: item.id,
+    productName: item.productName,
+    at,
+  }));
 }
 
 async function checkSlot(tx: Tx, orgId: string, session: LiveSession, slotAt: Date | null | undefined, field = 'input.slotAt') {
@@ -76,7 +121,7 @@ async function checkPlannedSale(tx: Tx, orgId: string, session: LiveSession, at:
 }
 
 export async function addLineupItem(deps: Deps, orgId: string, sessionId: string, input: LineupItemInput): Promise<LineupChange> {
-  return deps.db.$transaction(async (tx) => {
+  const { reminders, ...change } = await deps.db.$transaction(async (tx) => {
     const session = await lockSession(tx, orgId, sessionId);
     requireStatus(session, OPEN_STATUSES, 'change the line-up');
     await checkSlot(tx, orgId, session, input.slotAt);
@@ -95,8 +140,11 @@ export async function addLineupItem(deps: Deps, orgId: string, sessionId: string
       },
     });
     await planItemSale(tx, item);
-    return { item, fulfilledWishes: await fulfilWishes(tx, orgId, item) };
+    const fulfilledWishes = await fulfilWishes(tx, orgId, item);
+    return { item, fulfilledWishes, reminders: await remindWishers(tx, orgId, item, fulfilledWishes) };
   });
+  publishReminders(deps.pubsub, reminders);
+  return { ...change, remindedCount: reminders.length };
 }
 
 async function findItem(tx: Tx, orgId: string, itemId: string, field: string) {
@@ -106,7 +154,7 @@ async function findItem(tx: Tx, orgId: string, itemId: string, field: string) {
 }
 
 export async function updateLineupItem(deps: Deps, orgId: string, itemId: string, patch: Partial<LineupItemInput>): Promise<LineupChange> {
-  return deps.db.$transaction(async (tx) => {
+  const { reminders, ...change } = await deps.db.$transaction(async (tx) => {
     const before = await findItem(tx, orgId, itemId, 'input.itemId');
     const session = await lockSession(tx, orgId, before.sessionId, 'input.itemId');
     requireStatus(session, OPEN_STATUSES, 'change the line-up', 'input.itemId');
@@ -117,8 +165,10 @@ export async function updateLineupItem(deps: Deps, orgId: string, itemId: string
     if (patch.plannedOnSaleAt) await planItemSale(tx, item);
     // A renamed item may now be what fans wished for.
     const fulfilledWishes = patch.productName && patch.productName !== before.productName ? await fulfilWishes(tx, orgId, item) : [];
-    return { item, fulfilledWishes };
+    return { item, fulfilledWishes, reminders: await remindWishers(tx, orgId, item, fulfilledWishes) };
   });
+  publishReminders(deps.pubsub, reminders);
+  return { ...change, remindedCount: reminders.length };
 }
 
 /** Takes an item off the line-up (not once it is on sale); wishes it fulfilled open again. */

@@ -5,7 +5,17 @@ import { builder } from '../core/builder.js';
 import { refusals } from '../core/error-types.js';
 import { items, range, text } from '../core/input-rules.js';
 import { MAX_REMINDER_TIMES, setSessionReminders } from './reminders.js';
-import { cancelLiveSession, endLiveSession, goLive, reportLiveStats, rescheduleLiveSession, scheduleLiveSession } from './sessions.js';
+import {
+  cancelLiveSession,
+  endLiveSession,
+  goLive,
+  LIVE_ROOM_PASSPHRASE_RULE,
+  LIVE_ROOM_URL_RULE,
+  PASSPHRASE_MAX,
+  reportLiveStats,
+  rescheduleLiveSession,
+  scheduleLiveSession,
+} from './sessions.js';
 import { LiveSessionRef } from './types.js';
 
 const ScheduleLiveSessionInput = builder.inputType('ScheduleLiveSessionInput', {
@@ -15,6 +25,8 @@ const ScheduleLiveSessionInput = builder.inputType('ScheduleLiveSessionInput', {
     host: t.string({ required: true, description: 'Who hosts it.', ...text(1, 60) }),
     theme: t.string({ required: false, description: 'Theme for the check-in calendar, e.g. "Snack Festival"; empty for none.', ...text(0, 60) }),
     scheduledAt: t.field({ type: 'DateTime', required: true, description: 'Planned start: in the future, within a year.' }),
+    liveRoomUrl: t.string({ required: false, description: LIVE_ROOM_URL_RULE, ...text(0, 500) }),
+    liveRoomPassphrase: t.string({ required: false, description: LIVE_ROOM_PASSPHRASE_RULE, ...text(0, PASSPHRASE_MAX) }),
   }),
 });
 
@@ -26,6 +38,12 @@ const RescheduleLiveSessionInput = builder.inputType('RescheduleLiveSessionInput
     title: t.string({ required: false, description: 'New title.', ...text(1, 120) }),
     host: t.string({ required: false, description: 'New host.', ...text(1, 60) }),
     theme: t.string({ required: false, description: 'New theme; empty removes it.', ...text(0, 60) }),
+    liveRoomUrl: t.string({ required: false, description: `New live-room link; empty removes it. ${LIVE_ROOM_URL_RULE}`, ...text(0, 500) }),
+    liveRoomPassphrase: t.string({
+      required: false,
+      description: `New passphrase; empty removes it. ${LIVE_ROOM_PASSPHRASE_RULE}`,
+      ...text(0, PASSPHRASE_MAX),
+    }),
   }),
 });
 
@@ -79,10 +97,16 @@ builder.mutationFields((t) => ({
   scheduleLiveSession: t.field({
     type: LiveSessionRef,
     errors: refusals(),
-    description: 'Put a live session on the schedule (status SCHEDULED).',
+    description: 'Put a live session on the schedule (status SCHEDULED), optionally with the live-room link and/or passphrase fans jump with.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: ScheduleLiveSessionInput, required: true, description: 'The session.' }) },
-    resolve: (_root, { input }, ctx) => scheduleLiveSession(ctx, orgOf(ctx.viewer), { ...input, theme: input.theme || null }),
+    resolve: (_root, { input }, ctx) =>
+      scheduleLiveSession(ctx, orgOf(ctx.viewer), {
+        ...input,
+        theme: input.theme || null,
+        liveRoomUrl: input.liveRoomUrl || null,
+        liveRoomPassphrase: input.liveRoomPassphrase || null,
+      }),
   }),
   rescheduleLiveSession: t.field({
     type: LiveSessionRef,
@@ -91,13 +115,16 @@ builder.mutationFields((t) => ({
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: RescheduleLiveSessionInput, required: true, description: 'The new plan.' }) },
     resolve: (_root, { input }, ctx) => {
-      const { sessionId, scheduledAt, title, host, theme } = input;
-      // An empty theme removes it; an omitted one stays.
+      const { sessionId, scheduledAt, title, host, theme, liveRoomUrl, liveRoomPassphrase } = input;
+      // An empty theme (link, passphrase) removes it; an omitted one stays.
+      const clearable = (v: string | null | undefined) => (v == null ? undefined : v || null);
       return rescheduleLiveSession(ctx, orgOf(ctx.viewer), sessionId.id, {
         scheduledAt,
         title: title ?? undefined,
         host: host ?? undefined,
-        theme: theme == null ? undefined : theme || null,
+        theme: clearable(theme),
+        liveRoomUrl: clearable(liveRoomUrl),
+        liveRoomPassphrase: clearable(liveRoomPassphrase),
       });
     },
   }),

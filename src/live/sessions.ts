@@ -18,6 +18,32 @@ export interface SessionInput {
   host: string;
   theme?: string | null;
   scheduledAt: Date;
+  liveRoomUrl?: string | null;
+  liveRoomPassphrase?: string | null;
+}
+
+export const PASSPHRASE_MIN = 4;
+export const PASSPHRASE_MAX = 64;
+export const LIVE_ROOM_URL_RULE = "The live room's link the mini-program opens: an absolute https:// URL with a host, at most 500 characters.";
+export const LIVE_ROOM_PASSPHRASE_RULE = `The passphrase fans copy into the live app to enter the room: ${PASSPHRASE_MIN}–${PASSPHRASE_MAX} characters once trimmed, on one line.`;
+
+/** The live-room link must be https (the mini-program opens nothing else); a passphrase must be pasteable. */
+function checkJump(input: Partial<SessionInput>) {
+  if (input.liveRoomUrl) {
+    let url: URL | null = null;
+    try {
+      url = new URL(input.liveRoomUrl);
+    } catch {}
+    if (!url || url.protocol !== 'https:' || !url.hostname)
+      throw new DomainError('VALIDATION', 'input.liveRoomUrl: must be an absolute https:// URL', 'input.liveRoomUrl');
+  }
+  const p = input.liveRoomPassphrase;
+  if (p && (p.length < PASSPHRASE_MIN || /[\r\n]/.test(p)))
+    throw new DomainError(
+      'VALIDATION',
+      `input.liveRoomPassphrase: must be ${PASSPHRASE_MIN}–${PASSPHRASE_MAX} characters on one line`,
+      'input.liveRoomPassphrase',
+    );
 }
 
 const YEAR_MS = 366 * 86_400_000;
@@ -32,9 +58,18 @@ function checkStart(scheduledAt: Date) {
 /** Puts a session on the schedule with the default reminder times planned (see reminders.ts). */
 export async function scheduleLiveSession(deps: Deps, orgId: string, input: SessionInput): Promise<LiveSession> {
   checkStart(input.scheduledAt);
+  checkJump(input);
   return deps.db.$transaction(async (tx) => {
     const session = await tx.liveSession.create({
-      data: { orgId, title: input.title, host: input.host, theme: input.theme ?? null, scheduledAt: input.scheduledAt },
+      data: {
+        orgId,
+        title: input.title,
+        host: input.host,
+        theme: input.theme ?? null,
+        scheduledAt: input.scheduledAt,
+        liveRoomUrl: input.liveRoomUrl ?? null,
+        liveRoomPassphrase: input.liveRoomPassphrase ?? null,
+      },
     });
     await planReminders(tx, session, new Date());
     return session;
@@ -47,6 +82,7 @@ export async function scheduleLiveSession(deps: Deps, orgId: string, input: Sess
  */
 export async function rescheduleLiveSession(deps: Deps, orgId: string, sessionId: string, patch: Partial<SessionInput>): Promise<LiveSession> {
   if (patch.scheduledAt) checkStart(patch.scheduledAt);
+  checkJump(patch);
   return deps.db.$transaction(async (tx) => {
     // Row lock first: the slot shift needs the old start, and no transition may slip in between.
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "LiveSession" WHERE "id" = ${sessionId} AND "orgId" = ${orgId} FOR UPDATE`;

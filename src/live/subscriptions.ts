@@ -15,6 +15,9 @@ const FanReminderKindEnum = builder.enumType('FanReminderKind', {
   values: {
     ITEM_ON_SALE: { description: 'An item the fan reserved just went on sale.' },
     SESSION_LIVE: { description: 'A session the fan reserved just went live.' },
+    WISH_FULFILLED: {
+      description: 'A product the fan wished for (made or voted for the wish) joined a line-up: itemId and sessionId say where to find it.',
+    },
   },
 });
 
@@ -29,16 +32,16 @@ const LiveSessionEventKindEnum = builder.enumType('LiveSessionEventKind', {
 });
 
 const FanReminderRef = builder.objectRef<FanReminderMessage>('FanReminder').implement({
-  description: 'A reminder for a fan about something they reserved.',
+  description: 'A reminder for a fan about something they reserved or wished for.',
   fields: (t) => ({
     kind: t.field({ type: FanReminderKindEnum, description: 'What the reminder is about.', resolve: (m) => m.kind }),
     sessionId: t.id({ description: 'Global id of the live session.', resolve: (m) => encodeGlobalID('LiveSession', m.sessionId) }),
     itemId: t.id({
       nullable: true,
-      description: 'Global id of the line-up item, for ITEM_ON_SALE.',
+      description: 'Global id of the line-up item, for ITEM_ON_SALE and WISH_FULFILLED.',
       resolve: (m) => m.itemId && encodeGlobalID('LineupItem', m.itemId),
     }),
-    productName: t.string({ nullable: true, description: 'The product, for ITEM_ON_SALE.', resolve: (m) => m.productName }),
+    productName: t.string({ nullable: true, description: 'The product, for ITEM_ON_SALE and WISH_FULFILLED.', resolve: (m) => m.productName }),
     at: t.field({ type: 'DateTime', description: 'When it happened.', resolve: (m) => new Date(m.at) }),
   }),
 });

@@ -66,6 +66,14 @@ export const LiveSessionRef = builder.prismaNode('LiveSession', {
     scheduledAt: t.expose('scheduledAt', { type: 'DateTime', description: 'Planned start.' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'Actual start.' }),
     endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true, description: 'Actual end.' }),
+    liveRoomUrl: t.exposeString('liveRoomUrl', {
+      nullable: true,
+      description: "The live room's https link the mini-program jumps to (null when the operator set none).",
+    }),
+    liveRoomPassphrase: t.exposeString('liveRoomPassphrase', {
+      nullable: true,
+      description: 'The passphrase fans paste into the live app to enter the room (4–64 characters; null when none).',
+    }),
     viewers: t.exposeInt('viewers', { description: 'Concurrent viewers last reported.' }),
     likes: t.exposeInt('likes', { description: 'Likes reported for the session.' }),
     orderCount: t.exposeInt('orderCount', { description: 'Private domain: paid orders imported for the session (refunds taken off).' }),

@@ -9,7 +9,9 @@
 //   amount the batch is refused with CONFLICT — a changed amount is a refund plus a new order.
 // - Each new order, exactly once: fan's orderCount +1, totalSpendCents + amount, lastOrderAt and
 //   lastActiveAt move forward to placedAt, the session's order count and GMV grow, and the fan earns
-//   floor(amountCents / 100) points (1 per whole yuan) with reason ORDER and key "order:<orderId>".
+//   floor(amountCents / 100) points (1 per whole yuan) with reason ORDER and key "order:<orderId>" —
+//   at once when the organization converts AUTOMATIC, or, ON_CLAIM, when the fan claims them before the
+//   order's pointsClaimDeadline (import time + orderPointsClaimDays; see claim.ts).
 // Concurrency: the INSERT … ON CONFLICT DO NOTHING decides which import owns a new order — a parallel
 // import of the same order waits for it and inserts nothing, so the facts and points move once (the
 // ledger's unique idempotency key is a second guard). Rows are inserted in externalId order and fans
@@ -39,6 +41,8 @@ export interface OrderImportCounts {
   created: number;
   unchanged: number;
   pointsAwarded: number;
+  /** Points of the new orders waiting for their fans to claim them (organizations converting ON_CLAIM). */
+  pointsToClaim: number;
 }
 
 const EARLIEST_ORDER = Date.UTC(2000, 0, 1);
@@ -74,6 +78,9 @@ export async function importOrders(deps: Deps, orgId: string, rows: OrderImportR
       (await tx.order.findMany({ where: { orgId, externalId: { in: keys } }, select: { externalId: true } })).map((o) => o.externalId),
     );
     const fresh = rows.filter((r) => !before.has(r.externalId)).sort(byKey((r) => r.externalId));
+    const policy = await tx.organization.findUniqueOrThrow({ where: { id: orgId }, select: { orderPointsMode: true, orderPointsClaimDays: true } });
+    const onClaim = policy.orderPointsMode === 'ON_CLAIM';
+    const claimDeadline = new Date(now.getTime() + policy.orderPointsClaimDays * 86_400_000);
     const inserted = await tx.order.createManyAndReturn({
       data: fresh.map((r) => ({
         orgId,
@@ -86,6 +93,8 @@ export async function importOrders(deps: Deps, orgId: string, rows: OrderImportR
         liveSessionId: r.liveSessionId ?? null,
         communityId: r.communityId ?? null,
         kocId: r.kocFanId ?? null,
+        // Only orders that earn points have something to claim.
+        pointsClaimDeadline: onClaim && pointsForOrder(r.amountCents) > 0 ? claimDeadline : null,
       })),
       skipDuplicates: true,
       select: { id: true, externalId: true, fanId: true, amountCents: true, placedAt: true, liveSessionId: true },
@@ -108,7 +117,8 @@ export async function importOrders(deps: Deps, orgId: string, rows: OrderImportR
 
     await addCommerceFacts(tx, inserted);
     let pointsAwarded = 0;
-    for (const o of [...inserted].sort(byKey((o) => `${o.fanId}:${o.externalId}`))) {
+    const pointsToClaim = onClaim ? inserted.reduce((sum, o) => sum + pointsForOrder(o.amountCents), 0) : 0;
+    for (const o of onClaim ? [] : [...inserted].sort(byKey((o) => `${o.fanId}:${o.externalId}`))) {
       const points = pointsForOrder(o.amountCents);
       if (!points) continue;
       await applyPoints(tx, {
@@ -123,7 +133,7 @@ export async function importOrders(deps: Deps, orgId: string, rows: OrderImportR
       pointsAwarded += points;
     }
     await applyLifecycleRule(tx, orgId, now, [...new Set(inserted.map((o) => o.fanId))]);
-    return { created: inserted.length, unchanged: rows.length - inserted.length, pointsAwarded };
+    return { created: inserted.length, unchanged: rows.length - inserted.length, pointsAwarded, pointsToClaim };
   });
 }
 

@@ -8,9 +8,11 @@ import { items, range, text } from '../core/input-rules.js';
 import { FanRef } from '../fans/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { LiveSessionRef } from '../live/types.js';
+import { PointsEntryRef } from '../points/types.js';
+import { claimOrderPoints, setOrderPointsPolicy } from './claim.js';
 import { importOrders } from './import.js';
 import { type RefundOutcome, refundOrder } from './refund.js';
-import { OrderRef } from './types.js';
+import { OrderPointsModeEnum, OrderRef } from './types.js';
 
 const OrderImportRowInput = builder.inputType('OrderImportRow', {
   description: 'One paid order as the live platform reports it.',
@@ -43,7 +45,35 @@ const ImportOrdersResult = builder.simpleObject('ImportOrdersResult', {
   fields: (t) => ({
     created: t.int({ description: 'Orders imported now (each counted on the fan and converted to points once).' }),
     unchanged: t.int({ description: 'Orders that were already imported.' }),
-    pointsAwarded: t.int({ description: 'Points credited for the new orders.' }),
+    pointsAwarded: t.int({ description: 'Points credited for the new orders (0 when the organization converts ON_CLAIM).' }),
+    pointsToClaim: t.int({ description: 'Points of the new orders now waiting for their buyers to claim them (ON_CLAIM organizations).' }),
+  }),
+});
+
+const ClaimOrderPointsInput = builder.inputType('ClaimOrderPointsInput', {
+  description: "Claim an order's points (organizations converting ON_CLAIM).",
+  fields: (t) => ({
+    orderId: t.globalID({ for: OrderRef, required: true, description: 'The order; a fan claims only their own.' }),
+  }),
+});
+
+const ClaimedOrderPoints = builder.objectRef<{ order: object; entry: object }>('ClaimedOrderPoints').implement({
+  description: 'An order whose points were just claimed, and the ledger entry that credited them.',
+  fields: (t) => ({
+    order: t.field({ type: OrderRef, description: 'The order, now CLAIMED.', resolve: (r) => r.order as never }),
+    entry: t.field({ type: PointsEntryRef, description: 'The ORDER entry with the balance after it.', resolve: (r) => r.entry as never }),
+  }),
+});
+
+const SetOrderPointsPolicyInput = builder.inputType('SetOrderPointsPolicyInput', {
+  description: 'How imported orders turn into points, for orders imported from now on.',
+  fields: (t) => ({
+    mode: t.field({ type: OrderPointsModeEnum, required: true, description: 'AUTOMATIC (at import) or ON_CLAIM (when the fan claims them).' }),
+    claimDays: t.int({
+      required: false,
+      description: 'Days a fan has to claim, from the import (ON_CLAIM); omit to keep the current value.',
+      ...range(1, 365),
+    }),
   }),
 });
 
@@ -67,7 +97,8 @@ builder.mutationFields((t) => ({
   importOrders: t.field({
     type: ImportOrdersResult,
     errors: refusals('CONFLICT', 'NOT_FOUND'),
-    description: 'Import orders by external id. Idempotent: each order counts, and converts to points, exactly once.',
+    description:
+      "Import orders by external id. Idempotent: each order counts, and converts to points, exactly once — at import, or when its buyer claims it if the organization's orderPointsMode is ON_CLAIM.",
     authScopes: { partner: 'import', operatorWrite: true },
     args: { input: t.arg({ type: ImportOrdersInput, required: true, description: 'The batch.' }) },
     resolve: (_root, { input }, ctx) => {
@@ -79,6 +110,29 @@ builder.mutationFields((t) => ({
         kocFanId: r.kocFanId?.id,
       }));
       return importOrders(ctx, orgOf(ctx.viewer), rows);
+    },
+  }),
+  claimOrderPoints: t.field({
+    type: ClaimedOrderPoints,
+    errors: refusals('CONFLICT', 'FORBIDDEN', 'INVALID_STATE', 'NOT_AVAILABLE', 'NOT_FOUND'),
+    description:
+      "The buyer claims an order's points (organizations converting ON_CLAIM), once: a second claim, even in parallel, is CONFLICT and credits nothing. " +
+      "After pointsClaimDeadline the conversion has lapsed (NOT_AVAILABLE); a refunded order, or one converted at import, has nothing to claim (INVALID_STATE); another fan's order is FORBIDDEN. Operators may claim for the buyer.",
+    authScopes: { fan: true, operatorWrite: true },
+    args: { input: t.arg({ type: ClaimOrderPointsInput, required: true, description: 'The order.' }) },
+    resolve: (_root, { input }, ctx) =>
+      claimOrderPoints(ctx, orgOf(ctx.viewer), { orderId: input.orderId.id, fanId: ctx.viewer.kind === 'fan' ? ctx.viewer.fanId : null }),
+  }),
+  setOrderPointsPolicy: t.prismaField({
+    type: 'Organization',
+    errors: refusals(),
+    description:
+      'Choose how imported orders turn into points (owners and admins): AUTOMATIC at import, or ON_CLAIM within claimDays. Applies to orders imported afterwards.',
+    authScopes: { operatorAdmin: true },
+    args: { input: t.arg({ type: SetOrderPointsPolicyInput, required: true, description: 'The policy.' }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const org = await setOrderPointsPolicy(ctx, orgOf(ctx.viewer), input);
+      return ctx.db.organization.findUniqueOrThrow({ ...query, where: { id: org.id } });
     },
   }),
   refundOrder: t.field({

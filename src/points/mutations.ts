@@ -17,6 +17,26 @@ const GiftPointsInput = builder.inputType('GiftPointsInput', {
   }),
 });
 
+const RewardAvailabilityInput = builder.inputType('RewardAvailabilityInput', {
+  description:
+    "When a reward can be redeemed: an absolute window and/or a yearly season in the organization's time zone (omit all for always). " +
+    'A redemption outside it is refused with NOT_AVAILABLE; the catalogue hides it; `active: false` still overrides it all.',
+  fields: (t) => ({
+    from: t.field({ type: 'DateTime', required: false, description: 'Redeemable from this instant; omit for no start.' }),
+    until: t.field({ type: 'DateTime', required: false, description: 'Redeemable until this instant (excluded), after `from`; omit for no end.' }),
+    seasonStart: t.string({
+      required: false,
+      description: 'First day of the yearly season, MM-DD (e.g. "11-01" for winter slippers); with seasonEnd.',
+      ...text(5, 5),
+    }),
+    seasonEnd: t.string({
+      required: false,
+      description: 'Last day of the yearly season, MM-DD, included (e.g. "02-28"); earlier than seasonStart wraps the new year.',
+      ...text(5, 5),
+    }),
+  }),
+});
+
 const CreateRewardInput = builder.inputType('CreateRewardInput', {
   description: 'A new points-mall reward.',
   fields: (t) => ({
@@ -25,6 +45,7 @@ const CreateRewardInput = builder.inputType('CreateRewardInput', {
     shelf: t.field({ type: RewardShelfEnum, required: true, description: 'Shelf it sits on.' }),
     costPoints: t.int({ required: true, description: 'Points it costs.', ...range(1, 1_000_000) }),
     stock: t.int({ required: true, description: 'Units available.', ...range(0, 1_000_000) }),
+    availability: t.field({ type: RewardAvailabilityInput, required: false, description: 'When it can be redeemed; omit for always.' }),
   }),
 });
 
@@ -37,7 +58,15 @@ const UpdateRewardInput = builder.inputType('UpdateRewardInput', {
     shelf: t.field({ type: RewardShelfEnum, required: false, description: 'New shelf.' }),
     costPoints: t.int({ required: false, description: 'New price in points.', ...range(1, 1_000_000) }),
     stock: t.int({ required: false, description: 'New stock level.', ...range(0, 1_000_000) }),
-    active: t.boolean({ required: false, description: 'Put on (true) or take off (false) the shelves.' }),
+    active: t.boolean({
+      required: false,
+      description: 'The manual override: put on (true) or take off (false) the shelves, whatever the window says.',
+    }),
+    availability: t.field({
+      type: RewardAvailabilityInput,
+      required: false,
+      description: 'Replaces the whole availability (window and season) when given; `{}` makes it always available; omit to keep it.',
+    }),
   }),
 });
 
@@ -66,7 +95,7 @@ builder.mutationFields((t) => ({
   createReward: t.field({
     type: RewardRef,
     errors: refusals(),
-    description: 'Add a reward to the points mall.',
+    description: 'Add a reward to the points mall, optionally with an availability window and/or a yearly season.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: CreateRewardInput, required: true, description: 'The reward.' }) },
     resolve: (_root, { input }, ctx) => createReward(ctx, orgOf(ctx.viewer), input),
@@ -74,11 +103,11 @@ builder.mutationFields((t) => ({
   updateReward: t.field({
     type: RewardRef,
     errors: refusals('NOT_FOUND'),
-    description: 'Change a reward: price, stock, shelf, or take it off the shelves.',
+    description: 'Change a reward: price, stock, shelf, availability window and season, or take it off the shelves.',
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: UpdateRewardInput, required: true, description: 'The changes.' }) },
     resolve: (_root, { input }, ctx) => {
-      const { rewardId, name, description, shelf, costPoints, stock, active } = input;
+      const { rewardId, name, description, shelf, costPoints, stock, active, availability } = input;
       return updateReward(ctx, orgOf(ctx.viewer), rewardId.id, {
         name: name ?? undefined,
         description: description ?? undefined,
@@ -86,13 +115,16 @@ builder.mutationFields((t) => ({
         costPoints: costPoints ?? undefined,
         stock: stock ?? undefined,
         active: active ?? undefined,
+        availability: availability ?? undefined,
       });
     },
   }),
   redeemReward: t.field({
     type: RedemptionRef,
-    errors: refusals('CONFLICT', 'FORBIDDEN', 'INSUFFICIENT_POINTS', 'INVALID_STATE', 'NOT_FOUND', 'OUT_OF_STOCK'),
-    description: 'Redeem a reward with points: never oversells, never spends twice for one idempotency key.',
+    errors: refusals('CONFLICT', 'FORBIDDEN', 'INSUFFICIENT_POINTS', 'INVALID_STATE', 'NOT_AVAILABLE', 'NOT_FOUND', 'OUT_OF_STOCK'),
+    description:
+      'Redeem a reward with points: never oversells, never spends twice for one idempotency key. Refused with INVALID_STATE when taken off the shelves (active false), ' +
+      "NOT_AVAILABLE outside its availability window or yearly season (in the organization's time zone).",
     authScopes: { fan: true, operatorWrite: true },
     args: { input: t.arg({ type: RedeemRewardInput, required: true, description: 'What to redeem, for whom.' }) },
     resolve: (_root, { input }, ctx) =>

@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../core/prisma-errors.js';
 import { cancelOwed, oweGoods } from '../fulfilment/owe.js';
 import type { Redemption, Reward } from '../generated/prisma/client.js';
 import type { RewardShelf } from '../generated/prisma/enums.js';
+import { parseMonthDay, unavailability } from './availability.js';
 import { applyPoints } from './ledger.js';
 
 type Deps = Pick<Context, 'db' | 'pubsub'>;
@@ -37,21 +38,68 @@ export async function giftPoints(deps: Deps, orgId: string, input: { fanId: stri
   }
 }
 
+/** When a reward may be redeemed, as given: an absolute window and/or a yearly season ("MM-DD" days). */
+export interface AvailabilityInput {
+  from?: Date | null;
+  until?: Date | null;
+  seasonStart?: string | null;
+  seasonEnd?: string | null;
+}
+
+/** The four availability columns, all of them (an update replaces the whole availability). */
+function availabilityColumns(a: AvailabilityInput | null | undefined) {
+  const field = (f: string) => `input.availability.${f}`;
+  if (a?.from && a.until && a.until <= a.from) throw new DomainError('VALIDATION', `${field('until')}: must be after from`, field('until'));
+  if ((a?.seasonStart == null) !== (a?.seasonEnd == null))
+    throw new DomainError(
+      'VALIDATION',
+      `${field('seasonEnd')}: give seasonStart and seasonEnd together`,
+      field(a?.seasonStart == null ? 'seasonStart' : 'seasonEnd'),
+    );
+  const seasonStartMmdd = a?.seasonStart ? parseMonthDay(a.seasonStart, field('seasonStart')) : null;
+  const seasonEndMmdd = a?.seasonEnd ? parseMonthDay(a.seasonEnd, field('seasonEnd')) : null;
+  if (seasonStartMmdd != null && seasonStartMmdd === seasonEndMmdd)
+    throw new DomainError(
+      'VALIDATION',
+      `${field('seasonEnd')}: a season of one day ends the day it starts; omit the season for all year`,
+      field('seasonEnd'),
+    );
+  return { availableFrom: a?.from ?? null, availableUntil: a?.until ?? null, seasonStartMmdd, seasonEndMmdd };
+}
+
 export async function createReward(
   deps: Deps,
   orgId: string,
-  input: { name: string; description?: string | null; shelf: RewardShelf; costPoints: number; stock: number },
+  input: {
+    name: string;
+    description?: string | null;
+    shelf: RewardShelf;
+    costPoints: number;
+    stock: number;
+    availability?: AvailabilityInput | null;
+  },
 ): Promise<Reward> {
-  return deps.db.reward.create({ data: { orgId, ...input } });
+  const { availability, ...fields } = input;
+  return deps.db.reward.create({ data: { orgId, ...fields, ...availabilityColumns(availability) } });
 }
 
 export async function updateReward(
   deps: Deps,
   orgId: string,
   id: string,
-  patch: { name?: string; description?: string | null; shelf?: RewardShelf; costPoints?: number; stock?: number; active?: boolean },
+  patch: {
+    name?: string;
+    description?: string | null;
+    shelf?: RewardShelf;
+    costPoints?: number;
+    stock?: number;
+    active?: boolean;
+    availability?: AvailabilityInput | null;
+  },
 ): Promise<Reward> {
-  const { count } = await deps.db.reward.updateMany({ where: { id, orgId }, data: patch });
+  const { availability, ...fields } = patch;
+  const data = availability === undefined ? fields : { ...fields, ...availabilityColumns(availability) };
+  const { count } = await deps.db.reward.updateMany({ where: { id, orgId }, data });
   if (!count) throw notFound('Reward', 'input.rewardId');
   return deps.db.reward.findUniqueOrThrow({ where: { id } });
 }
@@ -68,6 +116,9 @@ export async function redeemReward(
       const reward = await tx.reward.findFirst({ where: { id: input.rewardId, orgId } });
       if (!reward) throw notFound('Reward', 'input.rewardId');
       if (!reward.active) throw new DomainError('INVALID_STATE', `"${reward.name}" is off the shelves`, 'input.rewardId');
+      const { timeZone } = await tx.organization.findUniqueOrThrow({ where: { id: orgId }, select: { timeZone: true } });
+      const outside = unavailability(reward, new Date(), timeZone);
+      if (outside) throw new DomainError('NOT_AVAILABLE', outside, 'input.rewardId');
       // Conditional decrement: the row lock makes concurrent redemptions of the last unit serialize.
       const taken = await tx.reward.updateMany({ where: { id: reward.id, stock: { gte: 1 } }, data: { stock: { decrement: 1 } } });
       if (!taken.count) throw new DomainError('OUT_OF_STOCK', `"${reward.name}" is out of stock`, 'input.rewardId');

@@ -1,7 +1,8 @@
 // The points ledger, the points-mall catalogue and redemptions.
 import { ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
-import { orgIdOf } from '../core/context.js';
+import { type Context, orgIdOf } from '../core/context.js';
+import { formatMonthDay, unavailability } from './availability.js';
 
 export const PointsReasonEnum = builder.enumType('PointsReason', {
   description: 'Why points moved.',
@@ -16,13 +17,49 @@ export const PointsReasonEnum = builder.enumType('PointsReason', {
   },
 });
 
+export const SHELF_ORDER_RULE =
+  'Shelves in the order the mall shows them: ASPIRATIONAL first (the full-size premium showpieces that make points worth collecting), ' +
+  'then ESSENTIALS (everyday items most balances reach), then SEASONAL (what is in season now); cheapest first within a shelf.';
+
 export const RewardShelfEnum = builder.enumType('RewardShelf', {
-  description: 'The points-mall shelf a reward sits on.',
+  description: `The points-mall shelf a reward sits on. ${SHELF_ORDER_RULE}`,
   values: {
-    ASPIRATIONAL: { description: 'Full-size premium products.' },
-    ESSENTIALS: { description: 'Everyday essentials: face towels, bedding.' },
-    SEASONAL: { description: 'Seasonal items: slippers in winter, mite removers in spring.' },
+    ASPIRATIONAL: { description: 'Full-size premium products, shown first: what fans save points toward.' },
+    ESSENTIALS: { description: 'Everyday essentials (face towels, bedding), shown second: what most balances can redeem today.' },
+    SEASONAL: {
+      description: 'Seasonal items (slippers in winter, mite removers in spring), shown last and, given a season, only while it lasts.',
+    },
   },
+});
+
+export const RewardOrderEnum = builder.enumType('RewardOrder', {
+  description: 'How the catalogue is ordered.',
+  values: {
+    SHELF: { description: SHELF_ORDER_RULE },
+    COST: { description: 'Cheapest first, whatever the shelf.' },
+  },
+});
+
+export type RewardSeason = { start: string; end: string };
+
+// The organization's time zone, read once per request however many rewards ask.
+const timeZones = new WeakMap<object, Promise<string>>();
+function requestTimeZone(ctx: Pick<Context, 'db'>, orgId: string): Promise<string> {
+  let tz = timeZones.get(ctx);
+  if (!tz) {
+    tz = ctx.db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { timeZone: true } }).then((o) => o.timeZone);
+    timeZones.set(ctx, tz);
+  }
+  return tz;
+}
+
+const RewardSeasonRef = builder.objectRef<RewardSeason>('RewardSeason').implement({
+  description:
+    "A yearly window of month-days in the organization's time zone, both days included; it wraps the new year when start is later than end (11-01 to 02-28).",
+  fields: (t) => ({
+    start: t.exposeString('start', { description: 'First day, MM-DD.' }),
+    end: t.exposeString('end', { description: 'Last day, MM-DD.' }),
+  }),
 });
 
 export const RedemptionStatusEnum = builder.enumType('RedemptionStatus', {
@@ -59,7 +96,30 @@ export const RewardRef = builder.prismaNode('Reward', {
     shelf: t.expose('shelf', { type: RewardShelfEnum, description: 'Shelf it sits on.' }),
     costPoints: t.exposeInt('costPoints', { description: 'Points it costs.' }),
     stock: t.exposeInt('stock', { description: 'Units left.' }),
-    active: t.exposeBoolean('active', { description: 'Whether fans can redeem it now.' }),
+    active: t.exposeBoolean('active', {
+      description: 'The manual override: false takes the reward off the shelves whatever its window and season say.',
+    }),
+    availableFrom: t.expose('availableFrom', { type: 'DateTime', nullable: true, description: 'Redeemable from this instant (null: no start).' }),
+    availableUntil: t.expose('availableUntil', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Redeemable until this instant, excluded (null: no end).',
+    }),
+    season: t.field({
+      type: RewardSeasonRef,
+      nullable: true,
+      description: 'The yearly season it is redeemable in (null: all year).',
+      select: { seasonStartMmdd: true, seasonEndMmdd: true },
+      resolve: (r) =>
+        r.seasonStartMmdd == null || r.seasonEndMmdd == null
+          ? null
+          : { start: formatMonthDay(r.seasonStartMmdd), end: formatMonthDay(r.seasonEndMmdd) },
+    }),
+    availableNow: t.boolean({
+      description: 'Whether a fan can redeem it now: active, inside its window, and in season (stock aside).',
+      select: { active: true, availableFrom: true, availableUntil: true, seasonStartMmdd: true, seasonEndMmdd: true, name: true, orgId: true },
+      resolve: async (r, _args, ctx) => unavailability(r, new Date(), await requestTimeZone(ctx, r.orgId)) === null,
+    }),
     redemptionCount: t.relationCount('redemptions', { where: { status: 'COMPLETED' }, description: 'Completed redemptions.' }),
   }),
 });

@@ -16,6 +16,7 @@ const KIND_DESCRIPTIONS: Record<OutboundKind, string> = {
   'reminder.due': 'A session reminder is due for a fan (marketing).',
   'broadcast.requested': 'A group broadcast should be sent (marketing).',
   'fan.lifecycle_changed': "A fan's lifecycle stage changed.",
+  'wish.fulfilled': 'A line-up item fulfilled wishes: one event per fan who made or voted for them (marketing).',
 };
 
 /** GraphQL enum names (CAMPAIGN_STARTED) for the event kinds on the wire (campaign.started). */

@@ -133,6 +133,26 @@ const examples: Record<string, { as?: string; variables?: (v: Values) => Values;
     variables: (v) => ({ communityId: v.likeGroupId }),
     check: (data) => expect(data.createCampaign.data.like).toEqual({ membersOnly: true, prizeName: 'Tea set' }),
   },
+  TieredReferral: {
+    // "startsAt": any start; the tiers are what the example shows
+    variables: (v) => ({ startsAt: v.now.toISOString() }),
+    check: (data) => {
+      expect(data.createCampaign.data.fission.targetInvites).toBe(3);
+      expect(data.createCampaign.data.fission.tiers.map((x: any) => [x.invites, x.kind, x.stock])).toEqual([
+        [3, 'GOODS', 500],
+        [10, 'GOODS', 100],
+        [30, 'POINTS', 50],
+      ]);
+    },
+  },
+  Mall: {
+    as: 'Dev demo/fan:u100000',
+    check: (data) => {
+      const shelves = data.rewards.map((r: any) => r.shelf);
+      expect([...new Set(shelves)]).toEqual(['ASPIRATIONAL', 'ESSENTIALS', 'SEASONAL']);
+      expect(data.rewards.every((r: any) => r.availableNow)).toBe(true);
+    },
+  },
   CreateCrmKey: {
     // "e.g. 90 days from now"
     variables: (v) => ({ expiresAt: new Date(v.now.getTime() + 90 * DAY).toISOString() }),

@@ -145,6 +145,14 @@ describe('every mutation, selected with only __typename and the error fragment',
     await call(t, 'acceptInvite', { input: { code: code.code, inviteeFanId: gid('Fan', (await fan(t, 'mr-invitee-2')).id) } });
     await call(t, 'clearInviteFlag', { inviteCodeId: gid('InviteCode', code.id) });
     await call(t, 'voidLeftHelpers', { campaignId: fission });
+    const tiered = await running({ kind: 'FISSION', name: 'mr tiers', fission: { tiers: [{ invites: 1, prizeName: 'Cola', stock: 5 }] } });
+    await t.ok(`mutation($c: ID!, $f: ID) { myInviteCode(campaignId: $c, fanId: $f) { __typename } }`, { c: tiered, f: F1 });
+    const tierCode = await newest(db(t).inviteCode.findFirst({ where: { orgId: t.orgId, fanId: f1.id }, orderBy: { createdAt: 'desc' } }));
+    await t.ok(`mutation($i: AcceptInviteInput!) { acceptInvite(input: $i) { __typename } }`, {
+      i: { code: tierCode.code, inviteeFanId: gid('Fan', (await fan(t, 'mr-invitee-3')).id) },
+    });
+    const tier = await newest(db(t).fissionTier.findFirst({ where: { orgId: t.orgId, prizeName: 'Cola' } }));
+    await call(t, 'claimFissionTier', { input: { tierId: gid('FissionTier', tier.id), fanId: F1 } });
 
     const coupon = await running({ kind: 'COUPON', name: 'mr coupon', coupon: { title: '3 off', discountCents: 300 } });
     await call(t, 'issueCoupon', { input: { campaignId: coupon, fanIds: [F1] } });
@@ -183,6 +191,13 @@ describe('every mutation, selected with only __typename and the error fragment',
     await call(t, 'importOrders', { input: { orders: [{ externalId: 'mr-order', fanExternalId: 'mr-f1', amountCents: 12_900, placedAt: at(-2) }] } });
     const order = await newest(db(t).order.findFirst({ where: { orgId: t.orgId, externalId: 'mr-order' } }));
     await call(t, 'refundOrder', { input: { orderId: gid('Order', order.id) } });
+    await call(t, 'setOrderPointsPolicy', { input: { mode: 'ON_CLAIM', claimDays: 7 } });
+    await t.ok(`mutation($i: ImportOrdersInput!) { importOrders(input: $i) { __typename } }`, {
+      i: { orders: [{ externalId: 'mr-claim-order', fanExternalId: 'mr-f1', amountCents: 9_900, placedAt: at(-2) }] },
+    });
+    const toClaim = await newest(db(t).order.findFirst({ where: { orgId: t.orgId, externalId: 'mr-claim-order' } }));
+    await call(t, 'claimOrderPoints', { input: { orderId: gid('Order', toClaim.id) } });
+    await call(t, 'setOrderPointsPolicy', { input: { mode: 'AUTOMATIC' } });
     await call(t, 'giftPoints', { input: { fanId: F1, points: 1_000, note: 'Thanks', idempotencyKey: 'mr-gift-0001' } });
     await call(t, 'createReward', { input: { name: 'mr towel', shelf: 'ESSENTIALS', costPoints: 10, stock: 5 } });
     const reward = gid('Reward', (await newest(db(t).reward.findFirst({ where: { orgId: t.orgId, name: 'mr towel' } }))).id);

@@ -1,4 +1,4 @@
-// Claiming the referral prize: once per code, only at the target, never while flagged. One conditional
+// Claiming the single referral prize (campaigns with tiers claim them in tiers.ts): once per code, only at the target, never while flagged. One conditional
 // UPDATE (claimedAt IS NULL AND NOT flagged AND validInvites >= target) decides, so parallel claims
 // and a claim racing a voiding run cannot both pass.
 import type { Context } from '../../core/context.js';
@@ -24,6 +24,8 @@ export async function claimFissionPrize(
     if (campaign.status !== 'RUNNING' && campaign.status !== 'ENDED')
       throw new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" is ${campaign.status}`, 'input.campaignId');
     const fission = await tx.fissionCampaign.findUniqueOrThrow({ where: { campaignId: campaign.id } });
+    if (await tx.fissionTier.count({ where: { campaignId: campaign.id } }))
+      throw new DomainError('INVALID_STATE', `"${campaign.name}" has prize tiers: claim each with claimFissionTier`, 'input.campaignId');
     if (!(await tx.fan.findFirst({ where: { id: input.fanId, orgId }, select: { id: true } }))) throw notFound('Fan', 'input.fanId');
     const code = await tx.inviteCode.findUnique({ where: { campaignId_fanId: { campaignId: campaign.id, fanId: input.fanId } } });
     if (!code) throw new DomainError('THRESHOLD_NOT_MET', `0 of ${fission.targetInvites} valid invites`, 'input.campaignId');

@@ -8,6 +8,8 @@ import { CampaignRef, InviteCodeRef } from '../types.js';
 import { claimFissionPrize } from './claims.js';
 import { myInviteCode } from './codes.js';
 import { acceptInvite, clearInviteFlag, voidInvitesOfLeavers } from './invites.js';
+import { claimFissionTier } from './tiers.js';
+import { FissionTierRef } from './types.js';
 
 const AcceptInviteInput = builder.inputType('AcceptInviteInput', {
   description: 'A fan joined through an invite code.',
@@ -38,6 +40,19 @@ const ClaimFissionPrizeInput = builder.inputType('ClaimFissionPrizeInput', {
     campaignId: t.globalID({ for: CampaignRef, required: true, description: 'The FISSION campaign.' }),
     fanId: t.globalID({ for: FanRef, required: false, description: 'The inviter; omit when the fan claims for themself.' }),
     shippingAddress: t.field({ type: ShippingAddressInput, required: true, description: 'Where to ship the prize.' }),
+  }),
+});
+
+const ClaimFissionTierInput = builder.inputType('ClaimFissionTierInput', {
+  description: "Claim one prize tier of a referral campaign that the fan's code reached.",
+  fields: (t) => ({
+    tierId: t.globalID({ for: FissionTierRef, required: true, description: 'The tier (FissionCampaign.tiers).' }),
+    fanId: t.globalID({ for: FanRef, required: false, description: 'The inviter; omit when the fan claims for themself.' }),
+    shippingAddress: t.field({
+      type: ShippingAddressInput,
+      required: false,
+      description: "Where to ship a GOODS tier; omitted: the fan's default address, else the fulfilment waits for one (PENDING_ADDRESS).",
+    }),
   }),
 });
 
@@ -98,10 +113,10 @@ builder.mutationFields((t) => ({
   }),
   claimFissionPrize: t.prismaField({
     type: 'InviteCode',
-    errors: refusals('CAMPAIGN_NOT_RUNNING', 'CONFLICT', 'FORBIDDEN', 'NOT_FOUND', 'THRESHOLD_NOT_MET'),
+    errors: refusals('CAMPAIGN_NOT_RUNNING', 'CONFLICT', 'FORBIDDEN', 'INVALID_STATE', 'NOT_FOUND', 'THRESHOLD_NOT_MET'),
     description:
       "Claim the referral prize with a shipping address, once (CONFLICT after), when the fan's code has at least targetInvites valid invites (THRESHOLD_NOT_MET) and is not flagged (FORBIDDEN). " +
-      'Possible while the campaign is RUNNING or after it ENDED.',
+      'Possible while the campaign is RUNNING or after it ENDED. A campaign with prize tiers answers INVALID_STATE: claim each tier with claimFissionTier.',
     authScopes: { fan: true, operatorWrite: true },
     args: { input: t.arg({ type: ClaimFissionPrizeInput, required: true, description: 'The campaign, the inviter and the address.' }) },
     resolve: async (query, _root, { input }, ctx) => {
@@ -111,6 +126,24 @@ builder.mutationFields((t) => ({
         shippingAddress: input.shippingAddress,
       });
       return ctx.db.inviteCode.findUniqueOrThrow({ ...query, where: { id: code.id } });
+    },
+  }),
+  claimFissionTier: t.prismaField({
+    type: 'FissionTierClaim',
+    errors: refusals('CAMPAIGN_NOT_RUNNING', 'CONFLICT', 'FORBIDDEN', 'NOT_FOUND', 'OUT_OF_STOCK', 'THRESHOLD_NOT_MET'),
+    description:
+      "Claim one prize tier, once per fan (CONFLICT after), when the fan's code has at least the tier's `invites` valid invites — voided invites do not count (THRESHOLD_NOT_MET) — " +
+      'and is not flagged (FORBIDDEN), while the tier has stock (OUT_OF_STOCK). Each tier reached is claimed separately. A GOODS tier owes a fulfilment; a POINTS tier credits its points at once. ' +
+      'Possible while the campaign is RUNNING or after it ENDED (CAMPAIGN_NOT_RUNNING otherwise).',
+    authScopes: { fan: true, operatorWrite: true },
+    args: { input: t.arg({ type: ClaimFissionTierInput, required: true, description: 'The tier, the inviter and optionally the address.' }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const claim = await claimFissionTier(ctx, orgOf(ctx.viewer), {
+        tierId: input.tierId.id,
+        fanId: actingFanId(ctx.viewer, input.fanId?.id),
+        shippingAddress: input.shippingAddress,
+      });
+      return ctx.db.fissionTierClaim.findUniqueOrThrow({ ...query, where: { id: claim.id } });
     },
   }),
 }));

@@ -30,11 +30,45 @@ const LikeSettingsInput = builder.inputType('LikeCampaignSettingsInput', {
   }),
 });
 
-const FissionSettingsInput = builder.inputType('FissionCampaignSettingsInput', {
-  description: 'Settings of a FISSION (referral) campaign.',
+const FissionTierInput = builder.inputType('FissionTierInput', {
+  description: 'A prize tier: a fan whose code reaches `invites` valid invites may claim it once, while stock lasts.',
   fields: (t) => ({
-    targetInvites: t.int({ required: true, description: 'Valid invites needed to claim the prize.', ...range(1, 1_000) }),
-    prizeName: t.string({ required: true, description: 'What the inviter gets.', ...text(1, 80) }),
+    invites: t.int({ required: true, description: 'Valid invites needed; each tier of a campaign has its own count.', ...range(1, 10_000) }),
+    prizeName: t.string({ required: true, description: 'What the fan gets at this tier, e.g. "Cola (6-pack)".', ...text(1, 80) }),
+    stock: t.int({
+      required: true,
+      description: 'Units available; a claim takes one, a cancelled fulfilment gives it back.',
+      ...range(0, 1_000_000),
+    }),
+    kind: t.field({
+      type: PrizeKindEnum,
+      required: false,
+      description: 'GOODS (default: a claim owes a fulfilment) or POINTS (a claim credits `points` at once).',
+    }),
+    points: t.int({
+      required: false,
+      description: 'Points a POINTS tier credits; required for POINTS, not allowed for GOODS.',
+      ...range(1, 1_000_000),
+    }),
+  }),
+});
+
+const FissionSettingsInput = builder.inputType('FissionCampaignSettingsInput', {
+  description:
+    'Settings of a FISSION (referral) campaign: either one prize (targetInvites and prizeName, claimed with claimFissionPrize) or prize tiers (claimed one by one with claimFissionTier), not both.',
+  fields: (t) => ({
+    targetInvites: t.int({
+      required: false,
+      description: 'Valid invites needed to claim the single prize; with prizeName, instead of tiers.',
+      ...range(1, 1_000),
+    }),
+    prizeName: t.string({ required: false, description: 'The single prize; with targetInvites, instead of tiers.', ...text(1, 80) }),
+    tiers: t.field({
+      type: [FissionTierInput],
+      required: false,
+      description: 'Prize tiers (e.g. 3 invites → cola, 10 → tissues, 30 → shampoo), instead of the single prize; invite counts unique.',
+      ...items(1, 10),
+    }),
     burstLimit: t.int({
       required: false,
       description: 'More invites than this within the burst window flag a code (default 100).',

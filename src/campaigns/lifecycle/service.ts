@@ -32,7 +32,13 @@ export interface CreateCampaignData {
     membersOnly?: boolean | null;
     prizeName?: string | null;
   } | null;
-  fission?: { targetInvites: number; prizeName: string; burstLimit?: number | null; burstWindowSecs?: number | null } | null;
+  fission?: {
+    targetInvites?: number | null;
+    prizeName?: string | null;
+    tiers?: { invites: number; prizeName: string; stock: number; kind?: PrizeKind | null; points?: number | null }[] | null;
+    burstLimit?: number | null;
+    burstWindowSecs?: number | null;
+  } | null;
   checkIn?: { pointsPerCheckIn: number; streakBonuses?: { days: number; points: number }[] | null } | null;
   lottery?: {
     perFanDailyCap: number;
@@ -63,7 +69,22 @@ export function campaignIssues(input: CreateCampaignData, now = new Date()): Inp
   if (input.startsAt && input.endsAt && input.endsAt <= input.startsAt) add('endsAt', 'must be after startsAt');
   // "Only new fans count" is measured from startsAt, so a referral campaign must say when it starts.
   if (input.kind === 'FISSION' && !input.startsAt) add('startsAt', 'required for a FISSION campaign');
-  const { like, checkIn, lottery, coupon } = input;
+  const { like, fission, checkIn, lottery, coupon } = input;
+  if (fission) {
+    const single = fission.targetInvites != null || fission.prizeName != null;
+    if (single && fission.tiers?.length) add('fission.tiers', 'give either tiers or the single prize (targetInvites and prizeName), not both');
+    else if (!fission.tiers?.length) {
+      if (fission.targetInvites == null) add('fission.targetInvites', 'required with prizeName (or give tiers instead)');
+      if (fission.prizeName == null) add('fission.prizeName', 'required with targetInvites (or give tiers instead)');
+    }
+    const counts = new Set<number>();
+    fission.tiers?.forEach((tier, i) => {
+      if (counts.has(tier.invites)) add(`fission.tiers.${i}.invites`, `a tier at ${tier.invites} invites is listed twice`);
+      counts.add(tier.invites);
+      if (tier.kind === 'POINTS' && !tier.points) add(`fission.tiers.${i}.points`, 'required for a POINTS tier');
+      if (tier.kind !== 'POINTS' && tier.points) add(`fission.tiers.${i}.points`, 'only for a POINTS tier (set kind: POINTS)');
+    });
+  }
   if (like && like.milestoneEvery > like.targetLikes) add('like.milestoneEvery', 'must not exceed targetLikes');
   if (like?.membersOnly && !input.communityId) add('like.membersOnly', 'needs communityId: the group whose members may like');
   const days = new Set<number>();
@@ -130,17 +151,30 @@ function settingsOf(orgId: string, input: CreateCampaignData): Partial<Prisma.Ca
         },
       },
     };
-  if (fission)
+  if (fission) {
+    // A tiered campaign records its first tier as the target shown on posters ("invite 3, get a cola").
+    const tiers = [...(fission.tiers ?? [])].sort((a, b) => a.invites - b.invites);
     return {
       fission: {
         create: {
-          targetInvites: fission.targetInvites,
-          prizeName: fission.prizeName,
+          targetInvites: fission.targetInvites ?? tiers[0]!.invites,
+          prizeName: fission.prizeName ?? tiers[0]!.prizeName,
           burstLimit: fission.burstLimit ?? 100,
           burstWindowSecs: fission.burstWindowSecs ?? 60,
+          tiers: {
+            create: tiers.map((tier) => ({
+              orgId,
+              invites: tier.invites,
+              prizeName: tier.prizeName,
+              stock: tier.stock,
+              kind: tier.kind ?? 'GOODS',
+              points: tier.points ?? 0,
+            })),
+          },
         },
       },
     };
+  }
   if (checkIn) {
     const streakBonuses = Object.fromEntries((checkIn.streakBonuses ?? []).map((b) => [String(b.days), b.points]));
     return { checkIn: { create: { pointsPerCheckIn: checkIn.pointsPerCheckIn, streakBonuses } } };
