@@ -8,6 +8,7 @@ import './core/error-types.js';
 import './organizations/types.js';
 import './organizations/queries.js';
 import './organizations/mutations.js';
+import './organizations/staff-mutations.js';
 import './fans/types.js';
 import './fans/insight-types.js';
 import './fans/queries.js';

@@ -20,6 +20,7 @@ import type { PubSub } from './core/pubsub.js';
 import { refreshDueLifecycles } from './fans/lifecycle.js';
 import { FulfilmentReturns } from './fulfilment/returns.js';
 import { MetricsHubs } from './insights/live/hub.js';
+import { StaffDesk } from './organizations/staff.js';
 import { returnRedemption } from './points/service.js';
 import { WebhookDeliverer } from './webhooks/delivery.js';
 
@@ -59,6 +60,7 @@ export function createServices({
     webhooks,
     activity,
     fulfilmentReturns,
+    staff: new StaffDesk(db, config),
     likes: createLikeCommitter(db, pubsub),
     likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond),
     insightMetrics: new MetricsHubs(db, listen),

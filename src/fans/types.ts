@@ -35,6 +35,7 @@ export const TagSourceEnum = builder.enumType('TagSource', {
   values: {
     OPERATOR: { description: 'An operator tagged the fan.' },
     SELF: { description: 'The fan described themself, e.g. by renaming to "region-skin type".' },
+    RULE: { description: 'A tag rule matched the fan (on import or `applyTagRules`); removed again when a later run no longer matches.' },
   },
 });
 
@@ -181,7 +182,7 @@ builder.prismaObject('FanTag', {
   description: 'A tag on one fan, and who put it there.',
   fields: (t) => ({
     tag: t.relation('tag', { description: 'The tag.' }),
-    source: t.expose('source', { type: TagSourceEnum, description: 'Operator-assigned or self-reported.' }),
+    source: t.expose('source', { type: TagSourceEnum, description: 'Operator-assigned, self-reported or by a tag rule.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the tag was attached.' }),
   }),
 });
