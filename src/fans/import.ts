@@ -6,6 +6,7 @@
 //   (see self-tags.ts); an explicit `region` applies only when the name does not carry one.
 // - Omitted optional fields keep what the fan already has; a new fan's source defaults to IMPORT.
 // - referredByExternalId names a fan of the organization or of the same batch, never the fan itself.
+// - The organization's tag rules are applied to the batch's fans (tag-rules.ts).
 // Concurrency: new fans are inserted with ON CONFLICT DO NOTHING (a parallel import of the same fan
 // loses quietly and then compares like any existing row); updates lock fans in id order so two
 // batches (or an order import, which also locks fans in id order) cannot deadlock.
@@ -14,6 +15,7 @@ import type { Fan } from '../generated/prisma/client.js';
 import type { FanSource } from '../generated/prisma/enums.js';
 import { batchError, duplicateKeys } from './batch.js';
 import { parseSelfDescription, type SelfDescription, syncSelfTags } from './self-tags.js';
+import { applyTagRules } from './tag-rules.js';
 
 export interface FanImportRow {
   externalId: string;
@@ -102,6 +104,7 @@ export async function importFans(db: Db, orgId: string, rows: FanImportRow[]): P
     changes.sort((a, b) => (a.fan.id < b.fan.id ? -1 : 1));
     for (const c of changes) await tx.fan.update({ where: { id: c.fan.id }, data: c.data });
     await syncSelfTags(tx, orgId, selfTags);
+    await applyTagRules(tx, orgId, [...new Set(rows.map((r) => byKey.get(r.externalId)!.id))]);
     return counts;
   });
 }
