@@ -65,7 +65,7 @@ export function createApp({
   if (config.logLevel === 'debug') onListening(pubsub, (topic) => logger.debug(`subscriber listening on ${topic}`));
   const metrics = createMetrics();
   registerServiceMetrics(metrics.registry, services, database);
-  const auth = { devAuth: config.devAuth, tokens: config.auth, principals };
+  const auth = { devAuth: config.devAuth, tokens: config.auth, platformAdminToken: config.platformAdminToken, principals };
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',

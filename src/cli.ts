@@ -3,6 +3,7 @@
 //   token operator <slug> <email> [--expires 12h]     token fan <slug> <externalId> [--expires 12h]
 //   apikey create <slug> <name> --scopes read,import [--expires-days 90]     apikey revoke <prefix>
 //   jobs failed (jobs that used every attempt, with their last error)     jobs retry <id>
+//   create-organization <slug> <name…> --owner <email> [--time-zone Asia/Shanghai]   (prints the owner's one-time invitation token)
 // runCli() is what the command line runs, and what tests call in-process. On the embedded database the
 // CLI takes the data directory's lock; while the server holds it, commands are sent to the server's
 // admin socket and run there (never on a copy the server does not see), or refused naming its pid.
@@ -31,8 +32,8 @@ export interface InServer {
 }
 
 const USAGE =
-  'unknown command "%s" (migrate | seed | seed-scale | print-schema [--check] | partner-operations [--write] | refresh-rfm [slug…] | token | apikey | jobs failed | jobs retry <id>)';
-const DATABASE_COMMANDS = new Set(['migrate', 'seed', 'seed-scale', 'refresh-rfm', 'token', 'apikey', 'jobs']);
+  'unknown command "%s" (migrate | seed | seed-scale | print-schema [--check] | partner-operations [--write] | refresh-rfm [slug…] | token | apikey | jobs failed | jobs retry <id> | create-organization)';
+const DATABASE_COMMANDS = new Set(['migrate', 'seed', 'seed-scale', 'refresh-rfm', 'token', 'apikey', 'jobs', 'create-organization']);
 
 /** Runs one command; returns the exit code. Errors are reported on io.err as one line. */
 export async function runCli(
@@ -130,6 +131,8 @@ async function databaseCommand(command: string, args: string[], io: CliIo, datab
     await jobs(database, args, io);
   } else if (command === 'token') {
     io.out(await token(database.prisma, config, args));
+  } else if (command === 'create-organization') {
+    await createOrganizationCommand(database.prisma, args, io);
   } else {
     await apikey(database.prisma, args, io);
   }
@@ -213,6 +216,19 @@ async function token(db: Db, config: Config, args: string[]): Promise<string> {
   if (kind === 'operator' && slug && who) return operatorToken(db, config, slug, who, expires);
   if (kind === 'fan' && slug && who) return fanToken(db, config, slug, who, expires);
   throw new Error('usage: token operator <slug> <email> [--expires 12h] | token fan <slug> <externalId> [--expires 12h]');
+}
+
+async function createOrganizationCommand(db: Db, args: string[], io: CliIo) {
+  const { createOrganization } = await import('./organizations/staff.js');
+  const ownerEmail = option(args, '--owner');
+  const timeZone = option(args, '--time-zone');
+  const [slug, ...name] = args;
+  if (!slug || !name.length || !ownerEmail) throw new Error('usage: create-organization <slug> <name> --owner <email> [--time-zone Asia/Shanghai]');
+  const { organization, invitation, token } = await createOrganization(db, { slug, name: name.join(' '), timeZone, ownerEmail });
+  io.out(token);
+  io.err(
+    `created "${organization.name}" (${organization.slug}, ${organization.timeZone}); the owner ${invitation.email} redeems the token above with acceptOperatorInvitation before ${invitation.expiresAt.toISOString()} (shown only this once)`,
+  );
 }
 
 async function apikey(db: Db, args: string[], io: CliIo) {

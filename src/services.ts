@@ -25,6 +25,7 @@ import { FulfilmentReturns } from './fulfilment/returns.js';
 import { MetricsHubs } from './insights/live/hub.js';
 import { ITEM_SALE_TASK, type ItemSaleJob, runItemSale } from './live/lineup.js';
 import { runSessionReminder, SESSION_REMINDER_TASK, type SessionReminderJob } from './live/reminders.js';
+import { StaffDesk } from './organizations/staff.js';
 import { returnRedemption } from './points/service.js';
 import { WebhookDeliverer } from './webhooks/delivery.js';
 
@@ -69,6 +70,7 @@ export function createServices({
     webhooks,
     activity,
     fulfilmentReturns,
+    staff: new StaffDesk(db, config),
     likes: createLikeCommitter(db, pubsub),
     likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond),
     insightMetrics: new MetricsHubs(db, listen),

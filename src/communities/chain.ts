@@ -52,6 +52,8 @@ export async function successorOf(tx: Tx, full: Community): Promise<Community> {
           minOrders: full.minOrders,
           minIntimacy: full.minIntimacy,
           rules: full.rules,
+          requiresApplication: full.requiresApplication,
+          joinQuestion: full.joinQuestion,
           ownerId: full.ownerId,
           inviteCode: newInviteCode(),
           rolledOverFromId: full.id,

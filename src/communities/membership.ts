@@ -19,14 +19,14 @@ const MAX_ROLLOVERS_PER_JOIN = 20;
  * Locks the fan row for the rest of the transaction: one fan's joins and leaves run one at a time,
  * so "already a member" checks cannot race. NO KEY UPDATE does not block foreign-key checks.
  */
-async function lockFan(tx: Tx, orgId: string, fanId: string) {
+export async function lockFan(tx: Tx, orgId: string, fanId: string) {
   const rows = await tx.$queryRaw<{ id: string; orderCount: number; intimacy: number }[]>`
     SELECT "id", "orderCount", "intimacy" FROM "Fan" WHERE "id" = ${fanId} AND "orgId" = ${orgId} FOR NO KEY UPDATE`;
   if (!rows.length) throw notFound('Fan', 'input.fanId');
   return rows[0];
 }
 
-async function takeSeat(tx: Tx, communityId: string): Promise<boolean> {
+export async function takeSeat(tx: Tx, communityId: string): Promise<boolean> {
   const rows = await tx.$queryRaw<{ id: string }[]>`
     UPDATE "Community" SET "memberCount" = "memberCount" + 1
     WHERE "id" = ${communityId} AND "memberCount" < "capacity" RETURNING "id"`;
@@ -45,6 +45,12 @@ export async function joinCommunity(deps: Deps, orgId: string, given: { inviteCo
       if (already) throw new DomainError('CONFLICT', 'The fan is already a member of this group', 'input.inviteCode');
 
       let group: Community = await tx.community.findUniqueOrThrow({ where: { id: chain[chain.length - 1] } });
+      if (group.requiresApplication)
+        throw new DomainError(
+          'FORBIDDEN',
+          `This group admits members by application: apply with applyToCommunity, answering "${group.joinQuestion}"`,
+          'input.inviteCode',
+        );
       if (fan.orderCount < group.minOrders) {
         throw new DomainError(
           'THRESHOLD_NOT_MET',

@@ -29,6 +29,12 @@ const CreateCommunityInput = builder.inputType('CreateCommunityInput', {
       ...range(0, 1_000_000),
     }),
     rules: t.string({ required: false, description: 'Group rules shown to newcomers.', ...text(0, 2_000) }),
+    requiresApplication: t.boolean({
+      required: false,
+      description:
+        'Admit by application only: fans call `applyToCommunity` (answering joinQuestion, accepting the rules) and an assistant of the group or an admin decides; `joinCommunity` is refused. Needs joinQuestion. Default false.',
+    }),
+    joinQuestion: t.string({ required: false, description: 'The question applicants answer; required when requiresApplication.', ...text(1, 200) }),
     ownerId: t.globalID({ for: OperatorRef, required: false, description: 'Owner operator of your organization; defaults to you.' }),
     assistantIds: t.globalIDList({
       for: OperatorRef,
@@ -50,6 +56,15 @@ const UpdateCommunityInput = builder.inputType('UpdateCommunityInput', {
     minOrders: t.int({ required: false, description: 'New order threshold for joining.', ...range(0, 1_000) }),
     minIntimacy: t.int({ required: false, description: 'New intimacy threshold for joining.', ...range(0, 1_000_000) }),
     rules: t.string({ required: false, description: 'New group rules; null clears them.', ...text(0, 2_000) }),
+    requiresApplication: t.boolean({
+      required: false,
+      description: 'Admit by application only (needs a joinQuestion); false opens joining by invite code again.',
+    }),
+    joinQuestion: t.string({
+      required: false,
+      description: 'New question for applicants; null clears it (not while requiresApplication).',
+      ...text(1, 200),
+    }),
     ownerId: t.globalID({ for: OperatorRef, required: false, description: 'New owner operator; null leaves the group without one.' }),
     assistantIds: t.globalIDList({
       for: OperatorRef,
@@ -95,15 +110,18 @@ builder.mutationFields((t) => ({
     authScopes: { operatorWrite: true },
     args: { input: t.arg({ type: UpdateCommunityInput, required: true, description: 'The changes.' }) },
     resolve: (_root, { input }, ctx) => {
-      const { communityId, ownerId, assistantIds, category, rules, name, capacity, minOrders, minIntimacy } = input;
+      const { communityId, ownerId, assistantIds, category, rules, name, capacity, minOrders, minIntimacy, requiresApplication, joinQuestion } =
+        input;
       // null clears category, rules and owner; for the other fields null means "leave as is".
       const patch = {
         name: name ?? undefined,
         capacity: capacity ?? undefined,
         minOrders: minOrders ?? undefined,
         minIntimacy: minIntimacy ?? undefined,
+        requiresApplication: requiresApplication ?? undefined,
         category,
         rules,
+        joinQuestion,
       };
       return updateCommunity(
         ctx,

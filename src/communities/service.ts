@@ -18,6 +18,15 @@ export interface CommunitySettings {
   rules?: string | null;
   ownerId?: string | null;
   assistantIds?: string[];
+  /** Fans apply (answering joinQuestion) and an assistant or admin decides; needs a joinQuestion. */
+  requiresApplication?: boolean | null;
+  joinQuestion?: string | null;
+}
+
+/** A group that admits by application must ask its question. */
+function checkApplicationRules(s: { requiresApplication?: boolean | null; joinQuestion?: string | null }) {
+  if (s.requiresApplication && !s.joinQuestion)
+    throw invalid('input.joinQuestion', 'input.joinQuestion: a group that admits by application needs a question for applicants');
 }
 
 /** The chat platform caps a group at 500; SMALL and LARGE groups are defined by their size. */
@@ -45,6 +54,7 @@ export async function createCommunity(
   input: CommunitySettings & { kind: CommunityKind; lifecycle?: CommunityLifecycle | null },
 ): Promise<Community> {
   checkKindRules(input.kind, { capacity: input.capacity, category: input.category ?? null });
+  checkApplicationRules(input);
   // A clash of random invite codes is retried with a fresh code (the clash aborts the transaction).
   for (let attempt = 0; ; attempt++) {
     try {
@@ -60,6 +70,8 @@ export async function createCommunity(
             minOrders: input.minOrders,
             minIntimacy: input.minIntimacy,
             rules: input.rules ?? null,
+            requiresApplication: input.requiresApplication ?? false,
+            joinQuestion: input.joinQuestion ?? null,
             ownerId: input.ownerId ?? null,
             lifecycle: input.lifecycle ?? 'ACTIVATING',
             inviteCode: newInviteCode(),
@@ -78,8 +90,13 @@ export async function updateCommunity(deps: Deps, orgId: string, id: string, pat
     const current = await tx.community.findFirst({ where: { id, orgId } });
     if (!current) throw notFound('Community', 'input.communityId');
     checkKindRules(current.kind, { capacity: patch.capacity, category: patch.category });
+    checkApplicationRules({
+      requiresApplication: patch.requiresApplication ?? current.requiresApplication,
+      joinQuestion: patch.joinQuestion === undefined ? current.joinQuestion : patch.joinQuestion,
+    });
     await checkOperators(tx, orgId, patch.ownerId, patch.assistantIds);
-    const { assistantIds, ...fields } = patch;
+    const { assistantIds, requiresApplication, ...rest } = patch;
+    const fields = { ...rest, ...(requiresApplication == null ? {} : { requiresApplication }) };
     if (patch.capacity !== undefined) {
       // Conditional, so a join racing this update cannot leave more members than seats.
       const { count } = await tx.community.updateMany({ where: { id, memberCount: { lte: patch.capacity } }, data: { capacity: patch.capacity } });

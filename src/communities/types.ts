@@ -70,6 +70,10 @@ export const CommunityRef = builder.prismaNode('Community', {
     minOrders: t.exposeInt('minOrders', { description: 'Orders a fan needs before being let in.' }),
     minIntimacy: t.exposeInt('minIntimacy', { description: 'Intimacy score a fan needs before being let in.' }),
     rules: t.exposeString('rules', { nullable: true, description: 'Group rules shown to newcomers.' }),
+    requiresApplication: t.exposeBoolean('requiresApplication', {
+      description: 'Fans join by application (`applyToCommunity`), decided by an assistant of the group or an admin, not by invite code alone.',
+    }),
+    joinQuestion: t.exposeString('joinQuestion', { nullable: true, description: 'The question applicants answer.' }),
     lifecycle: t.expose('lifecycle', { type: CommunityLifecycleEnum, description: 'Where the group is in its life.' }),
     inviteCode: t.exposeString('inviteCode', { description: 'Code fans join with; a full group rolls it over to a new group.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the group was created.' }),
@@ -130,3 +134,32 @@ builder.prismaNode('ActivityEvent', {
 export function communityWhere(orgId: string, args: { kinds?: string[] | null; lifecycles?: string[] | null }) {
   return { orgId, kind: anyOf(args.kinds as never[]), lifecycle: anyOf(args.lifecycles as never[]) };
 }
+
+export const ApplicationStatusEnum = builder.enumType('ApplicationStatus', {
+  description: 'Where an application to join a group stands.',
+  values: {
+    PENDING: { description: 'Waiting for an assistant of the group or an admin.' },
+    APPROVED: { description: 'Approved: the fan became a member.' },
+    REJECTED: { description: 'Rejected, with a reason for the fan.' },
+  },
+});
+
+export const CommunityApplicationRef = builder.prismaNode('CommunityApplication', {
+  description: "A fan's application to join a group that admits by application. A fan sees only their own.",
+  select: { id: true, fanId: true },
+  authScopes: ownFanRow,
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    status: t.expose('status', { type: ApplicationStatusEnum, description: 'PENDING until decided once: APPROVED or REJECTED.' }),
+    answer: t.exposeString('answer', { description: "The fan's answer to the group's joinQuestion." }),
+    rulesAcceptedAt: t.expose('rulesAcceptedAt', { type: 'DateTime', description: 'When the fan accepted the group rules (required to apply).' }),
+    reason: t.exposeString('reason', { nullable: true, description: 'Why it was rejected; null otherwise.' }),
+    decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true, description: 'When it was approved or rejected; null while pending.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the fan applied.' }),
+    community: t.relation('community', { description: 'The group applied to.' }),
+    fan: t.relation('fan', { description: 'The applicant.' }),
+    decidedBy: t.relation('decidedBy', { nullable: true, description: 'The operator who decided (hidden from fans).' }),
+  }),
+});

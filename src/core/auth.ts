@@ -2,11 +2,13 @@
 //   Authorization: Bearer <jwt>        operator or fan token (issuer, audience, expiry checked)
 //   Authorization: ApiKey fo_…  (or X-Api-Key: fo_…)   partner key (hashed, revocable, scoped, expiring)
 //   Authorization: Dev <slug>[/<email>|/fan:<externalId>]   development only (DEV_AUTH)
+//   Authorization: Platform <PLATFORM_ADMIN_TOKEN>      the platform admin (creates organizations); refused when unset
 // A credential that is present but wrong is refused — never silently treated as anonymous.
 import { decodeJwt } from 'jose';
 import { anonymous, type Viewer } from './context.js';
 import type { Db } from './db.js';
 import { DomainError } from './errors.js';
+import { sha256Hex } from './hash.js';
 import type { PrincipalCache } from './principals.js';
 import { parseApiKey, secretMatches, type TokenSettings, verifyToken } from './tokens.js';
 
@@ -15,6 +17,8 @@ export { FAN_CONFIRMATION_MS } from './principals.js';
 export interface AuthSettings {
   devAuth: boolean;
   tokens: TokenSettings;
+  /** PLATFORM_ADMIN_TOKEN; undefined refuses the Platform scheme. */
+  platformAdminToken?: string;
   /** Recently verified credentials; absent means verify every request. */
   principals?: PrincipalCache;
 }
@@ -41,6 +45,10 @@ async function verify(db: Db, authorization: string, settings: AuthSettings): Pr
       return { viewer: await tokenViewer(db, value, settings.tokens), until: (decodeJwt(value).exp ?? 0) * 1000 };
     case 'apikey':
       return apiKeyViewer(db, value);
+    case 'platform':
+      if (!settings.platformAdminToken || !secretMatches(value, sha256Hex(settings.platformAdminToken)))
+        throw new DomainError('UNAUTHENTICATED', 'Unknown platform admin token (PLATFORM_ADMIN_TOKEN)');
+      return { viewer: { kind: 'platform', orgId: null } };
     case 'dev':
       if (!settings.devAuth) throw new DomainError('UNAUTHENTICATED', 'Development credentials are disabled on this server');
       return { viewer: await devViewer(db, value) };
@@ -54,8 +62,9 @@ async function tokenViewer(db: Db, token: string, settings: TokenSettings): Prom
   // The token is signed, but the operator or fan may have been removed since: one indexed lookup
   // (then cached briefly, see principals.ts).
   if (claims.kind === 'operator') {
-    const op = await db.operator.findFirst({ where: { id: claims.operatorId, orgId: claims.orgId }, select: { role: true } });
+    const op = await db.operator.findFirst({ where: { id: claims.operatorId, orgId: claims.orgId }, select: { role: true, deactivatedAt: true } });
     if (!op) throw new DomainError('UNAUTHENTICATED', 'The operator of this token no longer exists');
+    if (op.deactivatedAt) throw new DomainError('UNAUTHENTICATED', 'The operator of this token has been deactivated');
     return { kind: 'operator', orgId: claims.orgId, operatorId: claims.operatorId, role: op.role };
   }
   const fan = await db.fan.findFirst({ where: { id: claims.fanId, orgId: claims.orgId }, select: { id: true } });
@@ -95,11 +104,12 @@ async function devViewer(db: Db, value: string): Promise<Viewer> {
     return { kind: 'fan', orgId: fan.orgId, fanId: fan.id };
   }
   const operator = await db.operator.findFirst({
-    where: who ? { email: who, org: { slug } } : { role: 'OWNER', org: { slug } },
+    where: who ? { email: who, org: { slug } } : { role: 'OWNER', deactivatedAt: null, org: { slug } },
     orderBy: { createdAt: 'asc' },
-    select: { id: true, role: true, orgId: true },
+    select: { id: true, role: true, orgId: true, deactivatedAt: true },
   });
   if (!operator)
     throw new DomainError('UNAUTHENTICATED', who ? `No operator "${who}" in organization "${slug}"` : `No organization "${slug}" with an owner`);
+  if (operator.deactivatedAt) throw new DomainError('UNAUTHENTICATED', `Operator "${who}" has been deactivated`);
   return { kind: 'operator', orgId: operator.orgId, operatorId: operator.id, role: operator.role };
 }

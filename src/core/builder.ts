@@ -9,6 +9,7 @@ import { GraphQLError } from 'graphql';
 import { JSONResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
+import AuditPlugin from './audit.js';
 import type { Context } from './context.js';
 import DeclaredErrorsPlugin from './declared-errors.js';
 import { ValidationError } from './errors.js';
@@ -29,6 +30,8 @@ export interface AuthScopes {
   fan: boolean;
   /** A partner key holding this scope. */
   partner: string;
+  /** The platform admin (PLATFORM_ADMIN_TOKEN), who belongs to no organization. */
+  platformAdmin: boolean;
 }
 
 export const builder = new SchemaBuilder<{
@@ -43,8 +46,9 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string | number };
   };
 }>({
-  // DeclaredErrors first: its wrapper sits outside the errors plugin's and sees what that let through.
-  plugins: [DeclaredErrorsPlugin, ScopeAuthPlugin, ErrorsPlugin, InputRulesPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
+  // Audit outermost: it sees every operator mutation's outcome, refusals by scope included (core/audit.ts).
+  // DeclaredErrors next: its wrapper sits outside the errors plugin's and sees what that let through.
+  plugins: [AuditPlugin, DeclaredErrorsPlugin, ScopeAuthPlugin, ErrorsPlugin, InputRulesPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // Refusals surface as a clear FORBIDDEN error rather than a silent null.
@@ -65,6 +69,7 @@ export const builder = new SchemaBuilder<{
         operatorAdmin: v.kind === 'operator' && (v.role === 'OWNER' || v.role === 'ADMIN'),
         fan: v.kind === 'fan',
         partner: (scope: string) => v.kind === 'partner' && v.scopes.includes(scope),
+        platformAdmin: v.kind === 'platform',
       };
     },
   },

@@ -49,6 +49,8 @@ const ConfigSchema = z.object({
   SEED_ON_START: bool.optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a positive integer' }).int().min(0).default(10_000),
   AUTH_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  /** The platform's own credential (`Authorization: Platform <token>`): creates organizations. Unset: no platform admin. */
+  PLATFORM_ADMIN_TOKEN: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   JWT_ISSUER: z.string().min(1).default('fanops'),
   JWT_AUDIENCE: z.string().min(1).default('fanops-api'),
   /** The longest lifetime (exp − iat) a token may have; longer ones are refused, and never minted. */
@@ -140,6 +142,8 @@ export interface Config {
   seedOnStart: boolean;
   shutdownTimeoutMs: number;
   auth: { secret: string; issuer: string; audience: string; maxLifetimeSeconds: number };
+  /** The platform admin's token (`Authorization: Platform <token>`); undefined: the scheme is refused. */
+  platformAdminToken?: string;
   allowAdhocOperations: boolean;
   introspection: boolean;
   limits: {
@@ -205,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: c.JWT_AUDIENCE,
       maxLifetimeSeconds: c.JWT_MAX_LIFETIME_HOURS * 3600,
     },
+    platformAdminToken: c.PLATFORM_ADMIN_TOKEN,
     allowAdhocOperations: c.ALLOW_ADHOC_OPERATIONS ?? !production,
     introspection: c.INTROSPECTION ?? !production,
     limits: {

@@ -12,7 +12,9 @@ export type Viewer =
   | { kind: 'anonymous'; orgId: null }
   | { kind: 'operator'; orgId: string; operatorId: string; role: OperatorRole }
   | { kind: 'fan'; orgId: string; fanId: string }
-  | { kind: 'partner'; orgId: string; apiKeyId: string; scopes: string[] };
+  | { kind: 'partner'; orgId: string; apiKeyId: string; scopes: string[] }
+  /** The platform's own administrator (PLATFORM_ADMIN_TOKEN): creates organizations, belongs to none. */
+  | { kind: 'platform'; orgId: null };
 
 export const anonymous: Viewer = { kind: 'anonymous', orgId: null };
 

@@ -10,6 +10,7 @@
 //   already stored and those of the batch together; each row in a cycle is named and nothing is written.
 //   Batches that set referrers take a per-organization advisory lock, so two parallel batches cannot
 //   each add one half of a cycle.
+// - The organization's tag rules are applied to the batch's fans (tag-rules.ts).
 // Concurrency: new fans are inserted with ON CONFLICT DO NOTHING (a parallel import of the same fan
 // loses quietly and then compares like any existing row); updates lock fans in id order so two
 // batches (or an order import, which also locks fans in id order) cannot deadlock.
@@ -18,6 +19,7 @@ import type { Fan } from '../generated/prisma/client.js';
 import type { FanSource } from '../generated/prisma/enums.js';
 import { batchError, duplicateKeys } from './batch.js';
 import { parseSelfDescription, type SelfDescription, syncSelfTags } from './self-tags.js';
+import { applyTagRules } from './tag-rules.js';
 
 export interface FanImportRow {
   externalId: string;
@@ -108,6 +110,7 @@ export async function importFans(db: Db, orgId: string, rows: FanImportRow[]): P
     changes.sort((a, b) => (a.fan.id < b.fan.id ? -1 : 1));
     for (const c of changes) await tx.fan.update({ where: { id: c.fan.id }, data: c.data });
     await syncSelfTags(tx, orgId, selfTags);
+    await applyTagRules(tx, orgId, [...new Set(rows.map((r) => byKey.get(r.externalId)!.id))]);
     return counts;
   });
 }

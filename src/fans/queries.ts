@@ -34,3 +34,13 @@ builder.queryFields((t) => ({
     resolve: (query, _root, _args, ctx) => ctx.db.segment.findMany({ ...query, where: { orgId: orgIdOf(ctx.viewer) }, orderBy: { name: 'asc' } }),
   }),
 }));
+
+builder.queryFields((t) => ({
+  tagRules: t.prismaField({
+    type: ['TagRule'],
+    description: "The organization's tag rules, by name.",
+    authScopes: { operator: true },
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.tagRule.findMany({ ...query, where: { orgId: orgIdOf(ctx.viewer) }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: 500 }),
+  }),
+}));

@@ -35,6 +35,7 @@ export const TagSourceEnum = builder.enumType('TagSource', {
   values: {
     OPERATOR: { description: 'An operator tagged the fan.' },
     SELF: { description: 'The fan described themself, e.g. by renaming to "region-skin type".' },
+    RULE: { description: 'A tag rule matched the fan (on import or `applyTagRules`); removed again when a later run no longer matches.' },
   },
 });
 
@@ -181,7 +182,7 @@ builder.prismaObject('FanTag', {
   description: 'A tag on one fan, and who put it there.',
   fields: (t) => ({
     tag: t.relation('tag', { description: 'The tag.' }),
-    source: t.expose('source', { type: TagSourceEnum, description: 'Operator-assigned or self-reported.' }),
+    source: t.expose('source', { type: TagSourceEnum, description: 'Operator-assigned, self-reported or by a tag rule.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the tag was attached.' }),
   }),
 });
@@ -227,3 +228,24 @@ export function toFanFilter(f: FilterArg | null | undefined): FanFilter {
   if (!f) return {};
   return { ...f, tagIds: f.tagIds?.map((g) => g.id), communityId: f.communityId?.id } as FanFilter;
 }
+
+export const TagRuleRef = builder.prismaNode('TagRule', {
+  description:
+    'A rule that tags fans (source RULE) who meet all of its conditions; applied on fan and order imports and by `applyTagRules`, which also takes the tag off fans who no longer match.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'Unique name of the rule in the organization.' }),
+    tag: t.relation('tag', { description: 'The tag it gives.' }),
+    boughtCategory: t.exposeString('boughtCategory', {
+      nullable: true,
+      description: 'Bought this product category: an order line {"category": …} of a paid order (case-insensitive).',
+    }),
+    minSpendCents: t.exposeInt('minSpendCents', { nullable: true, description: 'Total spend of at least this many cents.' }),
+    minOrders: t.exposeInt('minOrders', { nullable: true, description: 'At least this many orders.' }),
+    skinType: t.exposeString('skinType', { nullable: true, description: 'This skin type (lower-case, as self-descriptions set it).' }),
+    region: t.exposeString('region', { nullable: true, description: 'This region.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the rule was made.' }),
+  }),
+});

@@ -20,6 +20,7 @@ import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { batchError, duplicateKeys } from '../fans/batch.js';
 import { applyLifecycleRule, utc } from '../fans/lifecycle.js';
+import { applyTagRules } from '../fans/tag-rules.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { applyPoints } from '../points/ledger.js';
 
@@ -133,6 +134,8 @@ export async function importOrders(deps: Deps, orgId: string, rows: OrderImportR
       pointsAwarded += points;
     }
     await applyLifecycleRule(tx, orgId, now, [...new Set(inserted.map((o) => o.fanId))]);
+    // Spend, order counts and bought categories moved: the tag rules follow (fans/tag-rules.ts).
+    await applyTagRules(tx, orgId, [...new Set(inserted.map((o) => o.fanId))].sort());
     return { created: inserted.length, unchanged: rows.length - inserted.length, pointsAwarded, pointsToClaim };
   });
 }

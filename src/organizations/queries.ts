@@ -2,7 +2,8 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { orgIdOf } from '../core/context.js';
-import { signedInOperator, ViewerRef } from './types.js';
+import { within } from '../core/filters.js';
+import { OperatorRef, signedInOperator, ViewerRef } from './types.js';
 
 builder.queryFields((t) => ({
   viewer: t.field({
@@ -38,3 +39,38 @@ builder.queryFields((t) => ({
       ctx.db.apiKey.findMany({ ...query, where: { orgId: orgOf(ctx.viewer) }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] }),
   }),
 }));
+
+builder.queryFields((t) => ({
+  operatorInvitations: t.prismaField({
+    type: ['OperatorInvitation'],
+    description: "The organization's staff invitations, newest first (redeemed, replaced and expired ones included). Owners and admins.",
+    authScopes: { operatorAdmin: true },
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.operatorInvitation.findMany({
+        ...query,
+        where: { orgId: orgOf(ctx.viewer) },
+        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+        take: 200,
+      }),
+  }),
+  auditLog: t.prismaConnection({
+    type: 'AuditEntry',
+    cursor: 'id',
+    description:
+      'Every operator mutation of the organization, newest first: who, which mutation, its redacted arguments and outcome. Append-only. Owners and admins.',
+    authScopes: { operatorAdmin: true },
+    args: {
+      operatorId: t.arg.globalID({ for: OperatorRef, required: false, description: 'Only this operator.' }),
+      mutation: t.arg.string({ required: false, description: 'Only this mutation, e.g. "deactivateOperator".' }),
+      since: t.arg({ type: 'DateTime', required: false, description: 'At or after this instant.' }),
+      until: t.arg({ type: 'DateTime', required: false, description: 'Before this instant.' }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.auditEntry.findMany({ ...query, where: auditWhere(orgOf(ctx.viewer), args), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    totalCount: (_c, args, ctx) => ctx.db.auditEntry.count({ where: auditWhere(orgOf(ctx.viewer), args) }),
+  }),
+}));
+
+function auditWhere(orgId: string, args: { operatorId?: { id: string } | null; mutation?: string | null; since?: Date | null; until?: Date | null }) {
+  return { orgId, operatorId: args.operatorId?.id, mutation: args.mutation ?? undefined, createdAt: within(args.since, args.until) };
+}

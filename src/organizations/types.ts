@@ -56,7 +56,17 @@ export const OperatorRef = builder.prismaNode('Operator', {
     email: t.exposeString('email', { description: 'Sign-in e-mail, unique within the organization.' }),
     displayName: t.exposeString('displayName', { description: 'Name shown in the console.' }),
     persona: t.exposeString('persona', { nullable: true, description: 'The persona fans see in groups, e.g. "Assistant Jujube".' }),
+    avatarUrl: t.exposeString('avatarUrl', { nullable: true, description: "The persona's picture in groups (an https URL)." }),
     role: t.expose('role', { type: OperatorRoleEnum, description: 'What this operator may do.' }),
+    active: t.boolean({
+      description: 'False once deactivated: a deactivated operator cannot sign in, and their tokens are refused on the next request.',
+      resolve: (o) => !o.deactivatedAt,
+    }),
+    deactivatedAt: t.expose('deactivatedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the operator was deactivated; null while active.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the operator was added.' }),
     ownedCommunities: t.relation('ownedCommunities', { description: 'Communities this operator owns.' }),
   }),
@@ -69,6 +79,7 @@ const ViewerKind = builder.enumType('ViewerKind', {
     OPERATOR: { description: 'A staff member of an organization.' },
     FAN: { description: 'A fan using the mini-program or H5 page.' },
     PARTNER: { description: 'An external system with an API key.' },
+    PLATFORM: { description: 'The platform admin (PLATFORM_ADMIN_TOKEN), who creates organizations and belongs to none.' },
   },
 });
 
@@ -148,5 +159,49 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
       description: 'Neither revoked nor expired.',
       resolve: (k) => !k.revokedAt && (!k.expiresAt || k.expiresAt > new Date()),
     }),
+  }),
+});
+
+// Type-level scopes: invitations and the audit log are for owners and admins only, wherever reached from.
+export const OperatorInvitationRef = builder.prismaNode('OperatorInvitation', {
+  description:
+    'An invitation to join the staff: a one-time token, valid for 7 days, that the invitee redeems with `acceptOperatorInvitation`. Only its hash is stored.',
+  id: { field: 'id' },
+  nullable: true,
+  authScopes: { operatorAdmin: true },
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    email: t.exposeString('email', { description: 'Who is invited (lower-cased).' }),
+    role: t.expose('role', { type: OperatorRoleEnum, description: 'The role the invitee gets on redeeming it.' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'After this it can no longer be redeemed.' }),
+    acceptedAt: t.expose('acceptedAt', { type: 'DateTime', nullable: true, description: 'When it was redeemed; null while open.' }),
+    revokedAt: t.expose('revokedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When a newer invitation for the same e-mail replaced it; null otherwise.',
+    }),
+    invitedBy: t.relation('invitedBy', { nullable: true, description: 'Who sent it; null for the owner invitation of a new organization.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was sent.' }),
+  }),
+});
+
+export const AuditEntryRef = builder.prismaNode('AuditEntry', {
+  description:
+    'One operator mutation as it was asked and how it ended. Append-only: the database refuses to change or delete an entry. Readable by owners and admins.',
+  id: { field: 'id' },
+  nullable: true,
+  authScopes: { operatorAdmin: true },
+  findUnique: (id, ctx) => ({ id, orgId: orgIdOf(ctx.viewer) }),
+  fields: (t) => ({
+    operator: t.relation('operator', { description: 'Who did it.' }),
+    role: t.expose('role', { type: OperatorRoleEnum, description: 'Their role at the time.' }),
+    mutation: t.exposeString('mutation', { description: 'The mutation field, e.g. "createCommunity".' }),
+    operationName: t.exposeString('operationName', { nullable: true, description: "The client's operation name, when it sent one." }),
+    input: t.expose('input', {
+      type: 'JSON',
+      description: 'The arguments, with tokens, secrets and passwords replaced by "[redacted]", strings cut at 200 characters and lists at 20 items.',
+    }),
+    outcome: t.exposeString('outcome', { description: 'OK, or the code it was refused with (e.g. FORBIDDEN, INVALID_STATE).' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it happened.' }),
   }),
 });

@@ -104,6 +104,29 @@ describe('CLI: token and apikey', () => {
   }, 120_000);
 });
 
+describe('CLI: create-organization', () => {
+  it('creates an organization whose owner redeems the printed token and signs in; a taken slug is refused', async () => {
+    expect((await cli(env, 'migrate')).status).toBe(0);
+    const made = await cli(env, 'create-organization', 'cli-tea', 'CLI', 'Tea', '--owner', 'boss@cli-tea.test', '--time-zone', 'Asia/Tokyo');
+    expect(made.status, made.err).toBe(0);
+    expect(made.out).toMatch(/^foi_\S+$/);
+    expect(made.err).toContain('"CLI Tea" (cli-tea, Asia/Tokyo)');
+    expect(await cli(env, 'create-organization', 'cli-tea', 'Again', '--owner', 'x@y.test')).toMatchObject({
+      status: 1,
+      err: 'error: An organization with slug "cli-tea" already exists',
+    });
+    expect((await cli(env, 'create-organization', 'cli-x')).err).toMatch(/^error: usage: create-organization/);
+    await withApp(env, async (app) => {
+      const query =
+        'mutation($t: String!) { acceptOperatorInvitation(input: { token: $t, displayName: "Boss" }) { ... on MutationAcceptOperatorInvitationSuccess { data { token } } } }';
+      const accepted = await post(app, { query, variables: { t: made.out } });
+      const token = accepted.body.data.acceptOperatorInvitation.data.token as string;
+      const me = await post(app, { query: '{ me { email role } organization { name timeZone } }' }, { authorization: `Bearer ${token}` });
+      expect(me.body.data).toEqual({ me: { email: 'boss@cli-tea.test', role: 'OWNER' }, organization: { name: 'CLI Tea', timeZone: 'Asia/Tokyo' } });
+    });
+  }, 120_000);
+});
+
 describe('one writer per embedded data directory', () => {
   it('while the server runs, the CLI writes through it (or is refused naming the holder); a second server refuses; a dead holder is taken over', async () => {
     const dataDir = makeTempDir('lock');

@@ -4,11 +4,13 @@
 // Prisma's "select statement must not be empty", so its retry met CONFLICT.
 import { type GraphQLField, getNamedType, isCompositeType, isUnionType } from 'graphql';
 import { describe, expect } from 'vitest';
+import { sha256Hex } from '../../src/core/hash.js';
 import { schema } from '../../src/schema.js';
 import { gid } from '../helpers/ids.js';
 import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
-const it = useTestApp({ fans: 5 });
+const PLATFORM_TOKEN = 'platform-admin-token-for-the-walk-0123456789';
+const it = useTestApp({ fans: 5, env: { PLATFORM_ADMIN_TOKEN: PLATFORM_TOKEN } });
 
 const mutations = Object.values(schema.getMutationType()!.getFields());
 const HOUR = 3_600_000;
@@ -29,9 +31,9 @@ function minimalOperation(field: GraphQLField<unknown, unknown>, variables: Reco
 }
 
 const called = new Set<string>();
-async function call(t: SeededTestApp, name: string, variables: Record<string, unknown> = {}) {
+async function call(t: SeededTestApp, name: string, variables: Record<string, unknown> = {}, as = 'Dev demo' as string | null) {
   const field = mutations.find((m) => m.name === name)!;
-  const res = await t.gql(minimalOperation(field, variables), variables);
+  const res = await t.gql(minimalOperation(field, variables), variables, as);
   expect(res.errors, `${name}: ${JSON.stringify(res.errors)}`).toBeUndefined();
   const typename = (res.data?.[name] as { __typename?: string } | null)?.__typename;
   if (typename) expect(typename, `${name}: ${JSON.stringify(res.data)}`).toMatch(/Success$/);
@@ -53,6 +55,25 @@ describe('every mutation, selected with only __typename and the error fragment',
     await call(t, 'createApiKey', { input: { name: 'mr key', scopes: ['READ'] } });
     const key = await newest(db(t).apiKey.findFirst({ where: { orgId: t.orgId, name: 'mr key' } }));
     await call(t, 'revokeApiKey', { id: gid('ApiKey', key.id) });
+
+    // Organizations and staff (an invitation stored with a known token, since the walk selects no token)
+    await call(t, 'createOrganization', { input: { slug: 'mr-org', name: 'MR', ownerEmail: 'mr@mr.test' } }, `Platform ${PLATFORM_TOKEN}`);
+    await call(t, 'inviteOperator', { input: { email: 'mr-invited@demo.test', role: 'OPERATOR' } });
+    const token = 'foi_mr-walk-invitation-token';
+    await db(t).operatorInvitation.create({
+      data: { orgId: t.orgId, email: 'mr-staff@demo.test', role: 'OPERATOR', tokenHash: sha256Hex(token), expiresAt: at(24) },
+    });
+    await call(t, 'acceptOperatorInvitation', { input: { token, displayName: 'MR staff' } }, null);
+    const staff = gid('Operator', (await newest(db(t).operator.findFirst({ where: { orgId: t.orgId, email: 'mr-staff@demo.test' } }))).id);
+    await call(t, 'setOperatorRole', { input: { operatorId: staff, role: 'ADMIN' } });
+    await call(t, 'setAssistantPersona', { input: { operatorId: staff, persona: 'Assistant MR', avatarUrl: 'https://cdn.example.com/mr.png' } });
+    await call(t, 'deactivateOperator', { input: { operatorId: staff } });
+
+    // Tag rules
+    await call(t, 'createTagRule', { input: { name: 'mr rule', tagName: 'mr rule tag', minOrders: 1 } });
+    await call(t, 'applyTagRules');
+    const tagRule = await newest(db(t).tagRule.findFirst({ where: { orgId: t.orgId, name: 'mr rule' } }));
+    await call(t, 'deleteTagRule', { ruleId: gid('TagRule', tagRule.id) });
 
     // Webhooks (the queue is not running here: a replay only enqueues)
     await call(t, 'createWebhookEndpoint', { input: { url: 'https://hooks.example.com/mr', eventKinds: ['SESSION_LIVE'] } });
@@ -85,6 +106,14 @@ describe('every mutation, selected with only __typename and the error fragment',
     await call(t, 'setMemberRole', { input: { communityId: G, fanId: F1, role: 'KOC' } });
     await call(t, 'recordActivityBatch', { input: { events: [{ kind: 'MESSAGE_POSTED', communityId: G, fanId: F1 }] } });
     await call(t, 'leaveCommunity', { input: { communityId: G, fanId: F1 } });
+    await call(t, 'createCommunity', { input: { name: 'mr applied', kind: 'SMALL', capacity: 30, requiresApplication: true, joinQuestion: 'Why?' } });
+    const applied = await newest(db(t).community.findFirst({ where: { orgId: t.orgId, name: 'mr applied' } }));
+    const apply = { input: { inviteCode: applied.inviteCode, answer: 'Tea', acceptRules: true } };
+    await call(t, 'applyToCommunity', apply, `Dev demo/fan:${f1.externalId}`);
+    await call(t, 'applyToCommunity', apply, `Dev demo/fan:${f2.externalId}`);
+    const applications = await db(t).communityApplication.findMany({ where: { communityId: applied.id }, orderBy: { createdAt: 'asc' } });
+    await call(t, 'approveApplication', { input: { applicationId: gid('CommunityApplication', applications[0].id) } });
+    await call(t, 'rejectApplication', { input: { applicationId: gid('CommunityApplication', applications[1].id), reason: 'Full' } });
     await call(t, 'checkIn', { fanId: F1 });
 
     // Campaigns: lifecycle, lottery, likes, referral, coupons

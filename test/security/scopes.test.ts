@@ -24,8 +24,11 @@ describe('authorization rules on the schema', () => {
     expect(missing, 'root fields without authScopes').toEqual([]);
   });
 
-  it('only viewer is public', () => {
-    expect(fields.filter((f) => typeof f.scopes === 'object' && f.scopes.public).map((f) => f.name)).toEqual(['Query.viewer']);
+  it('only viewer, and redeeming a staff invitation (the one-time token is the proof), are public', () => {
+    expect(fields.filter((f) => typeof f.scopes === 'object' && f.scopes.public).map((f) => f.name)).toEqual([
+      'Query.viewer',
+      'Mutation.acceptOperatorInvitation',
+    ]);
   });
 
   it('no mutation is open to read-only operators (analysts): operator is for reads only', () => {
