@@ -8,6 +8,7 @@ export function renderDashboardPage({ demoSignIn }: { demoSignIn: boolean }): st
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Fan operations · live dashboard</title>
+    <link rel="icon" href="data:," />
     <style>${CSS}</style>
   </head>
   <body data-demo-sign-in="${demoSignIn ? 'on' : 'off'}">

@@ -206,7 +206,13 @@ function LikeCampaignCard({
     () =>
       live.subscribe(WatchLikeCampaign, { campaignId: id }, ({ likeCampaign: m }) => {
         latest.current = m.ratePerSecond;
-        setN({ total: m.total, target: m.target, ratePerSecond: m.ratePerSecond, milestonesReached: m.milestonesReached });
+        // Totals only grow: keep the largest seen, so a message that crossed instances late cannot step back.
+        setN((old) => ({
+          total: Math.max(old.total, m.total),
+          target: m.target,
+          ratePerSecond: m.ratePerSecond,
+          milestonesReached: Math.max(old.milestonesReached, m.milestonesReached),
+        }));
       }),
     [live, id],
   );
