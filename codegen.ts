@@ -27,7 +27,9 @@ const config: CodegenConfig = {
   emitLegacyCommonJSImports: false,
   silent: true,
   generates: {
-    'src/generated/graphql/': { ...output, documents: ['schema/operations/**/*.graphql'] },
+    // The live dashboard's operations (src/dashboard/client) are first-party operations too: typed for the
+    // page and in the manifest, so the page sends hashes and works where only persisted operations run.
+    'src/generated/graphql/': { ...output, documents: ['schema/operations/**/*.graphql', 'src/dashboard/client/**/*.ts'] },
     'src/generated/graphql/partner/': { ...output, documents: ['schema/operations/partner/**/*.graphql'] },
     'test/generated/': {
       preset: 'client',

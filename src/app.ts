@@ -19,6 +19,7 @@ import { useActionableRefusals } from './core/refusals.js';
 import { useRequestLog } from './core/request-log.js';
 import { confineToOrganization } from './core/tenancy.js';
 import { type Tracing, useTracing } from './core/tracing.js';
+import { useDashboard } from './dashboard/server.js';
 import { schema } from './schema.js';
 import { createServices, registerServiceMetrics } from './services.js';
 
@@ -98,6 +99,8 @@ export function createApp({
       ...useTracing(tracing),
       ...useMetrics(metrics, config),
       ...(config.graphiql ? [useGraphiQLAssets()] : []),
+      // The live dashboard page at /dashboard (src/dashboard); off in production unless DASHBOARD=true.
+      ...(config.dashboard ? [useDashboard({ config, db: database.prisma })] : []),
       useReadinessCheck({ endpoint: '/ready', check: () => database.ping() }),
       ...limitPlugins(config),
       useActionableRefusals(config),

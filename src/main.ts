@@ -98,6 +98,14 @@ export async function startFanops(env: Record<string, string | undefined> = proc
       services.webhooks.close();
     });
 
+    // In development the demo organization keeps moving (likes, group activity) for the live dashboard.
+    if (config.demoTraffic && (await database.prisma.organization.count({ where: { slug: DEMO_SLUG } }))) {
+      const { startDemoTraffic } = await import('./demo/traffic.js');
+      const traffic = startDemoTraffic({ db: database.prisma, pubsub: events.pubsub, services, logger });
+      opened.push(() => traffic.stop());
+      logger.info('Demo traffic: likes and group activity for the demo organization every second (DEMO_TRAFFIC=false stops it)');
+    }
+
     if (socket) {
       // CLI commands run here, on this process's database, while it holds the directory.
       const { runCli } = await import('./cli.js');
@@ -115,6 +123,7 @@ export async function startFanops(env: Record<string, string | undefined> = proc
     logger.info(`GraphQL ready at ${running.url} (${store}, ${events.kind} pub/sub)`);
     if (config.devAuth) logger.info(`Development credential: send the header  Authorization: Dev ${DEMO_SLUG}`);
     if (config.graphiql) logger.info(`GraphiQL: open ${running.url} in a browser`);
+    if (config.dashboard) logger.info(`Live dashboard: open ${running.url.replace(/\/graphql$/, '/dashboard')} in a browser`);
     let stopping: Promise<void> | undefined;
     return { url: running.url, port: running.port, config, database, stop: () => (stopping ??= closeAll()) };
   } catch (e) {

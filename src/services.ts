@@ -18,7 +18,7 @@ import type { Config } from './core/config.js';
 import type { Services } from './core/context.js';
 import type { Database, Db } from './core/db.js';
 import { JobQueue } from './core/jobs/queue.js';
-import { readOnScrape } from './core/metrics.js';
+import { readLabelledOnScrape, readOnScrape } from './core/metrics.js';
 import type { PubSub } from './core/pubsub.js';
 import { refreshDueLifecycles } from './fans/lifecycle.js';
 import { FulfilmentReturns } from './fulfilment/returns.js';
@@ -97,6 +97,27 @@ export function registerServiceMetrics(registry: Registry, services: Services, d
     'counter',
   );
   readOnScrape(registry, 'fanops_like_counter_watchers', 'Watchers of like counters on this instance.', () => services.likeCounters.stats().watchers);
+  readLabelledOnScrape(
+    registry,
+    'fanops_jobs',
+    'Jobs in the queue across all instances, by state: pending (due or scheduled, retries included), running, failed (every attempt used).',
+    'state',
+    async () => ({ ...(await services.jobs.depth()) }),
+  );
+  readOnScrape(
+    registry,
+    'fanops_webhook_attempts_failed_total',
+    'Webhook sends a receiver did not accept (error, timeout or non-2xx) on this instance; each is retried until WEBHOOK_MAX_ATTEMPTS.',
+    () => services.webhooks.stats.attemptsFailed,
+    'counter',
+  );
+  readOnScrape(
+    registry,
+    'fanops_webhook_deliveries_failed_total',
+    'Webhook deliveries given up (FAILED after every attempt) on this instance.',
+    () => services.webhooks.stats.deliveriesFailed,
+    'counter',
+  );
   const pool = () => database.poolStats?.() ?? { total: 0, idle: 0, waiting: 0 };
   readOnScrape(registry, 'fanops_db_pool_connections', 'Database connections open (PostgreSQL pool; 0 on PGlite).', () => pool().total);
   readOnScrape(registry, 'fanops_db_pool_in_use', 'Database connections in use.', () => pool().total - pool().idle);

@@ -46,6 +46,10 @@ const ConfigSchema = z.object({
   /** Dev credential ("Authorization: Dev demo") — on by default outside production. */
   DEV_AUTH: bool.optional(),
   GRAPHIQL: bool.optional(),
+  /** The live dashboard at /dashboard — on by default outside production. */
+  DASHBOARD: bool.optional(),
+  /** In development, likes and group activity sent to the demo organization every second (src/demo/traffic.ts). */
+  DEMO_TRAFFIC: bool.optional(),
   SEED_ON_START: bool.optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a positive integer' }).int().min(0).default(10_000),
   AUTH_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
@@ -139,6 +143,10 @@ export interface Config {
   dbStartupWaitMs: number;
   devAuth: boolean;
   graphiql: boolean;
+  /** Serve the live dashboard at /dashboard (src/dashboard). */
+  dashboard: boolean;
+  /** Keep the demo organization moving (development only, src/demo/traffic.ts). */
+  demoTraffic: boolean;
   seedOnStart: boolean;
   shutdownTimeoutMs: number;
   auth: { secret: string; issuer: string; audience: string; maxLifetimeSeconds: number };
@@ -201,6 +209,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Never in production, whatever DEV_AUTH says: it would let anyone act as any operator.
     devAuth: !production && (c.DEV_AUTH ?? true),
     graphiql: c.GRAPHIQL ?? !production,
+    dashboard: c.DASHBOARD ?? !production,
+    // Writes to the database on its own: only when developing (never in tests unless asked, never in production).
+    demoTraffic: !production && (c.DEMO_TRAFFIC ?? c.NODE_ENV === 'development'),
     seedOnStart: c.SEED_ON_START ?? !production,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     auth: {

@@ -60,6 +60,24 @@ export function readOnScrape(registry: Registry, name: string, help: string, val
 }
 
 /**
+ * A gauge with one label whose values are read (asynchronously, e.g. one SQL count) when scraped; a
+ * failed read leaves the series out of that scrape rather than failing it.
+ */
+export function readLabelledOnScrape(registry: Registry, name: string, help: string, label: string, values: () => Promise<Record<string, number>>) {
+  new Gauge({
+    name,
+    help,
+    labelNames: [label],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const read = await values().catch(() => ({}));
+      for (const [value, n] of Object.entries(read)) this.set({ [label]: value }, n);
+    },
+  });
+}
+
+/**
  * Operation metrics plus GET /metrics: off in production unless METRICS_TOKEN is set, then it wants
  * `Authorization: Bearer <token>`; open outside production.
  */

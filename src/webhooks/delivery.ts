@@ -28,6 +28,8 @@ const ENDPOINT_CACHE_MS = 1_000;
 
 export class WebhookDeliverer {
   private readonly http: HttpSender;
+  /** Sent by this instance so far, for /metrics: attempts a receiver did not accept, deliveries given up (FAILED). */
+  readonly stats = { attemptsFailed: 0, deliveriesFailed: 0 };
   // Endpoints per organization, briefly cached: the fan-out job runs for every event.
   private readonly endpoints = new Map<string, { at: number; list: Promise<Endpoint[]> }>();
 
@@ -77,6 +79,7 @@ export class WebhookDeliverer {
     const outcomes = await Promise.all(targets.map((e) => this.send(e, event.id, payload)));
     const delivered = outcomes.filter((o) => o.ok);
     for (const o of outcomes.filter((x) => !x.ok)) {
+      this.stats.attemptsFailed += 1;
       const runAt = new Date(Date.now() + this.config.webhooks.retryBaseMs);
       await this.db.$transaction(async (tx) => {
         const failedOnce = this.config.webhooks.maxAttempts <= 1;
@@ -87,7 +90,10 @@ export class WebhookDeliverer {
         });
         if (rows[0] && !failedOnce) await enqueueRetry(tx, rows[0].id, runAt);
       });
-      if (this.config.webhooks.maxAttempts <= 1) await this.endpointFailed(o.endpoint.id, o.error);
+      if (this.config.webhooks.maxAttempts <= 1) {
+        this.stats.deliveriesFailed += 1;
+        await this.endpointFailed(o.endpoint.id, o.error);
+      }
     }
     for (const o of delivered) if (o.endpoint.consecutiveFailures > 0) await this.endpointSucceeded(o.endpoint.id);
     return delivered.map((sent) => ({ event, payload, sent }));
@@ -145,7 +151,9 @@ export class WebhookDeliverer {
       if (delivery.endpoint.consecutiveFailures > 0) await this.endpointSucceeded(delivery.endpointId);
       return;
     }
+    this.stats.attemptsFailed += 1;
     if (attempts >= this.config.webhooks.maxAttempts) {
+      this.stats.deliveriesFailed += 1;
       await this.db.webhookDelivery.update({ where: { id: deliveryId }, data: { ...common, status: 'FAILED', nextAttemptAt: null } });
       await this.endpointFailed(delivery.endpointId, o.error);
       return;

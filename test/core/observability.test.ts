@@ -1,9 +1,14 @@
 // What an operator of the service sees: one log line per request (request id echoed, operation,
 // principal, organization, duration, result), subscription open/close lines, no credential in any
 // line; Prometheus metrics at /metrics that move with traffic, guarded by a token when one is set.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect } from 'vitest';
+import { enqueueJob } from '../../src/core/jobs/queue.js';
 import type { LogFields, Logger } from '../../src/core/logger.js';
+import { emitOutbound } from '../../src/core/outbound.js';
 import { createTestApp } from '../helpers/app.js';
+import { seedTwoTenants } from '../helpers/fixtures.js';
 import { gid } from '../helpers/ids.js';
 import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 
@@ -130,6 +135,48 @@ describe('/metrics', () => {
       'graphql_yoga_http_duration_bucket',
     ])
       expect(text, name).toContain(name);
+  });
+
+  it('shows the job queue depth by state and webhook failures as they happen', async () => {
+    // A receiver that refuses connections (a port just freed), two attempts 10 ms apart, and a task that always throws.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const app = await createTestApp({ env: { WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_RETRY_BASE_MS: '10', WEBHOOK_DISABLE_AFTER: '5' } });
+    try {
+      const { demoOrgId: orgId } = await seedTwoTenants(app, 3);
+      app.services.jobs.register('test.always-fails', async () => {
+        throw new Error('deliberately');
+      });
+      const before = (await scrape(app)).text;
+      expect(metric(before, 'fanops_jobs{state="pending"}')).toBe(0);
+      const created = await app.ok(
+        `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { __typename } }`,
+        { i: { url: `http://127.0.0.1:${port}/hook`, eventKinds: ['REMINDER_DUE'] } },
+        'Dev demo',
+      );
+      expect(created.createWebhookEndpoint.__typename).toBe('MutationCreateWebhookEndpointSuccess');
+      const fan = await app.database.prisma.fan.findFirstOrThrow({ where: { orgId } });
+      await app.database.prisma.$transaction(async (tx) => {
+        await emitOutbound(tx, orgId, 'reminder.due', { fanId: fan.id });
+        await enqueueJob(tx, 'test.always-fails', {}, { maxAttempts: 1 });
+        await enqueueJob(tx, 'test.later', {}, { runAt: new Date(Date.now() + 3_600_000) });
+      });
+      const queued = (await scrape(app)).text;
+      expect(metric(queued, 'fanops_jobs{state="pending"}')).toBe(3);
+
+      // Only what is due runs: the event (its first send fails, then its retry), the failing task.
+      await app.services.jobs.drain({ fastForward: true });
+      const after = (await scrape(app)).text;
+      expect(metric(after, 'fanops_jobs{state="pending"}')).toBe(1);
+      expect(metric(after, 'fanops_jobs{state="failed"}')).toBe(1);
+      expect(metric(after, 'fanops_jobs{state="running"}')).toBe(0);
+      expect(metric(after, 'fanops_webhook_attempts_failed_total')).toBe(2);
+      expect(metric(after, 'fanops_webhook_deliveries_failed_total')).toBe(1);
+    } finally {
+      await app.dispose();
+    }
   });
 
   it('wants the bearer token when METRICS_TOKEN is set, and is off in production without one', async () => {

@@ -16,7 +16,7 @@ const started = new Set<ChildProcess>();
 export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000, command: 'node' | 'npm start' = 'node'): Promise<ServerProcess> {
   const [file, args] = command === 'node' ? ['node', ['--import', 'tsx', 'src/main.ts']] : ['npm', ['start', '--silent']];
   const child = spawn(file, args, {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DEMO_TRAFFIC: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.add(child);

@@ -96,6 +96,11 @@ export class JobQueue {
     return enqueueJob(tx, task, payload, opts);
   }
 
+  /** Jobs pending, running and failed across every instance (graphile-worker's table; for /metrics). */
+  depth(): Promise<QueueDepth> {
+    return queueDepth(this.pool);
+  }
+
   get running(): boolean {
     return Boolean(this.runner);
   }
@@ -183,6 +188,24 @@ export class JobQueue {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+}
+
+/** How many jobs wait (due or scheduled, retries included), run now, or used every attempt. */
+export interface QueueDepth {
+  pending: number;
+  running: number;
+  failed: number;
+}
+
+/** The queue's depth across all instances, in one statement (for /metrics). */
+export async function queueDepth(pool: pg.Pool): Promise<QueueDepth> {
+  const { rows } = await pool.query<QueueDepth>(
+    `SELECT count(*) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts)::int AS pending,
+            count(*) FILTER (WHERE locked_at IS NOT NULL)::int AS running,
+            count(*) FILTER (WHERE locked_at IS NULL AND attempts >= max_attempts)::int AS failed
+     FROM graphile_worker._private_jobs`,
+  );
+  return rows[0] ?? { pending: 0, running: 0, failed: 0 };
 }
 
 /** Jobs that used every attempt (graphile-worker keeps them with attempts = max_attempts). */
