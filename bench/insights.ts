@@ -6,8 +6,10 @@
 //
 //   npm run bench:insights                      # 100,000 fans in database fanops_insights (built if absent)
 //   npm run bench:insights -- --fans 300000     # another size (rebuilds the dataset)
+//   npm run bench:insights -- --group-size 200  # large groups rolled over at 200 members, as the chat
+//                                               # platform's capacity forces (database fanops_insights_g200)
 //
-// Results: printed, and written to bench/results/insights-<fans>.json (table in bench/README.md).
+// Results: printed, and written to bench/results/insights-<fans>[-g<size>].json (table in bench/README.md).
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,10 +30,11 @@ const arg = (name: string) => {
 };
 const env = process.env;
 const FANS = Number((arg('--fans') ?? env.BENCH_FANS ?? '100000').replace(/[_,]/g, ''));
+const GROUP_SIZE = (arg('--group-size') ?? env.BENCH_GROUP_SIZE) ? Number(arg('--group-size') ?? env.BENCH_GROUP_SIZE) : undefined;
 const SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(env.BENCH_CLIENTS ?? 4);
 const ADMIN_URL = env.BENCH_PG_URL ?? 'postgresql://root@127.0.0.1:5432/postgres';
-const DB = env.BENCH_DB ?? 'fanops_insights';
+const DB = env.BENCH_DB ?? `fanops_insights${GROUP_SIZE ? `_g${GROUP_SIZE}` : ''}`;
 const DB_URL = (() => {
   const u = new URL(ADMIN_URL);
   u.pathname = `/${DB}`;
@@ -76,14 +79,17 @@ async function main() {
   await admin.end();
   const database = await createDatabase({ url: DB_URL, poolSize: 10 });
   await database.migrate();
-  const [org] = await database.sql.query<{ id: string; fans: number }>(
-    `SELECT o.id, (SELECT count(*) FROM "Fan" f WHERE f."orgId" = o.id)::int AS fans FROM "Organization" o WHERE slug = $1`,
+  // The plain shape has one rolled-over group (the referral group's twin); a rolled shape has many.
+  const [org] = await database.sql.query<{ id: string; fans: number; rolled: number }>(
+    `SELECT o.id, (SELECT count(*) FROM "Fan" f WHERE f."orgId" = o.id)::int AS fans,
+       (SELECT count(*) FROM "Community" c WHERE c."orgId" = o.id AND c."rolledOverFromId" IS NOT NULL)::int AS rolled
+     FROM "Organization" o WHERE slug = $1`,
     [SCALE_SLUG],
   );
   let build: { seconds: number; steps: { name: string; seconds: number }[] } | null = null;
-  if (!org || org.fans !== FANS) {
+  if (!org || org.fans !== FANS || org.rolled > 1 !== Boolean(GROUP_SIZE)) {
     log(`building the scale dataset (${FANS.toLocaleString('en')} fans) in ${DB}; the rollup triggers run as it inserts`);
-    const s = await seedScale(database.sql, { fans: FANS, replace: true, onStep: (name, sec) => log(`  ${name}: ${sec} s`) });
+    const s = await seedScale(database.sql, { fans: FANS, groupSize: GROUP_SIZE, replace: true, onStep: (name, sec) => log(`  ${name}: ${sec} s`) });
     build = { seconds: s.seconds, steps: s.steps };
     log('VACUUM ANALYZE');
     await database.sql.exec('VACUUM ANALYZE');
@@ -265,6 +271,7 @@ async function main() {
   const calibration = await calibrate({ databaseUrl: DB_URL });
   const out = {
     fans: FANS,
+    groupSize: GROUP_SIZE ?? null,
     at: new Date().toISOString(),
     host: { cpus: os.cpus().length, loadavg: os.loadavg() },
     build,
@@ -275,7 +282,7 @@ async function main() {
     subscription,
     calibration,
   };
-  const file = path.join(here, 'results', `insights-${FANS}.json`);
+  const file = path.join(here, 'results', `insights-${FANS}${GROUP_SIZE ? `-g${GROUP_SIZE}` : ''}.json`);
   writeFileSync(file, JSON.stringify(out, null, 2));
   log('wrote', file);
   await pool.end();

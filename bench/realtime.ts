@@ -39,6 +39,7 @@ async function startServer() {
     PORT: '0',
     LOG_LEVEL: 'info',
     NODE_ENV: 'development',
+    DEMO_TRAFFIC: 'false', // the demo organization's simulated likes would add to the measured totals
     AUTH_SECRET: TOKENS.secret,
     JWT_ISSUER: TOKENS.issuer,
     JWT_AUDIENCE: TOKENS.audience,

@@ -14,6 +14,8 @@ export interface ScaleContext {
   now: string;
   /** Digits of zero-padding in fan ids, so ids sort like their numbers. */
   width: number;
+  /** Memberships a large group holds before it rolls over to a new one (null: no rollover). */
+  groupSize: number | null;
 }
 
 export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;

@@ -283,6 +283,7 @@ export function buildSteps(c: ScaleContext): Step[] {
             FROM "Membership" WHERE "orgId" = ${org} AND "leftAt" IS NULL AND role = 'MEMBER') r
       WHERE m.id = r.id AND r.rn <= 4`,
     },
+    ...(c.groupSize ? [rolloverStep(c)] : []),
     {
       // A redemption never spends more than what the fan had earned by then from paid orders and
       // check-ins, so the running balance stays ≥ 0 whatever refunds come later (refunds only take
@@ -474,4 +475,50 @@ export function buildSteps(c: ScaleContext): Step[] {
       WHERE f."orgId" = ${org} AND ${rndId('f.id', 65)} < 0.1 AND f."createdAt" < ${ago(2)}`,
     },
   ];
+}
+
+/**
+ * Large groups rolled over at the chat platform's capacity (ScaleOptions.groupSize): each of the 20 large
+ * groups keeps its first `groupSize` memberships (by join time) and the later ones move to new groups of
+ * the same kind, `<group>_r1`, `_r2` … (named "<group> (2)" …), each rolled over from the one before, as a full group's invite code
+ * does (all but the referral campaign's group, which rolls over to its twin). Orders attributed to a large group go to the buyer's own group of that family, or to one of the
+ * family's groups by hash when the buyer is not a member. Runs before activity, likes and invites, which
+ * are drawn from memberships.
+ */
+function rolloverStep(c: ScaleContext): Step {
+  const org = lit(c.orgId);
+  const id = ids(c);
+  // The referral campaign's group already rolls over to its twin when full (see derived facts), so it stays.
+  const rolling = LARGE_GROUPS.map((_, n) => n + 1).filter((n) => n !== FISSION_GROUP);
+  const large = `ARRAY[${rolling.map((n) => id.community(String(n))).join(', ')}]`;
+  return {
+    name: `large groups rolled over at ${c.groupSize} members`,
+    sql: `
+      SET LOCAL work_mem = '64MB';
+      CREATE TEMP TABLE rollover ON COMMIT DROP AS
+        SELECT m.id, m."fanId", m."communityId" AS base,
+          ((row_number() OVER (PARTITION BY m."communityId" ORDER BY m."joinedAt", m.id) - 1) / ${c.groupSize})::int AS k
+        FROM "Membership" m WHERE m."orgId" = ${org} AND m."communityId" = ANY(${large});
+      CREATE TEMP TABLE family ON COMMIT DROP AS SELECT base, max(k) + 1 AS n FROM rollover GROUP BY base;
+      INSERT INTO "Community" (id, "orgId", name, kind, category, capacity, "minOrders", "minIntimacy", rules, lifecycle, "ownerId",
+        "inviteCode", "memberCount", "rolledOverFromId", "createdAt")
+      SELECT c.id || '_r' || s.k, c."orgId", c.name || ' (' || (s.k + 1) || ')', c.kind, c.category, c.capacity, c."minOrders", c."minIntimacy",
+        c.rules, c.lifecycle, c."ownerId", c."inviteCode" || '-' || s.k, 0,
+        CASE WHEN s.k = 1 THEN c.id ELSE c.id || '_r' || (s.k - 1) END, c."createdAt" + s.k * INTERVAL '1 day'
+      FROM family f CROSS JOIN LATERAL generate_series(1, f.n - 1) s(k) JOIN "Community" c ON c.id = f.base;
+      INSERT INTO "CommunityAssistant" ("communityId", "operatorId")
+      SELECT a."communityId" || '_r' || s.k, a."operatorId"
+      FROM family f JOIN "CommunityAssistant" a ON a."communityId" = f.base CROSS JOIN LATERAL generate_series(1, f.n - 1) s(k);
+      UPDATE "Membership" m SET "communityId" = r.base || '_r' || r.k FROM rollover r WHERE m.id = r.id AND r.k > 0;
+      UPDATE "Order" o SET "communityId" = r.base || '_r' || r.k
+      FROM rollover r WHERE o."orgId" = ${org} AND o."communityId" = r.base AND o."fanId" = r."fanId" AND r.k > 0;
+      UPDATE "Order" o SET "communityId" = o."communityId" || '_r' || ((hashtext(o.id) & 2147483647) % f.n)
+      FROM family f WHERE o."orgId" = ${org} AND o."communityId" = f.base AND f.n > 1
+        AND NOT EXISTS (SELECT 1 FROM rollover r WHERE r.base = f.base AND r."fanId" = o."fanId")
+        AND (hashtext(o.id) & 2147483647) % f.n > 0;
+      UPDATE "Membership" m SET role = (CASE WHEN x.rn = 1 THEN 'OWNER' ELSE 'ASSISTANT' END)::"MemberRole"
+      FROM (SELECT id, row_number() OVER (PARTITION BY "communityId" ORDER BY "joinedAt", id) AS rn
+            FROM "Membership" WHERE "orgId" = ${org} AND "communityId" IN (SELECT DISTINCT base || '_r' || k FROM rollover WHERE k > 0) AND "leftAt" IS NULL AND role = 'MEMBER') x
+      WHERE m.id = x.id AND x.rn <= 4`,
+  };
 }

@@ -239,9 +239,51 @@ describe('seedScale', () => {
     expect(await countRows(t.database.sql, summary.orgId)).toEqual(summary.rows);
   });
 
+  it('rolls large groups over at the chat platform capacity, each family keeping the same members and orders', async () => {
+    const now = new Date();
+    const plain = await seedScale(t.database.sql, { fans: 400, slug: 'scale-p', now });
+    const rolled = await seedScale(t.database.sql, { fans: 400, slug: 'scale-r', now, groupSize: 15 });
+    // Random draws keyed by row numbers are the same in both (those keyed by slug-prefixed ids, like activity, differ).
+    for (const table of ['Fan', 'Membership', 'Order']) expect(rolled.rows[table], table).toBe(plain.rows[table]);
+    expect(rolled.rows.Community).toBeGreaterThan(plain.rows.Community + 20);
+
+    // As the rolled organization's operator: groups hold at most 15 members, and each large group's
+    // family is one rollover chain (each group rolled over to the next).
+    type Group = { id: string; name: string; kind: string; memberCount: number; rolledOverTo: { id: string } | null };
+    const { communities } = await t.ok<{ communities: { totalCount: number; nodes: Group[] } }>(
+      `{ communities(first: 100) { totalCount nodes { id name kind memberCount rolledOverTo { id } } } }`,
+      {},
+      'Dev scale-r',
+    );
+    expect(communities.totalCount).toBe(rolled.rows.Community);
+    // SMALL groups hold up to 30 by design; the referral campaign's group is filled to its capacity and rolls
+    // over to its twin.
+    for (const g of communities.nodes) if (g.kind !== 'SMALL' && g.name !== 'Free Cola Club') expect(g.memberCount, g.name).toBeLessThanOrEqual(15);
+    const chained = communities.nodes.filter((g) => / \(\d+\)$/.test(g.name));
+    expect(chained.length).toBe(rolled.rows.Community - plain.rows.Community);
+    const targets = new Set(communities.nodes.map((g) => g.rolledOverTo?.id).filter(Boolean));
+    for (const g of chained) expect(targets.has(g.id), g.name).toBe(true);
+
+    // Per family (a large group and the groups it rolled over to) and fan: the same memberships and the
+    // same attributed orders as the organization built without rollover.
+    const family = (column: string, slug: string) => `regexp_replace(substr(${column}, ${slug.length + 2}), '_r[0-9]+$', '')`;
+    const families = (slug: string) =>
+      sql<{ f: string; fan: string; members: number; orders: number }>(
+        `SELECT f, fan, sum(members)::int AS members, sum(orders)::int AS orders FROM (
+           SELECT ${family('"communityId"', slug)} AS f, substr("fanId", ${slug.length + 2}) AS fan, 1 AS members, 0 AS orders FROM "Membership" WHERE "orgId" = $1
+           UNION ALL
+           SELECT ${family('"communityId"', slug)}, substr("fanId", ${slug.length + 2}), 0, 1 FROM "Order" WHERE "orgId" = $1 AND "communityId" IS NOT NULL
+         ) x GROUP BY 1, 2 ORDER BY 1, 2`,
+        [slug === 'scale-p' ? plain.orgId : rolled.orgId],
+      );
+    const [a, b] = await Promise.all([families('scale-p'), families('scale-r')]);
+    expect(b.length).toBeGreaterThan(100);
+    expect(b).toEqual(a);
+  });
+
   it('refuses a bad size or slug before writing anything', async () => {
     await expect(seedScale(t.database.sql, { fans: 10 })).rejects.toThrow(/fans/);
     await expect(seedScale(t.database.sql, { fans: 1000, slug: "x'; DROP" })).rejects.toThrow(/slug/);
-    expect(await count(`SELECT count(*) AS n FROM "Organization" WHERE id <> $1 AND slug NOT IN ('scale-b')`)).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM "Organization" WHERE id <> $1 AND slug NOT IN ('scale-b', 'scale-p', 'scale-r')`)).toBe(0);
   });
 });
