@@ -1,20 +1,34 @@
 // The raw `pg` ceiling for bench:insights: the same questions as single hand-written statements over
-// the same rollup tables, answered without GraphQL, Prisma or JavaScript assembly. Distinct counts read
+// the same rollup tables (window sums from whole 8/64-day blocks plus edge days, as the API reads them),
+// answered without GraphQL, Prisma or JavaScript assembly. Distinct counts read
 // InsightDistinctDay (20261204000100_insight_fast_windows) as the API does for windows ending today.
 import type pg from 'pg';
+import { addDays, localDay } from '../src/checkins/days.js';
+import { dayNumber, dayOfNumber, splitWindow } from '../src/insights/groups/blocks.js';
 
 const W90 = `(now() AT TIME ZONE 'Asia/Shanghai')::date - 89`;
 const TODAY = `(now() AT TIME ZONE 'Asia/Shanghai')::date`;
+
+/** The last 90 days' counters of one scope as the API reads them: whole blocks from InsightBlock, edge days from InsightDay. */
+function window90(scope: 'G' | 'K') {
+  const today = localDay(new Date(), 'Asia/Shanghai');
+  const pieces = splitWindow(dayNumber(addDays(today, -89)), dayNumber(today));
+  const cols = `"scopeId", "orders", "gmvCents", "messages", "joins", "leaves"`;
+  const days = pieces.filter((p) => p.level === 0).map((p) => `"day" BETWEEN '${dayOfNumber(p.from)}' AND '${dayOfNumber(p.to)}'`);
+  const blocks = pieces.filter((p) => p.level !== 0).map((p) => `("level" = ${p.level} AND "block" BETWEEN ${p.from} AND ${p.to})`);
+  return `SELECT ${cols} FROM "InsightDay" WHERE "orgId" = $1 AND "scope" = '${scope}' AND (${days.join(' OR ') || 'false'})
+    UNION ALL SELECT ${cols} FROM "InsightBlock" WHERE "orgId" = $1 AND "scope" = '${scope}' AND (${blocks.join(' OR ') || 'false'})`;
+}
 
 export const RAW = {
   /** Top 20 groups by GMV over 90 days, with buyers, repeat buyers and active members for the page (latest-day histograms). */
   async ranking(c: pg.Pool, orgId: string) {
     await c.query({
-      name: 'raw-ranking',
+      name: `raw-ranking-${localDay(new Date(), 'Asia/Shanghai')}`,
       text: `
       WITH sums AS (
         SELECT "scopeId" AS id, sum("gmvCents") AS gmv, sum("orders") AS orders, sum("messages") AS messages, sum("joins") AS joins, sum("leaves") AS leaves
-        FROM "InsightDay" WHERE "orgId" = $1 AND "scope" = 'G' AND "day" BETWEEN ${W90} AND ${TODAY} GROUP BY 1 ORDER BY gmv DESC, id LIMIT 20)
+        FROM (${window90('G')}) x GROUP BY 1 ORDER BY gmv DESC, id LIMIT 20)
       SELECT s.*, d.buyers, d.repeat, d.active FROM sums s
       CROSS JOIN LATERAL (SELECT sum("lastBuyers") AS buyers, sum("lastRepeat") AS repeat, sum("lastActive") AS active
         FROM "InsightDistinctDay" WHERE "scope" = 'G' AND "scopeId" = s.id AND "day" >= ${W90}) d
@@ -37,10 +51,9 @@ export const RAW = {
   /** Top 20 KOCs by attributed GMV over 90 days, with their ordering fans. */
   async koc(c: pg.Pool, orgId: string) {
     await c.query({
-      name: 'raw-koc',
+      name: `raw-koc-${localDay(new Date(), 'Asia/Shanghai')}`,
       text: `
-      WITH sums AS (SELECT "scopeId" AS id, sum("gmvCents") AS gmv, sum("orders") AS orders FROM "InsightDay"
-        WHERE "orgId" = $1 AND "scope" = 'K' AND "day" BETWEEN ${W90} AND ${TODAY} GROUP BY 1 ORDER BY gmv DESC, id LIMIT 20)
+      WITH sums AS (SELECT "scopeId" AS id, sum("gmvCents") AS gmv, sum("orders") AS orders FROM (${window90('K')}) x GROUP BY 1 ORDER BY gmv DESC, id LIMIT 20)
       SELECT s.*, b.fans, f."displayName" FROM sums s JOIN "Fan" f ON f.id = s.id
       CROSS JOIN LATERAL (SELECT sum("lastBuyers") AS fans FROM "InsightDistinctDay" WHERE "scope" = 'K' AND "scopeId" = s.id AND "day" >= ${W90}) b
       ORDER BY s.gmv DESC, s.id`,

@@ -55,6 +55,7 @@ export interface ScaleSummary {
 /** Tables in the order a delete must go (children first), with how to find this organization's rows. */
 const TABLES: [table: string, where: string][] = [
   ['InsightDay', '"orgId" = $1'],
+  ['InsightBlock', '"orgId" = $1'], // after InsightDay, whose delete trigger zeroes the blocks
   ['InsightBuyerDay', '"orgId" = $1'],
   ['InsightActiveDay', '"orgId" = $1'],
   ['ActivityEvent', '"orgId" = $1'],

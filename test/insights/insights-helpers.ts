@@ -149,6 +149,24 @@ export async function dumpRollups(t: SeededTestApp) {
     await q(`SELECT * FROM "InsightBuyerMark" WHERE "orgId" = $1 ORDER BY "scope", "scopeId", "fanId", "day"`),
     await q(`SELECT * FROM "InsightRecency" WHERE "orgId" = $1 ORDER BY "scope", "scopeId", "fanId"`),
     await q(`SELECT count(*)::int AS pending FROM "InsightPending" WHERE "orgId" = $1`),
+    await q(
+      `SELECT * FROM "InsightBlock" WHERE "orgId" = $1 AND ("orders", "gmvCents", "refunds", "refundedCents", "messages", "joins", "leaves", "buyerShows", "complaintsRaised", "complaintsResolved") <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0) ORDER BY "scope", "scopeId", "level", "block"`,
+    ),
+    // Every 8- and 64-day block holds exactly the sum of its InsightDay rows (20261206000500_insight_day_blocks).
+    await q(
+      `SELECT count(*)::int AS "blocksOff" FROM (
+         SELECT "scope", "scopeId", "level", "block", "orders", "gmvCents", "refunds", "refundedCents", "messages", "joins", "leaves", "buyerShows", "complaintsRaised", "complaintsResolved"
+         FROM "InsightBlock" WHERE "orgId" = $1
+       ) b FULL JOIN (
+         SELECT "scope", "scopeId", l.level, ("day" - DATE '1970-01-01') >> l.level AS "block", sum("orders") AS "orders", sum("gmvCents") AS "gmvCents",
+           sum("refunds") AS "refunds", sum("refundedCents") AS "refundedCents", sum("messages") AS "messages", sum("joins") AS "joins", sum("leaves") AS "leaves",
+           sum("buyerShows") AS "buyerShows", sum("complaintsRaised") AS "complaintsRaised", sum("complaintsResolved") AS "complaintsResolved"
+         FROM "InsightDay" CROSS JOIN (VALUES (3::smallint), (6::smallint)) l(level) WHERE "orgId" = $1 GROUP BY 1, 2, 3, 4
+       ) d USING ("scope", "scopeId", "level", "block")
+       WHERE (b."orders", b."gmvCents", b."refunds", b."refundedCents", b."messages", b."joins", b."leaves", b."buyerShows", b."complaintsRaised", b."complaintsResolved")
+         IS DISTINCT FROM (d."orders", d."gmvCents", d."refunds", d."refundedCents", d."messages", d."joins", d."leaves", d."buyerShows", d."complaintsRaised", d."complaintsResolved")
+         AND NOT (d."scope" IS NULL AND (b."orders", b."gmvCents", b."refunds", b."refundedCents", b."messages", b."joins", b."leaves", b."buyerShows", b."complaintsRaised", b."complaintsResolved") = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0))`,
+    ),
   ]);
 }
 
