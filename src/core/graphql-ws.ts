@@ -12,6 +12,7 @@ import { type ExecutionResult, GraphQLError, type GraphQLSchema, parse } from 'g
 import type { ServerOptions } from 'graphql-ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { WebSocket } from 'ws';
+import { unavailableError } from './unavailable.js';
 
 type Extra = { socket: WebSocket; request: IncomingMessage };
 type Yoga = YogaServerInstance<any, any>;
@@ -85,7 +86,7 @@ export function graphqlWsOptions(yoga: Yoga): ServerOptions<Record<string, unkno
         result = await pipeline.getResultForParams({ params, request }, serverContext(ctx, Buffer.byteLength(JSON.stringify(payload))));
       } catch (e) {
         // What Yoga's HTTP handler would answer for an error thrown before execution.
-        return [e instanceof GraphQLError ? withoutHttp(e) : unexpected()];
+        return [e instanceof GraphQLError ? withoutHttp(e) : withoutHttp(unavailableError(e) ?? unexpected())];
       }
       if (isAsyncIterable(result)) return { schema: schemaOf(), document: STAND_IN.subscription, rootValue: result, contextValue: {} };
       const single = result as ExecutionResult;
