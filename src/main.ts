@@ -71,7 +71,9 @@ export async function startFanops(env: Record<string, string | undefined> = proc
     });
     opened.push(() => events.close());
     const rateLimiter = config.redisUrl
-      ? await redisRateLimiter(config.redisUrl, { onFallback: everyTenSeconds(() => logger.warn('Redis unreachable: rate limits count per instance until it is back')) }).catch((e: Error) => {
+      ? await redisRateLimiter(config.redisUrl, {
+          onFallback: everyTenSeconds(() => logger.warn('Redis unreachable: rate limits count per instance until it is back')),
+        }).catch((e: Error) => {
           throw new StartupError(`Cannot reach Redis at ${redactUrl(config.redisUrl ?? '')}: ${oneLine(e)}`);
         })
       : memoryRateLimiter();

@@ -161,7 +161,8 @@ function redisEventTarget(publishClient: Redis, subscribeClient: Redis, resumed:
     );
   });
   const quietly = (p: Promise<unknown>) => void p.catch(() => {});
-  const listenerOf = (l: unknown) => (typeof l === 'object' && l !== null && 'handleEvent' in l ? (l as EventListenerObject).handleEvent : l) as (e: Event) => void;
+  const listenerOf = (l: unknown) =>
+    (typeof l === 'object' && l !== null && 'handleEvent' in l ? (l as EventListenerObject).handleEvent : l) as (e: Event) => void;
   return {
     addEventListener(topic, listener) {
       let set = callbacks.get(topic);

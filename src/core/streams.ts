@@ -65,7 +65,12 @@ const SEEN_IDS = 2_000;
  * what the database recorded since the loss and the entries this subscriber never received follow the
  * live ones. Entries are told apart by `idOf`.
  */
-export function withCatchUp<T>(pubsub: PubSub, live: AsyncIterable<T>, catchUp: (since: Date) => Promise<T[]>, idOf: (item: T) => string): AsyncIterable<T> {
+export function withCatchUp<T>(
+  pubsub: PubSub,
+  live: AsyncIterable<T>,
+  catchUp: (since: Date) => Promise<T[]>,
+  idOf: (item: T) => string,
+): AsyncIterable<T> {
   return new Repeater<T>(async (push, stop) => {
     const seen = new Set<string>();
     const remember = (item: T) => {
