@@ -73,8 +73,10 @@ export function graphqlWsOptions(yoga: Yoga): ServerOptions<Record<string, unkno
         return true;
       } catch (e) {
         const refused = e instanceof GraphQLError && (e.extensions?.code === 'UNAUTHENTICATED' || e.extensions?.code === 'FORBIDDEN');
-        // Close reasons are limited to 123 bytes.
-        socket.close(refused ? 4403 : 4500, refused ? Buffer.from(e.message).subarray(0, 120).toString() : 'Internal server error');
+        // Close reasons are limited to 123 bytes. A database outage is temporary: 1013 (try again later)
+        // is not fatal to graphql-ws clients, which reconnect by themselves.
+        if (!refused && unavailableError(e)) socket.close(1013, 'DATABASE_UNAVAILABLE: the database is unavailable; retry in a few seconds');
+        else socket.close(refused ? 4403 : 4500, refused ? Buffer.from(e.message).subarray(0, 120).toString() : 'Internal server error');
         return false;
       }
     },

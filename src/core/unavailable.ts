@@ -13,7 +13,16 @@ const MESSAGES =
 /** True when `e` (or anything it wraps) says the database could not be reached or dropped the connection. */
 export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
   if (!e || typeof e !== 'object' || depth > 5) return false;
-  const err = e as { code?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
+  const err = e as {
+    code?: unknown;
+    originalCode?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    originalError?: unknown;
+    errors?: unknown;
+    extensions?: { code?: unknown };
+  };
+  if (err.extensions?.code === 'DATABASE_UNAVAILABLE') return true; // already told (masked once)
   for (const code of [err.code, err.originalCode]) if (typeof code === 'string' && CODES.test(code)) return true;
   if (typeof err.message === 'string' && MESSAGES.test(err.message)) return true;
   const nested = [err.cause, err.originalError, ...(Array.isArray(err.errors) ? err.errors : [])];

@@ -96,6 +96,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
 
 export interface PrivatePostgres {
   port: number;
+  /** The cluster's data directory (postmaster.pid names its server process). */
+  dataDir: string;
   /** postgres:// URL of a database on this cluster. */
   url(database?: string): string;
   stop(): void;
@@ -134,6 +136,7 @@ export async function startPrivatePostgres(name: string): Promise<PrivatePostgre
   run(postgresBin('createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
   return {
     port,
+    dataDir: data,
     url,
     start,
     stop,
