@@ -157,6 +157,10 @@ export interface PrivatePgBouncer {
   port: number;
   /** The URL of `database` through the bouncer. */
   url: string;
+  /** The database's name (as in the bouncer's SHOW STATS). */
+  database: string;
+  /** The bouncer's admin console (SHOW STATS, SHOW POOLS). */
+  adminUrl: string;
   stop(): Promise<void>;
 }
 
@@ -192,6 +196,7 @@ export async function startPgBouncer(target: string, poolSize = 5): Promise<Priv
       `listen_port = ${port}`,
       `unix_socket_dir = ${dir}`,
       'auth_type = trust',
+      `admin_users = ${user}`,
       `auth_file = ${path.join(dir, 'users.txt')}`,
       'pool_mode = transaction',
       `default_pool_size = ${poolSize}`,
@@ -210,6 +215,8 @@ export async function startPgBouncer(target: string, poolSize = 5): Promise<Priv
   return {
     port,
     url: `postgresql://${encodeURIComponent(user)}@127.0.0.1:${port}/${database}`,
+    database,
+    adminUrl: `postgresql://${encodeURIComponent(user)}@127.0.0.1:${port}/pgbouncer`,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
