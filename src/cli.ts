@@ -71,7 +71,8 @@ async function run(argv: string[], io: CliIo, env: Record<string, string | undef
     }
   }
   try {
-    const database = await createDatabase(databaseOptions(config));
+    // Maintenance commands (seed-scale, migrate) may run statements longer than a request's limit.
+    const database = await createDatabase({ ...databaseOptions(config), queryTimeoutMs: 0 });
     try {
       if (config.databaseUrl)
         await waitForDatabase(
