@@ -66,9 +66,11 @@ async function* activityOf(ctx: Context, orgId: string, keep: (e: ActivityMessag
   const kindOf = communityKinds(ctx, orgId);
   // Entries published while Redis was away are replayed from the feed table once it is back (at most a
   // buffer's worth, by occurredAt: back-dated reported activity recorded during the outage is not).
+  // Never further back than this subscription began: a new watcher does not get the past.
+  const startedAt = Date.now();
   const catchUp = async (since: Date): Promise<ActivityMessage[]> => {
     const rows = await ctx.db.activityEvent.findMany({
-      where: { orgId, occurredAt: { gte: new Date(since.getTime() - CATCH_UP_MARGIN_MS) } },
+      where: { orgId, occurredAt: { gte: new Date(Math.max(startedAt, since.getTime() - CATCH_UP_MARGIN_MS)) } },
       orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
       take: FEED_BUFFER,
     });

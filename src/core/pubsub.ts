@@ -154,7 +154,9 @@ function redisEventTarget(publishClient: Redis, subscribeClient: Redis, resumed:
     // ioredis re-subscribes what it knew; a SUBSCRIBE that failed during the outage it never knew.
     const topics = [...callbacks.keys()];
     void (topics.length ? subscribeClient.subscribe(...topics) : Promise.resolve()).then(
-      () => {
+      async () => {
+        // Catch up once publishing works again too, or events of the gap between would be lost.
+        if (publishClient.status !== 'ready') await new Promise((r) => publishClient.once('ready', r));
         for (const hook of resumed) hook(since);
       },
       () => void (lostAt ??= since),

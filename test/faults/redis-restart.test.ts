@@ -21,7 +21,7 @@ const title = onPostgres
   : 'Redis restart (skipped: needs PostgreSQL — set TEST_DATABASE_URL; two processes cannot share embedded PGlite)';
 
 const OUTAGE_MS = 10_000;
-const FAN_LIMIT = 5;
+const FAN_LIMIT = 3;
 
 async function gql(server: ServerProcess, query: string, variables: Record<string, unknown> = {}, as = 'Dev demo') {
   const res = await fetch(server.url, {
@@ -111,19 +111,16 @@ describe.skipIf(!onPostgres)(title, () => {
     await redis.stop();
     const outageStarted = Date.now();
     const feedBefore = feed.items.length;
-    let liked = 0;
-    for (let round = 0; Date.now() - outageStarted < OUTAGE_MS - 1_500; round++) {
-      const oks = await Promise.all([like(a, 2 + (round % 8), 3), like(b, 10 + (round % 8), 2)]);
-      liked += oks.filter(Boolean).length;
-      // Reads on both instances answer.
+    // Likes on both instances are accepted, and reads answer (a few rounds: a busy machine may be slow).
+    for (let round = 0; round < 4; round++) {
+      expect(await Promise.all([like(a, 2 + round, 3), like(b, 10 + round, 2)])).toEqual([true, true]);
       expect((await data(b, `{ viewer { kind } }`)).viewer.kind).toBe('OPERATOR');
       await new Promise((r) => setTimeout(r, 300));
     }
-    expect(liked).toBeGreaterThan(4);
     // A redemption during the outage: committed, but its feed entry cannot cross Redis.
     await redeem(a, fans[1], 'redis-during');
     // Rate limits fail over to per-instance counting: one fan's burst on one instance is still cut off.
-    const burst = await Promise.all(Array.from({ length: FAN_LIMIT * 2 + 2 }, () => gql(a, `{ viewer { kind } }`, {}, asFan(19))));
+    const burst = await Promise.all(Array.from({ length: FAN_LIMIT * 8 }, () => gql(a, `{ viewer { kind } }`, {}, asFan(19))));
     const statuses = burst.map((r) => r.status);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
