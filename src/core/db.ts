@@ -104,10 +104,15 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     const direct = opts.directUrl ?? opts.url;
     // Bounded waits: a server that is down refuses at once, but one that is frozen or unreachable would
     // otherwise hold a request (and its pool slot) until TCP gives up, minutes later.
-    const timeouts = {
-      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
-      ...(opts.queryTimeoutMs ? { query_timeout: opts.queryTimeoutMs } : {}),
-    };
+    // The connect timeout goes on each new connection, not on the pool: pg.Pool's own would also fail a
+    // request that merely waited that long for a busy pool's free connection (load, not an outage).
+    const connectTimeoutMs = opts.connectTimeoutMs ?? 5_000;
+    class TimedClient extends pg.Client {
+      constructor(config?: string | pg.ClientConfig) {
+        super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: connectTimeoutMs });
+      }
+    }
+    const timeouts = { Client: TimedClient, ...(opts.queryTimeoutMs ? { query_timeout: opts.queryTimeoutMs } : {}) };
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, ...timeouts });
     // Idle clients can error when the server restarts; log instead of crashing the process.
     pool.on('error', () => {});
@@ -119,7 +124,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       return traceStatement(text, async () => (await pool.query<Row>({ name, text, values, types: pgTypes })).rows);
     });
     const sql = runner((text, params) => pool.query(text, params as unknown[]).then((r) => r.rows as never[]));
-    const listener = pgListener(direct, { connectTimeoutMs: timeouts.connectionTimeoutMillis });
+    const listener = pgListener(direct, { connectTimeoutMs });
     // The job queue's own connections, so outbound work never starves requests of theirs.
     const jobPool = new pg.Pool({ connectionString: direct, max: opts.poolSize ?? 10, ...timeouts });
     jobPool.on('error', () => {});
@@ -135,7 +140,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       migrate: async () => {
         // One dedicated session (the direct URL: through a transaction pooler the lock and the unlock
         // could land on different server connections) so the advisory lock and unlock share it.
-        const client = new pg.Client({ connectionString: direct, connectionTimeoutMillis: timeouts.connectionTimeoutMillis });
+        const client = new pg.Client({ connectionString: direct, connectionTimeoutMillis: connectTimeoutMs });
         client.on('error', () => {});
         await client.connect();
         let applied: string[];

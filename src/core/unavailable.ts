@@ -8,7 +8,10 @@ import { createGraphQLError } from 'graphql-yoga';
 // the drivers' own words for a refused, dropped or timed-out connection.
 const CODES = /^(08\d{3}|57P0[123]|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE)$/;
 const MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection is closed|ECONNREFUSED|ECONNRESET|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Can't reach database server|Client has encountered a connection error/i;
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|ECONNREFUSED|ECONNRESET|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Can't reach database server|Client has encountered a connection error/i;
+
+/** node-postgres' own words when a connection is not established within connectionTimeoutMillis. */
+const CLIENT_CONNECT_TIMEOUT = 'timeout expired';
 
 /** True when `e` (or anything it wraps) says the database could not be reached or dropped the connection. */
 export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
@@ -24,7 +27,7 @@ export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
   };
   if (err.extensions?.code === 'DATABASE_UNAVAILABLE') return true; // already told (masked once)
   for (const code of [err.code, err.originalCode]) if (typeof code === 'string' && CODES.test(code)) return true;
-  if (typeof err.message === 'string' && MESSAGES.test(err.message)) return true;
+  if (typeof err.message === 'string' && (MESSAGES.test(err.message) || err.message === CLIENT_CONNECT_TIMEOUT)) return true;
   const nested = [err.cause, err.originalError, ...(Array.isArray(err.errors) ? err.errors : [])];
   return nested.some((n) => isDatabaseUnavailable(n, depth + 1));
 }

@@ -97,7 +97,7 @@ describe.skipIf(!onPostgres)(title, () => {
     expect(query.retryAfter).toBe('5');
     expect(query.ms).toBeLessThan(REFUSED_WITHIN_MS);
     const mutation = await gql(REDEEM, redeem);
-    expect(mutation.body.errors?.[0]?.extensions?.code).toBe('DATABASE_UNAVAILABLE');
+    expect(mutation.body.errors?.[0]?.extensions?.code, JSON.stringify(mutation.body.errors)).toBe('DATABASE_UNAVAILABLE');
     expect(mutation.ms).toBeLessThan(REFUSED_WITHIN_MS);
     const started = Date.now();
     const overWs = wsSubscribe(ws, `query { fans(first: 1) { totalCount } }`);
