@@ -142,7 +142,13 @@ function redisEventTarget(publishClient: Redis, subscribeClient: Redis, resumed:
   subscribeClient.on('message', (channel: string, message: string) => {
     const listeners = callbacks.get(channel);
     if (!listeners) return;
-    const event = new CustomEvent(channel, { detail: message === '' ? null : JSON.parse(message) });
+    let detail: unknown = null;
+    try {
+      if (message !== '') detail = JSON.parse(message);
+    } catch {
+      return; // not ours (someone else published on the channel): never a reason to end the process
+    }
+    const event = new CustomEvent(channel, { detail });
     for (const listener of listeners) listener(event);
   });
   let lostAt: Date | undefined;

@@ -98,6 +98,8 @@ export function withCatchUp<T>(
       for (;;) {
         const next = await Promise.race([it.next(), stop.then(() => ({ done: true as const, value: undefined }))]);
         if (next.done) break;
+        // A publish held in the client's queue during the outage may arrive after its replay.
+        if (seen.has(idOf(next.value))) continue;
         remember(next.value);
         await push(next.value);
       }
