@@ -19,6 +19,7 @@ import { useActionableRefusals } from './core/refusals.js';
 import { useRequestLog } from './core/request-log.js';
 import { confineToOrganization } from './core/tenancy.js';
 import { type Tracing, useTracing } from './core/tracing.js';
+import { unavailableError } from './core/unavailable.js';
 import { useDashboard } from './dashboard/server.js';
 import { schema } from './schema.js';
 import { createServices, registerServiceMetrics } from './services.js';
@@ -88,7 +89,7 @@ export function createApp({
     // outside development.
     maskedErrors: {
       isDev: config.env === 'development',
-      maskError: (error, message, isDev) => refusalError(error) ?? maskError(error, message, isDev),
+      maskError: (error, message, isDev) => refusalError(error) ?? unavailableError(error) ?? maskError(error, message, isDev),
     },
     healthCheckEndpoint: '/health',
     // MAX_BODY_BYTES is enforced by limitPlugins before parsing (declared lengths and chunked bodies

@@ -13,7 +13,7 @@ import { callAdminSocket } from './core/admin-socket.js';
 import type { Config } from './core/config.js';
 import { ConfigError, loadConfig } from './core/config.js';
 import { acquireDataDirLock, DataDirBusy } from './core/datadir-lock.js';
-import { createDatabase, type Database, type Db } from './core/db.js';
+import { createDatabase, type Database, type Db, databaseOptions } from './core/db.js';
 import { isEntryPoint } from './core/entry.js';
 import { createLogger } from './core/logger.js';
 import { StartupError, waitForDatabase } from './core/startup.js';
@@ -71,7 +71,8 @@ async function run(argv: string[], io: CliIo, env: Record<string, string | undef
     }
   }
   try {
-    const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    // Maintenance commands (seed-scale, migrate) may run statements longer than a request's limit.
+    const database = await createDatabase({ ...databaseOptions(config), queryTimeoutMs: 0 });
     try {
       if (config.databaseUrl)
         await waitForDatabase(

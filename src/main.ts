@@ -7,7 +7,7 @@ import { createApp } from './app.js';
 import { adminSocketOf, serveAdminSocket, socketPathFits } from './core/admin-socket.js';
 import { type Config, ConfigError, loadConfig, redactUrl } from './core/config.js';
 import { acquireDataDirLock, DataDirBusy } from './core/datadir-lock.js';
-import { createDatabase, type Database } from './core/db.js';
+import { createDatabase, type Database, databaseOptions } from './core/db.js';
 import { isEntryPoint } from './core/entry.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { createPubSubHandle } from './core/pubsub.js';
@@ -47,7 +47,7 @@ export async function startFanops(env: Record<string, string | undefined> = proc
         throw e instanceof DataDirBusy ? new StartupError(e.message) : e;
       }
     }
-    const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }).catch((e: Error) => {
+    const database = await createDatabase(databaseOptions(config)).catch((e: Error) => {
       throw new StartupError(`Cannot open the database in ${config.dataDir}: ${oneLine(e)}`);
     });
     opened.push(() => database.close());
@@ -71,7 +71,9 @@ export async function startFanops(env: Record<string, string | undefined> = proc
     });
     opened.push(() => events.close());
     const rateLimiter = config.redisUrl
-      ? await redisRateLimiter(config.redisUrl).catch((e: Error) => {
+      ? await redisRateLimiter(config.redisUrl, {
+          onFallback: everyTenSeconds(() => logger.warn('Redis unreachable: rate limits count per instance until it is back')),
+        }).catch((e: Error) => {
           throw new StartupError(`Cannot reach Redis at ${redactUrl(config.redisUrl ?? '')}: ${oneLine(e)}`);
         })
       : memoryRateLimiter();
@@ -130,6 +132,16 @@ export async function startFanops(env: Record<string, string | undefined> = proc
     await closeAll();
     throw e;
   }
+}
+
+/** `fn`, at most once every ten seconds (a warning repeated on every request would flood the log). */
+function everyTenSeconds(fn: () => void): () => void {
+  let last = 0;
+  return () => {
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    fn();
+  };
 }
 
 /** What the entry point prints for a failed start: one line for anything an operator can fix. */

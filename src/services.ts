@@ -72,7 +72,10 @@ export function createServices({
     fulfilmentReturns,
     staff: new StaffDesk(db, config),
     likes: createLikeCommitter(db, pubsub),
-    likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond),
+    likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond, async (campaignId) => {
+      const row = await db.likeCampaign.findUnique({ where: { campaignId }, select: { totalLikes: true, milestonesReached: true } });
+      return row && { total: row.totalLikes, milestonesReached: row.milestonesReached };
+    }),
     insightMetrics: new MetricsHubs(db, listen),
   };
 }

@@ -7,7 +7,7 @@ import { orgOf } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import type { Context } from '../core/context.js';
 import { notFound } from '../core/errors.js';
-import { boundedFeed, FEED_BUFFER } from '../core/streams.js';
+import { boundedFeed, FEED_BUFFER, withCatchUp } from '../core/streams.js';
 import type { ActivityKind, CommunityKind } from '../generated/prisma/enums.js';
 import { ActivityKindEnum, CommunityKindEnum, CommunityRef } from './types.js';
 
@@ -59,9 +59,24 @@ function communityKinds(ctx: Context, orgId: string) {
   };
 }
 
+/** Entries committed just before Redis was seen to go may not have crossed it either. */
+const CATCH_UP_MARGIN_MS = 5_000;
+
 async function* activityOf(ctx: Context, orgId: string, keep: (e: ActivityMessage, kind: CommunityKind | null) => boolean) {
   const kindOf = communityKinds(ctx, orgId);
-  for await (const e of ctx.pubsub.subscribe('activity', orgId)) {
+  // Entries published while Redis was away are replayed from the feed table once it is back (at most a
+  // buffer's worth, by occurredAt: back-dated reported activity recorded during the outage is not).
+  // Never further back than this subscription began: a new watcher does not get the past.
+  const startedAt = Date.now();
+  const catchUp = async (since: Date): Promise<ActivityMessage[]> => {
+    const rows = await ctx.db.activityEvent.findMany({
+      where: { orgId, occurredAt: { gte: new Date(Math.max(startedAt, since.getTime() - CATCH_UP_MARGIN_MS)) } },
+      orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+      take: FEED_BUFFER,
+    });
+    return rows.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString() }));
+  };
+  for await (const e of withCatchUp(ctx.pubsub, ctx.pubsub.subscribe('activity', orgId), catchUp, (m) => m.id)) {
     const kind = await kindOf(e.communityId);
     if (keep(e, kind)) yield { ...e, communityKind: kind };
   }

@@ -18,6 +18,8 @@ const ConfigSchema = z.object({
     .max(65535, { message: 'must be an integer from 0 to 65535' })
     .default(4000),
   DATABASE_URL: postgresUrl.optional(),
+  /** A session (not transaction-pooled) connection for migrations, LISTEN and the job queue; unset: DATABASE_URL. */
+  DATABASE_DIRECT_URL: postgresUrl.optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: z
     .string()
@@ -43,6 +45,22 @@ const ConfigSchema = z.object({
     .min(1, { message: 'must be a positive integer' })
     .max(500, { message: 'must be at most 500' })
     .default(10),
+  /** How long a request waits for a new PostgreSQL connection before failing with DATABASE_UNAVAILABLE. */
+  DB_CONNECT_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be an integer from 100 to 600000' })
+    .int({ message: 'must be an integer from 100 to 600000' })
+    .min(100, { message: 'must be an integer from 100 to 600000' })
+    .max(600_000, { message: 'must be an integer from 100 to 600000' })
+    .default(5_000),
+  /** How long one SQL statement may go unanswered (a frozen or unreachable server) before it fails; 0: no limit. */
+  DB_QUERY_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be an integer from 0 to 3600000' })
+    .int({ message: 'must be an integer from 0 to 3600000' })
+    .min(0, { message: 'must be an integer from 0 to 3600000' })
+    .max(3_600_000, { message: 'must be an integer from 0 to 3600000' })
+    .default(30_000),
+  /** Named prepared statements for reads; false behind PgBouncer < 1.21 in transaction mode. */
+  DB_PREPARED_STATEMENTS: bool.optional(),
   /** Dev credential ("Authorization: Dev demo") — on by default outside production. */
   DEV_AUTH: bool.optional(),
   GRAPHIQL: bool.optional(),
@@ -131,6 +149,8 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl?: string;
+  /** Session connection for migrations, LISTEN and jobs (DATABASE_DIRECT_URL, else DATABASE_URL). */
+  databaseDirectUrl?: string;
   dataDir: string;
   redisUrl?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -141,6 +161,9 @@ export interface Config {
   otelEndpoint?: string;
   dbPoolSize: number;
   dbStartupWaitMs: number;
+  dbConnectTimeoutMs: number;
+  dbQueryTimeoutMs: number;
+  dbPreparedStatements: boolean;
   devAuth: boolean;
   graphiql: boolean;
   /** Serve the live dashboard at /dashboard (src/dashboard). */
@@ -198,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: c.HOST,
     port: c.PORT,
     databaseUrl: c.DATABASE_URL,
+    databaseDirectUrl: c.DATABASE_DIRECT_URL ?? c.DATABASE_URL,
     dataDir: c.DATA_DIR,
     redisUrl: c.REDIS_URL,
     logLevel: c.LOG_LEVEL,
@@ -206,6 +230,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     otelEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
     dbPoolSize: c.DB_POOL_SIZE,
     dbStartupWaitMs: c.DB_STARTUP_WAIT_MS,
+    dbConnectTimeoutMs: c.DB_CONNECT_TIMEOUT_MS,
+    dbQueryTimeoutMs: c.DB_QUERY_TIMEOUT_MS,
+    dbPreparedStatements: c.DB_PREPARED_STATEMENTS ?? true,
     // Never in production, whatever DEV_AUTH says: it would let anyone act as any operator.
     devAuth: !production && (c.DEV_AUTH ?? true),
     graphiql: c.GRAPHIQL ?? !production,

@@ -8,6 +8,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import type { Config } from './config.js';
 import { PGlitePool } from './jobs/pglite-pool.js';
 import { migrateJobs } from './jobs/schema.js';
 import { pgListener } from './listen.js';
@@ -48,13 +49,37 @@ type Emit = (sql: string, params: () => readonly unknown[]) => void;
 export interface DatabaseOptions {
   /** postgres:// URL; when absent, PGlite in dataDir (or in memory when dataDir is "memory://"). */
   url?: string;
+  /**
+   * A session connection (not through a transaction-pooling PgBouncer) for what needs one: migrations
+   * (a session advisory lock), LISTEN and the job queue (graphile-worker LISTENs too). Default: url.
+   */
+  directUrl?: string;
   dataDir?: string;
   poolSize?: number;
+  /** How long to wait for a new connection (a server down or frozen) before the query fails. Default 5 s. */
+  connectTimeoutMs?: number;
+  /** How long a statement may go unanswered before it fails (client side, so a frozen server cannot hang a request); 0: none. */
+  queryTimeoutMs?: number;
+  /** Named prepared statements for reads (default); off behind PgBouncer < 1.21 in transaction mode. */
+  preparedStatements?: boolean;
   /**
    * Answer reads with the Reader's SQL (default) or leave them all to Prisma ('prisma', for comparison).
    * 'verify' answers with the Reader and checks every answer against Prisma's (tests).
    */
   reads?: 'sql' | 'prisma' | 'verify';
+}
+
+/** The database settings of a loaded configuration. */
+export function databaseOptions(config: Config): DatabaseOptions {
+  return {
+    url: config.databaseUrl,
+    directUrl: config.databaseDirectUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    queryTimeoutMs: config.dbQueryTimeoutMs,
+    preparedStatements: config.dbPreparedStatements,
+  };
 }
 
 // Serializable enough for our rules and generous on waits: PGlite runs one transaction at a time,
@@ -76,18 +101,32 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   };
 
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    const direct = opts.directUrl ?? opts.url;
+    // Bounded waits: a server that is down refuses at once, but one that is frozen or unreachable would
+    // otherwise hold a request (and its pool slot) until TCP gives up, minutes later.
+    // The connect timeout goes on each new connection, not on the pool: pg.Pool's own would also fail a
+    // request that merely waited that long for a busy pool's free connection (load, not an outage).
+    const connectTimeoutMs = opts.connectTimeoutMs ?? 5_000;
+    class TimedClient extends pg.Client {
+      constructor(config?: string | pg.ClientConfig) {
+        super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: connectTimeoutMs });
+      }
+    }
+    const timeouts = { Client: TimedClient, ...(opts.queryTimeoutMs ? { query_timeout: opts.queryTimeoutMs } : {}) };
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, ...timeouts });
     // Idle clients can error when the server restarts; log instead of crashing the process.
     pool.on('error', () => {});
+    const named = opts.preparedStatements ?? true;
     const prisma = withReads(new PrismaPg(pool), emit, opts, (text, values) => {
       emit(text, () => values);
       // Named statements are parsed and planned once per connection, not on every read.
-      return traceStatement(text, async () => (await pool.query<Row>({ name: statementName(text), text, values, types: pgTypes })).rows);
+      const name = named ? statementName(text) : undefined;
+      return traceStatement(text, async () => (await pool.query<Row>({ name, text, values, types: pgTypes })).rows);
     });
     const sql = runner((text, params) => pool.query(text, params as unknown[]).then((r) => r.rows as never[]));
-    const listener = pgListener(opts.url);
+    const listener = pgListener(direct, { connectTimeoutMs });
     // The job queue's own connections, so outbound work never starves requests of theirs.
-    const jobPool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    const jobPool = new pg.Pool({ connectionString: direct, max: opts.poolSize ?? 10, ...timeouts });
     jobPool.on('error', () => {});
     return {
       kind: 'postgres',
@@ -99,8 +138,11 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       listen: listener.listen,
       migrate: async () => {
-        // One dedicated client so the advisory lock and unlock share a session.
-        const client = await pool.connect();
+        // One dedicated session (the direct URL: through a transaction pooler the lock and the unlock
+        // could land on different server connections) so the advisory lock and unlock share it.
+        const client = new pg.Client({ connectionString: direct, connectionTimeoutMillis: connectTimeoutMs });
+        client.on('error', () => {});
+        await client.connect();
         let applied: string[];
         try {
           applied = await migrate(
@@ -108,7 +150,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
             { lock: true },
           );
         } finally {
-          client.release();
+          await client.end().catch(() => {});
         }
         // The job queue's own schema (graphile_worker), migrated by the library under its own lock.
         return [...applied, ...(await migrateJobs(jobPool))];

@@ -12,6 +12,7 @@ import { type ExecutionResult, GraphQLError, type GraphQLSchema, parse } from 'g
 import type { ServerOptions } from 'graphql-ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { WebSocket } from 'ws';
+import { unavailableError } from './unavailable.js';
 
 type Extra = { socket: WebSocket; request: IncomingMessage };
 type Yoga = YogaServerInstance<any, any>;
@@ -72,8 +73,10 @@ export function graphqlWsOptions(yoga: Yoga): ServerOptions<Record<string, unkno
         return true;
       } catch (e) {
         const refused = e instanceof GraphQLError && (e.extensions?.code === 'UNAUTHENTICATED' || e.extensions?.code === 'FORBIDDEN');
-        // Close reasons are limited to 123 bytes.
-        socket.close(refused ? 4403 : 4500, refused ? Buffer.from(e.message).subarray(0, 120).toString() : 'Internal server error');
+        // Close reasons are limited to 123 bytes. A database outage is temporary: 1013 (try again later)
+        // is not fatal to graphql-ws clients, which reconnect by themselves.
+        if (!refused && unavailableError(e)) socket.close(1013, 'DATABASE_UNAVAILABLE: the database is unavailable; retry in a few seconds');
+        else socket.close(refused ? 4403 : 4500, refused ? Buffer.from(e.message).subarray(0, 120).toString() : 'Internal server error');
         return false;
       }
     },
@@ -85,7 +88,7 @@ export function graphqlWsOptions(yoga: Yoga): ServerOptions<Record<string, unkno
         result = await pipeline.getResultForParams({ params, request }, serverContext(ctx, Buffer.byteLength(JSON.stringify(payload))));
       } catch (e) {
         // What Yoga's HTTP handler would answer for an error thrown before execution.
-        return [e instanceof GraphQLError ? withoutHttp(e) : unexpected()];
+        return [e instanceof GraphQLError ? withoutHttp(e) : withoutHttp(unavailableError(e) ?? unexpected())];
       }
       if (isAsyncIterable(result)) return { schema: schemaOf(), document: STAND_IN.subscription, rootValue: result, contextValue: {} };
       const single = result as ExecutionResult;

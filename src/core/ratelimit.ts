@@ -34,19 +34,32 @@ export function memoryRateLimiter(): RateLimiter {
   };
 }
 
-export async function redisRateLimiter(url: string): Promise<RateLimiter> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+/**
+ * Counters shared through Redis. When Redis is unreachable (stopped, restarting, or not answering
+ * within half a second) each instance counts on its own until it is back: the limits then hold per
+ * instance instead of across all of them, and no request waits on Redis or fails because of it —
+ * failing closed would turn a Redis restart into a full outage of the API.
+ */
+export async function redisRateLimiter(url: string, opts: { timeoutMs?: number; onFallback?: () => void } = {}): Promise<RateLimiter> {
+  // No offline queue: while disconnected a command fails at once instead of waiting for the reconnect.
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: opts.timeoutMs ?? 500 });
   await connectRedis(redis);
+  const local = memoryRateLimiter();
   return {
     async hit(key, limit) {
       const window = Math.floor(Date.now() / WINDOW_MS);
       const k = `fanops:rl:${key}:${window}`;
-      const [[, count]] = (await redis
-        .multi()
-        .incr(k)
-        .pexpire(k, WINDOW_MS * 2)
-        .exec()) as [[null, number], unknown];
-      return count <= limit;
+      try {
+        const [[, count]] = (await redis
+          .multi()
+          .incr(k)
+          .pexpire(k, WINDOW_MS * 2)
+          .exec()) as [[null, number], unknown];
+        return count <= limit;
+      } catch {
+        opts.onFallback?.();
+        return local.hit(key, limit);
+      }
     },
     close: async () => void (await redis.quit().catch(() => {})),
   };

@@ -8,7 +8,7 @@
 // evenly — 20,000 watchers at a budget of 25,000 get a fresh total every 0.8 s — rather than
 // saturating the process until likes themselves queue for seconds.
 import { latestOnly, sharedPayload } from '../../core/broadcast.js';
-import type { PubSub } from '../../core/pubsub.js';
+import { onResumed, type PubSub } from '../../core/pubsub.js';
 import './events.js';
 
 /** Coalescing interval: ≤ 10 messages a second per campaign, never staler than this. */
@@ -147,6 +147,15 @@ class CounterHub {
     return this.watchers.size;
   }
 
+  /** After a pub/sub outage: batches committed meanwhile were never heard, so take the row's total. */
+  async refresh(read: DurableRead) {
+    const row = await read().catch(() => null);
+    if (!row) return;
+    this.state.total = Math.max(this.state.total, row.total);
+    this.state.milestonesReached = Math.max(this.state.milestonesReached, row.milestonesReached);
+    this.schedule();
+  }
+
   private idleCheck() {
     if (this.watchers.size || this.holds) return;
     clearTimeout(this.timer);
@@ -154,6 +163,9 @@ class CounterHub {
     void this.events.return?.();
   }
 }
+
+/** The campaign's committed total, read from the database. */
+type DurableRead = () => Promise<{ total: number; milestonesReached: number } | null>;
 
 /** Spreads an instance's message budget over everyone watching any counter on it. */
 class FanoutBudget {
@@ -175,8 +187,15 @@ export class LikeCounterHubs {
   constructor(
     private readonly pubsub: PubSub,
     messagesPerSecond: number,
+    /** The committed state of a campaign, read when Redis comes back (see onResumed). */
+    read?: (campaignId: string) => Promise<{ total: number; milestonesReached: number } | null>,
   ) {
     this.budget = new FanoutBudget(messagesPerSecond);
+    if (read) onResumed(pubsub, () => void this.refreshAll(read));
+  }
+
+  private async refreshAll(read: (campaignId: string) => Promise<{ total: number; milestonesReached: number } | null>) {
+    await Promise.all([...this.budget.hubs].map(([id, hub]) => hub.refresh(() => read(id))));
   }
 
   /** Totals for /metrics: messages offered so far and watchers now. */
