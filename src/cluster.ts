@@ -59,9 +59,9 @@ export function findHaproxy(): string | null {
 }
 
 /**
- * The balancer's configuration. Health checks every 500 ms on /ready take an instance out after two
- * failures (≤ 1.5 s); a stopping instance answers 503 for SHUTDOWN_DRAIN_MS first, so nothing new is
- * sent to it before it stops accepting. Only connection failures are retried on another instance
+ * The balancer's configuration. Health checks every second on /ready take an instance out after two
+ * failures (a draining instance's 503 is immediate: out within ≈ 1.5 s); a stopping instance answers 503
+ * for SHUTDOWN_DRAIN_MS (3 s here) first, so nothing new is sent to it before it stops accepting. Only connection failures are retried on another instance
  * (redispatch): a request that reached an instance is never sent twice by the balancer — clients retry
  * with their batch key. `timeout tunnel` covers WebSockets once upgraded; SSE responses are streamed
  * as they are written (HAProxy buffers no response body), and both transports ping every 12 s, well
@@ -97,7 +97,9 @@ backend instances
   balance leastconn
   option httpchk GET /ready
   http-check expect status 200
-  default-server inter 500ms fastinter 250ms downinter 1s fall 2 rise 2 maxconn ${o.maxconn}
+  # A busy instance's /ready waits for a pooled connection: give it 2 s before counting a failure.
+  timeout check 2s
+  default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2 maxconn ${o.maxconn}
 ${o.instances.map((i) => `  server ${i.name} 127.0.0.1:${i.port} check`).join('\n')}
 `;
 }
@@ -177,7 +179,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const haproxy = findHaproxy();
   if (!haproxy) throw new ClusterRefused('haproxy is not installed (apt-get install -y haproxy, or set HAPROXY_PATH)');
   const count = opts.instances ?? 3;
-  const drainMs = opts.drainMs ?? 2_000;
+  const drainMs = opts.drainMs ?? 3_000;
   const timeoutMs = opts.readyTimeoutMs ?? 120_000;
   const instanceEnv = { NODE_ENV: 'development', DEMO_TRAFFIC: 'false', ...env, TRUST_PROXY: 'true', SHUTDOWN_DRAIN_MS: String(drainMs) };
 
