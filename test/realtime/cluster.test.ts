@@ -40,7 +40,7 @@ async function sendUntil(
   prefix: string,
   until: number,
   acked: Map<string, number>,
-  stats: { errors: number },
+  stats: { errors: number; seen: string[] },
 ) {
   for (let n = 0; Date.now() < until; n++) {
     const key = `${prefix}-${n}`;
