@@ -96,3 +96,13 @@ export async function claimBatchKeys<B extends KeyedBatch>(tx: Tx, group: B[]) {
   };
   return { fresh, settle };
 }
+
+/** How long a batch key is remembered: retries after a connection error come within seconds or minutes. */
+export const BATCH_KEY_TTL_HOURS = 24;
+export const FORGET_BATCH_KEYS_TASK = 'likes.forget-batch-keys';
+
+/** Drops receipts older than BATCH_KEY_TTL_HOURS (hourly, src/services.ts); returns how many. */
+export function forgetOldBatchKeys(db: { $executeRaw: Tx['$executeRaw'] }, now = new Date()) {
+  const before = new Date(now.getTime() - BATCH_KEY_TTL_HOURS * 3_600_000);
+  return db.$executeRaw`DELETE FROM "LikeBatch" WHERE "createdAt" < ${before}`;
+}

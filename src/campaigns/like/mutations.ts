@@ -20,7 +20,7 @@ const SendLikesInput = builder.inputType('SendLikesInput', {
       required: false,
       ...text(1, 100),
       description:
-        'Your id for this batch, unique per organization. Send it so a retry after a connection error is safe: the same key with the same campaign, fan and taps replays the first answer (replayed: true) and counts nothing; the same key with a different batch is refused (CONFLICT).',
+        'Your id for this batch, unique per organization for 24 hours. Send it so a retry after a connection error is safe: the same key with the same campaign, fan and taps replays the first answer (replayed: true) and counts nothing; the same key with a different batch is refused (CONFLICT).',
     }),
   }),
 });

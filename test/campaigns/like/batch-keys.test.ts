@@ -2,6 +2,7 @@
 // counted once. Duplicates race each other in one app (one group commit), across two like queues
 // (separate transactions, as two instances would be), and a refused batch leaves its key unused.
 import { describe, expect } from 'vitest';
+import { forgetOldBatchKeys } from '../../../src/campaigns/like/batch-keys.js';
 import { createLikeCommitter } from '../../../src/campaigns/like/likes.js';
 import { createPubSub } from '../../../src/core/pubsub.js';
 import { gid } from '../../helpers/ids.js';
@@ -106,5 +107,21 @@ describe('sendLikes with a batchKey', () => {
     expect(results.filter((r) => !r.replayed)).toHaveLength(keys.length);
     const receipts = await t.database.prisma.likeBatch.findMany({ where: { orgId: t.orgId, campaignId: c.id } });
     expect(receipts.map((r) => r.key).sort()).toEqual(keys.map((k) => k.batchKey).sort());
+  });
+
+  it('keys are remembered for 24 hours: the hourly sweep forgets older receipts, and the key counts again', async ({ t }) => {
+    const c = await setup(t);
+    const input = { campaignId: c.gid, taps: 4, batchKey: 'old' };
+    await t.ok(SEND, { input }, c.fans[0].as);
+    await t.ok(SEND, { input: { ...input, batchKey: 'recent' } }, c.fans[0].as);
+    await t.database.prisma.likeBatch.update({
+      where: { orgId_key: { orgId: t.orgId, key: 'old' } },
+      data: { createdAt: new Date(Date.now() - 25 * 3_600_000) },
+    });
+    expect(await forgetOldBatchKeys(t.database.prisma)).toBe(1);
+    const again = await t.ok(SEND, { input }, c.fans[0].as);
+    expect(again.sendLikes.data).toMatchObject({ totalLikes: 12, replayed: false });
+    const recent = await t.ok(SEND, { input: { ...input, batchKey: 'recent' } }, c.fans[0].as);
+    expect(recent.sendLikes.data).toMatchObject({ totalLikes: 8, replayed: true });
   });
 });
