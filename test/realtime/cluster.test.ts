@@ -1,4 +1,5 @@
 // Three instances behind HAProxy (src/cluster.ts) sharing PostgreSQL and Redis, under load and faults:
+//  - SSE through the balancer arrives event by event (nothing buffers the stream);
 //  - SIGTERM of one instance: it drains (/ready 503 until the balancer takes it out), its WebSockets
 //    close with 1001 and their clients reconnect elsewhere, in-flight requests finish, nothing
 //    acknowledged is lost;
@@ -14,6 +15,7 @@ import WebSocket from 'ws';
 import { type Cluster, startCluster } from '../../src/cluster.js';
 import { createDatabase, type Database } from '../../src/core/db.js';
 import { seedDemo } from '../../src/demo/seed.js';
+import { sseSubscribe } from '../helpers/clients.js';
 import { haproxyPath, haproxyRequired, MISSING_HAPROXY } from '../helpers/haproxy.js';
 import { gid } from '../helpers/ids.js';
 import { createPostgresDatabase } from '../helpers/postgres.js';
@@ -152,6 +154,30 @@ describe.skipIf(Boolean(skipReason))(`three instances behind HAProxy on PostgreS
 
   const totalIn = async (campaignId: string) => (await db.prisma.likeCampaign.findUniqueOrThrow({ where: { campaignId } })).totalLikes;
   const sum = (acked: Map<string, number>) => [...acked.values()].reduce((s, t) => s + t, 0);
+
+  it('SSE through the balancer is streamed: the current total and then each update arrive as they are written', async () => {
+    const c = await campaign('Streamed');
+    const sse = sseSubscribe<{ likeCampaign: { total: number } }>(
+      cluster.url,
+      `subscription($c: ID!) { likeCampaign(campaignId: $c) { total } }`,
+      { c: c.gid },
+      'Dev demo',
+    );
+    try {
+      expect((await sse.waitFor(1))[0].likeCampaign.total).toBe(0);
+      // A buffering proxy would hold these small events back; each must come through on its own.
+      for (const [i, taps] of [7, 5].entries()) {
+        await fetch(cluster.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: fans[i] },
+          body: JSON.stringify({ query: SEND, variables: { i: { campaignId: c.gid, taps, batchKey: `sse-${i}` } } }),
+        });
+        await expect.poll(() => sse.items.at(-1)?.likeCampaign.total, { timeout: 5_000, interval: 50 }).toBe(i ? 12 : 7);
+      }
+    } finally {
+      sse.stop();
+    }
+  });
 
   it('SIGTERM of one instance under load: its WebSockets close with 1001 and reconnect elsewhere, no request fails, nothing acknowledged is lost', async () => {
     const c = await campaign('Drain');
