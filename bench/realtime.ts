@@ -10,10 +10,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Client, createClient } from 'graphql-ws';
-import WebSocket from 'ws';
-import { signToken } from '../src/core/tokens.js';
 import { calibrate, describeCalibration, writeResultsBlock } from './calibration.js';
+import { connectWatchers, driveLikes, gql, likeSetup, pct, TOKENS, tapToWatcher } from './realtime-load.js';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 2000);
 const SENDERS = Number(process.env.SENDERS ?? 32);
@@ -26,11 +24,7 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 /** Names the result file and README block, so runs on different setups are kept side by side. */
 const LABEL = process.env.BENCH_LABEL ?? (process.env.DATABASE_URL ? 'postgres' : 'pglite');
 
-/** The server's token settings: the bench signs fans' tokens with them. */
-const TOKENS = { secret: 'bench-only-secret-'.padEnd(40, 'x'), issuer: 'fanops', audience: 'fanops-api', maxLifetimeSeconds: 168 * 3600 };
-const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':').slice(1).join(':');
 const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-const pct = (xs: number[], p: number) => (xs.length ? xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
 
 async function startServer() {
   const env = {
@@ -76,123 +70,34 @@ async function startServer() {
   };
 }
 
-async function gql(url: string, query: string, variables: Record<string, unknown>, as: string) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: as },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as { data?: any; errors?: unknown[] };
-}
-
 async function main() {
   // Before the server starts, so the host's own speed is measured, not the benchmark's load.
   const calibration = await calibrate({ databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL });
   const server = await startServer();
   const pid = server.child.pid!;
   try {
-    const setup = await gql(
-      server.url,
-      `{ organization { id } campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id } } fans(first: 200) { nodes { id } } }`,
-      {},
-      'Dev demo',
-    );
-    const campaignId = setup.data.campaigns.nodes[0].id as string;
-    // Fans send likes the way the mini-program does: with their own signed token.
-    const orgId = rawId(setup.data.organization.id);
-    const fans = await Promise.all(
-      (setup.data.fans.nodes as { id: string }[]).map(async (f) => `Bearer ${await signToken(TOKENS, { kind: 'fan', orgId, fanId: rawId(f.id) })}`),
-    );
+    const { campaignId, fans } = await likeSetup(server.url);
     const rssBefore = rssKb(pid);
 
-    // Subscribers
-    const clients: Client[] = [];
-    const timelines: { total: number; at: number }[][] = Array.from({ length: SAMPLED }, () => []);
-    let firstMessages = 0;
-    let messages = 0;
-    const connectStart = performance.now();
-    // Connect in waves, like clients arriving over a few seconds rather than in one instant.
-    const WAVE = Number(process.env.CONNECT_WAVE ?? 500);
-    for (let from = 0; from < SUBSCRIBERS; from += WAVE) {
-      await new Promise<void>((resolve, reject) => {
-        const to = Math.min(from + WAVE, SUBSCRIBERS);
-        let opened = 0;
-        const timer = setTimeout(() => reject(new Error(`wave ${from}-${to}: only ${opened} subscribers got their first message in 120 s`)), 120_000);
-        for (let i = from; i < to; i++) {
-          const client = createClient({
-            url: server.url.replace('http', 'ws'),
-            webSocketImpl: WebSocket,
-            connectionParams: { authorization: 'Dev demo' },
-            retryAttempts: 0,
-          });
-          clients.push(client);
-          let first = true;
-          client.subscribe<{ likeCampaign: { total: number } }>(
-            { query: `subscription($c: ID!) { likeCampaign(campaignId: $c) { total } }`, variables: { c: campaignId } },
-            {
-              next: (m) => {
-                messages++;
-                if (i < SAMPLED) timelines[i].push({ total: m.data!.likeCampaign.total, at: performance.now() });
-                if (first) {
-                  first = false;
-                  firstMessages++;
-                  if (++opened === to - from) {
-                    clearTimeout(timer);
-                    resolve();
-                  }
-                }
-              },
-              error: (e) =>
-                reject(e instanceof Error ? e : new Error(`subscriber ${i}: ${JSON.stringify((e as { code?: number; reason?: string }).code ?? e)}`)),
-              complete: () => {},
-            },
-          );
-        }
-      });
-    }
-    const connectSeconds = (performance.now() - connectStart) / 1000;
+    // Subscribers, connected in waves, like clients arriving over a few seconds rather than in one instant.
+    const watchers = await connectWatchers(server.url, campaignId, SUBSCRIBERS, SAMPLED, Number(process.env.CONNECT_WAVE ?? 500));
+    const { clients, timelines, firstMessages, connectSeconds } = watchers;
     const rssConnected = rssKb(pid);
 
     // Senders: each loops send → ack for DURATION_S, recording when each batch was sent and the total it produced.
-    const batches: { sentAt: number; total: number }[] = [];
-    let accepted = 0;
-    let refused = 0;
-    const end = performance.now() + DURATION_S * 1000;
-    const driveStart = performance.now();
-    messages = 0;
-    await Promise.all(
-      Array.from({ length: SENDERS }, async (_, s) => {
-        let n = 0;
-        while (performance.now() < end) {
-          const sentAt = performance.now();
-          const r = await gql(
-            server.url,
-            `mutation($i: SendLikesInput!) { sendLikes(input: $i) { ... on MutationSendLikesSuccess { data { totalLikes } } ... on DomainError { code } } }`,
-            { i: { campaignId, taps: TAPS_PER_BATCH } },
-            fans[(s * 7 + n++) % fans.length],
-          );
-          const total = r.data?.sendLikes?.data?.totalLikes;
-          if (typeof total === 'number') {
-            accepted += TAPS_PER_BATCH;
-            batches.push({ sentAt, total });
-          } else refused++;
-        }
-      }),
-    );
-    const driveSeconds = (performance.now() - driveStart) / 1000;
+    watchers.messages = 0;
+    const { batches, accepted, refused, driveSeconds } = await driveLikes(server.url, {
+      campaignId,
+      fans,
+      senders: SENDERS,
+      taps: TAPS_PER_BATCH,
+      seconds: DURATION_S,
+    });
     await new Promise((r) => setTimeout(r, 1_000)); // let the last coalesced messages land
-    const messagesPerSecond = messages / (driveSeconds + 1);
+    const messagesPerSecond = watchers.messages / (driveSeconds + 1);
 
     // Tap-to-subscriber latency: from sending a batch to a sampled subscriber seeing a total that includes it.
-    const latencies: number[] = [];
-    let unseen = 0;
-    for (const b of batches) {
-      for (const tl of timelines) {
-        const seen = tl.find((m) => m.total >= b.total && m.at >= b.sentAt);
-        if (seen) latencies.push(seen.at - b.sentAt);
-        else unseen++;
-      }
-    }
+    const { latencies, unseen } = tapToWatcher(batches, timelines);
     const final = await gql(
       server.url,
       `query($id: ID!) { node(id: $id) { ... on Campaign { like { totalLikes } } } }`,

@@ -83,15 +83,18 @@ export async function startFanops(env: Record<string, string | undefined> = proc
     if (tracing) opened.push(() => tracing.shutdown());
     const services = createServices({ db: database.prisma, pool: database.pool, pubsub: events.pubsub, config, listen: database.listen });
     const yoga = createApp({ config, database, pubsub: events.pubsub, logger, rateLimiter, services, tracing });
-    const running = await startServer(yoga, { host: config.host, port: config.port, shutdownTimeoutMs: config.shutdownTimeoutMs }).catch(
-      (e: NodeJS.ErrnoException) => {
-        throw new StartupError(
-          e.code === 'EADDRINUSE'
-            ? `PORT ${config.port} is already in use on ${config.host}`
-            : `Cannot listen on ${config.host}:${config.port}: ${oneLine(e)}`,
-        );
-      },
-    );
+    const running = await startServer(yoga, {
+      host: config.host,
+      port: config.port,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      drainMs: config.shutdownDrainMs,
+    }).catch((e: NodeJS.ErrnoException) => {
+      throw new StartupError(
+        e.code === 'EADDRINUSE'
+          ? `PORT ${config.port} is already in use on ${config.host}`
+          : `Cannot listen on ${config.host}:${config.port}: ${oneLine(e)}`,
+      );
+    });
     opened.push(() => running.stop());
     // Scheduled and outbound work (webhooks) runs in every instance; each job runs once across them.
     await services.jobs.start();

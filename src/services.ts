@@ -11,6 +11,7 @@ import { COUPON_EXPIRY_TASK, type CouponExpiryJob, expireCoupon } from './campai
 import { voidInvitesWhenHelpersLeave } from './campaigns/fission/invites.js';
 import { returnTierUnit } from './campaigns/fission/tiers.js';
 import { CAMPAIGN_STEP_TASK, type CampaignStep, runCampaignStep } from './campaigns/lifecycle/service.js';
+import { FORGET_BATCH_KEYS_TASK, forgetOldBatchKeys } from './campaigns/like/batch-keys.js';
 import { LikeCounterHubs } from './campaigns/like/counter-hub.js';
 import { createLikeCommitter } from './campaigns/like/likes.js';
 import { returnSpinPrize } from './campaigns/lottery/service.js';
@@ -65,6 +66,8 @@ export function createServices({
   jobs.recurring<{ _cron?: { ts: string } }>(NIGHTLY_LIFECYCLE_TASK, '0 * * * *', async (p) => {
     await refreshDueLifecycles(db, p._cron?.ts ? new Date(p._cron.ts) : new Date());
   });
+  // Like batch keys guard retries for a day; older receipts go every hour (claimed once across instances).
+  jobs.recurring(FORGET_BATCH_KEYS_TASK, '17 * * * *', async () => void (await forgetOldBatchKeys(db)));
   return {
     jobs,
     webhooks,

@@ -70,6 +70,8 @@ const ConfigSchema = z.object({
   DEMO_TRAFFIC: bool.optional(),
   SEED_ON_START: bool.optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a positive integer' }).int().min(0).default(10_000),
+  /** Behind a load balancer: how long SIGTERM answers /ready with 503, still serving, before it stops accepting. */
+  SHUTDOWN_DRAIN_MS: z.coerce.number({ message: 'must be a positive integer' }).int().min(0).max(120_000).default(0),
   AUTH_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   /** The platform's own credential (`Authorization: Platform <token>`): creates organizations. Unset: no platform admin. */
   PLATFORM_ADMIN_TOKEN: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
@@ -172,6 +174,7 @@ export interface Config {
   demoTraffic: boolean;
   seedOnStart: boolean;
   shutdownTimeoutMs: number;
+  shutdownDrainMs: number;
   auth: { secret: string; issuer: string; audience: string; maxLifetimeSeconds: number };
   /** The platform admin's token (`Authorization: Platform <token>`); undefined: the scheme is refused. */
   platformAdminToken?: string;
@@ -241,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoTraffic: !production && (c.DEMO_TRAFFIC ?? c.NODE_ENV === 'development'),
     seedOnStart: c.SEED_ON_START ?? !production,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainMs: c.SHUTDOWN_DRAIN_MS,
     auth: {
       secret: c.AUTH_SECRET ?? DEV_AUTH_SECRET,
       issuer: c.JWT_ISSUER,

@@ -1,6 +1,8 @@
 // Listens: one port for HTTP GraphQL (POST/GET, SSE) and graphql-ws, on the same path.
-// stop() stops accepting, lets in-flight requests finish (up to a timeout), closes sockets with
-// 1001 "going away" so clients reconnect elsewhere, then returns.
+// stop() first drains (behind a load balancer: /ready answers 503 for drainMs while everything is still
+// served, so the balancer's health check takes the instance out before it stops accepting), then stops
+// accepting, lets in-flight requests finish (up to a timeout), closes sockets with 1001 "going away" so
+// clients reconnect elsewhere, then returns.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useServer } from 'graphql-ws/use/ws';
@@ -17,11 +19,16 @@ export interface RunningServer {
 
 export async function startServer(
   yoga: YogaServerInstance<any, any>,
-  opts: { host: string; port: number; shutdownTimeoutMs: number },
+  opts: { host: string; port: number; shutdownTimeoutMs: number; drainMs?: number },
 ): Promise<RunningServer> {
   // SSE responses never finish by themselves: remember them so stop() can end them at once.
   const streams = new Set<ServerResponse>();
+  let draining = false;
   const server = createServer((req, res) => {
+    if (draining && req.url === '/ready') {
+      res.writeHead(503, { 'content-type': 'text/plain', connection: 'close' }).end('draining');
+      return;
+    }
     if (req.headers.accept?.includes('text/event-stream')) {
       streams.add(res);
       res.once('close', () => streams.delete(res));
@@ -48,6 +55,10 @@ export async function startServer(
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      if (opts.drainMs) {
+        draining = true;
+        await new Promise((r) => setTimeout(r, opts.drainMs));
+      }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
       for (const res of streams) res.end();

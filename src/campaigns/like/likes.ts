@@ -15,6 +15,7 @@ import { dayOf, earnCappedIntimacy } from '../../fans/intimacy.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { campaignRefusal } from '../lookup.js';
 import { addIntimacy, refuseNonMembers } from './admission.js';
+import { claimBatchKeys } from './batch-keys.js';
 import './events.js';
 
 type Deps = Pick<Context, 'services'>;
@@ -26,6 +27,8 @@ export interface LikeBatchResult {
   newlyReached: number[];
   /** The fan's own likes in this campaign so far. */
   fanLikes: number;
+  /** True when the batch key was already committed: this is the first answer, and nothing was counted now. */
+  replayed?: boolean;
 }
 
 interface Pending {
@@ -33,6 +36,9 @@ interface Pending {
   campaignId: string;
   fanId: string;
   taps: number;
+  /** The client's idempotency key (src/campaigns/like/batch-keys.ts). */
+  batchKey?: string | null;
+  replayed?: boolean;
   result?: LikeBatchResult;
   error?: Error;
   resolve(r: LikeBatchResult): void;
@@ -42,7 +48,14 @@ interface Pending {
 /** Most batches committed in one transaction. */
 const MAX_GROUP = 500;
 
-export function sendLikes(deps: Deps, orgId: string, input: { campaignId: string; fanId: string; taps: number }): Promise<LikeBatchResult> {
+export interface LikeBatchInput {
+  campaignId: string;
+  fanId: string;
+  taps: number;
+  batchKey?: string | null;
+}
+
+export function sendLikes(deps: Deps, orgId: string, input: LikeBatchInput): Promise<LikeBatchResult> {
   const { taps } = input;
   if (!Number.isInteger(taps) || taps < 1 || taps > 1000)
     throw new DomainError('VALIDATION', 'input.taps: must be a whole number from 1 to 1,000', 'input.taps');
@@ -72,7 +85,7 @@ export function createLikeCommitter(db: Db, pubsub: PubSub) {
       if (await commitGroup(db, pubsub, group)) {
         stats.groups += 1;
         for (const b of group) {
-          if (b.error) continue;
+          if (b.error || b.replayed) continue;
           stats.batches += 1;
           stats.taps += b.taps;
         }
@@ -82,7 +95,7 @@ export function createLikeCommitter(db: Db, pubsub: PubSub) {
   };
   return {
     stats,
-    submit(orgId: string, input: { campaignId: string; fanId: string; taps: number }) {
+    submit(orgId: string, input: LikeBatchInput) {
       return new Promise<LikeBatchResult>((resolve, reject) => {
         queue.push({ orgId, ...input, resolve, reject });
         // Wait one turn of the event loop so batches arriving together share a transaction;
@@ -108,14 +121,17 @@ async function commitGroup(db: Db, pubsub: PubSub, group: Pending[]): Promise<bo
     for (const p of group) p.reject(e as Error);
     return false;
   }
-  for (const p of group) p.error ? p.reject(p.error) : p.resolve(p.result!);
+  for (const p of group) p.error ? p.reject(p.error) : p.resolve(p.replayed ? { ...p.result!, replayed: true } : p.result!);
   publishActivity(pubsub, outcome.events);
   const at = new Date().toISOString();
   for (const [campaignId, c] of outcome.counters) pubsub.publish('likeCampaign', campaignId, { ...c, at });
   return true;
 }
 
-async function applyGroup(tx: Tx, group: Pending[]) {
+async function applyGroup(tx: Tx, all: Pending[]) {
+  // Retries of keyed batches already committed are answered from their receipts; the rest are counted.
+  const keys = await claimBatchKeys(tx, all);
+  const group = keys.fresh;
   const campaigns = new Map(
     (
       await tx.campaign.findMany({
@@ -246,5 +262,6 @@ async function applyGroup(tx: Tx, group: Pending[]) {
     }
   }
   await addIntimacy(tx, earned);
+  await keys.settle();
   return { events: await recordActivity(tx, events), counters };
 }

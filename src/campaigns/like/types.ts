@@ -15,6 +15,10 @@ export const LikeBatchRef = builder.objectRef<LikeBatchResult>('LikeBatch').impl
       description: 'Milestones this batch crossed (usually empty); each is reported to exactly one batch.',
     }),
     fanLikes: t.exposeInt('fanLikes', { description: "The fan's own likes in this campaign so far." }),
+    replayed: t.boolean({
+      description: 'True when this batch key was already counted: the answer is the first one, and nothing was counted now.',
+      resolve: (b) => b.replayed ?? false,
+    }),
   }),
 });
 
