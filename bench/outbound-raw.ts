@@ -60,10 +60,11 @@ async function loop(): Promise<void> {
         const started = performance.now();
         const codes = await Promise.all(rows.map((r) => post(r.id, r.payload)));
         const ms = Math.round(performance.now() - started);
-        await client.query(
-          `INSERT INTO raw_delivery (event_id, status, latency_ms) SELECT unnest($1::text[]), unnest($2::int[]), $3::int`,
-          [rows.map((r) => r.id), codes, ms],
-        );
+        await client.query(`INSERT INTO raw_delivery (event_id, status, latency_ms) SELECT unnest($1::text[]), unnest($2::int[]), $3::int`, [
+          rows.map((r) => r.id),
+          codes,
+          ms,
+        ]);
       }
       await client.query('COMMIT');
     } catch (e) {

@@ -5,7 +5,7 @@
 // Bounded (EVENTS events); stops by itself. Results: bench/results/outbound-<label>.json + bench/README.md.
 //
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench:outbound
-//   EVENTS=40000 INSTANCES=3 CONCURRENCY=48 PRODUCERS=8 BATCH=20 npm run bench:outbound
+//   EVENTS=40000 RATE=2000 INSTANCES=3 CONCURRENCY=16 PRODUCERS=16 BATCH=20 npm run bench:outbound
 // Then the same events through the ceiling, bench/outbound-raw.ts (INSTANCES processes × RAW_LOOPS
 // loops; RAW=0 skips it). CPU per delivery is counted per component from /proc (PostgreSQL backends by
 // application_name); CPU_PROF=<dir> writes each API process's V8 profile there.
@@ -24,8 +24,9 @@ import { calibrate, describeCalibration, writeResultsBlock } from './calibration
 const here = path.dirname(fileURLToPath(import.meta.url));
 const EVENTS = Number(process.env.EVENTS ?? 20_000);
 const INSTANCES = Number(process.env.INSTANCES ?? 3);
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 48);
-const PRODUCERS = Number(process.env.PRODUCERS ?? 8);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
+const PRODUCERS = Number(process.env.PRODUCERS ?? 16);
+const RATE = Number(process.env.RATE ?? 2_000);
 const BATCH = Number(process.env.BATCH ?? 20);
 const LABEL = process.env.BENCH_LABEL ?? `${INSTANCES}x${CONCURRENCY}`;
 const TARGETS = { deliveriesPerSecond: 2_000, p99Ms: 1_000 };
@@ -115,15 +116,21 @@ function cpuPerDelivery(a: CpuSnapshot, b: CpuSnapshot, delivered: number, secon
   };
 }
 
-/** Producers: PRODUCERS concurrent loops, each committing BATCH events per transaction until EVENTS. */
+/**
+ * Producers: an offered load of RATE events a second (RATE=0: as fast as they go), BATCH events per
+ * transaction, at most PRODUCERS transactions in flight; a producer behind schedule does not wait.
+ */
 async function produce(commit: (first: number, n: number) => Promise<unknown>): Promise<number> {
   const started = Date.now();
   let next = 0;
   const producer = async () => {
     while (next < EVENTS) {
+      const first = next;
       const n = Math.min(BATCH, EVENTS - next);
       next += n;
-      await commit(next - n, n);
+      const due = started + (RATE > 0 ? (first / RATE) * 1000 : 0);
+      if (due > Date.now()) await sleep(due - Date.now());
+      await commit(first, n);
     }
   };
   await Promise.all(Array.from({ length: PRODUCERS }, producer));
@@ -178,7 +185,7 @@ async function main() {
     DEMO_TRAFFIC: 'false',
     JOBS_CONCURRENCY: String(CONCURRENCY),
     // PostgreSQL allows 100 connections here, shared with other work: 2 pools × POOL per instance.
-    DB_POOL_SIZE: process.env.POOL ?? '8',
+    DB_POOL_SIZE: process.env.POOL ?? '6',
   };
   let instances = await Promise.all(Array.from({ length: INSTANCES }, () => spawnInstance({ ...env, LOG_LEVEL: 'info' })));
   let raw: ChildProcess[] = [];
@@ -231,7 +238,14 @@ async function main() {
       await db.pool.query(`CREATE TABLE raw_outbox (id bigserial PRIMARY KEY, event_id text NOT NULL, payload jsonb NOT NULL);
         CREATE TABLE raw_delivery (event_id text PRIMARY KEY, status int NOT NULL, latency_ms int NOT NULL, at timestamptz NOT NULL DEFAULT now())`);
       receiver.send({ reset: true });
-      const rawEnv = { ...process.env, DATABASE_URL: withAppName(url.toString(), 'outbound-raw'), RECEIVER_URL: receiver.url, SECRET: secret, LOOPS: process.env.RAW_LOOPS ?? '8', DB_POOL_SIZE: env.DB_POOL_SIZE };
+      const rawEnv = {
+        ...process.env,
+        DATABASE_URL: withAppName(url.toString(), 'outbound-raw'),
+        RECEIVER_URL: receiver.url,
+        SECRET: secret,
+        LOOPS: process.env.RAW_LOOPS ?? '8',
+        DB_POOL_SIZE: env.DB_POOL_SIZE,
+      };
       raw = Array.from({ length: INSTANCES }, () => fork(path.join(here, 'outbound-raw.ts'), [], { execArgv: ['--import', 'tsx'], env: rawEnv }));
       await Promise.all(raw.map((c) => new Promise((r) => c.once('message', r))));
       const rawPool = new pg.Pool({ connectionString: withAppName(url.toString(), 'outbound-raw-producer'), max: PRODUCERS });
@@ -240,9 +254,19 @@ async function main() {
       const rawStarted = await produce(async (first, n) => {
         const events = Array.from({ length: n }, (_, i) => {
           const id = `evt_raw_${first + i}`;
-          return { id, payload: { id, type: 'session.live', timestamp: new Date().toISOString(), data: { sessionId: `bench-${first + i}`, enqueuedAt: Date.now() } } };
+          return {
+            id,
+            payload: {
+              id,
+              type: 'session.live',
+              timestamp: new Date().toISOString(),
+              data: { sessionId: `bench-${first + i}`, enqueuedAt: Date.now() },
+            },
+          };
         });
-        await rawPool.query(`INSERT INTO raw_outbox (event_id, payload) SELECT e->>'id', e->'payload' FROM json_array_elements($1::json) e`, [JSON.stringify(events)]);
+        await rawPool.query(`INSERT INTO raw_outbox (event_id, payload) SELECT e->>'id', e->'payload' FROM json_array_elements($1::json) e`, [
+          JSON.stringify(events),
+        ]);
         rawEnqueuedAt = Date.now();
       });
       const result = await delivered(receiver, rawStarted, rawEnqueuedAt);
@@ -262,6 +286,7 @@ async function main() {
       instances: INSTANCES,
       concurrencyPerInstance: CONCURRENCY,
       producers: PRODUCERS,
+      offeredPerSecond: RATE,
       eventsPerTransaction: BATCH,
       events: EVENTS,
       ...api,
@@ -299,7 +324,7 @@ function writeReadme(r: any) {
   const table = [
     `| measure | target | API | raw pg + node:http loop (ceiling) |`,
     '|---|---|---|---|',
-    `| events enqueued per second (${r.producers} producers, ${r.eventsPerTransaction} per transaction) | — | ${n(r.enqueuedPerSecond)} | ${raw ? n(raw.enqueuedPerSecond) : '—'} |`,
+    `| events enqueued per second (offered ${r.offeredPerSecond ? n(r.offeredPerSecond) : 'as fast as they go'}; ≤ ${r.producers} transactions of ${r.eventsPerTransaction} in flight) | — | ${n(r.enqueuedPerSecond)} | ${raw ? n(raw.enqueuedPerSecond) : '—'} |`,
     `| deliveries per second (${r.instances} processes × ${r.concurrencyPerInstance} workers; raw: × ${r.rawLoops} loops) | ≥ ${n(r.targets.deliveriesPerSecond)} | ${n(r.deliveredPerSecond)} | ${raw ? n(raw.deliveredPerSecond) : '—'} |`,
     `| enqueue-to-delivery p50 / p99 (max) | p99 < ${r.targets.p99Ms} ms | ${r.latencyMs.p50} ms / ${r.latencyMs.p99} ms (${r.latencyMs.max} ms) | ${raw ? `${raw.latencyMs.p50} ms / ${raw.latencyMs.p99} ms (${raw.latencyMs.max} ms)` : '—'} |`,
     `| CPU ms per delivery (by component); cores kept busy | — | ${cpu(r.cpu)} | ${raw ? cpu(raw) : '—'} |`,
