@@ -3,6 +3,7 @@
 // fan-out job there (transactional outbox): the event leaves exactly when the change committed. The
 // webhooks module handles that job (one delivery per subscribed endpoint); core knows no endpoint.
 import { randomUUID } from 'node:crypto';
+import { Prisma } from '../generated/prisma/client.js';
 import type { Tx } from './db.js';
 import { enqueueJobs } from './jobs/queue.js';
 
@@ -40,7 +41,7 @@ export interface OutboundEvent {
   data: Record<string, unknown>;
 }
 
-type EmitTx = Pick<Tx, '$executeRaw' | '$queryRaw'>;
+type EmitTx = Pick<Tx, '$queryRaw'>;
 
 /**
  * Enqueues `kind` in `tx`. With `data.fanId`, a marketing kind is dropped for an opted-out fan; and
@@ -57,16 +58,13 @@ export async function emitOutbound(tx: EmitTx, orgId: string, kind: OutboundKind
  */
 export async function emitOutboundMany(tx: EmitTx, orgId: string, kind: OutboundKind, items: Record<string, unknown>[]): Promise<OutboundEvent[]> {
   if (!items.length) return [];
-  // No endpoint wants this kind: nothing to enqueue (seeding, bulk lifecycle refreshes, orgs without partners).
-  const [wanted] = await tx.$queryRaw<{ n: number }[]>`
-    SELECT 1 AS n FROM "WebhookEndpoint" WHERE "orgId" = ${orgId} AND active AND ${kind} = ANY("eventKinds") LIMIT 1`;
-  if (!wanted) return [];
   let kept = items;
   const fanIds = items.map((d) => d.fanId).filter((id): id is string => typeof id === 'string');
   if (MARKETING_KINDS.includes(kind) && fanIds.length) {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Fan" WHERE id = ANY(${fanIds}) AND "orgId" = ${orgId} AND NOT "optedOut"`;
     const reachable = new Set(rows.map((r) => r.id));
     kept = items.filter((d) => typeof d.fanId !== 'string' || reachable.has(d.fanId));
+    if (!kept.length) return [];
   }
   const occurredAt = new Date().toISOString();
   const events: OutboundEvent[] = kept.map((data) => ({ id: `evt_${randomUUID()}`, orgId, kind, occurredAt, data }));
@@ -74,6 +72,13 @@ export async function emitOutboundMany(tx: EmitTx, orgId: string, kind: Outbound
   // a list), so a reminder run for thousands of fans costs a few jobs, not thousands.
   const batches: (OutboundEvent | OutboundEvent[])[] = [];
   for (let i = 0; i < events.length; i += BATCH) batches.push(events.length === 1 ? events[0]! : events.slice(i, i + BATCH));
-  await enqueueJobs(tx, OUTBOUND_TASK, batches);
-  return events;
+  // Enqueued only while an active endpoint of the organization subscribes to the kind (nothing for
+  // seeding, bulk lifecycle refreshes, orgs without partners); the check rides in the same statement.
+  const added = await enqueueJobs(
+    tx,
+    OUTBOUND_TASK,
+    batches,
+    Prisma.sql`SELECT 1 FROM "WebhookEndpoint" WHERE "orgId" = ${orgId} AND active AND ${kind} = ANY("eventKinds") LIMIT 1`,
+  );
+  return added ? events : [];
 }

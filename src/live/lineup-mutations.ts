@@ -41,7 +41,8 @@ const UpdateLineupItemInput = builder.inputType('UpdateLineupItemInput', {
     plannedOnSaleAt: t.field({
       type: 'DateTime',
       required: false,
-      description: "New planned on-sale time (in the future, on the session's day); replaces the earlier plan. INVALID_STATE once on sale.",
+      description:
+        "New planned on-sale time (in the future, on the session's day); replaces the earlier plan. Null clears it (the item then goes on sale by hand only). INVALID_STATE once on sale.",
     }),
   }),
 });
@@ -92,14 +93,14 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateLineupItemInput, required: true, description: 'The changes.' }) },
     resolve: (_root, { input }, ctx) => {
       const { itemId, productName, sku, priceCents, slotAt, position, plannedOnSaleAt } = input;
-      // Omitted (or null) fields stay as they are; an empty sku removes it.
+      // Omitted (or null) fields stay as they are; an empty sku removes it; a null plannedOnSaleAt clears the plan.
       const patch = {
         productName: productName ?? undefined,
         sku: sku == null ? undefined : sku || null,
         priceCents: priceCents ?? undefined,
         slotAt: slotAt ?? undefined,
         position: position ?? undefined,
-        plannedOnSaleAt: plannedOnSaleAt ?? undefined,
+        plannedOnSaleAt,
       };
       return updateLineupItem(ctx, orgOf(ctx.viewer), itemId.id, patch);
     },

@@ -4,7 +4,7 @@
 import type { Context } from '../core/context.js';
 import type { Tx } from '../core/db.js';
 import { DomainError, notFound } from '../core/errors.js';
-import { enqueueJob } from '../core/jobs/queue.js';
+import { enqueueJob, removeJob } from '../core/jobs/queue.js';
 import { emitOutboundMany } from '../core/outbound.js';
 import type { LineupItem, LiveSession, Wish } from '../generated/prisma/client.js';
 import { localDay, lockSession, OPEN_STATUSES, orgTimeZone, requireStatus } from './common.js';
@@ -32,8 +32,10 @@ export interface ItemSaleJob {
   at: string;
 }
 
+/** Queues the item's on-sale job at its planned time (replacing the pending one), or removes it when the plan is cleared. */
 async function planItemSale(tx: Tx, item: Pick<LineupItem, 'id' | 'orgId' | 'plannedOnSaleAt' | 'onSaleAt'>) {
-  if (!item.plannedOnSaleAt || item.onSaleAt) return;
+  if (item.onSaleAt) return;
+  if (!item.plannedOnSaleAt) return removeJob(tx, `item-on-sale:${item.id}`);
   const job: ItemSaleJob = { orgId: item.orgId, itemId: item.id, at: item.plannedOnSaleAt.toISOString() };
   await enqueueJob(tx, ITEM_SALE_TASK, job, { runAt: item.plannedOnSaleAt, jobKey: `item-on-sale:${item.id}` });
 }
@@ -139,7 +141,7 @@ export async function addLineupItem(deps: Deps, orgId: string, sessionId: string
         plannedOnSaleAt: input.plannedOnSaleAt ?? null,
       },
     });
-    await planItemSale(tx, item);
+    if (item.plannedOnSaleAt) await planItemSale(tx, item);
     const fulfilledWishes = await fulfilWishes(tx, orgId, item);
     return { item, fulfilledWishes, reminders: await remindWishers(tx, orgId, item, fulfilledWishes) };
   });
@@ -160,9 +162,11 @@ export async function updateLineupItem(deps: Deps, orgId: string, itemId: string
     requireStatus(session, OPEN_STATUSES, 'change the line-up', 'input.itemId');
     await checkSlot(tx, orgId, session, patch.slotAt);
     await checkPlannedSale(tx, orgId, session, patch.plannedOnSaleAt);
-    if (patch.plannedOnSaleAt && before.onSaleAt) throw new DomainError('INVALID_STATE', 'The item is already on sale', 'input.plannedOnSaleAt');
+    // Set or cleared (null: put on sale by hand only) while not on sale yet.
+    if (patch.plannedOnSaleAt !== undefined && before.onSaleAt)
+      throw new DomainError('INVALID_STATE', 'The item is already on sale', 'input.plannedOnSaleAt');
     const item = await tx.lineupItem.update({ where: { id: itemId }, data: { ...patch, position: patch.position ?? undefined } });
-    if (patch.plannedOnSaleAt) await planItemSale(tx, item);
+    if (patch.plannedOnSaleAt !== undefined) await planItemSale(tx, item);
     // A renamed item may now be what fans wished for.
     const fulfilledWishes = patch.productName && patch.productName !== before.productName ? await fulfilWishes(tx, orgId, item) : [];
     return { item, fulfilledWishes, reminders: await remindWishers(tx, orgId, item, fulfilledWishes) };

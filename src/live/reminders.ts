@@ -47,6 +47,19 @@ export function reminderInstants(session: Pick<LiveSession, 'scheduledAt' | 'rem
   }));
 }
 
+type PlanState = Pick<LiveSession, 'scheduledAt' | 'remindedThrough' | 'remindersPlannedFrom' | 'remindedBeforePlan'>;
+
+/**
+ * Where one reminder instant stands. Times up to the instant the operator's plan starts from were settled
+ * before it: sent if they were by then, otherwise past when planned and never sent (SKIPPED). Later
+ * ones are sent by the job, in order (remindedThrough).
+ */
+export function reminderStatus(s: PlanState, at: Date): 'PLANNED' | 'SENT' | 'SKIPPED' {
+  if (at >= s.scheduledAt) return 'SKIPPED';
+  if (s.remindersPlannedFrom && at <= s.remindersPlannedFrom) return s.remindedBeforePlan && at <= s.remindedBeforePlan ? 'SENT' : 'SKIPPED';
+  return s.remindedThrough && at <= s.remindedThrough ? 'SENT' : 'PLANNED';
+}
+
 /** Queues the job of the first reminder after `after` (replacing the pending one), or removes it when none is left. */
 export async function planReminders(tx: Tx, session: Planned, after: Date): Promise<Date | null> {
   const timeZone = await orgTimeZone(tx, session.orgId);
@@ -96,8 +109,12 @@ export async function setSessionReminders(
     if (!rows.length) throw notFound('Live session', 'input.sessionId');
     const before = await tx.liveSession.findUniqueOrThrow({ where: { id: sessionId } });
     requireStatus(before, ['SCHEDULED'], 'set reminders');
-    const session = await tx.liveSession.update({ where: { id: sessionId }, data: { reminderTimes: checked as Prisma.InputJsonArray } });
-    const sent = session.remindedThrough && session.remindedThrough > now ? session.remindedThrough : now;
+    // Planned from now (or the last time sent, if later): a time already past now is never sent (SKIPPED).
+    const sent = before.remindedThrough && before.remindedThrough > now ? before.remindedThrough : now;
+    const session = await tx.liveSession.update({
+      where: { id: sessionId },
+      data: { reminderTimes: checked as Prisma.InputJsonArray, remindersPlannedFrom: sent, remindedBeforePlan: before.remindedThrough },
+    });
     await planReminders(tx, session, sent);
     return session;
   });

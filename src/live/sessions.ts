@@ -59,6 +59,7 @@ function checkStart(scheduledAt: Date) {
 export async function scheduleLiveSession(deps: Deps, orgId: string, input: SessionInput): Promise<LiveSession> {
   checkStart(input.scheduledAt);
   checkJump(input);
+  const now = new Date();
   return deps.db.$transaction(async (tx) => {
     const session = await tx.liveSession.create({
       data: {
@@ -69,9 +70,10 @@ export async function scheduleLiveSession(deps: Deps, orgId: string, input: Sess
         scheduledAt: input.scheduledAt,
         liveRoomUrl: input.liveRoomUrl ?? null,
         liveRoomPassphrase: input.liveRoomPassphrase ?? null,
+        remindersPlannedFrom: now,
       },
     });
-    await planReminders(tx, session, new Date());
+    await planReminders(tx, session, now);
     return session;
   });
 }
@@ -100,8 +102,10 @@ export async function rescheduleLiveSession(deps: Deps, orgId: string, sessionId
       }
     }
     const moved = patch.scheduledAt && patch.scheduledAt.getTime() !== before.scheduledAt.getTime();
-    const session = await tx.liveSession.update({ where: { id: sessionId }, data: { ...patch, ...(moved ? { remindedThrough: null } : {}) } });
-    if (moved) await planReminders(tx, session, new Date());
+    const now = new Date();
+    const replan = { remindedThrough: null, remindersPlannedFrom: now, remindedBeforePlan: null };
+    const session = await tx.liveSession.update({ where: { id: sessionId }, data: { ...patch, ...(moved ? replan : {}) } });
+    if (moved) await planReminders(tx, session, now);
     return session;
   });
 }

@@ -3,7 +3,7 @@ import { ownFanRow } from '../core/acting.js';
 import { builder } from '../core/builder.js';
 import { orgIdOf } from '../core/context.js';
 import { anyOf, within } from '../core/filters.js';
-import { reminderInstants } from './reminders.js';
+import { reminderInstants, reminderStatus } from './reminders.js';
 
 export const LiveSessionStatusEnum = builder.enumType('LiveSessionStatus', {
   description: 'Where a live session is: SCHEDULED → LIVE → ENDED, or CANCELLED.',
@@ -28,7 +28,10 @@ export const ReminderStatusEnum = builder.enumType('SessionReminderStatus', {
   values: {
     PLANNED: { description: 'Still to come (sent at its time while the session is SCHEDULED).' },
     SENT: { description: 'Sent: a `reminder.due` event per reserving fan who has not opted out.' },
-    SKIPPED: { description: 'At or after the start (e.g. 15:00 for a session at 11:00): never sent.' },
+    SKIPPED: {
+      description:
+        'Never sent: at or after the start (e.g. 15:00 for a session at 11:00), or already past when the times were planned (scheduled, set or rescheduled).',
+    },
   },
 });
 
@@ -88,14 +91,21 @@ export const LiveSessionRef = builder.prismaNode('LiveSession', {
     }),
     reminderTimes: t.field({
       type: [SessionReminderTimeRef],
-      select: { scheduledAt: true, reminderTimes: true, remindedThrough: true, org: { select: { timeZone: true } } },
+      select: {
+        scheduledAt: true,
+        reminderTimes: true,
+        remindedThrough: true,
+        remindersPlannedFrom: true,
+        remindedBeforePlan: true,
+        org: { select: { timeZone: true } },
+      },
       description:
         "When fans who reserved the session (or an item of it) are reminded (a `reminder.due` webhook event each), in the order set; default 10:00 and 15:00 on the session day in the organization's time zone and 30 minutes before the start.",
       resolve: (s) =>
         reminderInstants(s, s.org.timeZone).map(({ time, at }) => ({
           ...time,
           at,
-          status: s.remindedThrough && at <= s.remindedThrough ? 'SENT' : at >= s.scheduledAt ? 'SKIPPED' : 'PLANNED',
+          status: reminderStatus(s, at),
         })),
     }),
     items: t.relation('items', { description: 'The line-up, in slot order.', query: { orderBy: [{ position: 'asc' }, { id: 'asc' }] } }),

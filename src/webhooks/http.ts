@@ -16,13 +16,21 @@ export class HttpSender {
     'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
   };
 
+  // Parsed once per endpoint URL (bounded: endpoints are few).
+  private readonly targets = new Map<string, URL>();
+
   constructor(private readonly timeoutMs: number) {}
 
   post(url: string, headers: Record<string, string>, body: string): Promise<HttpOutcome> {
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);
     return new Promise((resolve) => {
-      const target = new URL(url);
+      let target = this.targets.get(url);
+      if (!target) {
+        if (this.targets.size > 10_000) this.targets.clear();
+        target = new URL(url);
+        this.targets.set(url, target);
+      }
       const lib = target.protocol === 'https:' ? https : http;
       const req = lib.request(
         target,

@@ -16,6 +16,8 @@ afterAll(() => receiver?.close());
 
 const MIN = 60_000;
 const ITEM = `query($id: ID!) { node(id: $id) { ... on LineupItem { onSaleAt plannedOnSaleAt } } }`;
+const UPDATE = `mutation($i: UpdateLineupItemInput!) { r: updateLineupItem(input: $i) { __typename
+  ... on MutationUpdateLineupItemSuccess { data { item { id plannedOnSaleAt } } } ... on DomainError { code field message } } }`;
 const item = async (t: Parameters<typeof ok>[0], id: string) => (await t.ok<any>(ITEM, { id })).node;
 
 describe('plannedOnSaleAt', () => {
@@ -52,6 +54,36 @@ describe('plannedOnSaleAt', () => {
     // Still SCHEDULED at the moved time: nothing happens.
     await t.services.jobs.drain({ until: new Date(moved.getTime() + MIN) });
     expect((await item(t, planned.id)).onSaleAt).toBeNull();
+  });
+
+  it('a plan cleared with null is not carried out; the item still goes on sale by hand; not once on sale', async ({ t }) => {
+    const evening = eveningIn(6);
+    const s = await newSession(t, 6);
+    const at = new Date(evening.getTime() + 20 * MIN);
+    const planned = await newItem(t, s.id, 'Linen shirt', { plannedOnSaleAt: at.toISOString() });
+    const fan = await newFan(t, t.orgId, 'demo');
+    await ok(t, Q.reserveItem, { i: { itemId: planned.id } }, fan.as);
+    await ok(t, Q.goLive, { id: s.id });
+    const cleared = await ok(t, UPDATE, { i: { itemId: planned.id, plannedOnSaleAt: null } });
+    expect(cleared.item.plannedOnSaleAt).toBeNull();
+    // An omitted plannedOnSaleAt changes nothing (the plan stays cleared, the name changes).
+    await ok(t, UPDATE, { i: { itemId: planned.id, productName: 'Linen shirt (white)' } });
+    expect(await item(t, planned.id)).toEqual({ onSaleAt: null, plannedOnSaleAt: null });
+    await t.services.jobs.drain({ until: new Date(at.getTime() + MIN) });
+    expect(await item(t, planned.id)).toEqual({ onSaleAt: null, plannedOnSaleAt: null });
+    expect(receiver.events('item.on_sale').filter((e) => e.data.itemId === decodeId(planned.id))).toEqual([]);
+    await ok(t, Q.onSale, { id: planned.id });
+    await t.services.jobs.drain();
+    expect(
+      receiver
+        .events('item.on_sale')
+        .filter((e) => e.data.itemId === decodeId(planned.id))
+        .map((e) => e.data.fanId),
+    ).toEqual([fan.id]);
+    expect(await run(t, UPDATE, { i: { itemId: planned.id, plannedOnSaleAt: null } })).toMatchObject({
+      code: 'INVALID_STATE',
+      field: 'input.plannedOnSaleAt',
+    });
   });
 
   it('a planned time in the past or off the session day is refused, and nothing is added', async ({ t }) => {

@@ -128,6 +128,19 @@ describe('operator-set times', () => {
     expect(remindersFor(live.id).map((e) => e.data.reason)).toEqual(['SESSION_LIVE']);
   });
 
+  it('a time already past when set reads SKIPPED and is never sent, even after a later time is sent', async ({ t }) => {
+    // Starts in three hours: one hour before it is ahead, four hours before it is already past.
+    const start = new Date(Math.ceil((Date.now() + 3 * 3_600_000) / MIN) * MIN);
+    const s = await ok(t, Q.schedule, { i: { title: 'Soon live', host: 'Lumi', scheduledAt: start.toISOString() } });
+    const fan = await newFan(t, t.orgId, 'demo');
+    await ok(t, Q.reserveSession, { i: { sessionId: s.id } }, fan.as);
+    const set = await run(t, SET, { i: { sessionId: s.id, times: [{ minutesBefore: 240 }, { minutesBefore: 60 }] } });
+    expect(set.data.reminderTimes.map((r: any) => r.status)).toEqual(['SKIPPED', 'PLANNED']);
+    await t.services.jobs.drain({ until: new Date(start.getTime() - 59 * MIN) });
+    expect(remindersFor(s.id).map((e) => e.data.at)).toEqual([new Date(start.getTime() - 60 * MIN).toISOString()]);
+    expect((await t.ok<any>(REMINDERS, { id: s.id })).node.reminderTimes.map((r: any) => r.status)).toEqual(['SKIPPED', 'SENT']);
+  });
+
   it('bad times are refused with the field named, and nothing changes; not once the session is over', async ({ t }) => {
     const s = await newSession(t, 7);
     const before = (await t.ok<any>(REMINDERS, { id: s.id })).node.reminderTimes;

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type JobHelpers, parseCronItems, type Runner, run, runOnce, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
+import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from '../db.js';
 import { jobLogger } from './schema.js';
 
@@ -60,12 +61,17 @@ export async function removeJob(tx: Pick<Tx, '$executeRaw'>, jobKey: string): Pr
   await tx.$executeRaw`SELECT 1 FROM graphile_worker.remove_job(${jobKey}::text)`;
 }
 
-/** Adds many jobs of one task in one statement (graphile_worker.add_jobs), inside `tx`. */
-export async function enqueueJobs(tx: Pick<Tx, '$executeRaw'>, task: string, payloads: unknown[]): Promise<void> {
-  if (!payloads.length) return;
-  await tx.$executeRaw`SELECT 1 FROM graphile_worker.add_jobs(ARRAY(
+/**
+ * Adds many jobs of one task in one statement (graphile_worker.add_jobs), inside `tx`. With `onlyIf` (a
+ * query), they are added only when it returns a row, in the same statement. Returns whether they were.
+ */
+export async function enqueueJobs(tx: Pick<Tx, '$queryRaw'>, task: string, payloads: unknown[], onlyIf?: Prisma.Sql): Promise<boolean> {
+  if (!payloads.length) return false;
+  // A set-returning call in the select list runs once per row of FROM: not at all when `onlyIf` is empty.
+  const [added] = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT graphile_worker.add_jobs(ARRAY(
     SELECT (${task}::text, p, NULL::text, NULL::timestamptz, NULL::int, NULL::text, NULL::int, NULL::text[])::graphile_worker.job_spec
-    FROM json_array_elements(${JSON.stringify(payloads)}::json) AS p))`;
+    FROM json_array_elements(${JSON.stringify(payloads)}::json) AS p)) FROM (${onlyIf ?? Prisma.sql`SELECT 1`}) AS only_if) AS jobs`;
+  return (added?.n ?? 0) > 0;
 }
 
 export class JobQueue {
