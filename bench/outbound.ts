@@ -180,7 +180,6 @@ async function main() {
     HOST: '127.0.0.1',
     PORT: '0',
     NODE_ENV: 'development',
-    DEMO_TRAFFIC: 'false', // the demo organization's simulated likes would add to the measured totals
     LOG_LEVEL: 'warn',
     SEED_ON_START: 'false',
     DEMO_TRAFFIC: 'false',
