@@ -15,6 +15,7 @@ import { dayOf, earnCappedIntimacy } from '../../fans/intimacy.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { campaignRefusal } from '../lookup.js';
 import { addIntimacy, refuseNonMembers } from './admission.js';
+import { lookUpGroup } from './group-lookup.js';
 import './events.js';
 
 type Deps = Pick<Context, 'services'>;
@@ -116,29 +117,7 @@ async function commitGroup(db: Db, pubsub: PubSub, group: Pending[]): Promise<bo
 }
 
 async function applyGroup(tx: Tx, group: Pending[]) {
-  const campaigns = new Map(
-    (
-      await tx.campaign.findMany({
-        where: { id: { in: [...new Set(group.map((p) => p.campaignId))] } },
-        select: {
-          id: true,
-          orgId: true,
-          name: true,
-          kind: true,
-          status: true,
-          communityId: true,
-          like: { select: { membersOnly: true } },
-          org: { select: { timeZone: true } },
-        },
-      })
-    ).map((c) => [c.id, c]),
-  );
-  const fans = new Map(
-    (await tx.fan.findMany({ where: { id: { in: [...new Set(group.map((p) => p.fanId))] } }, select: { id: true, orgId: true } })).map((f) => [
-      f.id,
-      f,
-    ]),
-  );
+  const { campaigns, fans } = await lookUpGroup(tx, [...new Set(group.map((p) => p.campaignId))], [...new Set(group.map((p) => p.fanId))]);
   for (const p of group) {
     const c = campaigns.get(p.campaignId);
     const refusal = campaignRefusal(c, p.orgId, 'input.campaignId', 'LIKE');
