@@ -118,7 +118,14 @@ function runtimeOver(before: Map<string, number>, after: Map<string, number>, se
   };
   const pauses = gc('count');
   const pauseSeconds = gc('sum');
+  const grew = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+  const commits = grew('fanops_like_group_commits_total');
   return {
+    /** Like batches per group-commit transaction, and how long one commit cycle took on average (commits are serial). */
+    groupCommit: {
+      batchesPerCommit: Math.round((grew('fanops_like_batches_total') / Math.max(1, commits)) * 10) / 10,
+      cycleMs: Math.round(((seconds * 1000) / Math.max(1, commits)) * 10) / 10,
+    },
     eventLoopDelayMs: {
       p50: ms(after.get('fanops_nodejs_eventloop_lag_p50_seconds')),
       p99: ms(after.get('fanops_nodejs_eventloop_lag_p99_seconds')),
@@ -317,6 +324,7 @@ function writeReadme(r: any) {
     `| messages delivered to subscribers per second | — | ${r.subscriberMessagesPerSecond.toLocaleString('en')} (${r.messagesPerSubscriberPerSecond} per subscriber; budget ${r.counterMessageBudgetPerSecond.toLocaleString('en')}/s) |`,
     `| server event-loop delay p50 / p99 (max) during the drive | — | ${r.eventLoopDelayMs.p50} ms / ${r.eventLoopDelayMs.p99} ms (${r.eventLoopDelayMs.max} ms) |`,
     `| server GC pauses during the drive | — | ${r.gc.pauses.toLocaleString('en')} pauses, ${r.gc.totalMs.toLocaleString('en')} ms (${r.gc.sharePercent} % of the time); ${r.gc.over10Ms} over 10 ms, ${r.gc.over50Ms} over 50 ms |`,
+    `| like batches per group commit (mean commit cycle) | — | ${r.groupCommit.batchesPerCommit} (${r.groupCommit.cycleMs} ms) |`,
     `| server CPU during the drive | — | ${r.serverCpu.cores} cores (${r.serverCpu.msPer100kLikes.toLocaleString('en')} ms per 100,000 likes) |`,
     `| final total equals the last acknowledged total | exact | ${r.finalTotalMatches ? 'yes' : 'NO'} |`,
   ].join('\n');
