@@ -1,12 +1,14 @@
 // Realtime benchmark: starts a server process on loopback, connects N graphql-ws subscribers to a
 // like campaign's counter, drives like batches from concurrent senders for a fixed time, and measures
-// accepted likes/s, tap-to-subscriber latency (p50/p99) and server memory per 1,000 connections.
+// accepted likes/s, tap-to-subscriber latency (p50/p99), server memory per 1,000 connections, and what
+// the server itself says about the drive through /metrics: event-loop delay (monitorEventLoopDelay) and
+// GC pauses (a PerformanceObserver on 'gc'), plus the server's CPU time from /proc.
 // Bounded in count and time; stops by itself. Results: bench/results/realtime.json + bench/README.md.
 //
 //   npm run bench:realtime                        # defaults below, embedded PGlite
 //   SUBSCRIBERS=20000 SENDERS=64 npm run bench:realtime
 //   DATABASE_URL=postgresql://… REDIS_URL=redis://… npm run bench:realtime
-import { spawn } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +27,11 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 const LABEL = process.env.BENCH_LABEL ?? (process.env.DATABASE_URL ? 'postgres' : 'pglite');
 
 const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+/** Server CPU seconds so far (user + system), from /proc/<pid>/stat (clock ticks of 1/100 s). */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 
 async function startServer() {
   const env = {
@@ -32,12 +39,15 @@ async function startServer() {
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'info',
+    // As in production: one JSON line per request (development's pretty lines are formatted in-process).
+    LOG_FORMAT: 'json',
     NODE_ENV: 'development',
-    DEMO_TRAFFIC: 'false', // the demo organization's simulated likes would add to the measured totals
     AUTH_SECRET: TOKENS.secret,
     JWT_ISSUER: TOKENS.issuer,
     JWT_AUDIENCE: TOKENS.audience,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'fanops-bench-')),
+    // The demo's own likes would land in the counted campaign and break the exactness check.
+    DEMO_TRAFFIC: 'false',
     RATE_LIMIT_FAN: '1000000',
     RATE_LIMIT_OPERATOR: '1000000',
     COUNTER_MESSAGES_PER_SECOND: String(COUNTER_BUDGET),
@@ -50,10 +60,15 @@ async function startServer() {
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server not ready:\n${out}`)), 120_000);
+    let ready = false;
     const on = (b: Buffer) => {
-      out += b.toString();
+      // Once ready, keep only the last lines (for a crash report): the request log writes a line per
+      // like batch, and scanning an ever-growing string would spend the load generator's CPU.
+      out = (out + b.toString()).slice(ready ? -8_000 : 0);
+      if (ready) return;
       const m = /GraphQL ready at (\S+)/.exec(out);
       if (m) {
+        ready = true;
         clearTimeout(timer);
         resolve(m[1]);
       }
@@ -67,6 +82,57 @@ async function startServer() {
     url,
     database: process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite',
     pubsub: process.env.REDIS_URL ? 'Redis' : 'in-process',
+  };
+}
+
+/** The server's /metrics as name{labels} → value. */
+async function scrape(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    values.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return values;
+}
+
+/**
+ * Event-loop delay and GC over the drive, as the server measured them: prom-client's event-loop
+ * histogram restarts at every scrape (so the second scrape covers the drive alone), its GC histogram
+ * only grows (so the drive is the difference between the two scrapes).
+ */
+function runtimeOver(before: Map<string, number>, after: Map<string, number>, seconds: number) {
+  const ms = (s: number | undefined) => Math.round((s ?? NaN) * 1000 * 10) / 10;
+  const gc = (suffix: string, labels = '') => {
+    let sum = 0;
+    for (const [k, v] of after)
+      if (k.startsWith(`fanops_nodejs_gc_duration_seconds_${suffix}`) && k.includes(labels)) sum += v - (before.get(k) ?? 0);
+    return sum;
+  };
+  const pauses = gc('count');
+  const pauseSeconds = gc('sum');
+  const grew = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+  const commits = grew('fanops_like_group_commits_total');
+  return {
+    /** Like batches per group-commit transaction, and how long one commit cycle took on average (commits are serial). */
+    groupCommit: {
+      batchesPerCommit: Math.round((grew('fanops_like_batches_total') / Math.max(1, commits)) * 10) / 10,
+      cycleMs: Math.round(((seconds * 1000) / Math.max(1, commits)) * 10) / 10,
+    },
+    eventLoopDelayMs: {
+      p50: ms(after.get('fanops_nodejs_eventloop_lag_p50_seconds')),
+      p99: ms(after.get('fanops_nodejs_eventloop_lag_p99_seconds')),
+      max: ms(after.get('fanops_nodejs_eventloop_lag_max_seconds')),
+    },
+    gc: {
+      pauses,
+      totalMs: Math.round(pauseSeconds * 1000),
+      /** Share of the drive's wall time the server spent in GC pauses. */
+      sharePercent: Math.round((pauseSeconds / seconds) * 1000) / 10,
+      over10Ms: pauses - gc('bucket', 'le="0.01"'),
+      over50Ms: pauses - gc('bucket', 'le="0.05"'),
+    },
   };
 }
 
@@ -85,6 +151,8 @@ async function main() {
     const rssConnected = rssKb(pid);
 
     // Senders: each loops send → ack for DURATION_S, recording when each batch was sent and the total it produced.
+    const metricsBefore = await scrape(server.url);
+    const cpuBefore = cpuSeconds(pid);
     watchers.messages = 0;
     const { batches, accepted, refused, driveSeconds } = await driveLikes(server.url, {
       campaignId,
@@ -93,6 +161,8 @@ async function main() {
       taps: TAPS_PER_BATCH,
       seconds: DURATION_S,
     });
+    const serverCpu = cpuSeconds(pid) - cpuBefore;
+    const runtime = runtimeOver(metricsBefore, await scrape(server.url), driveSeconds);
     await new Promise((r) => setTimeout(r, 1_000)); // let the last coalesced messages land
     const messagesPerSecond = watchers.messages / (driveSeconds + 1);
 
@@ -106,6 +176,7 @@ async function main() {
     );
     const result = {
       date: new Date().toISOString(),
+      commit: execSync('git describe --always --dirty', { cwd: here }).toString().trim(),
       machine: '2 cores, 24 GiB (shared with the load generator)',
       database: server.database,
       pubsub: server.pubsub,
@@ -125,6 +196,13 @@ async function main() {
       messagesPerSubscriberPerSecond: Math.round((messagesPerSecond / SUBSCRIBERS) * 10) / 10,
       counterMessageBudgetPerSecond: COUNTER_BUDGET,
       latencyMs: { p50: Math.round(pct(latencies, 50)), p99: Math.round(pct(latencies, 99)), samples: latencies.length, unseen },
+      /** Server CPU during the drive, in cores (2 = both cores), and per 100,000 accepted likes. */
+      serverCpu: {
+        cores: Math.round((serverCpu / driveSeconds) * 100) / 100,
+        msPer100kLikes: Math.round((serverCpu * 1000 * 100_000) / Math.max(1, accepted)),
+      },
+      /** The server's event-loop delay and GC pauses during the drive (from its /metrics). */
+      ...runtime,
       serverRssMb: { idle: Math.round(rssBefore / 1024), connected: Math.round(rssConnected / 1024) },
       serverRssMbPer1000Connections: Math.round(((rssConnected - rssBefore) / 1024 / SUBSCRIBERS) * 1000 * 10) / 10,
       targets: { subscribers: 20_000, likesPerSecond: 100_000, p99Ms: 250 },
@@ -149,12 +227,16 @@ function writeReadme(r: any) {
     `| tap-to-subscriber latency p50 / p99 | p99 < ${r.targets.p99Ms} ms | ${r.latencyMs.p50} ms / ${r.latencyMs.p99} ms |`,
     `| server RSS per 1,000 connections | — | ${r.serverRssMbPer1000Connections} MB (idle ${r.serverRssMb.idle} MB → ${r.serverRssMb.connected} MB) |`,
     `| messages delivered to subscribers per second | — | ${r.subscriberMessagesPerSecond.toLocaleString('en')} (${r.messagesPerSubscriberPerSecond} per subscriber; budget ${r.counterMessageBudgetPerSecond.toLocaleString('en')}/s) |`,
+    `| server event-loop delay p50 / p99 (max) during the drive | — | ${r.eventLoopDelayMs.p50} ms / ${r.eventLoopDelayMs.p99} ms (${r.eventLoopDelayMs.max} ms) |`,
+    `| server GC pauses during the drive | — | ${r.gc.pauses.toLocaleString('en')} pauses, ${r.gc.totalMs.toLocaleString('en')} ms (${r.gc.sharePercent} % of the time); ${r.gc.over10Ms} over 10 ms, ${r.gc.over50Ms} over 50 ms |`,
+    `| like batches per group commit (mean commit cycle) | — | ${r.groupCommit.batchesPerCommit} (${r.groupCommit.cycleMs} ms) |`,
+    `| server CPU during the drive | — | ${r.serverCpu.cores} cores (${r.serverCpu.msPer100kLikes.toLocaleString('en')} ms per 100,000 likes) |`,
     `| final total equals the last acknowledged total | exact | ${r.finalTotalMatches ? 'yes' : 'NO'} |`,
   ].join('\n');
   writeResultsBlock(
     file,
     LABEL,
-    `### ${LABEL}: ${r.database}, ${r.pubsub} pub/sub\n\nLast run: ${r.date}, ${r.subscribers.toLocaleString('en')} subscribers, ${r.machine}.\nCalibration: ${describeCalibration(r.calibration)}.\n\n${table}`,
+    `### ${LABEL}: ${r.database}, ${r.pubsub} pub/sub\n\nLast run: ${r.date} at ${r.commit}, ${r.subscribers.toLocaleString('en')} subscribers, ${r.machine}.\nCalibration: ${describeCalibration(r.calibration)}.\n\n${table}`,
   );
 }
 

@@ -39,6 +39,57 @@ function withoutHttp(e: GraphQLError): GraphQLError {
   return new GraphQLError(e.message, { nodes: e.nodes, path: e.path, extensions });
 }
 
+/** A result's `payload` as JSON, built once per result object: a broadcast hands thousands of sockets the same one. */
+const payloads = new WeakMap<object, Buffer>();
+function payloadJson(result: ExecutionResult): Buffer {
+  let json = payloads.get(result);
+  if (!json) {
+    const { errors, ...rest } = result;
+    const payload = errors?.length ? { ...rest, errors: errors.map((e) => (e instanceof GraphQLError ? withoutHttp(e).toJSON() : e)) } : rest;
+    payloads.set(result, (json = Buffer.from(JSON.stringify(payload))));
+  }
+  return json;
+}
+
+const CLOSE = Buffer.from('}');
+
+/**
+ * A subscription's results written to its socket as graphql-ws \`next\` messages, by this iterator
+ * rather than by graphql-ws: the message is the operation's own prefix plus the result's payload JSON
+ * serialised once for every watcher of a broadcast (graphql-ws would validate, spread and stringify the
+ * whole message per socket). It yields nothing; graphql-ws still answers errors and \`complete\`. As
+ * graphql-ws does, the next result is taken only once the socket has taken the previous message.
+ */
+function writtenTo(socket: WebSocket, id: string, results: AsyncIterable<ExecutionResult>): AsyncIterableIterator<never> {
+  const source = results[Symbol.asyncIterator]();
+  const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+  const send = (data: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      if (socket.readyState !== socket.OPEN) return resolve();
+      // A text frame, as graphql-ws sends (a Buffer would go out as a binary frame).
+      socket.send(data, { binary: false }, (e) => (e ? reject(e) : resolve()));
+    });
+  const writer: AsyncIterableIterator<never> = {
+    [Symbol.asyncIterator]: () => writer,
+    async next() {
+      for (;;) {
+        const r = await source.next();
+        if (r.done) return { done: true, value: undefined };
+        await send(Buffer.concat([prefix, payloadJson(r.value), CLOSE]));
+      }
+    },
+    async return() {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(e) {
+      await source.return?.();
+      throw e;
+    },
+  };
+  return writer;
+}
+
 const isAsyncIterable = (x: unknown): x is AsyncIterable<unknown> => typeof x === 'object' && x !== null && Symbol.asyncIterator in x;
 const unexpected = () => new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 
@@ -80,7 +131,7 @@ export function graphqlWsOptions(yoga: Yoga): ServerOptions<Record<string, unkno
         return false;
       }
     },
-    onSubscribe: async (ctx, _id, payload) => {
+    onSubscribe: async (ctx, id, payload) => {
       const params = { ...payload, query: payload.query || undefined };
       let result: unknown;
       try {
@@ -90,7 +141,13 @@ export function graphqlWsOptions(yoga: Yoga): ServerOptions<Record<string, unkno
         // What Yoga's HTTP handler would answer for an error thrown before execution.
         return [e instanceof GraphQLError ? withoutHttp(e) : withoutHttp(unavailableError(e) ?? unexpected())];
       }
-      if (isAsyncIterable(result)) return { schema: schemaOf(), document: STAND_IN.subscription, rootValue: result, contextValue: {} };
+      if (isAsyncIterable(result))
+        return {
+          schema: schemaOf(),
+          document: STAND_IN.subscription,
+          rootValue: writtenTo(ctx.extra.socket, id, result as AsyncIterable<ExecutionResult>),
+          contextValue: {},
+        };
       const single = result as ExecutionResult;
       // Refused before anything ran: answer this operation alone with an `error` message.
       if (single.data === undefined && single.errors?.length)

@@ -21,9 +21,15 @@ const ymd = (day: Date) => day.toISOString().slice(0, 10);
 const messagePoints = (n: number) => Math.min(n, DAILY_INTIMACY.MESSAGE_POINTS_CAP);
 const likePoints = (n: number) => Math.min(Math.floor(n / DAILY_INTIMACY.LIKES_PER_POINT), DAILY_INTIMACY.LIKE_POINTS_CAP);
 
+// Building an Intl.DateTimeFormat costs tens of microseconds and the like path asks for every batch:
+// one per time zone, kept (an organization's zone is one of a few hundred IANA names).
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar day an instant falls on in a time zone, as a UTC-midnight Date. */
 export function dayOf(timeZone: string, at: Date): Date {
-  const ymd = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  let format = dayFormats.get(timeZone);
+  if (!format) dayFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  const ymd = format.format(at);
   return new Date(`${ymd}T00:00:00.000Z`);
 }
 

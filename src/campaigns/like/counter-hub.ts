@@ -29,6 +29,9 @@ interface Snapshot extends LikeCounter {
   previousTotal: number;
 }
 
+/** Watchers offered a snapshot per turn of the event loop (see CounterHub.offer). */
+const OFFER_SLICE = 250;
+
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const rate = (delta: number, ms: number) => round1(delta / Math.max(ms / 1000, 0.001));
 
@@ -139,8 +142,20 @@ class CounterHub {
       previousTotal: sent.total,
     });
     this.sent = { total: this.state.total, at: now };
-    for (const offer of this.watchers) offer(snapshot);
     this.budget.messages += this.watchers.size;
+    this.offer(snapshot, [...this.watchers], 0);
+  }
+
+  /**
+   * Hands the snapshot to watchers a slice at a time. Each offer sets off that watcher's whole write
+   * (GraphQL result, frame, socket write) as microtasks, so offering to 10,000 at once would hold the
+   * event loop for the whole fan-out, and like commits waiting for PostgreSQL's replies behind it;
+   * between slices the loop reads its sockets.
+   */
+  private offer(snapshot: Snapshot, to: ((s: Snapshot) => void)[], from: number) {
+    const until = Math.min(to.length, from + OFFER_SLICE);
+    for (let i = from; i < until; i++) to[i](snapshot);
+    if (until < to.length) setImmediate(() => this.offer(snapshot, to, until));
   }
 
   get watcherCount() {

@@ -16,6 +16,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { campaignRefusal } from '../lookup.js';
 import { addIntimacy, refuseNonMembers } from './admission.js';
 import { claimBatchKeys } from './batch-keys.js';
+import { lookUpGroup } from './group-lookup.js';
 import './events.js';
 
 type Deps = Pick<Context, 'services'>;
@@ -132,29 +133,7 @@ async function applyGroup(tx: Tx, all: Pending[]) {
   // Retries of keyed batches already committed are answered from their receipts; the rest are counted.
   const keys = await claimBatchKeys(tx, all);
   const group = keys.fresh;
-  const campaigns = new Map(
-    (
-      await tx.campaign.findMany({
-        where: { id: { in: [...new Set(group.map((p) => p.campaignId))] } },
-        select: {
-          id: true,
-          orgId: true,
-          name: true,
-          kind: true,
-          status: true,
-          communityId: true,
-          like: { select: { membersOnly: true } },
-          org: { select: { timeZone: true } },
-        },
-      })
-    ).map((c) => [c.id, c]),
-  );
-  const fans = new Map(
-    (await tx.fan.findMany({ where: { id: { in: [...new Set(group.map((p) => p.fanId))] } }, select: { id: true, orgId: true } })).map((f) => [
-      f.id,
-      f,
-    ]),
-  );
+  const { campaigns, fans } = await lookUpGroup(tx, [...new Set(group.map((p) => p.campaignId))], [...new Set(group.map((p) => p.fanId))]);
   for (const p of group) {
     const c = campaigns.get(p.campaignId);
     const refusal = campaignRefusal(c, p.orgId, 'input.campaignId', 'LIKE');
