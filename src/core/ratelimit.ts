@@ -43,17 +43,19 @@ return n`;
 
 /**
  * Counters shared through Redis. When Redis is unreachable (stopped, restarting, or not answering
- * within half a second) each instance counts on its own until it is back: the limits then hold per
+ * within two seconds) each instance counts on its own until it is back: the limits then hold per
  * instance instead of across all of them, and no request waits on Redis or fails because of it —
  * failing closed would turn a Redis restart into a full outage of the API.
  */
 export async function redisRateLimiter(url: string, opts: { timeoutMs?: number; onFallback?: () => void } = {}): Promise<RateLimiter> {
   // No offline queue: while disconnected a command fails at once instead of waiting for the reconnect.
+  // A connected Redis that stops answering gets 2 s: on a busy machine a slow reply is not an outage, and
+  // counting per instance then (a test sends parallel requests at a limit of 3) would let a burst through.
   const redis = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
-    commandTimeout: opts.timeoutMs ?? 500,
+    commandTimeout: opts.timeoutMs ?? 2_000,
     enableAutoPipelining: true,
   });
   redis.defineCommand('fanopsHit', { numberOfKeys: 1, lua: HIT_SCRIPT });

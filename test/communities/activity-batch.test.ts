@@ -40,7 +40,17 @@ const newFan = (t: SeededTestApp, intimacy = 0) => {
   return t.database.prisma.fan.create({ data: { orgId: t.orgId, externalId: `batch-${seq}`, displayName: `Wuhan-dry skin·${seq}`, intimacy } });
 };
 const fanRow = (t: SeededTestApp, id: string) => t.database.prisma.fan.findUniqueOrThrow({ where: { id } });
-const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+// Intimacy caps count per day of the organization's time zone (the demo's Asia/Shanghai): within 40
+// minutes after its midnight, the events are placed before it, so one test's events share one day.
+const localMinutes = (() => {
+  const [h, m] = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .format(new Date())
+    .split(':')
+    .map(Number);
+  return h * 60 + m;
+})();
+const shift = localMinutes < 40 ? localMinutes + 1 : 0;
+const minutesAgo = (m: number) => new Date(Date.now() - (m + shift) * 60_000).toISOString();
 
 describe('recordActivityBatch', () => {
   it('writes the feed and raises intimacy by the documented weights, by fan id or external id', async ({ t }) => {

@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { createDatabase } from '../../src/core/db.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { disposeClients, wsClient, wsSubscribe } from '../helpers/clients.js';
@@ -111,6 +111,8 @@ describe.skipIf(!onPostgres)(title, () => {
   }
 
   it('answers 503 and DATABASE_UNAVAILABLE during the outage, and recovers by itself', async () => {
+    // A failure on a busy CI machine is diagnosed from the instance's own last lines.
+    onTestFailed(() => console.log(`server output (last 6,000 characters):\n${server.output().slice(-6_000)}`));
     const setup = await gql(`{ fans(first: 3, filter: { minOrders: 1 }) { nodes { id } } rewards { id costPoints stock } }`);
     const fans = setup.body.data.fans.nodes as { id: string }[];
     const reward = (setup.body.data.rewards as { id: string; costPoints: number; stock: number }[]).find((r) => r.stock > 1)!;
