@@ -15,18 +15,26 @@ const MAX_STRING = 200;
 const MAX_ITEMS = 20;
 const MAX_DEPTH = 6;
 
+/**
+ * PostgreSQL's jsonb refuses NUL and unpaired surrogates, which a refused hostile input may carry: they
+ * are kept as U+FFFD so the refusal is still recorded.
+ */
+const UNPAIRED = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NUL = String.fromCharCode(0);
+const storable = (s: string) => s.replaceAll(NUL, '\uFFFD').replace(UNPAIRED, '\uFFFD');
+
 /** The arguments as the log keeps them: secrets redacted, long strings and lists cut. */
 export function auditSummary(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}… (${value.length} characters)` : value;
+  if (typeof value === 'string') return storable(value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}… (${value.length} characters)` : value);
   if (typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[…]';
   if (Array.isArray(value)) {
     const kept = value.slice(0, MAX_ITEMS).map((v) => auditSummary(v, depth + 1));
     return value.length > MAX_ITEMS ? [...kept, `… ${value.length - MAX_ITEMS} more`] : kept;
   }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET.test(k) ? '[redacted]' : auditSummary(v, depth + 1)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), SECRET.test(k) ? '[redacted]' : auditSummary(v, depth + 1)]));
 }
 
 const CODES = new Set<string>(ErrorCodes);

@@ -207,6 +207,18 @@ describe('audit log', () => {
     expect(rival.auditLog.nodes.every((e) => !e.operator.email.endsWith('@demo.test'))).toBe(true);
   });
 
+  it('records a refused input that jsonb cannot hold (NUL, an unpaired surrogate) with those characters replaced', async ({ t }) => {
+    const email = 'nul\u0000 half\uD83D@demo.test';
+    const res = await t.gql(`mutation($input: InviteOperatorInput!) { inviteOperator(input: $input) { __typename ... on Error { code } } }`, {
+      input: { email, role: 'ANALYST' },
+    });
+    expect(res.errors?.[0]?.extensions?.code ?? res.data?.inviteOperator?.code).toBe('VALIDATION');
+    const log = await t.ok(AUDIT, { mutation: 'inviteOperator' });
+    const entry = log.auditLog.nodes.find((e) => JSON.stringify(e.input).includes('nul'));
+    expect(entry?.outcome).toBe('VALIDATION');
+    expect(entry?.input).toMatchObject({ input: { email: 'nul\uFFFD half\uFFFD@demo.test' } });
+  });
+
   it('is append-only in the database: updates and deletes are refused', async ({ t }) => {
     await t.ok(INVITE, { input: { email: 'append@demo.test', role: 'ANALYST' } });
     const entry = await t.database.prisma.auditEntry.findFirstOrThrow({ where: { orgId: t.orgId } });
