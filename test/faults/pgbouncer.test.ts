@@ -8,8 +8,6 @@
 //
 // Skipped on embedded PGlite, and when pgbouncer is not installed — except in CI (CI=true or
 // REQUIRE_PGBOUNCER=1, set by .ci/run, which installs it), where its absence fails.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/core/db.js';
@@ -18,6 +16,7 @@ import { disposeClients, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { createPostgresDatabase } from '../helpers/postgres.js';
 import { findPgBouncer, type PrivatePgBouncer, pgbouncerRequired, startPgBouncer } from '../helpers/private-services.js';
 import { type ServerProcess, spawnServer, stopAllServers } from '../helpers/process.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const installed = findPgBouncer() !== null;
@@ -31,10 +30,9 @@ const title = !onPostgres
 describe.skipIf(skip)(title, () => {
   let bouncer: PrivatePgBouncer;
   let server: ServerProcess;
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   let dropDatabase = async () => {};
   let directUrl = '';
-  const delivered: string[] = [];
 
   beforeAll(async () => {
     if (!installed) throw new Error('pgbouncer is not installed, and REQUIRE_PGBOUNCER/CI requires it (.ci/run installs it)');
@@ -46,15 +44,7 @@ describe.skipIf(skip)(title, () => {
     await seedDemo(seeding.prisma, { fans: 24 });
     await seeding.close();
     bouncer = await startPgBouncer(db.url, 4);
-    receiver = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        delivered.push(JSON.parse(body).type);
-        res.end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    receiver = await startWebhookReceiver();
     server = await spawnServer(
       {
         DATABASE_URL: bouncer.url,
@@ -72,7 +62,7 @@ describe.skipIf(skip)(title, () => {
   afterAll(async () => {
     await disposeClients();
     stopAllServers();
-    receiver?.close();
+    await receiver?.close();
     await bouncer?.stop();
     await dropDatabase().catch(() => {});
   });
@@ -110,10 +100,7 @@ describe.skipIf(skip)(title, () => {
     const [first] = await metrics.waitFor(1);
 
     // A mutation with a transaction (points, stock, the redemption and its outbox job together).
-    await gql(
-      `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { ... on MutationCreateWebhookEndpointSuccess { data { secret } } } }`,
-      { i: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, eventKinds: ['REDEMPTION_CREATED'] } },
-    );
+    await receiver.register({ ok: ((q: string, v: Record<string, unknown>) => gql(q, v)) as never }, ['REDEMPTION_CREATED']);
     await gql(`mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, {
       i: { fanId: fans[0].id, points: reward.costPoints, note: 'pgbouncer test', idempotencyKey: 'bouncer-gift' },
     });
@@ -122,7 +109,7 @@ describe.skipIf(skip)(title, () => {
     });
     expect(redeemed.redeemReward.__typename).toBe('MutationRedeemRewardSuccess');
     // ...whose webhook the job queue (on the direct connection) delivers.
-    await expect.poll(() => delivered.includes('redemption.created'), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => receiver.events('redemption.created').length, { timeout: 20_000 }).toBe(1);
 
     // A like batch: 24 batches from 12 fans at once, group-committed; the total is exact.
     const taps = Array.from({ length: 24 }, (_, i) => 1 + ((i * 7) % 20));

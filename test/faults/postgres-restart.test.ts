@@ -9,8 +9,6 @@
 // Needs PostgreSQL's binaries and runs only in the PostgreSQL run (TEST_DATABASE_URL), as CI does.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -19,6 +17,7 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { disposeClients, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { type PrivatePostgres, startPrivatePostgres } from '../helpers/private-services.js';
 import { type ServerProcess, spawnServer, stopAllServers } from '../helpers/process.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const title = onPostgres
@@ -30,13 +29,10 @@ const QUERY_TIMEOUT_MS = 2_500;
 /** The longest a refused request may take: a connect or query timeout, plus slack for a busy machine. */
 const REFUSED_WITHIN_MS = QUERY_TIMEOUT_MS + 2_500;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe.skipIf(!onPostgres)(title, () => {
   let cluster: PrivatePostgres;
   let server: ServerProcess;
-  let receiver: Server;
-  const delivered: string[] = [];
+  let receiver: WebhookReceiver;
 
   beforeAll(async () => {
     cluster = await startPrivatePostgres('fanops_faults');
@@ -44,15 +40,7 @@ describe.skipIf(!onPostgres)(title, () => {
     await seeding.migrate();
     await seedDemo(seeding.prisma, { fans: 24 });
     await seeding.close();
-    receiver = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        delivered.push(JSON.parse(body).type);
-        res.end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    receiver = await startWebhookReceiver();
     server = await spawnServer(
       {
         DATABASE_URL: cluster.url('fanops_faults'),
@@ -70,7 +58,7 @@ describe.skipIf(!onPostgres)(title, () => {
     if (process.env.FAULTS_DEBUG) console.log(server?.output());
     await disposeClients();
     stopAllServers();
-    receiver?.close();
+    await receiver?.close();
     if (cluster) signalCluster(cluster, 'SIGCONT');
     cluster?.remove();
   });
@@ -116,10 +104,8 @@ describe.skipIf(!onPostgres)(title, () => {
     const setup = await gql(`{ fans(first: 3, filter: { minOrders: 1 }) { nodes { id } } rewards { id costPoints stock } }`);
     const fans = setup.body.data.fans.nodes as { id: string }[];
     const reward = (setup.body.data.rewards as { id: string; costPoints: number; stock: number }[]).find((r) => r.stock > 1)!;
-    const hook = await gql(`mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { __typename ... on Error { message } } }`, {
-      i: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, eventKinds: ['REDEMPTION_CREATED'] },
-    });
-    expect(hook.body.data.createWebhookEndpoint.__typename).toBe('MutationCreateWebhookEndpointSuccess');
+    const ok = async (q: string, v: Record<string, unknown>) => (await gql(q, v)).body.data;
+    await receiver.register({ ok: ok as never }, ['REDEMPTION_CREATED']);
     const gift = await gql(`mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, {
       i: { fanId: fans[0].id, points: reward.costPoints, note: 'postgres fault test', idempotencyKey: 'pg-fault-gift' },
     });
@@ -154,7 +140,7 @@ describe.skipIf(!onPostgres)(title, () => {
     const redeemed = await gql(REDEEM, redeem);
     expect(redeemed.body.data?.redeemReward.__typename).toBe('MutationRedeemRewardSuccess');
     // The job runner delivers its webhook; the LISTEN session for live dashboards is back.
-    await expect.poll(() => delivered.includes('redemption.created'), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => receiver.events('redemption.created').length, { timeout: 20_000 }).toBe(1);
     await expect.poll(() => listeningSessions(cluster), { timeout: 10_000 }).toBe(1);
     expect(metrics.errors).toEqual([]);
     expect(server.child.exitCode).toBe(null);
