@@ -12,7 +12,7 @@ import { voidInvitesWhenHelpersLeave } from './campaigns/fission/invites.js';
 import { returnTierUnit } from './campaigns/fission/tiers.js';
 import { CAMPAIGN_STEP_TASK, type CampaignStep, runCampaignStep } from './campaigns/lifecycle/service.js';
 import { FORGET_BATCH_KEYS_TASK, forgetOldBatchKeys } from './campaigns/like/batch-keys.js';
-import { LikeCounterHubs } from './campaigns/like/counter-hub.js';
+import { committedCounter, LikeCounterHubs } from './campaigns/like/counter-hub.js';
 import { createLikeCommitter } from './campaigns/like/likes.js';
 import { returnSpinPrize } from './campaigns/lottery/service.js';
 import type { Config } from './core/config.js';
@@ -75,10 +75,7 @@ export function createServices({
     fulfilmentReturns,
     staff: new StaffDesk(db, config),
     likes: createLikeCommitter(db, pubsub),
-    likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond, async (campaignId) => {
-      const row = await db.likeCampaign.findUnique({ where: { campaignId }, select: { totalLikes: true, milestonesReached: true } });
-      return row && { total: row.totalLikes, milestonesReached: row.milestonesReached };
-    }),
+    likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond, committedCounter(db)),
     insightMetrics: new MetricsHubs(db, listen),
   };
 }

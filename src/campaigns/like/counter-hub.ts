@@ -8,6 +8,7 @@
 // evenly — 20,000 watchers at a budget of 25,000 get a fresh total every 0.8 s — rather than
 // saturating the process until likes themselves queue for seconds.
 import { latestOnly, sharedPayload } from '../../core/broadcast.js';
+import type { Db } from '../../core/db.js';
 import { onResumed, type PubSub } from '../../core/pubsub.js';
 import './events.js';
 
@@ -196,6 +197,17 @@ class FanoutBudget {
   }
 }
 
+/** Reads a campaign's committed counter (null when there is no such like campaign). */
+type ReadCounter = (campaignId: string) => Promise<{ total: number; milestonesReached: number } | null>;
+
+/** The committed counter from the database: what the hubs re-read when Redis comes back. */
+export function committedCounter(db: Db): ReadCounter {
+  return async (campaignId) => {
+    const row = await db.likeCampaign.findUnique({ where: { campaignId }, select: { totalLikes: true, milestonesReached: true } });
+    return row && { total: row.totalLikes, milestonesReached: row.milestonesReached };
+  };
+}
+
 /** This instance's like counters: one hub per watched campaign, one message budget for all (one per app, src/services.ts). */
 export class LikeCounterHubs {
   private readonly budget: FanoutBudget;
@@ -203,13 +215,13 @@ export class LikeCounterHubs {
     private readonly pubsub: PubSub,
     messagesPerSecond: number,
     /** The committed state of a campaign, read when Redis comes back (see onResumed). */
-    read?: (campaignId: string) => Promise<{ total: number; milestonesReached: number } | null>,
+    read?: ReadCounter,
   ) {
     this.budget = new FanoutBudget(messagesPerSecond);
     if (read) onResumed(pubsub, () => void this.refreshAll(read));
   }
 
-  private async refreshAll(read: (campaignId: string) => Promise<{ total: number; milestonesReached: number } | null>) {
+  private async refreshAll(read: ReadCounter) {
     await Promise.all([...this.budget.hubs].map(([id, hub]) => hub.refresh(() => read(id))));
   }
 
