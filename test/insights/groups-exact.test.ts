@@ -94,6 +94,7 @@ describe('group metrics', () => {
       ['ACTIVE_MEMBERS', 'activeMembers'],
       ['CHURN_RATE', 'churnRate'],
       ['MESSAGES', 'messages'],
+      ['AVERAGE_ORDER_VALUE_CENTS', 'averageOrderValueCents'],
     ] as const) {
       for (const descending of [true, false]) {
         const { communityRanking } = await t.ok(
@@ -114,6 +115,15 @@ describe('group metrics', () => {
     }
     const page = await t.ok(`{ communityRanking(window: { lastDays: 90 }, first: 2, offset: 1) { nodes { rank community { id } } } }`);
     expect(page.communityRanking.nodes.map((n: any) => n.rank)).toEqual([2, 3]);
+    // A kind's ranking counts only that kind; past the last page: no rows, the same count.
+    const vertical = raw.communities.filter((c) => c.kind === 'VERTICAL').length;
+    const kind = await t.ok(
+      `{ communityRanking(window: { lastDays: 90 }, kinds: [VERTICAL], first: 100) { totalCount nodes { community { kind } } } }`,
+    );
+    expect(kind.communityRanking.totalCount).toBe(vertical);
+    expect(kind.communityRanking.nodes.map((n: any) => n.community.kind)).toEqual(Array(vertical).fill('VERTICAL'));
+    const past = await t.ok(`{ communityRanking(window: { lastDays: 90 }, first: 5, offset: 10000) { totalCount nodes { rank } } }`);
+    expect(past.communityRanking).toEqual({ totalCount: raw.communities.length, nodes: [] });
   });
 
   it('give series per group and per kind whose points match the recomputation of their days', async ({ t }) => {

@@ -5,7 +5,18 @@ import { notFound } from '../../core/errors.js';
 import type { CommunityKind } from '../../generated/prisma/enums.js';
 import type { Window } from '../window.js';
 import { fastBuyers, fastDistinct } from './distinct.js';
-import { additive, bucketEnd, bucketStarts, combine, type Granularity, type GroupMetrics, groupsOf, membersAtStart } from './service.js';
+import { COUNTER_SORT, type CounterSort, rankedByCounter } from './ranked.js';
+import {
+  type Additive,
+  additive,
+  bucketEnd,
+  bucketStarts,
+  combine,
+  type Granularity,
+  type GroupMetrics,
+  groupsOf,
+  membersAtStart,
+} from './service.js';
 
 type Deps = Pick<Context, 'db'>;
 
@@ -57,7 +68,7 @@ async function metricsOfGroups(
   tz: string,
   groups: { id: string; memberCount: number }[],
   w: Window,
-  known?: Awaited<ReturnType<typeof additive>>,
+  known?: Map<string, Additive>,
 ) {
   const ids = groups.map((g) => g.id);
   if (!ids.length) return new Map<string, GroupMetrics>();
@@ -106,8 +117,9 @@ function byMetric(field: keyof GroupMetrics, descending: boolean) {
 }
 
 /**
- * A page of groups ranked by one metric. The sort metric is computed for every group (one
- * aggregate over the window's rollup rows), the other metrics only for the page's groups.
+ * A page of groups ranked by one metric. A counter the rollups sum is sorted in SQL (ranked.ts);
+ * a distinct count or rate is computed for every group and sorted here. Either way the other
+ * metrics are computed only for the page's groups.
  */
 export async function rankCommunities(
   deps: Deps,
@@ -116,6 +128,15 @@ export async function rankCommunities(
   w: Window,
   args: RankingArgs,
 ): Promise<{ totalCount: number; rows: RankedGroup[] }> {
+  if (args.sortBy in COUNTER_SORT) {
+    const ranked = await rankedByCounter(deps, orgId, w, { ...args, sortBy: args.sortBy as CounterSort });
+    const known = new Map(ranked.rows.map((r) => [`${r.id}|${w.from}`, r.sums] as const));
+    const full = await metricsOfGroups(deps, orgId, tz, ranked.rows, w, known);
+    return {
+      totalCount: ranked.totalCount,
+      rows: ranked.rows.map((g, i) => ({ rank: args.offset + i + 1, communityId: g.id, metrics: full.get(g.id)! })),
+    };
+  }
   const groups = await groupsOf(deps, orgId, args.kinds);
   const field = fieldKey[args.sortBy];
   let values: Map<string, GroupMetrics>;

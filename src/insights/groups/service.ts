@@ -61,29 +61,35 @@ export const bucketOf = (g: Granularity, col: Prisma.Sql, w: Window) =>
 const iso = (v: Date | string) => (typeof v === 'string' ? v.slice(0, 10) : v.toISOString().slice(0, 10));
 const keyed = <T>(rows: (T & { k: string; b: Date | string })[]) => new Map(rows.map((r) => [`${r.k}|${iso(r.b)}`, r]));
 
-const SUMS = Prisma.sql`sum("orders")::int AS "orders", sum("gmvCents")::float8 AS "gmvCents", sum("refunds")::int AS "refunds",
+export const SUMS = Prisma.sql`sum("orders")::int AS "orders", sum("gmvCents")::float8 AS "gmvCents", sum("refunds")::int AS "refunds",
   sum("refundedCents")::float8 AS "refundedCents", sum("messages")::int AS "messages", sum("joins")::int AS "joins", sum("leaves")::int AS "leaves",
   sum("buyerShows")::int AS "buyerShows", sum("complaintsRaised")::int AS "complaintsRaised", sum("complaintsResolved")::int AS "complaintsResolved"`;
 const COUNTERS = Prisma.sql`"scopeId", "orders", "gmvCents", "refunds", "refundedCents", "messages", "joins", "leaves", "buyerShows", "complaintsRaised", "complaintsResolved"`;
 const anyOf = (conditions: Prisma.Sql[]) => (conditions.length ? Prisma.join(conditions, ' OR ') : Prisma.sql`false`);
+
+/**
+ * The rollup rows whose sum is a window's additive counters: its whole 8- and 64-day blocks from
+ * InsightBlock plus its edge days from InsightDay (blocks.ts). `only` narrows the scope ids.
+ */
+export function windowRows(orgId: string, scope: Scope, only: Prisma.Sql, w: Window) {
+  const pieces = splitWindow(dayNumber(w.from), dayNumber(w.to));
+  const days = pieces.filter((p) => p.level === 0).map((p) => Prisma.sql`"day" BETWEEN ${d(dayOfNumber(p.from))} AND ${d(dayOfNumber(p.to))}`);
+  const blocks = pieces
+    .filter((p) => p.level !== 0)
+    .map((p) => Prisma.sql`("level" = ${p.level}::smallint AND "block" BETWEEN ${p.from} AND ${p.to})`);
+  return Prisma.sql`
+    SELECT ${COUNTERS} FROM "InsightDay" WHERE "orgId" = ${orgId} AND "scope" = ${scope} ${only} AND (${anyOf(days)})
+    UNION ALL
+    SELECT ${COUNTERS} FROM "InsightBlock" WHERE "orgId" = ${orgId} AND "scope" = ${scope} ${only} AND (${anyOf(blocks)})`;
+}
 
 /** Sums per (key, bucket). `all`: one key '*' over every scope id (a group kind's series). */
 export async function additive(deps: Deps, orgId: string, scope: Scope, ids: string[] | null, w: Window, g: Granularity | null, all = false) {
   const k = all ? Prisma.sql`'*'` : Prisma.sql`"scopeId"`;
   const only = ids ? Prisma.sql`AND "scopeId" = ANY(${ids}::text[])` : Prisma.empty;
   if (!g) {
-    // One sum per key over the whole window: whole blocks plus edge days (blocks.ts).
-    const pieces = splitWindow(dayNumber(w.from), dayNumber(w.to));
-    const days = pieces.filter((p) => p.level === 0).map((p) => Prisma.sql`"day" BETWEEN ${d(dayOfNumber(p.from))} AND ${d(dayOfNumber(p.to))}`);
-    const blocks = pieces
-      .filter((p) => p.level !== 0)
-      .map((p) => Prisma.sql`("level" = ${p.level}::smallint AND "block" BETWEEN ${p.from} AND ${p.to})`);
     const rows = await deps.db.$queryRaw<(Additive & { k: string; b: Date })[]>`
-      SELECT ${k} AS k, ${d(w.from)} AS b, ${SUMS} FROM (
-        SELECT ${COUNTERS} FROM "InsightDay" WHERE "orgId" = ${orgId} AND "scope" = ${scope} ${only} AND (${anyOf(days)})
-        UNION ALL
-        SELECT ${COUNTERS} FROM "InsightBlock" WHERE "orgId" = ${orgId} AND "scope" = ${scope} ${only} AND (${anyOf(blocks)})
-      ) x GROUP BY 1, 2`;
+      SELECT ${k} AS k, ${d(w.from)} AS b, ${SUMS} FROM (${windowRows(orgId, scope, only, w)}) x GROUP BY 1, 2`;
     return keyed(rows);
   }
   const rows = await deps.db.$queryRaw<(Additive & { k: string; b: Date })[]>`
