@@ -81,6 +81,16 @@ describe('KOC metrics', () => {
       expect(kocLeaderboard.totalCount).toBe(kocIds.length);
       expect(kocLeaderboard.nodes.map((n: any) => n.metrics)).toEqual(want.map((w) => ({ koc: { id: gid('Fan', w.id) }, ...w.m })));
     }
+    // Fewest orders first, a page past the first KOC; then past the last page.
+    const { kocLeaderboard: fewest } = await t.ok(
+      `{ kocLeaderboard(window: { lastDays: 90 }, sortBy: ORDERS, descending: false, first: 3, offset: 1) { totalCount nodes { rank metrics { koc { id } } } } }`,
+    );
+    const ascending = [...expected].sort((a, b) => (a.m.orders !== b.m.orders ? a.m.orders - b.m.orders : a.id < b.id ? -1 : 1));
+    expect(fewest.nodes).toEqual(ascending.slice(1, 4).map((w, i) => ({ rank: i + 2, metrics: { koc: { id: gid('Fan', w.id) } } })));
+    const { kocLeaderboard: past } = await t.ok(
+      `{ kocLeaderboard(window: { lastDays: 90 }, first: 3, offset: 10000) { totalCount nodes { rank } } }`,
+    );
+    expect(past).toEqual({ totalCount: kocIds.length, nodes: [] });
   }, 300_000);
 
   it('filter orders by KOC', async ({ t }) => {

@@ -7,6 +7,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { fastBuyers } from '../groups/distinct.js';
 import { type Additive, additive, ZERO } from '../groups/service.js';
 import type { Window } from '../window.js';
+import { KOC_COUNTER_SORT, type KocCounterSort, rankedKocsByCounter } from './ranked.js';
 
 type Deps = Pick<Context, 'db'>;
 
@@ -97,10 +98,17 @@ async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | n
 }
 
 /** Every metric of the given KOCs over the window. */
-export async function kocMetricsOf(deps: Deps, orgId: string, tz: string, kocIds: string[], w: Window): Promise<Map<string, KocMetrics>> {
+export async function kocMetricsOf(
+  deps: Deps,
+  orgId: string,
+  tz: string,
+  kocIds: string[],
+  w: Window,
+  known?: Map<string, Additive>,
+): Promise<Map<string, KocMetrics>> {
   if (!kocIds.length) return new Map();
   const [sums, buyerRows, reached] = await Promise.all([
-    additive(deps, orgId, 'K', kocIds, w, null),
+    known ?? additive(deps, orgId, 'K', kocIds, w, null),
     fastBuyers(deps, orgId, 'K', kocIds, w, null),
     reach(deps, orgId, tz, kocIds, w, true),
   ]);
@@ -138,6 +146,7 @@ function build(
 /**
  * The leaderboard: every KOC — a fan marked as KOC, a current KOC member of a group, or anyone with
  * orders attributed in the window — ranked by one metric (ties by fan id); the page gets every metric.
+ * GMV and orders are sorted in SQL (ranked.ts); distinct and reach counts here.
  */
 export async function kocLeaderboard(
   deps: Deps,
@@ -146,6 +155,19 @@ export async function kocLeaderboard(
   w: Window,
   args: { sortBy: KocMetricField; descending: boolean; first: number; offset: number },
 ) {
+  if (args.sortBy in KOC_COUNTER_SORT) {
+    const ranked = await rankedKocsByCounter(deps, orgId, w, { ...args, sortBy: args.sortBy as KocCounterSort });
+    const known = new Map(ranked.rows.map((r) => [`${r.id}|${w.from}`, r.sums] as const));
+    const metrics = await kocMetricsOf(
+      deps,
+      orgId,
+      tz,
+      ranked.rows.map((r) => r.id),
+      w,
+      known,
+    );
+    return { totalCount: ranked.totalCount, rows: ranked.rows.map((r, i) => ({ rank: args.offset + i + 1, metrics: metrics.get(r.id)! })) };
+  }
   const byReach = args.sortBy === 'MEMBERS_REACHED' || args.sortBy === 'MEMBERS_WHO_ORDERED';
   const [sums, marked, members, reached] = await Promise.all([
     additive(deps, orgId, 'K', null, w, null),
