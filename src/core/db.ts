@@ -117,10 +117,10 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     // Idle clients can error when the server restarts; log instead of crashing the process.
     pool.on('error', () => {});
     const named = opts.preparedStatements ?? true;
-    const prisma = withReads(new PrismaPg(pool), emit, opts, (text, values) => {
+    const prisma = withReads(new PrismaPg(pool), emit, opts, (text, values, planOnce = true) => {
       emit(text, () => values);
       // Named statements are parsed and planned once per connection, not on every read.
-      const name = named ? statementName(text) : undefined;
+      const name = named && planOnce ? statementName(text) : undefined;
       return traceStatement(text, async () => (await pool.query<Row>({ name, text, values, types: pgTypes })).rows);
     });
     const sql = runner((text, params) => pool.query(text, params as unknown[]).then((r) => r.rows as never[]));

@@ -15,6 +15,9 @@ export interface ReadThroughOptions {
   onFallback?: (model: string, method: string, reason: string) => void;
 }
 
+/** Where a read-through client keeps its raw reader (reads/raw.ts); a transaction's client has none. */
+export const RAW_READ = Symbol('rawRead');
+
 const READS = ['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count'] as const;
 type ReadMethod = (typeof READS)[number];
 type Args = Record<string, unknown>;
@@ -23,8 +26,10 @@ export function readThrough(prisma: PrismaClient, models: DataModel, reader: Rea
   const names = delegateNames(models);
   const delegates = new Map<string, object>();
   const unique = new UniqueBatcher(reader, models);
+  const rawRead = (query: Prisma.Sql) => reader.raw(query.text, query.values);
   return new Proxy(prisma, {
     get(target, prop) {
+      if (prop === RAW_READ) return rawRead;
       if (typeof prop === 'string' && names.has(prop)) {
         let d = delegates.get(prop);
         if (!d) {

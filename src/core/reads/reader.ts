@@ -3,10 +3,11 @@
 // nested page costs its page — `take` becomes a LIMIT per parent through a LATERAL join instead of
 // reading every child of every parent. Prisma stays the writer; this is only the read path.
 import type { DataModel, ModelInfo, Relation } from './model.js';
-import { cursorSql, orderSql, orderTerms, Params, q, Unsupported, type WhereContext, whereSql } from './sql.js';
+import { cursorSql, orderSql, orderTerms, Params, q, serialize, Unsupported, type WhereContext, whereSql } from './sql.js';
 
 export type Row = Record<string, unknown>;
-export type RunSql = (text: string, values: (string | null)[]) => Promise<Row[]>;
+/** Runs a read; `planOnce: false` asks for an unnamed statement, planned for its values every time. */
+export type RunSql = (text: string, values: (string | null)[], planOnce?: boolean) => Promise<Row[]>;
 type Args = Record<string, unknown>;
 
 interface Selection {
@@ -24,6 +25,12 @@ export class Reader {
     private readonly models: DataModel,
     private readonly run: RunSql,
   ) {}
+
+  /** A hand-written read-only statement (reads/raw.ts), run and counted like the planned ones. */
+  raw(text: string, values: unknown[]): Promise<Row[]> {
+    // Analytic statements whose best plan depends on their values (windows, org sizes): planned each time.
+    return this.run(text, values.map(serialize), false);
+  }
 
   model(name: string): ModelInfo {
     const m = this.models.get(name);

@@ -15,7 +15,8 @@ export class Params {
   }
 }
 
-function serialize(v: unknown): string | null {
+/** A parameter as text, the same way on both drivers (a Date as UTC, an array as an array literal). */
+export function serialize(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (v instanceof Date) {
     if (Number.isNaN(v.getTime())) throw new Unsupported('invalid date');

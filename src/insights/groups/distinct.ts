@@ -9,6 +9,7 @@
 // WEEK/MONTH series fall back to the exact GROUP BY in service.ts.
 
 import type { Context } from '../../core/context.js';
+import { readRows } from '../../core/reads/raw.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Window } from '../window.js';
 import { activeFans, activeMembers, type Granularity, type Scope, buyers as slowBuyers } from './service.js';
@@ -34,10 +35,15 @@ interface Row {
 async function read(deps: Deps, orgId: string, scope: Scope, ids: string[] | null, w: Window, perDay: boolean) {
   const only = ids ? Prisma.sql`AND "scopeId" = ANY(${ids}::text[])` : Prisma.empty;
   const rows = perDay
-    ? await deps.db.$queryRaw<Row[]>`
+    ? await readRows<Row>(
+        deps.db,
+        Prisma.sql`
         SELECT "scopeId" AS k, "day" AS b, "activeMembers", "buyers", "repeatBuyers", 0 AS "laterActive", 0 AS "laterBuyers"
-        FROM "InsightDistinctDay" WHERE "orgId" = ${orgId} AND "scope" = ${scope} ${only} AND "day" BETWEEN ${d(w.from)} AND ${d(w.to)}`
-    : await deps.db.$queryRaw<Row[]>`
+        FROM "InsightDistinctDay" WHERE "orgId" = ${orgId} AND "scope" = ${scope} ${only} AND "day" BETWEEN ${d(w.from)} AND ${d(w.to)}`,
+      )
+    : await readRows<Row>(
+        deps.db,
+        Prisma.sql`
         SELECT "scopeId" AS k, ${d(w.from)} AS b,
           COALESCE(sum("lastActive") FILTER (WHERE "day" <= ${d(w.to)}), 0)::int AS "activeMembers",
           COALESCE(sum("lastBuyers") FILTER (WHERE "day" <= ${d(w.to)}), 0)::int AS "buyers",
@@ -46,7 +52,8 @@ async function read(deps: Deps, orgId: string, scope: Scope, ids: string[] | nul
           COALESCE(sum("lastBuyers") FILTER (WHERE "day" > ${d(w.to)}), 0)::int AS "laterBuyers"
         FROM "InsightDistinctDay" WHERE "orgId" = ${orgId} AND "scope" = ${scope} ${only} AND "day" >= ${d(w.from)}
           AND ("lastActive" <> 0 OR "lastBuyers" <> 0 OR "lastRepeat" <> 0)
-        GROUP BY 1`;
+        GROUP BY 1`,
+      );
   return rows.map((r) => ({ ...r, key: `${r.k}|${iso(r.b)}` }));
 }
 

@@ -4,6 +4,7 @@
 // Sorting every group's numbers in JavaScript cost more than the statement (issue 13's bench).
 
 import type { Context } from '../../core/context.js';
+import { readRows } from '../../core/reads/raw.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { CommunityKind } from '../../generated/prisma/enums.js';
 import type { Window } from '../window.js';
@@ -46,16 +47,19 @@ export async function rankedByCounter(
 ): Promise<{ totalCount: number; rows: RankedRow[] }> {
   const kinds = a.kinds?.length ? Prisma.sql`AND c."kind"::text = ANY(${a.kinds}::text[])` : Prisma.empty;
   const direction = a.descending ? Prisma.sql`DESC NULLS LAST` : Prisma.sql`ASC NULLS LAST`;
-  const rows = await deps.db.$queryRaw<(Additive & { id: string; memberCount: number; totalCount: number })[]>`
+  const rows = await readRows<Additive & { id: string; memberCount: number; totalCount: number }>(
+    deps.db,
+    Prisma.sql`
     SELECT c."id", c."memberCount", count(*) OVER ()::int AS "totalCount", s.*
     FROM "Community" c
     LEFT JOIN (SELECT "scopeId" AS k, ${SUMS} FROM (${windowRows(orgId, 'G', Prisma.empty, w)}) x GROUP BY 1) s ON s.k = c."id"
     WHERE c."orgId" = ${orgId} ${kinds}
     ORDER BY ${COUNTER_SORT[a.sortBy]} ${direction}, c."id" COLLATE "C"
-    LIMIT ${a.first} OFFSET ${a.offset}`;
+    LIMIT ${a.first} OFFSET ${a.offset}`,
+  );
   // Past the last page the window count has no row to ride on.
   const totalCount = rows.length
     ? rows[0].totalCount
-    : (await deps.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Community" c WHERE c."orgId" = ${orgId} ${kinds}`)[0].n;
+    : (await readRows<{ n: number }>(deps.db, Prisma.sql`SELECT count(*)::int AS n FROM "Community" c WHERE c."orgId" = ${orgId} ${kinds}`))[0].n;
   return { totalCount, rows: rows.map((r) => ({ id: r.id, memberCount: r.memberCount, sums: r })) };
 }

@@ -7,6 +7,7 @@
 
 import { addDays } from '../../checkins/days.js';
 import type { Context } from '../../core/context.js';
+import { readRows } from '../../core/reads/raw.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { CommunityKind } from '../../generated/prisma/enums.js';
 import type { Window } from '../window.js';
@@ -88,14 +89,20 @@ export async function additive(deps: Deps, orgId: string, scope: Scope, ids: str
   const k = all ? Prisma.sql`'*'` : Prisma.sql`"scopeId"`;
   const only = ids ? Prisma.sql`AND "scopeId" = ANY(${ids}::text[])` : Prisma.empty;
   if (!g) {
-    const rows = await deps.db.$queryRaw<(Additive & { k: string; b: Date })[]>`
-      SELECT ${k} AS k, ${d(w.from)} AS b, ${SUMS} FROM (${windowRows(orgId, scope, only, w)}) x GROUP BY 1, 2`;
+    const rows = await readRows<Additive & { k: string; b: Date }>(
+      deps.db,
+      Prisma.sql`
+      SELECT ${k} AS k, ${d(w.from)} AS b, ${SUMS} FROM (${windowRows(orgId, scope, only, w)}) x GROUP BY 1, 2`,
+    );
     return keyed(rows);
   }
-  const rows = await deps.db.$queryRaw<(Additive & { k: string; b: Date })[]>`
+  const rows = await readRows<Additive & { k: string; b: Date }>(
+    deps.db,
+    Prisma.sql`
     SELECT ${k} AS k, ${bucketOf(g, Prisma.sql`"day"`, w)} AS b, ${SUMS}
     FROM "InsightDay" WHERE "orgId" = ${orgId} AND "scope" = ${scope} ${only} AND "day" BETWEEN ${d(w.from)} AND ${d(w.to)}
-    GROUP BY 1, 2`;
+    GROUP BY 1, 2`,
+  );
   return keyed(rows);
 }
 
@@ -104,12 +111,15 @@ export async function buyers(deps: Deps, orgId: string, scope: Scope, ids: strin
   const k = all ? Prisma.sql`'*'` : Prisma.sql`"scopeId"`;
   const b = g ? bucketOf(g, Prisma.sql`"day"`, w) : d(w.from);
   const only = ids ? Prisma.sql`AND "scopeId" = ANY(${ids}::text[])` : Prisma.empty;
-  const rows = await deps.db.$queryRaw<{ k: string; b: Date; buyers: number; repeatBuyers: number }[]>`
+  const rows = await readRows<{ k: string; b: Date; buyers: number; repeatBuyers: number }>(
+    deps.db,
+    Prisma.sql`
     SELECT k, b, count(*) FILTER (WHERE n > 0)::int AS "buyers", count(*) FILTER (WHERE n >= 2)::int AS "repeatBuyers"
     FROM (SELECT ${k} AS k, ${b} AS b, "fanId", sum("orders") AS n FROM "InsightBuyerDay"
           WHERE "orgId" = ${orgId} AND "scope" = ${scope} ${only} AND "day" BETWEEN ${d(w.from)} AND ${d(w.to)}
           GROUP BY 1, 2, 3) per_buyer
-    GROUP BY k, b`;
+    GROUP BY k, b`,
+  );
   return keyed(rows);
 }
 
@@ -126,31 +136,40 @@ export async function activeMembers(deps: Deps, tz: string, ids: string[], w: Wi
   const hi = Prisma.sql`LEAST(${d(w.to)}, COALESCE(${localDate(Prisma.sql`m."leftAt"`, tz)}, ${d(w.to)}))`;
   if (!g && !all) {
     // One window per group: a member counts once, so one index probe that stops at their first active day.
-    const rows = await deps.db.$queryRaw<{ k: string; b: Date; activeMembers: number }[]>`
+    const rows = await readRows<{ k: string; b: Date; activeMembers: number }>(
+      deps.db,
+      Prisma.sql`
       SELECT m."communityId" AS k, ${d(w.from)} AS b, count(*)::int AS "activeMembers"
       FROM "Membership" m
       WHERE m."communityId" = ANY(${ids}::text[])
         AND EXISTS (SELECT 1 FROM "InsightActiveDay" a WHERE a."fanId" = m."fanId" AND a."day" BETWEEN ${lo} AND ${hi})
-      GROUP BY 1, 2`;
+      GROUP BY 1, 2`,
+    );
     return keyed(rows);
   }
   const k = all ? Prisma.sql`'*'` : Prisma.sql`m."communityId"`;
   const b = g ? bucketOf(g, Prisma.sql`a."day"`, w) : d(w.from);
-  const rows = await deps.db.$queryRaw<{ k: string; b: Date; activeMembers: number }[]>`
+  const rows = await readRows<{ k: string; b: Date; activeMembers: number }>(
+    deps.db,
+    Prisma.sql`
     SELECT ${k} AS k, ${b} AS b, count(DISTINCT a."fanId")::int AS "activeMembers"
     FROM "Membership" m
     JOIN "InsightActiveDay" a ON a."fanId" = m."fanId" AND a."day" BETWEEN ${lo} AND ${hi}
     WHERE m."communityId" = ANY(${ids}::text[])
-    GROUP BY 1, 2`;
+    GROUP BY 1, 2`,
+  );
   return keyed(rows);
 }
 
 /** Fans of the organization active in each bucket. */
 export async function activeFans(deps: Deps, orgId: string, w: Window, g: Granularity | null) {
   const b = g ? bucketOf(g, Prisma.sql`"day"`, w) : d(w.from);
-  const rows = await deps.db.$queryRaw<{ k: string; b: Date; activeMembers: number }[]>`
+  const rows = await readRows<{ k: string; b: Date; activeMembers: number }>(
+    deps.db,
+    Prisma.sql`
     SELECT ${orgId}::text AS k, ${b} AS b, count(DISTINCT "fanId")::int AS "activeMembers"
-    FROM "InsightActiveDay" WHERE "orgId" = ${orgId} AND "day" BETWEEN ${d(w.from)} AND ${d(w.to)} GROUP BY 1, 2`;
+    FROM "InsightActiveDay" WHERE "orgId" = ${orgId} AND "day" BETWEEN ${d(w.from)} AND ${d(w.to)} GROUP BY 1, 2`,
+  );
   return keyed(rows);
 }
 
@@ -170,10 +189,13 @@ export async function membersAtStart(
   const first = starts.reduce((a, b) => (a < b ? a : b));
   const k = all ? Prisma.sql`'*'` : Prisma.sql`"scopeId"`;
   const only = ids ? Prisma.sql`AND "scopeId" = ANY(${ids}::text[])` : Prisma.empty;
-  const rows = await deps.db.$queryRaw<{ k: string; day: Date; net: number }[]>`
+  const rows = await readRows<{ k: string; day: Date; net: number }>(
+    deps.db,
+    Prisma.sql`
     SELECT ${k} AS k, "day", sum("joins" - "leaves")::int AS net FROM "InsightDay"
     WHERE "orgId" = ${orgId} AND "scope" = ${scope} ${only} AND "day" >= ${d(first)} AND ("joins" <> 0 OR "leaves" <> 0)
-    GROUP BY 1, 2`;
+    GROUP BY 1, 2`,
+  );
   // Per key, the net joins from each day on (a suffix sum over the days, latest first): O(days + starts).
   const byKey = new Map<string, { day: string; net: number }[]>();
   for (const r of rows) byKey.get(r.k)?.push({ day: iso(r.day), net: r.net }) ?? byKey.set(r.k, [{ day: iso(r.day), net: r.net }]);

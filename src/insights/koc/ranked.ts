@@ -3,6 +3,7 @@
 // the page in PostgreSQL. Reading every KOC's row into JavaScript to sort it cost more than the sums.
 
 import type { Context } from '../../core/context.js';
+import { readRows } from '../../core/reads/raw.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { type Additive, SUMS, windowRows } from '../groups/service.js';
 import type { Window } from '../window.js';
@@ -27,11 +28,16 @@ export async function rankedKocsByCounter(
       SELECT "id" FROM "Fan" WHERE "orgId" = ${orgId} AND "isKoc"
       UNION SELECT "fanId" FROM "Membership" WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL
       UNION SELECT k FROM s)`;
-  const rows = await deps.db.$queryRaw<(Additive & { id: string; totalCount: number })[]>`
+  const rows = await readRows<Additive & { id: string; totalCount: number }>(
+    deps.db,
+    Prisma.sql`
     ${kocs}
     SELECT kocs."id", count(*) OVER ()::int AS "totalCount", s.* FROM kocs LEFT JOIN s ON s.k = kocs."id"
     ORDER BY ${KOC_COUNTER_SORT[a.sortBy]} ${a.descending ? Prisma.sql`DESC` : Prisma.sql`ASC`}, kocs."id" COLLATE "C"
-    LIMIT ${a.first} OFFSET ${a.offset}`;
-  const totalCount = rows.length ? rows[0].totalCount : (await deps.db.$queryRaw<{ n: number }[]>`${kocs} SELECT count(*)::int AS n FROM kocs`)[0].n;
+    LIMIT ${a.first} OFFSET ${a.offset}`,
+  );
+  const totalCount = rows.length
+    ? rows[0].totalCount
+    : (await readRows<{ n: number }>(deps.db, Prisma.sql`${kocs} SELECT count(*)::int AS n FROM kocs`))[0].n;
   return { totalCount, rows: rows.map((r) => ({ id: r.id, sums: r })) };
 }
