@@ -110,6 +110,11 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     class TimedClient extends pg.Client {
       constructor(config?: string | pg.ClientConfig) {
         super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: connectTimeoutMs });
+        // The pool listens for errors only on idle clients. A connection lost while a caller holds one
+        // between statements (graphile-worker's job fetch before it releases, a transaction) is an
+        // 'error' event nobody listens to, and that ends the process. The holder still finds out: its
+        // next statement fails, and the pool discards the client when it comes back.
+        this.on('error', () => {});
       }
     }
     const timeouts = { Client: TimedClient, ...(opts.queryTimeoutMs ? { query_timeout: opts.queryTimeoutMs } : {}) };

@@ -15,7 +15,7 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { disposeClients, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { createPostgresDatabase } from '../helpers/postgres.js';
 import { findPgBouncer, type PrivatePgBouncer, pgbouncerRequired, startPgBouncer } from '../helpers/private-services.js';
-import { type ServerProcess, spawnServer, stopAllServers } from '../helpers/process.js';
+import { graphqlData, type ServerProcess, spawnServer, stopAllServers } from '../helpers/process.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -67,16 +67,7 @@ describe.skipIf(skip)(title, () => {
     await dropDatabase().catch(() => {});
   });
 
-  const gql = async (query: string, variables: Record<string, unknown> = {}, as = 'Dev demo') => {
-    const res = await fetch(server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: as },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as { data?: any; errors?: unknown[] };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  };
+  const gql = (query: string, variables: Record<string, unknown> = {}, as?: string) => graphqlData(server, query, variables, as);
 
   it('runs transactions, like batches, an advisory-locked import, NOTIFY-fed subscriptions and jobs through the bouncer', async () => {
     const transactionsBefore = await bouncerTransactions(bouncer);

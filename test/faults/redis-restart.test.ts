@@ -13,7 +13,7 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { disposeClients, sseSubscribe, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { createPostgresDatabase } from '../helpers/postgres.js';
 import { type PrivateRedis, startPrivateRedis } from '../helpers/private-services.js';
-import { type ServerProcess, spawnServer, stopAllServers } from '../helpers/process.js';
+import { graphqlData, postGraphQL, type ServerProcess, spawnServer, stopAllServers } from '../helpers/process.js';
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const title = onPostgres
@@ -22,21 +22,6 @@ const title = onPostgres
 
 const OUTAGE_MS = 10_000;
 const FAN_LIMIT = 3;
-
-async function gql(server: ServerProcess, query: string, variables: Record<string, unknown> = {}, as = 'Dev demo') {
-  const res = await fetch(server.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: as },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: res.status, body: (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] } };
-}
-
-async function data(server: ServerProcess, query: string, variables: Record<string, unknown> = {}, as = 'Dev demo') {
-  const { body } = await gql(server, query, variables, as);
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 const SEND = `mutation($i: SendLikesInput!) { sendLikes(input: $i) { __typename } }`;
 const TOTAL = `query($id: ID!) { node(id: $id) { ... on Campaign { like { totalLikes } } } }`;
@@ -67,7 +52,7 @@ describe.skipIf(!onPostgres)(title, () => {
   });
 
   it('keeps answering while Redis is down, and every watcher converges within 5 s of its return', async () => {
-    const setup = await data(
+    const setup = await graphqlData(
       a,
       `{ campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id } }
       fans(first: 20, filter: { minOrders: 1 }) { nodes { id externalId } } rewards { id costPoints stock } }`,
@@ -76,14 +61,16 @@ describe.skipIf(!onPostgres)(title, () => {
     const fans = setup.fans.nodes as { id: string; externalId: string }[];
     const reward = (setup.rewards as { id: string; costPoints: number; stock: number }[]).find((r) => r.stock > 2)!;
     const asFan = (i: number) => `Dev demo/fan:${fans[i % fans.length].externalId}`;
-    const total = async (server: ServerProcess) => (await data(server, TOTAL, { id: campaignId })).node.like.totalLikes as number;
+    const total = async (server: ServerProcess) => (await graphqlData(server, TOTAL, { id: campaignId })).node.like.totalLikes as number;
     const like = (server: ServerProcess, fan: number, taps: number) =>
-      gql(server, SEND, { i: { campaignId, taps } }, asFan(fan)).then((r) => r.body.data?.sendLikes?.__typename === 'MutationSendLikesSuccess');
+      postGraphQL(server, SEND, { i: { campaignId, taps } }, asFan(fan)).then(
+        (r) => r.body.data?.sendLikes?.__typename === 'MutationSendLikesSuccess',
+      );
     const redeem = async (server: ServerProcess, fan: { id: string }, key: string) => {
-      await data(server, `mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, {
+      await graphqlData(server, `mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, {
         i: { fanId: fan.id, points: reward.costPoints, note: 'redis fault test', idempotencyKey: `${key}-gift` },
       });
-      const r = await data(server, `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`, {
+      const r = await graphqlData(server, `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`, {
         i: { rewardId: reward.id, fanId: fan.id, idempotencyKey: key },
       });
       expect(r.redeemReward.__typename).toBe('MutationRedeemRewardSuccess');
@@ -114,13 +101,13 @@ describe.skipIf(!onPostgres)(title, () => {
     // Likes on both instances are accepted, and reads answer (a few rounds: a busy machine may be slow).
     for (let round = 0; round < 4; round++) {
       expect(await Promise.all([like(a, 2 + round, 3), like(b, 10 + round, 2)])).toEqual([true, true]);
-      expect((await data(b, `{ viewer { kind } }`)).viewer.kind).toBe('OPERATOR');
+      expect((await graphqlData(b, `{ viewer { kind } }`)).viewer.kind).toBe('OPERATOR');
       await new Promise((r) => setTimeout(r, 300));
     }
     // A redemption during the outage: committed, but its feed entry cannot cross Redis.
     await redeem(a, fans[1], 'redis-during');
     // Rate limits fail over to per-instance counting: one fan's burst on one instance is still cut off.
-    const burst = await Promise.all(Array.from({ length: FAN_LIMIT * 8 }, () => gql(a, `{ viewer { kind } }`, {}, asFan(19))));
+    const burst = await Promise.all(Array.from({ length: FAN_LIMIT * 8 }, () => postGraphQL(a, `{ viewer { kind } }`, {}, asFan(19))));
     const statuses = burst.map((r) => r.status);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);

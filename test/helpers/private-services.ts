@@ -6,6 +6,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import path from 'node:path';
+import { pollUntil } from './poll.js';
 
 /** A TCP port nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -20,14 +21,7 @@ export function freePort(): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(50);
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>) => pollUntil(what, check, 20_000, 50);
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {

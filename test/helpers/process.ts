@@ -1,6 +1,6 @@
 // Real server processes (`node --import tsx src/main.ts`, or `npm start` itself) on loopback, for tests
-// that need several instances or the real entry point. Every process started here is killed by
-// stopAllServers().
+// that need several instances or the real entry point, and GraphQL over HTTP to them. Every process
+// started here is killed by stopAllServers().
 import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface ServerProcess {
@@ -52,4 +52,37 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 60_00
 export function stopAllServers() {
   for (const child of started) child.kill('SIGKILL');
   started.clear();
+}
+
+/** A spawned server's answer to one GraphQL operation, errors included (fault tests assert on them). */
+export interface GraphQLReply {
+  status: number;
+  body: { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
+  headers: Headers;
+  /** From sending the request to the parsed body. */
+  ms: number;
+}
+
+/** POSTs one operation to `server` with the credential `as` (a Dev principal by default). */
+export async function postGraphQL(
+  server: ServerProcess,
+  query: string,
+  variables: Record<string, unknown> = {},
+  as = 'Dev demo',
+): Promise<GraphQLReply> {
+  const started = Date.now();
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: as },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as GraphQLReply['body'];
+  return { status: res.status, body, headers: res.headers, ms: Date.now() - started };
+}
+
+/** The operation's data; throws with the errors when there are any (what TestApp.ok does in-process). */
+export async function graphqlData(server: ServerProcess, query: string, variables: Record<string, unknown> = {}, as = 'Dev demo'): Promise<any> {
+  const { body } = await postGraphQL(server, query, variables, as);
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
 }

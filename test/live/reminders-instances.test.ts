@@ -10,8 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/core/db.js';
 import { seedDemo } from '../../src/demo/seed.js';
+import { type Check, pollUntil } from '../helpers/poll.js';
 import { createPostgresDatabase } from '../helpers/postgres.js';
-import { type ServerProcess, spawnServer, stopAllServers } from '../helpers/process.js';
+import { graphqlData, type ServerProcess, spawnServer, stopAllServers } from '../helpers/process.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { decodeId, eveningIn, Q } from './live-helpers.js';
@@ -26,15 +27,7 @@ const ADVANCE = `UPDATE graphile_worker._private_jobs SET run_at = now()
   WHERE locked_at IS NULL AND attempts < max_attempts AND run_at > now() AND run_at <= $1`;
 const REMINDERS = `query($id: ID!) { node(id: $id) { ... on LiveSession { reminderTimes { at status } } } }`;
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, check: Check<T>, ms = 60_000) => pollUntil(what, check, ms, 100);
 
 describe(`session reminders across instances (${mode})`, () => {
   let receiver: WebhookReceiver;
@@ -59,16 +52,8 @@ describe(`session reminders across instances (${mode})`, () => {
     );
   const live = () => servers.filter((s) => s.child.exitCode === null && s.child.signalCode === null);
 
-  async function post(query: string, variables: Record<string, unknown>, as = 'Dev demo', server = live()[0]!) {
-    const res = await fetch(server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: as },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as { data?: any; errors?: unknown };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  }
+  /** On the first instance still running, unless told which. */
+  const post = (query: string, variables: Record<string, unknown>, as?: string, server = live()[0]!) => graphqlData(server, query, variables, as);
 
   /** Makes what is planned up to `at` due. Embedded: with the server stopped (it owns the directory), then restarted. */
   async function advance(at: Date) {

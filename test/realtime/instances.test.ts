@@ -13,22 +13,11 @@ import { createDatabase } from '../../src/core/db.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { disposeClients, wsClient, wsSubscribe } from '../helpers/clients.js';
 import { createPostgresDatabase } from '../helpers/postgres.js';
-import { type ServerProcess, spawnServer, stopAllServers } from '../helpers/process.js';
+import { graphqlData, type ServerProcess, spawnServer, stopAllServers } from '../helpers/process.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp.js';
 
 const multi = Boolean(process.env.TEST_DATABASE_URL && process.env.REDIS_URL);
 const mode = multi ? 'two instances on PostgreSQL + Redis' : 'one instance on embedded PGlite (no shared database/Redis configured)';
-
-async function post(server: ServerProcess, query: string, variables: Record<string, unknown>, as = 'Dev demo') {
-  const res = await fetch(server.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: as },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 /** Resolves when the server prints a line matching `pattern` after this call (its own signal, no timer). */
 function printed(server: ServerProcess, pattern: RegExp): Promise<void> {
@@ -75,7 +64,7 @@ describe(`realtime across instances (${mode})`, () => {
   });
 
   it('delivers activity and like updates produced anywhere; the like total is the exact sum of accepted batches', async () => {
-    const setup = await post(
+    const setup = await graphqlData(
       a,
       `{ campaigns(kinds: [LIKE], statuses: [RUNNING]) { nodes { id like { totalLikes } } }
       fans(first: 20, filter: { minOrders: 1 }) { nodes { id externalId } } rewards { id costPoints stock } }`,
@@ -95,10 +84,10 @@ describe(`realtime across instances (${mode})`, () => {
 
     // Activity produced on instance A reaches the subscriber on B.
     const fan = fans[0];
-    await post(a, `mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, {
+    await graphqlData(a, `mutation($i: GiftPointsInput!) { giftPoints(input: $i) { __typename } }`, {
       i: { fanId: fan.id, points: reward.costPoints, note: 'instances test', idempotencyKey: 'instances-gift-1' },
     });
-    const redeemed = await post(a, `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`, {
+    const redeemed = await graphqlData(a, `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { __typename } }`, {
       i: { rewardId: reward.id, fanId: fan.id, idempotencyKey: 'instances-redeem-1' },
     });
     expect(redeemed.redeemReward.__typename).toBe('MutationRedeemRewardSuccess');
@@ -113,7 +102,7 @@ describe(`realtime across instances (${mode})`, () => {
           const taps = 1 + (((wave * 12 + i) * 7) % 100);
           const target = i % 2 ? b : a;
           const as = `Dev demo/fan:${fans[i % fans.length].externalId}`;
-          return post(
+          return graphqlData(
             target,
             `mutation($i: SendLikesInput!) { sendLikes(input: $i) { __typename ... on MutationSendLikesSuccess { data { totalLikes } } } }`,
             { i: { campaignId, taps } },
@@ -124,7 +113,7 @@ describe(`realtime across instances (${mode})`, () => {
       accepted += results.reduce((s, x) => s + x, 0);
     }
     expect(accepted).toBeGreaterThan(0);
-    const final = await post(b, `query($id: ID!) { node(id: $id) { ... on Campaign { like { totalLikes } } } }`, { id: campaignId });
+    const final = await graphqlData(b, `query($id: ID!) { node(id: $id) { ... on Campaign { like { totalLikes } } } }`, { id: campaignId });
     expect(final.node.like.totalLikes).toBe(initial + accepted);
     await expect.poll(() => counter.items.at(-1)?.likeCampaign.total, { timeout: 5_000 }).toBe(initial + accepted);
   });

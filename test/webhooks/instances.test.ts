@@ -12,8 +12,9 @@ import { emitOutbound } from '../../src/core/outbound.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { onPostgres } from '../helpers/app.js';
 import { rawId } from '../helpers/ids.js';
+import { type Check, pollUntil } from '../helpers/poll.js';
 import { createPostgresDatabase } from '../helpers/postgres.js';
-import { type ServerProcess, spawnServer, stopAllServers } from '../helpers/process.js';
+import { postGraphQL, type ServerProcess, spawnServer, stopAllServers } from '../helpers/process.js';
 
 type Hit = { id: string; pid: number; verified: boolean };
 
@@ -74,16 +75,14 @@ describe.skipIf(!onPostgres)('webhooks across three instances on PostgreSQL (ski
   });
 
   async function register(path: string) {
-    const res = await fetch(servers[0]!.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Dev demo' },
-      body: JSON.stringify({
-        query: `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) {
+    const { data } = (
+      await postGraphQL(
+        servers[0]!,
+        `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) {
           ... on MutationCreateWebhookEndpointSuccess { data { secret endpoint { id } } } ... on Error { code message } } }`,
-        variables: { i: { url: `${base}${path}`, eventKinds: ['SESSION_LIVE'] } },
-      }),
-    });
-    const { data } = (await res.json()) as any;
+        { i: { url: `${base}${path}`, eventKinds: ['SESSION_LIVE'] } },
+      )
+    ).body;
     secrets.set(path, data.createWebhookEndpoint.data.secret);
     // Other instances cache an organization's endpoints for up to a second.
     await new Promise((r) => setTimeout(r, 1_100));
@@ -97,15 +96,7 @@ describe.skipIf(!onPostgres)('webhooks across three instances on PostgreSQL (ski
       return ids;
     });
 
-  async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const until = <T>(what: string, check: Check<T>, ms = 30_000) => pollUntil(what, check, ms, 50);
 
   it('delivers each event exactly once when nothing fails, whichever instance takes it', async () => {
     const endpointId = await register('/once');

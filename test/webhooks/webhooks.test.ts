@@ -8,6 +8,7 @@ import { afterAll, describe, expect } from 'vitest';
 import { emitOutbound } from '../../src/core/outbound.js';
 import { loadManifest } from '../../src/core/persisted.js';
 import { gid } from '../helpers/ids.js';
+import { type Check, pollUntil } from '../helpers/poll.js';
 import { type SeededTestApp, useTestApp } from '../helpers/test-app.js';
 import { hashOf, partnerKey, persisted, post } from '../security/security-helpers.js';
 
@@ -62,15 +63,7 @@ afterAll(async () => {
   await new Promise((r) => receiver.close(r));
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = <T>(what: string, check: Check<T>, ms = 15_000) => pollUntil(what, check, ms, 25);
 
 // ───────────── API helpers ─────────────
 const CREATE = `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) {
