@@ -195,8 +195,8 @@ async function main() {
       /** Counter updates each watcher received per second (≤ 10; fewer once the instance's message budget is spread thinner). */
       messagesPerSubscriberPerSecond: Math.round((messagesPerSecond / SUBSCRIBERS) * 10) / 10,
       counterMessageBudgetPerSecond: COUNTER_BUDGET,
-      /** Group commits the server keeps in flight (LIKE_COMMITS_IN_FLIGHT; the server's default is 2). */
-      likeCommitsInFlight: Number(process.env.LIKE_COMMITS_IN_FLIGHT ?? 2),
+      /** Group commits the server keeps in flight (LIKE_COMMITS_IN_FLIGHT; the server's default is 1). */
+      likeCommitsInFlight: Number(process.env.LIKE_COMMITS_IN_FLIGHT ?? 1),
       /** What differs from the commit's code in this run, when anything does (BENCH_VARIANT). */
       variant: process.env.BENCH_VARIANT,
       latencyMs: { p50: Math.round(pct(latencies, 50)), p99: Math.round(pct(latencies, 99)), samples: latencies.length, unseen },

@@ -97,8 +97,8 @@ const ConfigSchema = z.object({
   TRUST_PROXY: bool.optional(),
   /** Live-counter messages one instance sends per second across all watchers before it slows its ticks. */
   COUNTER_MESSAGES_PER_SECOND: positiveInt(10_000_000).default(25_000),
-  /** Like group commits one instance keeps in flight: the next group's statements overlap the last one's COMMIT. */
-  LIKE_COMMITS_IN_FLIGHT: positiveInt(16).default(2),
+  /** Like group commits one instance keeps in flight (more than 1: the next group's statements overlap the last one's COMMIT). */
+  LIKE_COMMITS_IN_FLIGHT: positiveInt(16).default(1),
   /** Jobs one instance runs at once (webhook deliveries mostly wait on the network). */
   JOBS_CONCURRENCY: positiveInt(200).default(32),
   /** How often an instance proves it is alive; the jobs of one silent for three beats are retaken. */
