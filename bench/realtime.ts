@@ -115,7 +115,7 @@ function runtimeOver(before: Map<string, number>, after: Map<string, number>, se
   const grew = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
   const commits = grew('fanops_like_group_commits_total');
   return {
-    /** Like batches per group-commit transaction, and how long one commit cycle took on average (commits are serial). */
+    /** Like batches per group-commit transaction, and the drive's time per commit (LIKE_COMMITS_IN_FLIGHT may overlap them). */
     groupCommit: {
       batchesPerCommit: Math.round((grew('fanops_like_batches_total') / Math.max(1, commits)) * 10) / 10,
       cycleMs: Math.round(((seconds * 1000) / Math.max(1, commits)) * 10) / 10,
@@ -195,6 +195,10 @@ async function main() {
       /** Counter updates each watcher received per second (≤ 10; fewer once the instance's message budget is spread thinner). */
       messagesPerSubscriberPerSecond: Math.round((messagesPerSecond / SUBSCRIBERS) * 10) / 10,
       counterMessageBudgetPerSecond: COUNTER_BUDGET,
+      /** Group commits the server keeps in flight (LIKE_COMMITS_IN_FLIGHT; the server's default is 1). */
+      likeCommitsInFlight: Number(process.env.LIKE_COMMITS_IN_FLIGHT ?? 1),
+      /** What differs from the commit's code in this run, when anything does (BENCH_VARIANT). */
+      variant: process.env.BENCH_VARIANT,
       latencyMs: { p50: Math.round(pct(latencies, 50)), p99: Math.round(pct(latencies, 99)), samples: latencies.length, unseen },
       /** Server CPU during the drive, in cores (2 = both cores), and per 100,000 accepted likes. */
       serverCpu: {

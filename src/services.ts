@@ -74,7 +74,7 @@ export function createServices({
     activity,
     fulfilmentReturns,
     staff: new StaffDesk(db, config),
-    likes: createLikeCommitter(db, pubsub),
+    likes: createLikeCommitter(db, pubsub, { commitsInFlight: config.likeCommitsInFlight }),
     likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond, committedCounter(db)),
     insightMetrics: new MetricsHubs(db, listen),
   };

@@ -97,6 +97,8 @@ const ConfigSchema = z.object({
   TRUST_PROXY: bool.optional(),
   /** Live-counter messages one instance sends per second across all watchers before it slows its ticks. */
   COUNTER_MESSAGES_PER_SECOND: positiveInt(10_000_000).default(25_000),
+  /** Like group commits one instance keeps in flight (more than 1: the next group's statements overlap the last one's COMMIT). */
+  LIKE_COMMITS_IN_FLIGHT: positiveInt(16).default(1),
   /** Jobs one instance runs at once (webhook deliveries mostly wait on the network). */
   JOBS_CONCURRENCY: positiveInt(200).default(32),
   /** How often an instance proves it is alive; the jobs of one silent for three beats are retaken. */
@@ -194,6 +196,7 @@ export interface Config {
   trustProxy: boolean;
   /** Fan-out budget of live counters on this instance (see campaigns/like/counter-hub.ts). */
   counterMessagesPerSecond: number;
+  likeCommitsInFlight: number;
   jobs: { concurrency: number; heartbeatMs: number; pollIntervalMs: number };
   webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number; disableAfter: number; allowLoopback: boolean };
 }
@@ -265,6 +268,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     trustProxy: c.TRUST_PROXY ?? false,
     counterMessagesPerSecond: c.COUNTER_MESSAGES_PER_SECOND,
+    likeCommitsInFlight: c.LIKE_COMMITS_IN_FLIGHT,
     jobs: { concurrency: c.JOBS_CONCURRENCY, heartbeatMs: c.JOBS_HEARTBEAT_MS, pollIntervalMs: c.JOBS_POLL_INTERVAL_MS },
     webhooks: {
       maxAttempts: c.WEBHOOK_MAX_ATTEMPTS,

@@ -1,9 +1,9 @@
 // Accepting like batches: a client sends how many taps it saw since its last send. Likes arrive in
 // bursts of thousands per second, all landing on one campaign row, so batches that arrive together
-// are committed together (group commit): one transaction adds each campaign's sum with a single
-// `UPDATE … SET totalLikes = totalLikes + n`, upserts every fan's contribution in one statement, and
-// claims milestones while the campaign row is locked. A caller is answered only after that commit,
-// so an acknowledged like is durable; each caller still gets the exact running total after its batch.
+// are committed together (group commit): one transaction upserts every fan's contribution in one
+// statement and, last, adds each campaign's sum and claims its milestones with a single
+// `UPDATE … SET totalLikes = totalLikes + n`. A caller is answered only after that commit, so an
+// acknowledged like is durable; each caller still gets the exact running total after its batch.
 
 import { type ActivityInput, publishActivity, recordActivity } from '../../activity/events.js';
 import type { Context } from '../../core/context.js';
@@ -72,55 +72,98 @@ declare module '../../core/context.js' {
   }
 }
 
-/** One per app (src/services.ts): its queue groups the batches of every request of that app. */
-export function createLikeCommitter(db: Db, pubsub: PubSub) {
+/**
+ * One per app (src/services.ts): its queue groups the batches of every request of that app. Up to
+ * `commitsInFlight` groups commit at once, but only one gathers at a time: the next group is cut when
+ * the previous one reaches its counting statement (the campaign row, taken last), so its statements
+ * overlap that group's UPDATE and COMMIT while groups stay as large as with one at a time. Cutting
+ * groups earlier made them smaller and cost more CPU per like on a saturated instance. One by default:
+ * on one saturated instance two in flight measured no faster (bench/README.md, Issue 18).
+ */
+export function createLikeCommitter(db: Db, pubsub: PubSub, { commitsInFlight = 1 }: { commitsInFlight?: number } = {}) {
   let queue: Pending[] = [];
-  let running = false;
+  let inFlight = 0;
+  /** A group is still before its counting statement: newcomers wait to form the next one. */
+  let gathering = false;
+  let scheduled = false;
   /** Committed so far, for /metrics. */
   const stats = { taps: 0, batches: 0, groups: 0 };
-  const drain = async () => {
-    running = true;
-    while (queue.length) {
-      const group = queue.slice(0, MAX_GROUP);
-      queue = queue.slice(group.length);
-      if (await commitGroup(db, pubsub, group)) {
-        stats.groups += 1;
-        for (const b of group) {
-          if (b.error || b.replayed) continue;
-          stats.batches += 1;
-          stats.taps += b.taps;
-        }
+  const commit = async (group: Pending[], counting: () => void) => {
+    if (await commitGroup(db, pubsub, group, counting)) {
+      stats.groups += 1;
+      for (const b of group) {
+        if (b.error || b.replayed) continue;
+        stats.batches += 1;
+        stats.taps += b.taps;
       }
     }
-    running = false;
+  };
+  const start = () => {
+    scheduled = false;
+    if (!queue.length || inFlight >= commitsInFlight || gathering) return;
+    const group = queue.slice(0, MAX_GROUP);
+    queue = queue.slice(group.length);
+    inFlight += 1;
+    gathering = true;
+    let counted = false;
+    const counting = () => {
+      if (counted) return;
+      counted = true;
+      gathering = false;
+      schedule();
+    };
+    void commit(group, counting).finally(() => {
+      inFlight -= 1;
+      counting();
+      schedule();
+    });
+  };
+  // Wait one turn of the event loop so batches arriving together share a transaction; while a group
+  // gathers or every slot is committing, newcomers queue for the next one.
+  const schedule = () => {
+    if (scheduled || !queue.length || inFlight >= commitsInFlight || gathering) return;
+    scheduled = true;
+    setImmediate(start);
   };
   return {
     stats,
     submit(orgId: string, input: LikeBatchInput) {
       return new Promise<LikeBatchResult>((resolve, reject) => {
         queue.push({ orgId, ...input, resolve, reject });
-        // Wait one turn of the event loop so batches arriving together share a transaction;
-        // while a group commits, newcomers queue for the next one.
-        if (!running) {
-          running = true;
-          setImmediate(() => void drain());
-        }
+        schedule();
       });
     },
   };
 }
 
+/** A campaign stopped running between the group's first look and its counting statement. */
+class CampaignEndedMidGroup extends Error {
+  constructor(readonly campaignId: string) {
+    super(`campaign ${campaignId} stopped running while its likes were being counted`);
+  }
+}
+
+type Counter = { total: number; delta: number; milestonesReached: number; newlyReached: number[] };
+
 /** Commits a group in one transaction; false when the transaction failed (every batch refused). */
-async function commitGroup(db: Db, pubsub: PubSub, group: Pending[]): Promise<boolean> {
-  let outcome: {
-    events: Awaited<ReturnType<typeof recordActivity>>;
-    counters: Map<string, { total: number; delta: number; milestonesReached: number; newlyReached: number[] }>;
-  };
-  try {
-    outcome = await db.$transaction((tx) => applyGroup(tx, group));
-  } catch (e) {
-    for (const p of group) p.reject(e as Error);
-    return false;
+async function commitGroup(db: Db, pubsub: PubSub, group: Pending[], counting: () => void): Promise<boolean> {
+  let outcome: { events: Awaited<ReturnType<typeof recordActivity>>; counters: Map<string, Counter> };
+  // Campaigns found not running by the counting statement: the group is redone with their batches
+  // refused (at most once per campaign), so a batch racing the campaign's end is refused whole.
+  const ended = new Set<string>();
+  for (;;) {
+    try {
+      outcome = await db.$transaction((tx) => applyGroup(tx, group, ended, counting));
+      break;
+    } catch (e) {
+      if (e instanceof CampaignEndedMidGroup && !ended.has(e.campaignId)) {
+        ended.add(e.campaignId);
+        for (const p of group) p.error = p.result = p.replayed = undefined;
+        continue;
+      }
+      for (const p of group) p.reject(e as Error);
+      return false;
+    }
   }
   for (const p of group) p.error ? p.reject(p.error) : p.resolve(p.replayed ? { ...p.result!, replayed: true } : p.result!);
   publishActivity(pubsub, outcome.events);
@@ -129,72 +172,71 @@ async function commitGroup(db: Db, pubsub: PubSub, group: Pending[]): Promise<bo
   return true;
 }
 
-async function applyGroup(tx: Tx, all: Pending[]) {
+// Lock order, the same for every group on every instance and for the paths these rows share: batch
+// keys (key order), intimacy day counts, contributions (and, through their insight trigger, fans),
+// fans, and the campaign rows (id order) LAST, then only this group's own receipts and feed rows.
+// The campaign row is the one every group of a campaign shares, so it is held only from the counting
+// statement to COMMIT. draw.ts locks the campaign row first but then takes no fan or contribution row
+// lock (its foreign keys take KEY SHARE, which a fan's NO KEY UPDATE does not block).
+async function applyGroup(tx: Tx, all: Pending[], ended: Set<string>, counting: () => void) {
   // Retries of keyed batches already committed are answered from their receipts; the rest are counted.
   const keys = await claimBatchKeys(tx, all);
   const group = keys.fresh;
   const { campaigns, fans } = await lookUpGroup(tx, [...new Set(group.map((p) => p.campaignId))], [...new Set(group.map((p) => p.fanId))]);
+  const notRunning = (name: string, status: string) => new DomainError('CAMPAIGN_NOT_RUNNING', `"${name}" is ${status}`, 'input.campaignId');
   for (const p of group) {
     const c = campaigns.get(p.campaignId);
     const refusal = campaignRefusal(c, p.orgId, 'input.campaignId', 'LIKE');
     if (refusal) p.error = refusal;
-    else if (c!.status !== 'RUNNING')
-      p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${c!.name}" is ${c!.status.toLowerCase()}`, 'input.campaignId');
+    else if (c!.status !== 'RUNNING') p.error = notRunning(c!.name, c!.status.toLowerCase());
+    else if (ended.has(p.campaignId)) p.error = notRunning(c!.name, 'not running');
     else if (fans.get(p.fanId)?.orgId !== p.orgId) p.error = notFound('Fan', 'input.fanId');
   }
   await refuseNonMembers(tx, group, campaigns);
 
+  const accepted = group.filter((p) => !p.error);
+  // Day counts, then fans (the contribution upsert's insight trigger touches Fan rows): the order the
+  // activity batches take too, so the two paths cannot deadlock.
+  const now = new Date();
+  const earned = await earnCappedIntimacy(
+    tx,
+    accepted.map((p) => ({ orgId: p.orgId, fanId: p.fanId, day: dayOf(campaigns.get(p.campaignId)!.org.timeZone, now), messages: 0, likes: p.taps })),
+  );
+  const fanLikes = await addContributions(tx, accepted);
+  await addIntimacy(tx, earned);
+
+  // From here the group waits on (then holds) the campaign rows: the next group may start gathering.
+  counting();
   const events: ActivityInput[] = [];
-  const counters = new Map<string, { total: number; delta: number; milestonesReached: number; newlyReached: number[] }>();
-  // Campaign rows first, in id order, then contribution rows in key order: concurrent groups (on any
-  // instance) take locks in the same order and cannot deadlock.
+  const counters = new Map<string, Counter>();
   const byCampaign = new Map<string, Pending[]>();
-  for (const p of group) if (!p.error) byCampaign.set(p.campaignId, [...(byCampaign.get(p.campaignId) ?? []), p]);
+  for (const p of accepted) byCampaign.set(p.campaignId, [...(byCampaign.get(p.campaignId) ?? []), p]);
   for (const campaignId of [...byCampaign.keys()].sort()) {
     const batch = byCampaign.get(campaignId)!;
-    const sum = batch.reduce((s, p) => s + p.taps, 0);
-    // Re-checks RUNNING in the same statement, so batches racing the campaign's end are refused whole.
-    const rows = await tx.$queryRaw<{ totalLikes: number; milestonesReached: number; milestoneEvery: number; targetLikes: number }[]>`
-      UPDATE "LikeCampaign" AS lc SET "totalLikes" = lc."totalLikes" + ${sum}
-      FROM "Campaign" AS c
-      WHERE c."id" = lc."campaignId" AND c."id" = ${campaignId} AND c."status" = 'RUNNING'
-      RETURNING lc."totalLikes", lc."milestonesReached", lc."milestoneEvery", lc."targetLikes"`;
     const campaign = campaigns.get(campaignId)!;
-    if (!rows.length) {
-      for (const p of batch) p.error = new DomainError('CAMPAIGN_NOT_RUNNING', `"${campaign.name}" is not running`, 'input.campaignId');
-      continue;
-    }
-    const total = Number(rows[0].totalLikes);
-    const before = Number(rows[0].milestonesReached);
-    const every = Number(rows[0].milestoneEvery);
-    // Milestones stop at the target: rounds beyond it were never budgeted.
-    const reached = Math.min(Math.floor(total / every), Math.floor(Number(rows[0].targetLikes) / every));
-    let claimed: number[] = [];
-    if (reached > before) {
-      // Conditional on the value read under the row lock: each milestone is claimed exactly once.
-      const ok = await tx.likeCampaign.updateMany({ where: { campaignId, milestonesReached: before }, data: { milestonesReached: reached } });
-      if (ok.count) claimed = Array.from({ length: reached - before }, (_, i) => before + i + 1);
-      // In the transaction that claimed them: one milestone.reached per milestone, however many batches race.
+    const sum = batch.reduce((s, p) => s + p.taps, 0);
+    const { total, before, reached, every, target } = await countLikes(tx, campaignId, sum);
+    const claimed = Array.from({ length: reached - before }, (_, i) => before + i + 1);
+    // In the transaction that claimed them: one milestone.reached per milestone, however many batches race.
+    if (claimed.length)
       await emitOutboundMany(
         tx,
         campaign.orgId,
         'milestone.reached',
-        claimed.map((milestone) => ({
-          campaignId,
-          name: campaign.name,
-          milestone,
-          likes: milestone * every,
-          targetLikes: Number(rows[0].targetLikes),
-        })),
+        claimed.map((milestone) => ({ campaignId, name: campaign.name, milestone, likes: milestone * every, targetLikes: target })),
       );
-    }
     // Each batch's running total, in arrival order; a milestone belongs to the batch that crossed it.
     let running = total - sum;
     for (const p of batch) {
       const from = running;
       running += p.taps;
       const newlyReached = claimed.filter((m) => m * every > from && m * every <= running);
-      p.result = { totalLikes: running, milestonesReached: before + claimed.filter((m) => m * every <= running).length, newlyReached, fanLikes: 0 };
+      p.result = {
+        totalLikes: running,
+        milestonesReached: before + claimed.filter((m) => m * every <= running).length,
+        newlyReached,
+        fanLikes: fanLikes.get(p)!,
+      };
       // The feed gets an entry per milestone crossed, not per batch: batches arrive thousands a second.
       if (newlyReached.length)
         events.push({
@@ -206,41 +248,58 @@ async function applyGroup(tx: Tx, all: Pending[]) {
           payload: { campaignId, totalLikes: running, milestones: newlyReached },
         });
     }
-    counters.set(campaignId, { total, delta: sum, milestonesReached: claimed.length ? reached : before, newlyReached: claimed });
+    counters.set(campaignId, { total, delta: sum, milestonesReached: reached, newlyReached: claimed });
   }
-
-  const accepted = group.filter((p) => !p.error);
-  // Before the contribution upsert (whose insight trigger touches Fan rows): day counts, then fans,
-  // the order the activity batches take too, so the two paths cannot deadlock.
-  const now = new Date();
-  const earned = await earnCappedIntimacy(
-    tx,
-    accepted.map((p) => ({ orgId: p.orgId, fanId: p.fanId, day: dayOf(campaigns.get(p.campaignId)!.org.timeZone, now), messages: 0, likes: p.taps })),
-  );
-  // Every fan's contribution in one upsert.
-  const perFan = new Map<string, number>();
-  for (const p of accepted) perFan.set(`${p.campaignId}\u0000${p.fanId}`, (perFan.get(`${p.campaignId}\u0000${p.fanId}`) ?? 0) + p.taps);
-  if (perFan.size) {
-    const values = [...perFan.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([key, likes]) => {
-        const [campaignId, fanId] = key.split('\u0000');
-        return Prisma.sql`(${campaignId}, ${fanId}, ${likes}, now())`;
-      });
-    const rows = await tx.$queryRaw<{ campaignId: string; fanId: string; likes: number }[]>`
-      INSERT INTO "LikeContribution" ("campaignId", "fanId", "likes", "updatedAt") VALUES ${Prisma.join(values)}
-      ON CONFLICT ("campaignId", "fanId") DO UPDATE SET "likes" = "LikeContribution"."likes" + EXCLUDED."likes", "updatedAt" = now()
-      RETURNING "campaignId", "fanId", "likes"`;
-    const after = new Map(rows.map((r) => [`${r.campaignId}\u0000${r.fanId}`, Number(r.likes)]));
-    // A fan with several batches in the group: each sees their count as of their own batch.
-    const later = new Map<string, number>();
-    for (const p of [...accepted].reverse()) {
-      const key = `${p.campaignId}\u0000${p.fanId}`;
-      p.result!.fanLikes = after.get(key)! - (later.get(key) ?? 0);
-      later.set(key, (later.get(key) ?? 0) + p.taps);
-    }
-  }
-  await addIntimacy(tx, earned);
   await keys.settle();
   return { events: await recordActivity(tx, events), counters };
+}
+
+/**
+ * Adds a campaign's sum and claims the milestones it crossed, in one statement that locks the campaign
+ * row. `before` is read under that lock (the locking sub-select returns the row as the last commit left
+ * it), so each milestone is claimed by exactly one group. NO KEY UPDATE, the lock the UPDATE takes anyway:
+ * FOR UPDATE would also wait for the KEY SHARE that other groups' contribution inserts hold on this row
+ * (their foreign key) while they wait for our fans: a deadlock. Re-checks RUNNING in the same statement;
+ * a campaign that stopped throws CampaignEndedMidGroup and the group is redone without its batches.
+ */
+async function countLikes(tx: Tx, campaignId: string, sum: number) {
+  const rows = await tx.$queryRaw<{ total: number; before: number; reached: number; every: number; target: number }[]>`
+    UPDATE "LikeCampaign" AS lc SET
+      "totalLikes" = lc."totalLikes" + ${sum},
+      -- Milestones stop at the target: rounds beyond it were never budgeted.
+      "milestonesReached" = GREATEST(lc."milestonesReached", LEAST((lc."totalLikes" + ${sum}) / lc."milestoneEvery", lc."targetLikes" / lc."milestoneEvery"))
+    FROM "Campaign" AS c, (SELECT "campaignId", "milestonesReached" FROM "LikeCampaign" WHERE "campaignId" = ${campaignId} FOR NO KEY UPDATE) AS old
+    WHERE lc."campaignId" = old."campaignId" AND c."id" = lc."campaignId" AND c."status" = 'RUNNING'
+    RETURNING lc."totalLikes" AS total, old."milestonesReached" AS before, lc."milestonesReached" AS reached,
+              lc."milestoneEvery" AS every, lc."targetLikes" AS target`;
+  if (!rows.length) throw new CampaignEndedMidGroup(campaignId);
+  const [r] = rows;
+  return { total: Number(r.total), before: Number(r.before), reached: Number(r.reached), every: Number(r.every), target: Number(r.target) };
+}
+
+/** Every fan's contribution in one upsert; returns each batch's fan count as of that batch. */
+async function addContributions(tx: Tx, accepted: Pending[]) {
+  const fanLikes = new Map<Pending, number>();
+  const perFan = new Map<string, number>();
+  for (const p of accepted) perFan.set(`${p.campaignId}\u0000${p.fanId}`, (perFan.get(`${p.campaignId}\u0000${p.fanId}`) ?? 0) + p.taps);
+  if (!perFan.size) return fanLikes;
+  const values = [...perFan.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, likes]) => {
+      const [campaignId, fanId] = key.split('\u0000');
+      return Prisma.sql`(${campaignId}, ${fanId}, ${likes}, now())`;
+    });
+  const rows = await tx.$queryRaw<{ campaignId: string; fanId: string; likes: number }[]>`
+    INSERT INTO "LikeContribution" ("campaignId", "fanId", "likes", "updatedAt") VALUES ${Prisma.join(values)}
+    ON CONFLICT ("campaignId", "fanId") DO UPDATE SET "likes" = "LikeContribution"."likes" + EXCLUDED."likes", "updatedAt" = now()
+    RETURNING "campaignId", "fanId", "likes"`;
+  const after = new Map(rows.map((r) => [`${r.campaignId}\u0000${r.fanId}`, Number(r.likes)]));
+  // A fan with several batches in the group: each sees their count as of their own batch.
+  const later = new Map<string, number>();
+  for (const p of [...accepted].reverse()) {
+    const key = `${p.campaignId}\u0000${p.fanId}`;
+    fanLikes.set(p, after.get(key)! - (later.get(key) ?? 0));
+    later.set(key, (later.get(key) ?? 0) + p.taps);
+  }
+  return fanLikes;
 }
