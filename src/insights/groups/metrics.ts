@@ -144,20 +144,21 @@ export async function rankCommunities(
   if (args.sortBy === 'ACTIVE_MEMBERS') {
     values = await metricsOfGroups(deps, orgId, tz, groups, w);
   } else {
+    // Left here: the buyer counts (NEEDS_BUYERS) and the churn rate, which alone needs every group's sums.
     const ids = args.kinds?.length ? groups.map((g) => g.id) : null;
+    const churn = args.sortBy === 'CHURN_RATE';
     const [sums, buyerRows, atStart] = await Promise.all([
-      additive(deps, orgId, 'G', ids, w, null),
-      NEEDS_BUYERS.has(args.sortBy) ? fastBuyers(deps, orgId, 'G', ids, w, null) : Promise.resolve(new Map()),
-      args.sortBy === 'CHURN_RATE'
-        ? membersAtStart(deps, orgId, 'G', ids, new Map(groups.map((g) => [g.id, g.memberCount])), [w.from])
-        : Promise.resolve(new Map<string, number>()),
+      churn ? additive(deps, orgId, 'G', ids, w, null) : undefined,
+      NEEDS_BUYERS.has(args.sortBy) ? fastBuyers(deps, orgId, 'G', ids, w, null) : new Map(),
+      churn ? membersAtStart(deps, orgId, 'G', ids, new Map(groups.map((g) => [g.id, g.memberCount])), [w.from]) : new Map<string, number>(),
     ]);
     const key = (id: string) => `${id}|${w.from}`;
     known = sums; // the page reuses these sums
-    values = new Map(groups.map((g) => [g.id, combine(w, sums.get(key(g.id)), buyerRows.get(key(g.id)), 0, atStart.get(key(g.id)) ?? 0)]));
+    values = new Map(groups.map((g) => [g.id, combine(w, sums?.get(key(g.id)), buyerRows.get(key(g.id)), 0, atStart.get(key(g.id)) ?? 0)]));
   }
   const order = groups.map((g) => ({ id: g.id, v: values.get(g.id)![field] as number | null })).sort(byMetric(field, args.descending));
-  const page = order.slice(args.offset, args.offset + args.first).map((o) => groups.find((g) => g.id === o.id)!);
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  const page = order.slice(args.offset, args.offset + args.first).map((o) => byId.get(o.id)!);
   const full = args.sortBy === 'ACTIVE_MEMBERS' ? values : await metricsOfGroups(deps, orgId, tz, page, w, known);
   return { totalCount: groups.length, rows: page.map((g, i) => ({ rank: args.offset + i + 1, communityId: g.id, metrics: full.get(g.id)! })) };
 }

@@ -5,15 +5,13 @@
 import type { Context } from '../../core/context.js';
 import { readRows } from '../../core/reads/raw.js';
 import { Prisma } from '../../generated/prisma/client.js';
+import { COUNTER_SORT } from '../groups/ranked.js';
 import { type Additive, SUMS, windowRows } from '../groups/service.js';
 import type { Window } from '../window.js';
 
 type Deps = Pick<Context, 'db'>;
 
-export const KOC_COUNTER_SORT = {
-  GMV_CENTS: Prisma.sql`COALESCE(s."gmvCents", 0)`,
-  ORDERS: Prisma.sql`COALESCE(s."orders", 0)`,
-} as const;
+export const KOC_COUNTER_SORT = { GMV_CENTS: COUNTER_SORT.GMV_CENTS, ORDERS: COUNTER_SORT.ORDERS } as const;
 export type KocCounterSort = keyof typeof KOC_COUNTER_SORT;
 
 /** A page of KOCs by one counter over the window (ties by fan id in code-unit order), with their sums. */
