@@ -210,7 +210,7 @@ async function applyGroup(tx: Tx, all: Pending[], ended: Set<string>, counting: 
   const events: ActivityInput[] = [];
   const counters = new Map<string, Counter>();
   const byCampaign = new Map<string, Pending[]>();
-  for (const p of accepted) byCampaign.set(p.campaignId, [...(byCampaign.get(p.campaignId) ?? []), p]);
+  for (const p of accepted) byCampaign.get(p.campaignId)?.push(p) ?? byCampaign.set(p.campaignId, [p]);
   for (const campaignId of [...byCampaign.keys()].sort()) {
     const batch = byCampaign.get(campaignId)!;
     const campaign = campaigns.get(campaignId)!;
