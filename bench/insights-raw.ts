@@ -1,5 +1,6 @@
 // The raw `pg` ceiling for bench:insights: the same questions as single hand-written statements over
-// the same rollup tables (window sums from whole 8/64-day blocks plus edge days, as the API reads them),
+// the same rollup tables (a ranking's window sums as two running totals per group, the KOC leaderboard's
+// from whole 8/64-day blocks plus edge days, as the API reads them),
 // answered without GraphQL, Prisma or JavaScript assembly. Distinct counts read
 // InsightDistinctDay (20261204000100_insight_fast_windows) as the API does for windows ending today.
 import type pg from 'pg';
@@ -21,14 +22,21 @@ function window90(scope: 'G' | 'K') {
 }
 
 export const RAW = {
-  /** Top 20 groups by GMV over 90 days, with buyers, repeat buyers and active members for the page (latest-day histograms). */
+  /**
+   * Top 20 groups by GMV over 90 days from the running totals (InsightPrefix: today's less the day before
+   * the window's), with buyers, repeat buyers and active members for the page (latest-day histograms).
+   */
   async ranking(c: pg.Pool, orgId: string) {
     await c.query({
       name: `raw-ranking-${localDay(new Date(), 'Asia/Shanghai')}`,
       text: `
       WITH sums AS (
-        SELECT "scopeId" AS id, sum("gmvCents") AS gmv, sum("orders") AS orders, sum("messages") AS messages, sum("joins") AS joins, sum("leaves") AS leaves
-        FROM (${window90('G')}) x GROUP BY 1 ORDER BY gmv DESC, id LIMIT 20)
+        SELECT hi."scopeId" AS id, hi."gmvCents" - COALESCE(lo."gmvCents", 0) AS gmv, hi."orders" - COALESCE(lo."orders", 0) AS orders,
+          hi."messages" - COALESCE(lo."messages", 0) AS messages, hi."joins" - COALESCE(lo."joins", 0) AS joins, hi."leaves" - COALESCE(lo."leaves", 0) AS leaves
+        FROM "InsightPrefix" hi
+        LEFT JOIN "InsightPrefix" lo ON lo."scope" = 'G' AND lo."scopeId" = hi."scopeId" AND lo."day" = ${W90} - 1
+        WHERE hi."orgId" = $1 AND hi."scope" = 'G' AND hi."day" = ${TODAY}
+        ORDER BY gmv DESC, id LIMIT 20)
       SELECT s.*, d.buyers, d.repeat, d.active FROM sums s
       CROSS JOIN LATERAL (SELECT sum("lastBuyers") AS buyers, sum("lastRepeat") AS repeat, sum("lastActive") AS active
         FROM "InsightDistinctDay" WHERE "scope" = 'G' AND "scopeId" = s.id AND "day" >= ${W90}) d

@@ -23,6 +23,7 @@ import { readLabelledOnScrape, readOnScrape } from './core/metrics.js';
 import type { PubSub } from './core/pubsub.js';
 import { refreshDueLifecycles } from './fans/lifecycle.js';
 import { FulfilmentReturns } from './fulfilment/returns.js';
+import { extendPrefixes } from './insights/groups/prefix.js';
 import { MetricsHubs } from './insights/live/hub.js';
 import { ITEM_SALE_TASK, type ItemSaleJob, runItemSale } from './live/lineup.js';
 import { runSessionReminder, SESSION_REMINDER_TASK, type SessionReminderJob } from './live/reminders.js';
@@ -31,6 +32,7 @@ import { returnRedemption } from './points/service.js';
 import { WebhookDeliverer } from './webhooks/delivery.js';
 
 export const NIGHTLY_LIFECYCLE_TASK = 'fans.lifecycle-nightly';
+export const EXTEND_PREFIXES_TASK = 'insights.extend-prefixes';
 
 export function createServices({
   db,
@@ -66,6 +68,8 @@ export function createServices({
   jobs.recurring<{ _cron?: { ts: string } }>(NIGHTLY_LIFECYCLE_TASK, '0 * * * *', async (p) => {
     await refreshDueLifecycles(db, p._cron?.ts ? new Date(p._cron.ts) : new Date());
   });
+  // Insight running totals reach tomorrow in each organization's time zone (claimed once across instances).
+  jobs.recurring(EXTEND_PREFIXES_TASK, '7 * * * *', async () => void (await extendPrefixes({ db })));
   // Like batch keys guard retries for a day; older receipts go every hour (claimed once across instances).
   jobs.recurring(FORGET_BATCH_KEYS_TASK, '17 * * * *', async () => void (await forgetOldBatchKeys(db)));
   return {

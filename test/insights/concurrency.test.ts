@@ -7,7 +7,7 @@ import { describe, expect } from 'vitest';
 import { addDays, localDay } from '../../src/checkins/days.js';
 import { gid } from '../helpers/ids.js';
 import { useTestApp } from '../helpers/test-app.js';
-import { dumpRollups, loadRaw, METRICS, recompute, rng } from './insights-helpers.js';
+import { dumpRollups, extendPrefixesNow, loadRaw, METRICS, recompute, rng } from './insights-helpers.js';
 
 const it = useTestApp({ fans: 40 });
 const DAY = 86_400_000;
@@ -94,10 +94,34 @@ describe('insight rollups under concurrent writes', () => {
             ),
           ),
       );
+    // The running totals exist before the writers start, and are carried a day further at a time while they
+    // write (as the hourly job would, here 12 days per wave): each new row must start from every committed
+    // writer's totals, and every later writer must add to it.
+    await extendPrefixesNow(t);
+    const tomorrow = addDays(localDay(new Date(), (await db.organization.findUniqueOrThrow({ where: { id: t.orgId } })).timeZone), 1);
+    let extensions = 0;
+    let day = 0;
+    const extendWhileWriting = async () => {
+      for (let i = 0; i < 12; i++) {
+        day++;
+        let ok = false;
+        for (let attempt = 0; attempt < 500 && !ok; attempt++) {
+          const [row] = await t.database.sql.query<{ ok: boolean }>('SELECT insight_prefix_extend($1, $2::date) AS ok', [
+            t.orgId,
+            addDays(tomorrow, day),
+          ]);
+          ok = row.ok;
+          if (!ok) await new Promise((r) => setTimeout(r, 2));
+        }
+        if (ok) extensions++;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
     // Waves of at most 16 requests (the test app's pool has 20 connections; each mutation holds one).
-    await Promise.all([...imports.slice(0, 10), ...activity.slice(0, 5)].map((f) => f()));
-    await Promise.all([...imports.slice(10), ...activity.slice(5)].map((f) => f()));
+    await Promise.all([extendWhileWriting(), ...[...imports.slice(0, 10), ...activity.slice(0, 5)].map((f) => f())]);
+    await Promise.all([extendWhileWriting(), ...[...imports.slice(10), ...activity.slice(5)].map((f) => f())]);
     await Promise.all([...likes, ...joins, ...leaves].map((f) => f()));
+    expect(extensions, 'the extension got its turn between writers').toBeGreaterThan(0);
     // Refunds in parallel too (16), on the hot fans' orders.
     const paid = await db.order.findMany({
       where: { orgId: t.orgId, externalId: { startsWith: 'c-' } },
@@ -146,6 +170,8 @@ describe('insight rollups under concurrent writes', () => {
     expect(all.refunds).toBeGreaterThan(0);
     const kept = await dumpRollups(t);
     expect(kept, 'every block equals the sum of its days').toContain(`"blocksOff":0`);
+    expect(kept, 'every running total equals the sum of its days').toContain(`"prefixOff":0`);
+    expect(kept, 'every prefixed scope has a row per day through the horizon').toContain(`"prefixGaps":0`);
     await t.database.sql.query('SELECT insight_rebuild($1)', [t.orgId]);
     expect(await dumpRollups(t)).toBe(kept);
   }, 120_000);

@@ -6,7 +6,7 @@ import { describe, expect } from 'vitest';
 import { addDays, localDay } from '../../src/checkins/days.js';
 import { gid } from '../helpers/ids.js';
 import { useTestApp } from '../helpers/test-app.js';
-import { dumpRollups, loadRaw, METRICS, type Raw, recompute, rng, runWorkload } from './insights-helpers.js';
+import { dumpRollups, extendPrefixesNow, loadRaw, METRICS, type Raw, recompute, rng, runWorkload } from './insights-helpers.js';
 
 const it = useTestApp({ fans: 60 });
 
@@ -20,6 +20,8 @@ describe('group metrics', () => {
       if (process.env.INSIGHT_TIMINGS) console.log(what, Date.now() - at, 'ms');
       at = Date.now();
     };
+    // Running totals from the start, so the workload's writes (up to 100 days back) move them as they land.
+    await extendPrefixesNow(t);
     await runWorkload(t, r);
     lap('workload');
     raw = await loadRaw(t, t.orgId);
@@ -79,9 +81,48 @@ describe('group metrics', () => {
     // The triggers and the one-pass rebuild (used after bulk loads with triggers off) agree row for row.
     const kept = await dumpRollups(t);
     expect(kept, 'every block equals the sum of its days').toContain(`"blocksOff":0`);
+    expect(kept, 'every running total equals the sum of its days').toContain(`"prefixOff":0`);
+    expect(kept, 'every prefixed scope has a row per day through the horizon').toContain(`"prefixGaps":0`);
     await t.database.sql.query('SELECT insight_rebuild($1)', [t.orgId]);
     expect(await dumpRollups(t)).toBe(kept);
   }, 300_000);
+
+  it('answer the same from the blocks when the running totals do not reach the window, and again once they do', async ({ t }) => {
+    const today = localDay(new Date(), raw.timeZone);
+    const ids = raw.communities.slice(0, 3).map((c) => gid('Community', c.id));
+    const ask = async () => [
+      await t.ok(
+        `{ communityRanking(window: { lastDays: 90 }, sortBy: GMV_CENTS, first: 100) { totalCount nodes { community { id } metrics { ${METRICS} } } } }`,
+      ),
+      await t.ok(
+        `query($f: Date!, $t: Date!) { communityRanking(window: { from: $f, to: $t }, sortBy: MESSAGES, descending: false, first: 100) { nodes { community { id } metrics { ${METRICS} } } } }`,
+        { f: addDays(today, -40), t: addDays(today, -5) },
+      ),
+      ...(await Promise.all(
+        ids.map((c) => t.ok(`query($c: ID!) { communityMetrics(communityId: $c, window: { lastDays: 30 }) { ${METRICS} } }`, { c })),
+      )),
+      await t.ok(`{ organizationMetrics(window: { lastDays: 60 }) { ${METRICS} } }`),
+    ];
+    const seen: string[] = [];
+    const stop = t.database.onStatement((sql) => seen.push(sql));
+    const reads = (table: string) => seen.filter((q) => q.includes(`"${table}"`)).length;
+    const withTotals = await ask();
+    expect(withTotals[0].communityRanking.totalCount).toBe(raw.communities.length);
+    expect([reads('InsightPrefix'), reads('InsightBlock')]).toEqual([6, 0]);
+    await t.database.sql.query('DELETE FROM "InsightPrefixSpan" WHERE "orgId" = $1', [t.orgId]);
+    await t.database.sql.query('DELETE FROM "InsightPrefix" WHERE "orgId" = $1', [t.orgId]);
+    seen.length = 0;
+    expect(await ask()).toEqual(withTotals);
+    expect([reads('InsightPrefix'), reads('InsightBlock')]).toEqual([0, 6]);
+    await extendPrefixesNow(t);
+    seen.length = 0;
+    expect(await ask()).toEqual(withTotals);
+    expect(reads('InsightPrefix')).toBe(6);
+    stop();
+    const dump = await dumpRollups(t);
+    expect(dump).toContain(`"prefixOff":0`);
+    expect(dump).toContain(`"prefixGaps":0`);
+  });
 
   it('rank every group by any metric in the order the recomputation gives, ties by id', async ({ t }) => {
     const today = localDay(new Date(), raw.timeZone);

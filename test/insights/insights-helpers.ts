@@ -1,6 +1,7 @@
 // Shared by the insight tests: a seeded random workload through the API, the base rows it left, and
 // every metric recomputed from those rows in plain TypeScript (no rollup table is read here).
 import { localDay } from '../../src/checkins/days.js';
+import { extendPrefixes } from '../../src/insights/groups/prefix.js';
 import { gid } from '../helpers/ids.js';
 import type { SeededTestApp } from '../helpers/test-app.js';
 
@@ -167,7 +168,30 @@ export async function dumpRollups(t: SeededTestApp) {
          IS DISTINCT FROM (d."orders", d."gmvCents", d."refunds", d."refundedCents", d."messages", d."joins", d."leaves", d."buyerShows", d."complaintsRaised", d."complaintsResolved")
          AND NOT (d."scope" IS NULL AND (b."orders", b."gmvCents", b."refunds", b."refundedCents", b."messages", b."joins", b."leaves", b."buyerShows", b."complaintsRaised", b."complaintsResolved") = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0))`,
     ),
+    // Every running total equals the sum of its scope's days up to it, and every prefixed scope has a row for
+    // each day from its first through the horizon (20261207000100_insight_prefix).
+    await q(
+      `SELECT count(*)::int AS "prefixOff" FROM "InsightPrefix" p
+       CROSS JOIN LATERAL (SELECT COALESCE(sum(x."orders"), 0) AS a, COALESCE(sum(x."gmvCents"), 0) AS b, COALESCE(sum(x."refunds"), 0) AS c,
+           COALESCE(sum(x."refundedCents"), 0) AS d, COALESCE(sum(x."messages"), 0) AS e, COALESCE(sum(x."joins"), 0) AS f, COALESCE(sum(x."leaves"), 0) AS g,
+           COALESCE(sum(x."buyerShows"), 0) AS h, COALESCE(sum(x."complaintsRaised"), 0) AS i, COALESCE(sum(x."complaintsResolved"), 0) AS j
+         FROM "InsightDay" x WHERE x."scope" = p."scope" AND x."scopeId" = p."scopeId" AND x."day" <= p."day") x
+       WHERE p."orgId" = $1 AND (p."orders", p."gmvCents", p."refunds", p."refundedCents", p."messages", p."joins", p."leaves", p."buyerShows", p."complaintsRaised", p."complaintsResolved")
+         IS DISTINCT FROM (x.a, x.b, x.c, x.d, x.e, x.f, x.g, x.h, x.i, x.j)`,
+    ),
+    await q(
+      `SELECT count(*)::int AS "prefixGaps" FROM (
+         SELECT "scope", "scopeId", min("day") AS a, max("day") AS b, count(*)::int AS n FROM "InsightPrefix" WHERE "orgId" = $1 GROUP BY 1, 2
+       ) s LEFT JOIN "InsightPrefixSpan" h ON h."orgId" = $1
+       WHERE h."horizon" IS NULL OR s.b <> h."horizon" OR s.n <> s.b - s.a + 1`,
+    ),
   ]);
+}
+
+/** Carries the organization's running totals (InsightPrefix) through tomorrow, as the hourly job does. */
+export async function extendPrefixesNow(t: SeededTestApp) {
+  const { extended } = await extendPrefixes({ db: t.database.prisma }, new Date(), [t.orgId]);
+  if (extended !== 1) throw new Error('the running totals were not extended');
 }
 
 export type Raw = Awaited<ReturnType<typeof loadRaw>>;

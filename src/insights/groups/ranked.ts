@@ -8,6 +8,7 @@ import { readRows } from '../../core/reads/raw.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { CommunityKind } from '../../generated/prisma/enums.js';
 import type { Window } from '../window.js';
+import { prefixCovers, prefixHorizon, prefixSums } from './prefix.js';
 import { type Additive, SUMS, windowRows } from './service.js';
 
 type Deps = Pick<Context, 'db'>;
@@ -47,15 +48,19 @@ export async function rankedByCounter(
 ): Promise<{ totalCount: number; rows: RankedRow[] }> {
   const kinds = a.kinds?.length ? Prisma.sql`AND c."kind"::text = ANY(${a.kinds}::text[])` : Prisma.empty;
   const direction = a.descending ? Prisma.sql`DESC NULLS LAST` : Prisma.sql`ASC NULLS LAST`;
+  const order = Prisma.sql`ORDER BY ${COUNTER_SORT[a.sortBy]} ${direction}, s."id" COLLATE "C" LIMIT ${a.first} OFFSET ${a.offset}`;
+  const groups = Prisma.sql`SELECT c."id" AS k, c."id", c."memberCount" FROM "Community" c WHERE c."orgId" = ${orgId} ${kinds}`;
   const rows = await readRows<Additive & { id: string; memberCount: number; totalCount: number }>(
     deps.db,
-    Prisma.sql`
-    SELECT c."id", c."memberCount", count(*) OVER ()::int AS "totalCount", s.*
-    FROM "Community" c
-    LEFT JOIN (SELECT "scopeId" AS k, ${SUMS} FROM (${windowRows(orgId, 'G', Prisma.empty, w)}) x GROUP BY 1) s ON s.k = c."id"
-    WHERE c."orgId" = ${orgId} ${kinds}
-    ORDER BY ${COUNTER_SORT[a.sortBy]} ${direction}, c."id" COLLATE "C"
-    LIMIT ${a.first} OFFSET ${a.offset}`,
+    prefixCovers(await prefixHorizon(deps, orgId), w)
+      ? Prisma.sql`SELECT s.*, count(*) OVER ()::int AS "totalCount" FROM (${prefixSums('G', groups, w)}) s ${order}`
+      : Prisma.sql`
+    SELECT s.*, count(*) OVER ()::int AS "totalCount" FROM (
+      SELECT g.*, b."orders", b."gmvCents", b."refunds", b."refundedCents", b."messages", b."joins", b."leaves", b."buyerShows",
+        b."complaintsRaised", b."complaintsResolved"
+      FROM (${groups}) g
+      LEFT JOIN (SELECT "scopeId" AS k, ${SUMS} FROM (${windowRows(orgId, 'G', Prisma.empty, w)}) x GROUP BY 1) b ON b.k = g.k) s
+    ${order}`,
   );
   // Past the last page the window count has no row to ride on.
   const totalCount = rows.length

@@ -12,6 +12,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import type { CommunityKind } from '../../generated/prisma/enums.js';
 import type { Window } from '../window.js';
 import { dayNumber, dayOfNumber, splitWindow } from './blocks.js';
+import { prefixCovers, prefixHorizon, prefixSums } from './prefix.js';
 
 type Deps = Pick<Context, 'db'>;
 export type Scope = 'O' | 'G' | 'K';
@@ -89,9 +90,13 @@ export async function additive(deps: Deps, orgId: string, scope: Scope, ids: str
   const k = all ? Prisma.sql`'*'` : Prisma.sql`"scopeId"`;
   const only = ids ? Prisma.sql`AND "scopeId" = ANY(${ids}::text[])` : Prisma.empty;
   if (!g) {
+    // Named scopes (or the organization itself) read their running totals when the window allows.
+    const keys = all ? null : ids ? Prisma.sql`SELECT unnest(${ids}::text[]) AS k` : scope === 'O' ? Prisma.sql`SELECT ${orgId}::text AS k` : null;
     const rows = await readRows<Additive & { k: string; b: Date }>(
       deps.db,
-      Prisma.sql`
+      keys && prefixCovers(await prefixHorizon(deps, orgId), w)
+        ? Prisma.sql`SELECT s.*, ${d(w.from)} AS b FROM (${prefixSums(scope, keys, w)}) s`
+        : Prisma.sql`
       SELECT ${k} AS k, ${d(w.from)} AS b, ${SUMS} FROM (${windowRows(orgId, scope, only, w)}) x GROUP BY 1, 2`,
     );
     return keyed(rows);
