@@ -62,11 +62,8 @@ async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | n
     const chunks = Array.from({ length: Math.ceil(sets.length / 62) }, (_, i) => sets.slice(i * 62, i * 62 + 62));
     const counted = chunks.map((chunk, n) => {
       const bits = chunk.flatMap(([, groups], i) => groups.map(() => i));
-      // JIT compilation would cost more than this query runs (it is planned as expensive): off for it alone.
-      return deps.db
-        .$transaction([
-          deps.db.$executeRaw`SET LOCAL jit = off`,
-          deps.db.$queryRaw<{ s: number; members: number; ordered: number }[]>`
+      // (Planned as expensive; the pool runs without JIT, src/core/db.ts.)
+      return deps.db.$queryRaw<{ s: number; members: number; ordered: number }[]>`
         WITH sig(s, c) AS (SELECT * FROM unnest(${bits}::int[], ${chunk.flatMap(([, g]) => g)}::text[])),
              b AS (${b}),
              g AS (SELECT c, bit_or(1::bigint << s) AS mask FROM sig GROUP BY c),
@@ -74,9 +71,7 @@ async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | n
              fb AS (SELECT f.mask, b."fanId" IS NOT NULL AS bought, count(*) AS n FROM f LEFT JOIN b ON b."fanId" = f."fanId" GROUP BY 1, 2)
         SELECT ${n * 62}::int + x.s AS s, COALESCE(sum(fb.n) FILTER (WHERE fb.mask & (1::bigint << x.s) <> 0), 0)::int AS members,
           COALESCE(sum(fb.n) FILTER (WHERE fb.bought AND fb.mask & (1::bigint << x.s) <> 0), 0)::int AS ordered
-        FROM (SELECT DISTINCT s FROM sig) x CROSS JOIN fb GROUP BY x.s`,
-        ])
-        .then(([, rows]) => rows);
+        FROM (SELECT DISTINCT s FROM sig) x CROSS JOIN fb GROUP BY x.s`;
     });
     const [rows, self] = await Promise.all([
       Promise.all(counted).then((r) => r.flat()),
