@@ -12,6 +12,7 @@ import { execSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SERVER_NODE_FLAGS } from '../src/core/node-flags.js';
 import { calibrate, describeCalibration, writeResultsBlock } from './calibration.js';
 import { connectWatchers, driveLikes, gql, likeSetup, pct, TOKENS, tapToWatcher } from './realtime-load.js';
 
@@ -54,7 +55,8 @@ async function startServer() {
   };
   const child = spawn(
     'node',
-    [...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', path.join(here, '../src/main.ts')],
+    // The flags production runs with, then SERVER_NODE_ARGS (a later V8 flag wins: a variant can override them).
+    [...SERVER_NODE_FLAGS, ...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', path.join(here, '../src/main.ts')],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -199,6 +201,8 @@ async function main() {
       likeCommitsInFlight: Number(process.env.LIKE_COMMITS_IN_FLIGHT ?? 1),
       /** What differs from the commit's code in this run, when anything does (BENCH_VARIANT). */
       variant: process.env.BENCH_VARIANT,
+      /** The server's node flags: production's (src/core/node-flags.ts), then SERVER_NODE_ARGS. */
+      serverNodeFlags: [...SERVER_NODE_FLAGS, ...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)].join(' '),
       latencyMs: { p50: Math.round(pct(latencies, 50)), p99: Math.round(pct(latencies, 99)), samples: latencies.length, unseen },
       /** Server CPU during the drive, in cores (2 = both cores), and per 100,000 accepted likes. */
       serverCpu: {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { redactUrl } from './core/config.js';
 import { isEntryPoint } from './core/entry.js';
+import { SERVER_NODE_FLAGS } from './core/node-flags.js';
 
 export interface ClusterInstance {
   name: string;
@@ -130,7 +131,8 @@ function runtime(socket: string, command: string) {
 /** The server to spawn: src/main.ts through tsx, or dist/main.js next to a built cluster.js. */
 function serverCommand(): string[] {
   const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? ['--import', 'tsx', path.join(path.dirname(here), 'main.ts')] : [path.join(path.dirname(here), 'main.js')];
+  const main = here.endsWith('.ts') ? ['--import', 'tsx', path.join(path.dirname(here), 'main.ts')] : [path.join(path.dirname(here), 'main.js')];
+  return [...SERVER_NODE_FLAGS, ...main];
 }
 
 function startInstance(name: string, port: number, env: Record<string, string | undefined>, onLine?: (line: string) => void): ClusterInstance {

@@ -54,28 +54,73 @@ function payloadJson(result: ExecutionResult): Buffer {
 const CLOSE = Buffer.from('}');
 
 /**
+ * One WebSocket text frame (FIN, opcode 1, unmasked as a server sends) holding the operation's prefix,
+ * the payload and the closing brace: one buffer, written with one call. ws would frame the same bytes
+ * as a header plus the message, corked into a two-buffer `writev`, and copy the message first.
+ */
+export function textFrame(prefix: Buffer, payload: Buffer): Buffer {
+  const length = prefix.length + payload.length + 1;
+  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x81;
+  if (header === 2) frame[1] = length;
+  else if (header === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+    frame.writeUInt32BE(length >>> 0, 6);
+  }
+  prefix.copy(frame, header);
+  payload.copy(frame, header + prefix.length);
+  frame[frame.length - 1] = 0x7d; // }
+  return frame;
+}
+
+type RawSocket = { write(chunk: Buffer, cb: (e?: Error | null) => void): boolean; writableLength: number; writable: boolean };
+
+/**
  * A subscription's results written to its socket as graphql-ws \`next\` messages, by this iterator
  * rather than by graphql-ws: the message is the operation's own prefix plus the result's payload JSON
  * serialised once for every watcher of a broadcast (graphql-ws would validate, spread and stringify the
  * whole message per socket). It yields nothing; graphql-ws still answers errors and \`complete\`. As
  * graphql-ws does, the next result is taken only once the socket has taken the previous message.
+ *
+ * Without a negotiated extension (the server offers none: no permessage-deflate) ws's sender never
+ * queues a data frame, so the frame goes straight to the TCP socket, as ws itself would write it; a
+ * frame the kernel took at once needs no wait for the write's callback (nothing is left buffered).
  */
 function writtenTo(socket: WebSocket, id: string, results: AsyncIterable<ExecutionResult>): AsyncIterableIterator<never> {
   const source = results[Symbol.asyncIterator]();
   const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
-  const send = (data: Buffer) =>
-    new Promise<void>((resolve, reject) => {
-      if (socket.readyState !== socket.OPEN) return resolve();
+  const raw = socket.extensions === '' ? (socket as unknown as { _socket?: RawSocket })._socket : undefined;
+  /** Undefined when the socket took the frame whole; otherwise settles once it has. */
+  const send = (payload: Buffer): Promise<void> | undefined => {
+    if (socket.readyState !== socket.OPEN) return undefined;
+    if (raw?.writable) {
+      let failed: Error | undefined;
+      let done: ((e?: Error | null) => void) | undefined;
+      raw.write(textFrame(prefix, payload), (e) => (done ? done(e) : (failed = e ?? undefined)));
+      if (raw.writableLength === 0 && !failed) return undefined;
+      return new Promise<void>((resolve, reject) => {
+        if (failed) return reject(failed);
+        done = (e) => (e ? reject(e) : resolve());
+      });
+    }
+    return new Promise<void>((resolve, reject) => {
       // A text frame, as graphql-ws sends (a Buffer would go out as a binary frame).
-      socket.send(data, { binary: false }, (e) => (e ? reject(e) : resolve()));
+      socket.send(Buffer.concat([prefix, payload, CLOSE]), { binary: false }, (e) => (e ? reject(e) : resolve()));
     });
+  };
   const writer: AsyncIterableIterator<never> = {
     [Symbol.asyncIterator]: () => writer,
     async next() {
       for (;;) {
         const r = await source.next();
         if (r.done) return { done: true, value: undefined };
-        await send(Buffer.concat([prefix, payloadJson(r.value), CLOSE]));
+        const sending = send(payloadJson(r.value));
+        if (sending) await sending;
       }
     },
     async return() {

@@ -16,6 +16,7 @@ import {
   isListType,
   Kind,
   type SelectionSetNode,
+  type ValueNode,
   valueFromASTUntyped,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -25,16 +26,48 @@ export const PAGE = { default: 20, max: 100 } as const;
 /** Plain lists (tags, milestones, prizes…) are short; this is what one is assumed to hold. */
 export const ASSUMED_LIST_LENGTH = 10;
 
+const usesVariable = (v: ValueNode): boolean =>
+  v.kind === Kind.VARIABLE ||
+  (v.kind === Kind.LIST && v.values.some(usesVariable)) ||
+  (v.kind === Kind.OBJECT && v.fields.some((f) => usesVariable(f.value)));
+
+/**
+ * Estimates already made, by schema, document and operation name: the parser cache hands every request
+ * of the same operation the same document, and most estimates read no variable (an operation whose
+ * page sizes or ids come from variables is estimated every time).
+ */
+const estimates = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+
 export function estimateResultNodes(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName?: string | null,
   variables?: Record<string, unknown> | null,
 ): number {
+  let bySchema = estimates.get(schema);
+  if (!bySchema) estimates.set(schema, (bySchema = new WeakMap()));
+  let byOperation = bySchema.get(document);
+  const known = byOperation?.get(operationName ?? '');
+  if (known !== undefined) return known;
+  const { estimate, readsVariables } = estimateUncached(schema, document, operationName, variables);
+  if (!readsVariables) {
+    if (!byOperation) bySchema.set(document, (byOperation = new Map()));
+    byOperation.set(operationName ?? '', estimate);
+  }
+  return estimate;
+}
+
+function estimateUncached(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName?: string | null,
+  variables?: Record<string, unknown> | null,
+): { estimate: number; readsVariables: boolean } {
+  let readsVariables = false;
   const operation = getOperationAST(document, operationName);
-  if (!operation) return 0;
+  if (!operation) return { estimate: 0, readsVariables };
   const root = schema.getRootType(operation.operation);
-  if (!root) return 0;
+  if (!root) return { estimate: 0, readsVariables };
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
 
@@ -67,7 +100,14 @@ export function estimateResultNodes(
         if (!field) continue;
         const named = getNamedType(field.type);
         if (!isCompositeType(named)) continue;
-        const args = Object.fromEntries((sel.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, variables ?? undefined)]));
+        // Only page sizes and ids count; whether one came from a variable decides if the estimate is kept.
+        const args: Record<string, unknown> = {};
+        for (const a of sel.arguments ?? []) {
+          const name = a.name.value;
+          if (name !== 'first' && name !== 'last' && name !== 'ids') continue;
+          if (usesVariable(a.value)) readsVariables = true;
+          args[name] = valueFromASTUntyped(a.value, variables ?? undefined);
+        }
         const isConnection = named.name.endsWith('Connection') && field.args.some((a) => a.name === 'first');
         // A list fetched by ids (`nodes(ids:)`) holds one object per id asked for.
         const byIds = Array.isArray(args.ids) ? args.ids.length : undefined;
@@ -79,7 +119,8 @@ export function estimateResultNodes(
     }
     return total;
   };
-  return walk(operation.selectionSet, root, ASSUMED_LIST_LENGTH, new Set());
+  const estimate = walk(operation.selectionSet, root, ASSUMED_LIST_LENGTH, new Set());
+  return { estimate, readsVariables };
 }
 
 /** Refuses, before execution, any operation that could return more than `max` objects. */
