@@ -24,7 +24,8 @@ function window90(scope: 'G' | 'K') {
 export const RAW = {
   /**
    * Top 20 groups by GMV over 90 days from the running totals (InsightPrefix: today's less the day before
-   * the window's), with buyers, repeat buyers and active members for the page (latest-day histograms).
+   * the window's, each day one range of the organization's rows), with buyers, repeat buyers and active
+   * members for the page (latest-day histograms).
    */
   async ranking(c: pg.Pool, orgId: string) {
     await c.query({
@@ -34,7 +35,7 @@ export const RAW = {
         SELECT hi."scopeId" AS id, hi."gmvCents" - COALESCE(lo."gmvCents", 0) AS gmv, hi."orders" - COALESCE(lo."orders", 0) AS orders,
           hi."messages" - COALESCE(lo."messages", 0) AS messages, hi."joins" - COALESCE(lo."joins", 0) AS joins, hi."leaves" - COALESCE(lo."leaves", 0) AS leaves
         FROM "InsightPrefix" hi
-        LEFT JOIN "InsightPrefix" lo ON lo."scope" = 'G' AND lo."scopeId" = hi."scopeId" AND lo."day" = ${W90} - 1
+        LEFT JOIN "InsightPrefix" lo ON lo."orgId" = $1 AND lo."scope" = 'G' AND lo."scopeId" = hi."scopeId" AND lo."day" = ${W90} - 1
         WHERE hi."orgId" = $1 AND hi."scope" = 'G' AND hi."day" = ${TODAY}
         ORDER BY gmv DESC, id LIMIT 20)
       SELECT s.*, d.buyers, d.repeat, d.active FROM sums s

@@ -55,6 +55,7 @@ export interface ScaleSummary {
 /** Tables in the order a delete must go (children first), with how to find this organization's rows. */
 const TABLES: [table: string, where: string][] = [
   ['InsightPrefixSpan', '"orgId" = $1'],
+  ['InsightPrefixBackdated', '"orgId" = $1'],
   ['InsightPrefix', '"orgId" = $1'], // before InsightDay, whose delete trigger would move every running total
   ['InsightDay', '"orgId" = $1'],
   ['InsightBlock', '"orgId" = $1'], // after InsightDay, whose delete trigger zeroes the blocks

@@ -172,6 +172,7 @@ describe('insight rollups under concurrent writes', () => {
     expect(kept, 'every block equals the sum of its days').toContain(`"blocksOff":0`);
     expect(kept, 'every running total equals the sum of its days').toContain(`"prefixOff":0`);
     expect(kept, 'every prefixed scope has a row per day through the horizon').toContain(`"prefixGaps":0`);
+    expect(kept, 'every scope with days before its first running total is marked').toContain(`"prefixUnmarked":0`);
     await t.database.sql.query('SELECT insight_rebuild($1)', [t.orgId]);
     expect(await dumpRollups(t)).toBe(kept);
   }, 120_000);

@@ -83,6 +83,11 @@ describe('group metrics', () => {
     expect(kept, 'every block equals the sum of its days').toContain(`"blocksOff":0`);
     expect(kept, 'every running total equals the sum of its days').toContain(`"prefixOff":0`);
     expect(kept, 'every prefixed scope has a row per day through the horizon').toContain(`"prefixGaps":0`);
+    expect(kept, 'every scope with days before its first running total is marked').toContain(`"prefixUnmarked":0`);
+    const [marked] = await t.database.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM "InsightPrefixBackdated" WHERE "orgId" = $1', [
+      t.orgId,
+    ]);
+    expect(marked.n, 'the workload wrote days before some running totals began, so those reads were checked too').toBeGreaterThan(0);
     await t.database.sql.query('SELECT insight_rebuild($1)', [t.orgId]);
     expect(await dumpRollups(t)).toBe(kept);
   }, 300_000);
@@ -122,6 +127,7 @@ describe('group metrics', () => {
     const dump = await dumpRollups(t);
     expect(dump).toContain(`"prefixOff":0`);
     expect(dump).toContain(`"prefixGaps":0`);
+    expect(dump).toContain(`"prefixUnmarked":0`);
   });
 
   it('rank every group by any metric in the order the recomputation gives, ties by id', async ({ t }) => {

@@ -185,6 +185,14 @@ export async function dumpRollups(t: SeededTestApp) {
        ) s LEFT JOIN "InsightPrefixSpan" h ON h."orgId" = $1
        WHERE h."horizon" IS NULL OR s.b <> h."horizon" OR s.n <> s.b - s.a + 1`,
     ),
+    // A scope with days before its first running total is marked, or readers would count those days as 0
+    // (20261208000100_insight_prefix_ranges).
+    await q(
+      `SELECT count(*)::int AS "prefixUnmarked" FROM (
+         SELECT "scope", "scopeId", min("day") AS a FROM "InsightPrefix" WHERE "orgId" = $1 GROUP BY 1, 2
+       ) s WHERE EXISTS (SELECT 1 FROM "InsightDay" x WHERE x."scope" = s."scope" AND x."scopeId" = s."scopeId" AND x."day" < s.a)
+         AND NOT EXISTS (SELECT 1 FROM "InsightPrefixBackdated" b WHERE b."scope" = s."scope" AND b."scopeId" = s."scopeId")`,
+    ),
   ]);
 }
 

@@ -44,11 +44,15 @@ export const prefixCovers = (horizon: string | null, w: Window) => horizon !== n
 /**
  * `keys` (a relation with a text column k, and any others) with the window's ten counters per key, as
  * the summed blocks return them (counts ::int, cents ::float8). A key with no running total on a day
- * (days before its first row, or a scope the extension has not seen yet) has that day summed from
- * InsightDay instead: its own few rows.
+ * is a scope the extension has not seen yet, or the day is before the scope's first row: then the sum
+ * up to that day is zero, unless a backdated write marked the scope (InsightPrefixBackdated, migration
+ * 20261208000100_insight_prefix_ranges); those two cases sum their own few InsightDay rows instead.
+ * The organization in the join lets a ranking read each end as one range of a day's rows
+ * (InsightPrefix_orgId_scope_day_idx, laid out day by day) instead of a probe per key.
  */
-export function prefixSums(scope: Scope, keys: Prisma.Sql, w: Window): Prisma.Sql {
+export function prefixSums(orgId: string, scope: Scope, keys: Prisma.Sql, w: Window): Prisma.Sql {
   const before = addDays(w.from, -1);
+  const backdated = Prisma.sql`SELECT "scopeId" FROM "InsightPrefixBackdated" WHERE "orgId" = ${orgId} AND "scope" = ${scope}`;
   const sums = Prisma.join(
     COUNTER_NAMES.map((n) => Prisma.raw(`sum(x."${n}") AS "${n}"`)),
     ', ',
@@ -63,12 +67,13 @@ export function prefixSums(scope: Scope, keys: Prisma.Sql, w: Window): Prisma.Sq
   return Prisma.sql`
     SELECT keys.*, ${diffs}
     FROM (${keys}) keys
-    LEFT JOIN "InsightPrefix" hi ON hi."scope" = ${scope} AND hi."scopeId" = keys.k AND hi."day" = ${d(w.to)}
-    LEFT JOIN "InsightPrefix" lo ON lo."scope" = ${scope} AND lo."scopeId" = keys.k AND lo."day" = ${d(before)}
+    LEFT JOIN "InsightPrefix" hi ON hi."orgId" = ${orgId} AND hi."scope" = ${scope} AND hi."scopeId" = keys.k AND hi."day" = ${d(w.to)}
+    LEFT JOIN "InsightPrefix" lo ON lo."orgId" = ${orgId} AND lo."scope" = ${scope} AND lo."scopeId" = keys.k AND lo."day" = ${d(before)}
     LEFT JOIN LATERAL (SELECT ${sums} FROM "InsightDay" x
       WHERE hi."day" IS NULL AND x."scope" = ${scope} AND x."scopeId" = keys.k AND x."day" <= ${d(w.to)}) hx ON true
     LEFT JOIN LATERAL (SELECT ${sums} FROM "InsightDay" x
-      WHERE lo."day" IS NULL AND x."scope" = ${scope} AND x."scopeId" = keys.k AND x."day" <= ${d(before)}) lx ON true`;
+      WHERE lo."day" IS NULL AND (hi."day" IS NULL OR keys.k IN (${backdated}))
+        AND x."scope" = ${scope} AND x."scopeId" = keys.k AND x."day" <= ${d(before)}) lx ON true`;
 }
 
 /**

@@ -53,7 +53,7 @@ export async function rankedByCounter(
   const rows = await readRows<Additive & { id: string; memberCount: number; totalCount: number }>(
     deps.db,
     prefixCovers(await prefixHorizon(deps, orgId), w)
-      ? Prisma.sql`SELECT s.*, count(*) OVER ()::int AS "totalCount" FROM (${prefixSums('G', groups, w)}) s ${order}`
+      ? Prisma.sql`SELECT s.*, count(*) OVER ()::int AS "totalCount" FROM (${prefixSums(orgId, 'G', groups, w)}) s ${order}`
       : Prisma.sql`
     SELECT s.*, count(*) OVER ()::int AS "totalCount" FROM (
       SELECT g.*, b."orders", b."gmvCents", b."refunds", b."refundedCents", b."messages", b."joins", b."leaves", b."buyerShows",

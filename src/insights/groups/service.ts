@@ -95,7 +95,7 @@ export async function additive(deps: Deps, orgId: string, scope: Scope, ids: str
     const rows = await readRows<Additive & { k: string; b: Date }>(
       deps.db,
       keys && prefixCovers(await prefixHorizon(deps, orgId), w)
-        ? Prisma.sql`SELECT s.*, ${d(w.from)} AS b FROM (${prefixSums(scope, keys, w)}) s`
+        ? Prisma.sql`SELECT s.*, ${d(w.from)} AS b FROM (${prefixSums(orgId, scope, keys, w)}) s`
         : Prisma.sql`
       SELECT ${k} AS k, ${d(w.from)} AS b, ${SUMS} FROM (${windowRows(orgId, scope, only, w)}) x GROUP BY 1, 2`,
     );
