@@ -58,43 +58,15 @@ CREATE OR REPLACE FUNCTION insight_prefix_sql(source TEXT) RETURNS TEXT[] LANGUA
     ON CONFLICT DO NOTHING$q$, source)]
 $f$;
 
--- The rebuild starts every scope's running totals at its first day again, so no scope stays marked.
-CREATE OR REPLACE FUNCTION insight_rebuild(org TEXT) RETURNS VOID LANGUAGE plpgsql AS $$
-BEGIN
-  DELETE FROM "InsightPrefixSpan" WHERE "orgId" = org;
-  DELETE FROM "InsightPrefix" WHERE "orgId" = org;
-  DELETE FROM "InsightPrefixBackdated" WHERE "orgId" = org;
-  DELETE FROM "InsightDay" WHERE "orgId" = org;
-  DELETE FROM "InsightBuyerDay" WHERE "orgId" = org;
-  DELETE FROM "InsightActiveDay" WHERE "orgId" = org;
-  EXECUTE insight_orders_sql(format('SELECT 1 AS sign, o.* FROM "Order" o WHERE o."orgId" = %L', org));
-  EXECUTE insight_activity_sql(format('SELECT * FROM "ActivityEvent" WHERE "orgId" = %L', org));
-  INSERT INTO "InsightActiveDay" ("orgId", "fanId", "day")
-  SELECT DISTINCT org, a."fanId", ((a.at AT TIME ZONE 'UTC') AT TIME ZONE tz."timeZone")::date
-  FROM (
-    SELECT "fanId", "placedAt" AS at FROM "Order" WHERE "orgId" = org
-    UNION ALL SELECT "fanId", "occurredAt" FROM "ActivityEvent" WHERE "orgId" = org AND "fanId" IS NOT NULL AND "kind" <> 'MEMBER_LEFT'
-    UNION ALL SELECT c."fanId", c."updatedAt" FROM "LikeContribution" c JOIN "Fan" f ON f."id" = c."fanId" WHERE f."orgId" = org
-    UNION ALL SELECT "fanId", "createdAt" FROM "Redemption" WHERE "orgId" = org
-    UNION ALL SELECT "fanId", "createdAt" FROM "Reservation" WHERE "orgId" = org
-    UNION ALL SELECT "fanId", "createdAt" FROM "Wish" WHERE "orgId" = org
-    UNION ALL SELECT v."fanId", v."createdAt" FROM "WishVote" v JOIN "Fan" f ON f."id" = v."fanId" WHERE f."orgId" = org
-    UNION ALL SELECT "fanId", "createdAt" FROM "LotterySpin" WHERE "orgId" = org
-    UNION ALL SELECT "fanId", "createdAt" FROM "CheckIn" WHERE "orgId" = org
-  ) a CROSS JOIN (SELECT "timeZone" FROM "Organization" WHERE "id" = org) tz
-  ORDER BY 2, 3
-  ON CONFLICT DO NOTHING;
-  PERFORM insight_rebuild_distinct(org);
-  PERFORM insight_prefix_extend(org, ((now() AT TIME ZONE "timeZone")::date + 1)) FROM "Organization" WHERE "id" = org;
-END $$;
-
--- Day by day (see 1.).
+-- Day by day (see 1.). A first fill (no horizon: a new organization, or insight_rebuild, which drops the
+-- running totals first) starts every scope at its first day, so no scope of the organization stays marked.
 CREATE OR REPLACE FUNCTION insight_prefix_extend(org TEXT, upto DATE) RETURNS BOOLEAN LANGUAGE plpgsql AS $$
 DECLARE old DATE;
 BEGIN
   IF NOT pg_try_advisory_xact_lock(1414, hashtext(org)) THEN RETURN false; END IF;
   SELECT "horizon" INTO old FROM "InsightPrefixSpan" WHERE "orgId" = org;
   IF old >= upto THEN RETURN true; END IF;
+  IF old IS NULL THEN DELETE FROM "InsightPrefixBackdated" WHERE "orgId" = org; END IF;
   INSERT INTO "InsightPrefix" ("orgId", "scope", "scopeId", "day", "orders", "gmvCents", "refunds", "refundedCents", "messages", "joins",
     "leaves", "buyerShows", "complaintsRaised", "complaintsResolved")
   SELECT org, s."scope", s."scopeId", g."day",
