@@ -29,13 +29,13 @@ const ok = (res: any, name: string) => {
   return res.data[name];
 };
 
-/** Orders (some refunded) attributed to groups and KOCs, reported activity, joins, leaves, likes, check-ins, reservations. */
-export async function runWorkload(t: SeededTestApp, r: Rng, { orders = 150, prefix = 'w' } = {}) {
+/** Orders (some refunded) attributed to groups and KOCs (fans at `kocSlice` in id order), reported activity, joins, leaves, likes, check-ins, reservations. */
+export async function runWorkload(t: SeededTestApp, r: Rng, { orders = 150, prefix = 'w', kocSlice = [40, 45] } = {}) {
   const db = t.database.prisma;
   const fans = await db.fan.findMany({ where: { orgId: t.orgId }, orderBy: { id: 'asc' }, select: { id: true, externalId: true } });
   const groups = await db.community.findMany({ where: { orgId: t.orgId }, orderBy: { id: 'asc' } });
   const buyers = fans.slice(0, 25);
-  const kocs = fans.slice(40, 45);
+  const kocs = fans.slice(kocSlice[0], kocSlice[1]);
   const now = Date.now();
   const rows = Array.from({ length: orders }, (_, i) => {
     const fan = r.pick(buyers);
@@ -185,12 +185,14 @@ export async function dumpRollups(t: SeededTestApp) {
        ) s LEFT JOIN "InsightPrefixSpan" h ON h."orgId" = $1
        WHERE h."horizon" IS NULL OR s.b <> h."horizon" OR s.n <> s.b - s.a + 1`,
     ),
-    // A scope with days before its first running total is marked, or readers would count those days as 0
-    // (20261208000100_insight_prefix_ranges).
+    // Once the organization has running totals, a scope with days before its first running total, or with
+    // days and none, is marked, or readers would count those days as 0 and the KOC leaderboard would not
+    // list it (20261208000100_insight_prefix_ranges, 20261209000100_insight_prefix_unseen).
     await q(
       `SELECT count(*)::int AS "prefixUnmarked" FROM (
-         SELECT "scope", "scopeId", min("day") AS a FROM "InsightPrefix" WHERE "orgId" = $1 GROUP BY 1, 2
-       ) s WHERE EXISTS (SELECT 1 FROM "InsightDay" x WHERE x."scope" = s."scope" AND x."scopeId" = s."scopeId" AND x."day" < s.a)
+         SELECT x."scope", x."scopeId", min(x."day") AS a FROM "InsightDay" x JOIN "InsightPrefixSpan" h ON h."orgId" = x."orgId"
+         WHERE x."orgId" = $1 GROUP BY 1, 2
+       ) s WHERE NOT EXISTS (SELECT 1 FROM "InsightPrefix" p WHERE p."scope" = s."scope" AND p."scopeId" = s."scopeId" AND p."day" <= s.a)
          AND NOT EXISTS (SELECT 1 FROM "InsightPrefixBackdated" b WHERE b."scope" = s."scope" AND b."scopeId" = s."scopeId")`,
     ),
   ]);

@@ -2,9 +2,10 @@
 // after a random workload, and confined to the caller's organization.
 import { describe, expect } from 'vitest';
 import { addDays, localDay } from '../../src/checkins/days.js';
+import { extendPrefixes } from '../../src/insights/groups/prefix.js';
 import { gid } from '../helpers/ids.js';
 import { useTestApp } from '../helpers/test-app.js';
-import { loadRaw, type Raw, rng, runWorkload } from './insights-helpers.js';
+import { dumpRollups, extendPrefixesNow, loadRaw, type Raw, rng, runWorkload } from './insights-helpers.js';
 
 const it = useTestApp({ fans: 60 });
 const KOC =
@@ -47,6 +48,32 @@ async function candidates(t: any, raw: Raw, orgId: string, from: string, to: str
   ];
 }
 
+/** The leaderboard over the last 90 days, sorted by every field, equals the recomputation of every candidate. */
+async function expectLeaderboard(t: any, raw: Raw, today: string) {
+  const from = addDays(today, -89);
+  const kocIds = await candidates(t, raw, t.orgId, from, today);
+  const expected = kocIds.map((id) => ({ id, m: recomputeKoc(raw, id, from, today) }));
+  expect(expected.some((e) => e.m.orders > 0) && expected.some((e) => e.m.membersReached > 0) && expected.some((e) => e.m.refunds > 0)).toBe(true);
+  for (const [field, key] of [
+    ['GMV_CENTS', 'gmvCents'],
+    ['ORDERS', 'orders'],
+    ['ORDERING_FANS', 'orderingFans'],
+    ['MEMBERS_REACHED', 'membersReached'],
+    ['MEMBERS_WHO_ORDERED', 'membersWhoOrdered'],
+  ] as const) {
+    for (const descending of [true, false]) {
+      const { kocLeaderboard } = await t.ok(
+        `query($s: KocMetricField, $d: Boolean) { kocLeaderboard(window: { lastDays: 90 }, sortBy: $s, descending: $d, first: 100) { totalCount nodes { rank metrics { koc { id } ${KOC} } } } }`,
+        { s: field, d: descending },
+      );
+      const sign = descending ? -1 : 1;
+      const want = [...expected].sort((a, b) => (a.m[key] !== b.m[key] ? sign * (a.m[key] - b.m[key]) : a.id < b.id ? -1 : 1));
+      expect(kocLeaderboard.totalCount).toBe(kocIds.length);
+      expect(kocLeaderboard.nodes.map((n: any) => n.metrics)).toEqual(want.map((w) => ({ koc: { id: gid('Fan', w.id) }, ...w.m })));
+    }
+  }
+}
+
 describe('KOC metrics', () => {
   it('match a recomputation from the rows, one KOC at a time and as a leaderboard sorted by every field', async ({ t }) => {
     await runWorkload(t, rng(21));
@@ -63,24 +90,8 @@ describe('KOC metrics', () => {
         expect(m).toEqual({ window: m.window, koc: { id: gid('Fan', id) }, ...recomputeKoc(raw, id, m.window.from, m.window.to) });
       }
     }
-    const from = addDays(today, -89);
-    const expected = kocIds.map((id) => ({ id, m: recomputeKoc(raw, id, from, today) }));
-    expect(expected.some((e) => e.m.orders > 0) && expected.some((e) => e.m.membersReached > 0) && expected.some((e) => e.m.refunds > 0)).toBe(true);
-    for (const [field, key] of [
-      ['GMV_CENTS', 'gmvCents'],
-      ['ORDERS', 'orders'],
-      ['ORDERING_FANS', 'orderingFans'],
-      ['MEMBERS_REACHED', 'membersReached'],
-      ['MEMBERS_WHO_ORDERED', 'membersWhoOrdered'],
-    ] as const) {
-      const { kocLeaderboard } = await t.ok(
-        `query($s: KocMetricField) { kocLeaderboard(window: { lastDays: 90 }, sortBy: $s, first: 100) { totalCount nodes { rank metrics { koc { id } ${KOC} } } } }`,
-        { s: field },
-      );
-      const want = [...expected].sort((a, b) => (a.m[key] !== b.m[key] ? b.m[key] - a.m[key] : a.id < b.id ? -1 : 1));
-      expect(kocLeaderboard.totalCount).toBe(kocIds.length);
-      expect(kocLeaderboard.nodes.map((n: any) => n.metrics)).toEqual(want.map((w) => ({ koc: { id: gid('Fan', w.id) }, ...w.m })));
-    }
+    await expectLeaderboard(t, raw, today);
+    const expected = kocIds.map((id) => ({ id, m: recomputeKoc(raw, id, addDays(today, -89), today) }));
     // Fewest orders first, a page past the first KOC; then past the last page.
     const { kocLeaderboard: fewest } = await t.ok(
       `{ kocLeaderboard(window: { lastDays: 90 }, sortBy: ORDERS, descending: false, first: 3, offset: 1) { totalCount nodes { rank metrics { koc { id } } } } }`,
@@ -91,6 +102,40 @@ describe('KOC metrics', () => {
       `{ kocLeaderboard(window: { lastDays: 90 }, first: 3, offset: 10000) { totalCount nodes { rank } } }`,
     );
     expect(past).toEqual({ totalCount: kocIds.length, nodes: [] });
+  }, 300_000);
+
+  it('rank from the running totals, with KOCs first attributed since the last extension, and again once it starts them', async ({ t }) => {
+    await runWorkload(t, rng(23), { orders: 80 });
+    await extendPrefixesNow(t);
+    // New KOCs, first attributed after the extension (some of them on days a month back).
+    await runWorkload(t, rng(24), { orders: 80, prefix: 'x', kocSlice: [45, 50] });
+    const raw = await loadRaw(t, t.orgId);
+    const today = localDay(new Date(), raw.timeZone);
+    const listed = new Set([
+      ...(await t.database.prisma.fan.findMany({ where: { orgId: t.orgId, isKoc: true }, select: { id: true } })).map((f: { id: string }) => f.id),
+      ...raw.memberships.filter((m) => m.role === 'KOC' && !m.leftAt).map((m) => m.fanId),
+    ]);
+    const unseen = await t.database.sql.query<{ id: string }>(
+      `SELECT b."scopeId" AS id FROM "InsightPrefixBackdated" b WHERE b."orgId" = $1 AND b."scope" = 'K'
+       AND NOT EXISTS (SELECT 1 FROM "InsightPrefix" p WHERE p."scope" = 'K' AND p."scopeId" = b."scopeId")`,
+      [t.orgId],
+    );
+    expect(
+      unseen.some((r: { id: string }) => !listed.has(r.id)),
+      'a KOC known only from new orders, marked',
+    ).toBe(true);
+    await expectLeaderboard(t, raw, today);
+    // Tomorrow's extension starts the new KOCs' running totals and drops their marks.
+    await extendPrefixes({ db: t.database.prisma }, new Date(Date.now() + 86_400_000), [t.orgId]);
+    const dump = await dumpRollups(t);
+    expect(dump).toContain(`"prefixOff":0`);
+    expect(dump).toContain(`"prefixUnmarked":0`);
+    const [{ n }] = await t.database.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "InsightPrefixBackdated" WHERE "orgId" = $1 AND "scopeId" = ANY($2::text[])`,
+      [t.orgId, unseen.map((r: { id: string }) => r.id)],
+    );
+    expect(n).toBe(0);
+    await expectLeaderboard(t, raw, today);
   }, 300_000);
 
   it('filter orders by KOC', async ({ t }) => {

@@ -1,10 +1,16 @@
 // The KOC leaderboard sorted on GMV or orders: one statement gathers every KOC (marked, a current KOC
-// member, or with orders attributed in the window), sums their window (groups/blocks.ts), sorts and cuts
-// the page in PostgreSQL. Reading every KOC's row into JavaScript to sort it cost more than the sums.
+// member, or with orders attributed in the window) with their window's sums, sorts and cuts the page in
+// PostgreSQL. Reading every KOC's row into JavaScript to sort it cost more than the sums.
+//
+// Sums come from the running totals when they reach the window (groups/prefix.ts): the KOCs with orders
+// in the window are those whose running total moved between the two days, plus the marked scopes the
+// running totals do not cover yet (InsightPrefixBackdated, 20261209000100_insight_prefix_unseen);
+// otherwise from the blocks, where every KOC with a row in the window is listed.
 
 import type { Context } from '../../core/context.js';
 import { readRows } from '../../core/reads/raw.js';
 import { Prisma } from '../../generated/prisma/client.js';
+import { prefixCovers, prefixHorizon, prefixSums } from '../groups/prefix.js';
 import { COUNTER_SORT } from '../groups/ranked.js';
 import { type Additive, SUMS, windowRows } from '../groups/service.js';
 import type { Window } from '../window.js';
@@ -21,11 +27,20 @@ export async function rankedKocsByCounter(
   w: Window,
   a: { sortBy: KocCounterSort; descending: boolean; first: number; offset: number },
 ): Promise<{ totalCount: number; rows: { id: string; sums: Additive }[] }> {
-  const kocs = Prisma.sql`WITH s AS (SELECT "scopeId" AS k, ${SUMS} FROM (${windowRows(orgId, 'K', Prisma.empty, w)}) x GROUP BY 1),
-    kocs AS (
-      SELECT "id" FROM "Fan" WHERE "orgId" = ${orgId} AND "isKoc"
-      UNION SELECT "fanId" FROM "Membership" WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL
-      UNION SELECT k FROM s)`;
+  const listed = Prisma.sql`SELECT "id" AS k, true AS listed FROM "Fan" WHERE "orgId" = ${orgId} AND "isKoc"
+    UNION ALL SELECT "fanId", true FROM "Membership" WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL`;
+  const kocs = prefixCovers(await prefixHorizon(deps, orgId), w)
+    ? Prisma.sql`WITH s AS (SELECT * FROM (${prefixSums(
+        orgId,
+        'K',
+        Prisma.sql`SELECT k, bool_or(listed) AS listed FROM (${listed}
+          UNION ALL SELECT "scopeId", false FROM "InsightPrefix" WHERE "orgId" = ${orgId} AND "scope" = 'K' AND "day" = ${w.to}::date
+          UNION ALL SELECT "scopeId", false FROM "InsightPrefixBackdated" WHERE "orgId" = ${orgId} AND "scope" = 'K') c GROUP BY k`,
+        w,
+      )}) x WHERE listed OR "orders" <> 0 OR "refunds" <> 0),
+      kocs AS (SELECT k AS "id" FROM s)`
+    : Prisma.sql`WITH s AS (SELECT "scopeId" AS k, ${SUMS} FROM (${windowRows(orgId, 'K', Prisma.empty, w)}) x GROUP BY 1),
+      kocs AS (SELECT k AS "id" FROM (${listed}) c UNION SELECT k FROM s)`;
   const rows = await readRows<Additive & { id: string; totalCount: number }>(
     deps.db,
     Prisma.sql`
