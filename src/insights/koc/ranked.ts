@@ -27,30 +27,32 @@ export async function rankedKocsByCounter(
   w: Window,
   a: { sortBy: KocCounterSort; descending: boolean; first: number; offset: number },
 ): Promise<{ totalCount: number; rows: { id: string; sums: Additive }[] }> {
-  const listed = Prisma.sql`SELECT "id" AS k, true AS listed FROM "Fan" WHERE "orgId" = ${orgId} AND "isKoc"
-    UNION ALL SELECT "fanId", true FROM "Membership" WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL`;
-  const kocs = prefixCovers(await prefixHorizon(deps, orgId), w)
-    ? Prisma.sql`WITH s AS (SELECT * FROM (${prefixSums(
+  const listed = Prisma.sql`SELECT "id" FROM "Fan" WHERE "orgId" = ${orgId} AND "isKoc"
+    UNION ALL SELECT "fanId" FROM "Membership" WHERE "orgId" = ${orgId} AND "role" = 'KOC' AND "leftAt" IS NULL`;
+  // Every candidate with its sums, as relation s (id, k, the ten counters).
+  const candidates = prefixCovers(await prefixHorizon(deps, orgId), w)
+    ? // UNION, not GROUP BY: PostgreSQL estimates a UNION's rows as its inputs' (thousands) and joins both
+      // days' ranges by hash; a GROUP BY over the union is guessed at 200 rows and probes each KOC's rows.
+      Prisma.sql`s AS (SELECT x.k AS "id", x.* FROM (${prefixSums(
         orgId,
         'K',
-        Prisma.sql`SELECT k, bool_or(listed) AS listed FROM (${listed}
-          UNION ALL SELECT "scopeId", false FROM "InsightPrefix" WHERE "orgId" = ${orgId} AND "scope" = 'K' AND "day" = ${w.to}::date
-          UNION ALL SELECT "scopeId", false FROM "InsightPrefixBackdated" WHERE "orgId" = ${orgId} AND "scope" = 'K') c GROUP BY k`,
+        Prisma.sql`SELECT "id" AS k FROM (${listed}
+          UNION SELECT "scopeId" FROM "InsightPrefix" WHERE "orgId" = ${orgId} AND "scope" = 'K' AND "day" = ${w.to}::date
+          UNION SELECT "scopeId" FROM "InsightPrefixBackdated" WHERE "orgId" = ${orgId} AND "scope" = 'K') c`,
         w,
-      )}) x WHERE listed OR "orders" <> 0 OR "refunds" <> 0),
-      kocs AS (SELECT k AS "id" FROM s)`
-    : Prisma.sql`WITH s AS (SELECT "scopeId" AS k, ${SUMS} FROM (${windowRows(orgId, 'K', Prisma.empty, w)}) x GROUP BY 1),
-      kocs AS (SELECT k AS "id" FROM (${listed}) c UNION SELECT k FROM s)`;
+      )}) x WHERE x."orders" <> 0 OR x."refunds" <> 0 OR x.k IN (${listed}))`
+    : Prisma.sql`b AS (SELECT "scopeId" AS k, ${SUMS} FROM (${windowRows(orgId, 'K', Prisma.empty, w)}) x GROUP BY 1),
+      s AS (SELECT kocs."id", b.* FROM (${listed} UNION SELECT k FROM b) kocs LEFT JOIN b ON b.k = kocs."id")`;
   const rows = await readRows<Additive & { id: string; totalCount: number }>(
     deps.db,
     Prisma.sql`
-    ${kocs}
-    SELECT kocs."id", count(*) OVER ()::int AS "totalCount", s.* FROM kocs LEFT JOIN s ON s.k = kocs."id"
-    ORDER BY ${KOC_COUNTER_SORT[a.sortBy]} ${a.descending ? Prisma.sql`DESC` : Prisma.sql`ASC`}, kocs."id" COLLATE "C"
+    WITH ${candidates}
+    SELECT s.*, count(*) OVER ()::int AS "totalCount" FROM s
+    ORDER BY ${KOC_COUNTER_SORT[a.sortBy]} ${a.descending ? Prisma.sql`DESC` : Prisma.sql`ASC`}, s."id" COLLATE "C"
     LIMIT ${a.first} OFFSET ${a.offset}`,
   );
   const totalCount = rows.length
     ? rows[0].totalCount
-    : (await readRows<{ n: number }>(deps.db, Prisma.sql`${kocs} SELECT count(*)::int AS n FROM kocs`))[0].n;
+    : (await readRows<{ n: number }>(deps.db, Prisma.sql`WITH ${candidates} SELECT count(*)::int AS n FROM s`))[0].n;
   return { totalCount, rows: rows.map((r) => ({ id: r.id, sums: r })) };
 }
