@@ -21,6 +21,7 @@ import { createLogger } from '../src/core/logger.js';
 import { createPubSubHandle } from '../src/core/pubsub.js';
 import { memoryRateLimiter } from '../src/core/ratelimit.js';
 import { countRows, SCALE_SLUG, seedScale } from '../src/demo/scale.js';
+import { refreshFanScores } from '../src/insights/rfm/service.js';
 import { calibrate } from './calibration.js';
 import { RAW } from './insights-raw.js';
 
@@ -132,6 +133,17 @@ async function main() {
   const groups = (await database.sql.query<{ id: string }>(`SELECT id FROM "Community" WHERE "orgId" = $1 ORDER BY md5(id)`, [orgId])).map(
     (g) => g.id,
   );
+  // RFM scores (issue 13: segment counts and a segment's first page): refreshed once per dataset, as the
+  // nightly job would; the refresh's time is recorded.
+  let rfmRefresh: { seconds: number; buyers: number } | null = null;
+  if (!(await database.prisma.fanScoreRefresh.findUnique({ where: { orgId } }))) {
+    log('RFM refresh');
+    const t0 = Date.now();
+    const r = await refreshFanScores(database.prisma, orgId);
+    rfmRefresh = { seconds: Math.round((Date.now() - t0) / 100) / 10, buyers: r.buyers };
+    log('RFM refresh', rfmRefresh);
+  }
+  const SEGMENTS = ['CHAMPIONS', 'LOYAL', 'PROMISING', 'AT_RISK', 'CANT_LOSE', 'HIBERNATING', 'LOST'];
   const M =
     'gmvCents orders buyers repeatBuyers repeatPurchaseRate averageOrderValueCents refunds refundedCents messages activeMembers joins leaves churnRate buyerShows complaintsRaised complaintsResolved';
   const questions: { name: string; api: (i: number) => Promise<void>; raw?: (c: pg.Pool, i: number) => Promise<void> }[] = [
@@ -156,6 +168,18 @@ async function main() {
           `{ kocLeaderboard(window: { lastDays: 90 }, first: 20) { totalCount nodes { rank metrics { koc { id displayName } gmvCents orders orderingFans repeatBuyers membersReached membersWhoOrdered qualified } } } }`,
         ),
       raw: (c) => RAW.koc(c, orgId),
+    },
+    {
+      name: 'RFM segment counts',
+      api: () => gql('{ rfmSegmentCounts { refreshedAt buyers unscored frequencyDrops segments { segment fans } } }'),
+    },
+    {
+      name: 'first page of an RFM segment (20 fans, with totalCount)',
+      api: (i) =>
+        gql(
+          'query($s: RfmSegment) { fans(filter: { rfmSegment: $s }, first: 20) { totalCount nodes { id displayName totalSpendCents rfm { recency frequency monetary segment } } } }',
+          { s: SEGMENTS[i % SEGMENTS.length] },
+        ),
     },
     {
       name: 'group ranking, 90 days, by buyers (distinct metric for every group)',
@@ -238,7 +262,9 @@ async function main() {
       await sleep(Math.max(0, 100 - (Date.now() - t0)));
     }
   })();
-  const orderLoop = (async () => {
+  // Orders: two loops, each importing 10 every 200 ms (100 orders/s), so one slow import does not hold the
+  // rate down; a lag sample counts the orders acknowledged so far (committed), whichever loop sent them.
+  const orderLoop = async () => {
     while (Date.now() < stopAt) {
       const t0 = Date.now();
       const batch = Array.from({ length: 10 }, () => ({
@@ -251,10 +277,10 @@ async function main() {
       await gql(`mutation($o: [OrderImportRow!]!) { importOrders(input: { orders: $o }) { __typename } }`, { o: batch });
       sent += batch.length;
       acked.push({ at: Date.now(), total: sent });
-      await sleep(Math.max(0, 100 - (Date.now() - t0)));
+      await sleep(Math.max(0, 200 - (Date.now() - t0)));
     }
-  })();
-  await Promise.all([likeLoop, orderLoop]);
+  };
+  await Promise.all([likeLoop, orderLoop(), orderLoop()]);
   await sleep(2500);
   const lags = acked.map((a) => {
     const seen = ticks.find((t) => t.at >= a.at - 1 && t.orders - base >= a.total);
@@ -281,6 +307,7 @@ async function main() {
     at: new Date().toISOString(),
     host: { cpus: os.cpus().length, loadavg: os.loadavg() },
     build,
+    rfmRefresh,
     rows,
     clients: CLIENTS,
     seconds: SECONDS,
