@@ -15,7 +15,7 @@ import { DomainError, invalid, notFound } from '../core/errors.js';
 import { isUniqueViolation } from '../core/prisma-errors.js';
 import type { CommunityApplication } from '../generated/prisma/client.js';
 import { chainOf } from './chain.js';
-import { lockFan, takeSeat } from './membership.js';
+import { lockFanMemberships, takeSeat } from './membership.js';
 
 type Deps = Pick<Context, 'db' | 'pubsub'>;
 
@@ -35,7 +35,7 @@ export async function applyToCommunity(
   if (!answer) throw invalid('input.answer', 'input.answer: must not be blank');
   try {
     return await deps.db.$transaction(async (tx) => {
-      const fan = await lockFan(tx, orgId, input.fanId);
+      const fan = await lockFanMemberships(tx, orgId, input.fanId);
       const chain = await chainOf(tx, orgId, input.inviteCode.toUpperCase());
       if (!chain.length) throw notFound('Invite code', 'input.inviteCode');
       const group = await tx.community.findUniqueOrThrow({ where: { id: chain[chain.length - 1] } });
@@ -89,7 +89,7 @@ async function decide(tx: Tx, application: CommunityApplication, data: { status:
 export async function approveApplication(deps: Deps, orgId: string, decider: Decider, applicationId: string): Promise<CommunityApplication> {
   const { application, events } = await deps.db.$transaction(async (tx) => {
     const found = await decidable(tx, orgId, decider, applicationId);
-    await lockFan(tx, orgId, found.fanId);
+    await lockFanMemberships(tx, orgId, found.fanId);
     await decide(tx, found, { status: 'APPROVED' }, decider);
     const member = await tx.membership.findFirst({
       where: { fanId: found.fanId, communityId: found.communityId, leftAt: null },

@@ -16,12 +16,15 @@ type LeaveDeps = Pick<Context, 'db' | 'pubsub' | 'services'>;
 const MAX_ROLLOVERS_PER_JOIN = 20;
 
 /**
- * Locks the fan row for the rest of the transaction: one fan's joins and leaves run one at a time,
- * so "already a member" checks cannot race. NO KEY UPDATE does not block foreign-key checks.
+ * Serializes one fan's joins, leaves and admissions for the rest of the transaction, so "already a
+ * member" checks cannot race. An advisory lock on the fan, not the Fan row: the activity these write
+ * takes the day rollups and then the Fan row (as order imports, refunds and activity batches do), and
+ * holding the row before the rollups deadlocked with an import for the same fan.
  */
-export async function lockFan(tx: Tx, orgId: string, fanId: string) {
+export async function lockFanMemberships(tx: Tx, orgId: string, fanId: string) {
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(1314, hashtext(${fanId}))::text`;
   const rows = await tx.$queryRaw<{ id: string; orderCount: number; intimacy: number }[]>`
-    SELECT "id", "orderCount", "intimacy" FROM "Fan" WHERE "id" = ${fanId} AND "orgId" = ${orgId} FOR NO KEY UPDATE`;
+    SELECT "id", "orderCount", "intimacy" FROM "Fan" WHERE "id" = ${fanId} AND "orgId" = ${orgId}`;
   if (!rows.length) throw notFound('Fan', 'input.fanId');
   return rows[0];
 }
@@ -38,7 +41,7 @@ export async function joinCommunity(deps: Deps, orgId: string, given: { inviteCo
   const input = { ...given, inviteCode: given.inviteCode.toUpperCase() };
   try {
     const { membership, events } = await deps.db.$transaction(async (tx) => {
-      const fan = await lockFan(tx, orgId, input.fanId);
+      const fan = await lockFanMemberships(tx, orgId, input.fanId);
       const chain = await chainOf(tx, orgId, input.inviteCode);
       if (!chain.length) throw notFound('Invite code', 'input.inviteCode');
       const already = await tx.membership.findFirst({ where: { fanId: fan.id, communityId: { in: chain }, leftAt: null }, select: { id: true } });
@@ -91,7 +94,7 @@ export async function joinCommunity(deps: Deps, orgId: string, given: { inviteCo
     publishActivity(deps.pubsub, events);
     return membership;
   } catch (e) {
-    // Defence in depth: the fan lock already serializes one fan's joins.
+    // Defence in depth: the fan's lock already serializes one fan's joins.
     if (isUniqueViolation(e)) throw new DomainError('CONFLICT', 'The fan is already a member of this group', 'input.inviteCode');
     throw e;
   }
@@ -101,7 +104,7 @@ export async function leaveCommunity(deps: LeaveDeps, orgId: string, input: { co
   const { membership, events } = await deps.db.$transaction(async (tx) => {
     const community = await tx.community.findFirst({ where: { id: input.communityId, orgId }, select: { id: true } });
     if (!community) throw notFound('Community', 'input.communityId');
-    await lockFan(tx, orgId, input.fanId);
+    await lockFanMemberships(tx, orgId, input.fanId);
     // Flip leftAt once: a second (or parallel) leave finds nothing to flip and changes nothing.
     const { count } = await tx.membership.updateMany({
       where: { communityId: community.id, fanId: input.fanId, leftAt: null },

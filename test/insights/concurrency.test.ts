@@ -1,6 +1,7 @@
 // The distinct rollups stay exact under concurrent writers (run on PostgreSQL for real parallelism; on
 // PGlite the same workload runs one transaction at a time): 20 order imports and 10 activity batches in
-// two waves, then likes, joins and leaves at once, then 16 refunds at once, all on the same few fans, groups and days, then every metric of
+// two waves, then likes, joins, leaves and 4 more imports for the joining fans at once (a fan's join and
+// order committing together: each membership's latest buying day), then 16 refunds at once, all on the same few fans, groups and days, then every metric of
 // every group and of the organization for several windows equals a recomputation from the rows, and
 // the rollups equal what the one-pass rebuild makes from the same rows.
 import { describe, expect } from 'vitest';
@@ -31,7 +32,7 @@ describe('insight rollups under concurrent writes', () => {
     };
 
     const imports = Array.from(
-      { length: 20 },
+      { length: 24 },
       (_, b) => () =>
         ok(
           t.gql(`mutation($o: [OrderImportRow!]!) { importOrders(input: { orders: $o }) { __typename } }`, {
@@ -119,8 +120,9 @@ describe('insight rollups under concurrent writes', () => {
     };
     // Waves of at most 16 requests (the test app's pool has 20 connections; each mutation holds one).
     await Promise.all([extendWhileWriting(), ...[...imports.slice(0, 10), ...activity.slice(0, 5)].map((f) => f())]);
-    await Promise.all([extendWhileWriting(), ...[...imports.slice(10), ...activity.slice(5)].map((f) => f())]);
-    await Promise.all([...likes, ...joins, ...leaves].map((f) => f()));
+    await Promise.all([extendWhileWriting(), ...[...imports.slice(10, 20), ...activity.slice(5)].map((f) => f())]);
+    await Promise.all([...likes.slice(0, 4), ...joins, ...leaves, ...imports.slice(20)].map((f) => f()));
+    await Promise.all(likes.slice(4).map((f) => f()));
     expect(extensions, 'the extension got its turn between writers').toBeGreaterThan(0);
     // Refunds in parallel too (16), on the hot fans' orders.
     const paid = await db.order.findMany({
