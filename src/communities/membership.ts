@@ -14,6 +14,8 @@ type LeaveDeps = Pick<Context, 'db' | 'pubsub' | 'services'>;
 
 // A chain longer than this means something is wrong (or a bot is farming groups); stop rather than loop.
 const MAX_ROLLOVERS_PER_JOIN = 20;
+// Advisory lock space of one fan's memberships (7_301 wishes, 7_302 referral imports).
+const MEMBERSHIP_LOCK_SPACE = 7_303;
 
 /**
  * Serializes one fan's joins, leaves and admissions for the rest of the transaction, so "already a
@@ -22,7 +24,7 @@ const MAX_ROLLOVERS_PER_JOIN = 20;
  * holding the row before the rollups deadlocked with an import for the same fan.
  */
 export async function lockFanMemberships(tx: Tx, orgId: string, fanId: string) {
-  await tx.$queryRaw`SELECT pg_advisory_xact_lock(1314, hashtext(${fanId}))::text`;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${MEMBERSHIP_LOCK_SPACE}::int, hashtext(${fanId}))`;
   const rows = await tx.$queryRaw<{ id: string; orderCount: number; intimacy: number }[]>`
     SELECT "id", "orderCount", "intimacy" FROM "Fan" WHERE "id" = ${fanId} AND "orgId" = ${orgId}`;
   if (!rows.length) throw notFound('Fan', 'input.fanId');

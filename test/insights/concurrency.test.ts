@@ -1,7 +1,7 @@
 // The distinct rollups stay exact under concurrent writers (run on PostgreSQL for real parallelism; on
 // PGlite the same workload runs one transaction at a time): 20 order imports and 10 activity batches in
 // two waves, then likes, joins, leaves and 4 more imports for the joining fans at once (a fan's join and
-// order committing together: each membership's latest buying day), then 16 refunds at once, all on the same few fans, groups and days, then every metric of
+// order committing together, which deadlocked while joins locked the Fan row first), then 16 refunds at once, all on the same few fans, groups and days, then every metric of
 // every group and of the organization for several windows equals a recomputation from the rows, and
 // the rollups equal what the one-pass rebuild makes from the same rows.
 import { describe, expect } from 'vitest';
