@@ -149,6 +149,8 @@ export async function dumpRollups(t: SeededTestApp) {
     await q(`SELECT * FROM "InsightMemberDay" WHERE "orgId" = $1 ORDER BY "communityId", "fanId", "day"`),
     await q(`SELECT * FROM "InsightBuyerMark" WHERE "orgId" = $1 ORDER BY "scope", "scopeId", "fanId", "day"`),
     await q(`SELECT * FROM "InsightRecency" WHERE "orgId" = $1 ORDER BY "scope", "scopeId", "fanId"`),
+    // Each current member's latest buying day (20261210000100_insight_member_buys).
+    await q(`SELECT * FROM "InsightMemberBuy" WHERE "orgId" = $1 ORDER BY "communityId", "fanId"`),
     await q(`SELECT count(*)::int AS pending FROM "InsightPending" WHERE "orgId" = $1`),
     await q(
       `SELECT * FROM "InsightBlock" WHERE "orgId" = $1 AND ("orders", "gmvCents", "refunds", "refundedCents", "messages", "joins", "leaves", "buyerShows", "complaintsRaised", "complaintsResolved") <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0) ORDER BY "scope", "scopeId", "level", "block"`,

@@ -55,23 +55,34 @@ async function reach(deps: Deps, orgId: string, tz: string, kocIds: string[] | n
   const unions = new Map<string, { members: number; ordered: number }>();
   const selfOrdered = new Set<string>();
   if (sets.length) {
-    const b = withOrdered ? buyersCte : Prisma.sql`SELECT NULL::text AS "fanId" WHERE false`;
+    // The members who bought, per member's mask: with nothing bought after the window, from each current
+    // membership's latest buying day (InsightMemberBuy, an index range per group); else joined with the buyers.
+    const ordered = !withOrdered
+      ? Prisma.sql`SELECT NULL::bigint AS mask, 0::bigint AS n WHERE false`
+      : later
+        ? Prisma.sql`SELECT f.mask, count(*) AS n FROM f JOIN (${buyersCte}) b ON b."fanId" = f."fanId" GROUP BY 1`
+        : Prisma.sql`SELECT mask, count(*) AS n FROM (
+            SELECT r."fanId", bit_or(g.mask) AS mask FROM g JOIN "InsightMemberBuy" r ON r."communityId" = g.c
+            AND r."buyDay" BETWEEN ${w.from}::date AND ${w.to}::date GROUP BY r."fanId") o GROUP BY 1`;
     // Sets in chunks of 62: each group gets a bitmask of the chunk's sets it belongs to, each current
     // member the OR of their groups' masks (one hash pass over the groups' memberships, not one per set);
-    // members are counted per (mask, bought), and a set sums the counts whose mask has its bit.
+    // members are counted per mask, and a set sums the counts whose mask has its bit. The counts are
+    // MATERIALIZED: inlined into the per-set subqueries, PostgreSQL re-aggregated every member once per
+    // set (a leaderboard page: 20 passes over ~50k memberships, 310 ms against 93 ms at 300k fans).
     const chunks = Array.from({ length: Math.ceil(sets.length / 62) }, (_, i) => sets.slice(i * 62, i * 62 + 62));
     const counted = chunks.map((chunk, n) => {
       const bits = chunk.flatMap(([, groups], i) => groups.map(() => i));
       // (Planned as expensive; the pool runs without JIT, src/core/db.ts.)
       return deps.db.$queryRaw<{ s: number; members: number; ordered: number }[]>`
         WITH sig(s, c) AS (SELECT * FROM unnest(${bits}::int[], ${chunk.flatMap(([, g]) => g)}::text[])),
-             b AS (${b}),
              g AS (SELECT c, bit_or(1::bigint << s) AS mask FROM sig GROUP BY c),
              f AS (SELECT m."fanId", bit_or(g.mask) AS mask FROM g JOIN "Membership" m ON m."communityId" = g.c AND m."leftAt" IS NULL GROUP BY m."fanId"),
-             fb AS (SELECT f.mask, b."fanId" IS NOT NULL AS bought, count(*) AS n FROM f LEFT JOIN b ON b."fanId" = f."fanId" GROUP BY 1, 2)
-        SELECT ${n * 62}::int + x.s AS s, COALESCE(sum(fb.n) FILTER (WHERE fb.mask & (1::bigint << x.s) <> 0), 0)::int AS members,
-          COALESCE(sum(fb.n) FILTER (WHERE fb.bought AND fb.mask & (1::bigint << x.s) <> 0), 0)::int AS ordered
-        FROM (SELECT DISTINCT s FROM sig) x CROSS JOIN fb GROUP BY x.s`;
+             fm AS MATERIALIZED (SELECT mask, count(*) AS n FROM f GROUP BY 1),
+             fo AS MATERIALIZED (${ordered})
+        SELECT ${n * 62}::int + x.s AS s,
+          (SELECT COALESCE(sum(n), 0) FROM fm WHERE fm.mask & (1::bigint << x.s) <> 0)::int AS members,
+          (SELECT COALESCE(sum(n), 0) FROM fo WHERE fo.mask & (1::bigint << x.s) <> 0)::int AS ordered
+        FROM (SELECT DISTINCT s FROM sig) x`;
     });
     const [rows, self] = await Promise.all([
       Promise.all(counted).then((r) => r.flat()),
