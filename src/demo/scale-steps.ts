@@ -379,7 +379,8 @@ export function buildSteps(c: ScaleContext): Step[] {
         n AS (SELECT count(*)::int AS n FROM codes),
         picks AS (
           SELECT f.id AS invitee, m."joinedAt" AS at, m."leftAt" AS left_at, 1 + floor(${rndId('f.id', 82)} ^ 3 * n.n)::int AS rn, n.n
-          FROM "Fan" f JOIN "Membership" m ON m."fanId" = f.id AND m."communityId" = ${id.community(String(FISSION_GROUP))} CROSS JOIN n
+          FROM "Fan" f JOIN "Membership" m ON m."fanId" = f.id
+            AND (m."communityId" = ${id.community(String(FISSION_GROUP))} OR m."communityId" LIKE ${id.community(String(FISSION_GROUP))} || '\\_r%') CROSS JOIN n
           WHERE f."orgId" = ${org} AND f.source = 'REFERRAL' AND f."createdAt" > ${ago(FISSION_START_DAYS)} AND n.n > 1
         )
       INSERT INTO "Invite" (id, "orgId", "campaignId", "inviteCodeId", "inviteeId", status, "createdAt", "voidedAt")
@@ -458,7 +459,8 @@ export function buildSteps(c: ScaleContext): Step[] {
       FROM (SELECT c2.id, count(m.id) FILTER (WHERE m."leftAt" IS NULL)::int AS n FROM "Community" c2 LEFT JOIN "Membership" m ON m."communityId" = c2.id
             WHERE c2."orgId" = ${org} GROUP BY c2.id) x
       WHERE c.id = x.id;
-      UPDATE "Community" SET "rolledOverFromId" = ${id.community(String(FISSION_GROUP))} WHERE id = ${id.community(String(FISSION_GROUP + 1))};
+      UPDATE "Community" SET "rolledOverFromId" = ${id.community(String(FISSION_GROUP))} WHERE id = ${id.community(String(FISSION_GROUP + 1))}
+        AND NOT EXISTS (SELECT 1 FROM "Community" WHERE "rolledOverFromId" = ${id.community(String(FISSION_GROUP))});
       UPDATE "LiveSession" s SET "orderCount" = o.n, "gmvCents" = o.cents
       FROM (SELECT "liveSessionId", count(*)::int AS n, sum("amountCents")::int AS cents FROM "Order" WHERE "orgId" = ${org} AND status = 'PAID' AND "liveSessionId" IS NOT NULL GROUP BY 1) o
       WHERE s.id = o."liveSessionId";
@@ -481,15 +483,16 @@ export function buildSteps(c: ScaleContext): Step[] {
  * Large groups rolled over at the chat platform's capacity (ScaleOptions.groupSize): each of the 20 large
  * groups keeps its first `groupSize` memberships (by join time) and the later ones move to new groups of
  * the same kind, `<group>_r1`, `_r2` … (named "<group> (2)" …), each rolled over from the one before, as a full group's invite code
- * does (all but the referral campaign's group, which rolls over to its twin). Orders attributed to a large group go to the buyer's own group of that family, or to one of the
+ * does (the referral campaign's group included: its invitees join its family). Orders attributed to a large group go to the buyer's own group of that family, or to one of the
  * family's groups by hash when the buyer is not a member. Runs before activity, likes and invites, which
  * are drawn from memberships.
  */
 function rolloverStep(c: ScaleContext): Step {
   const org = lit(c.orgId);
   const id = ids(c);
-  // The referral campaign's group already rolls over to its twin when full (see derived facts), so it stays.
-  const rolling = LARGE_GROUPS.map((_, n) => n + 1).filter((n) => n !== FISSION_GROUP);
+  // The referral campaign's group too: without a cap it held every invitee (36,533 members at 300k fans),
+  // a group the platform's cap of 200 or 500 rules out, and every KOC in it reached them all.
+  const rolling = LARGE_GROUPS.map((_, n) => n + 1);
   const large = `ARRAY[${rolling.map((n) => id.community(String(n))).join(', ')}]`;
   return {
     name: `large groups rolled over at ${c.groupSize} members`,
