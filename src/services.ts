@@ -40,12 +40,15 @@ export function createServices({
   pubsub,
   config,
   listen,
+  transaction,
 }: {
   db: Db;
   pool: pg.Pool;
   pubsub: PubSub;
   config: Config;
   listen?: Database['listen'];
+  /** Raw-SQL transactions (the like group commit). */
+  transaction: Database['transaction'];
 }): Services {
   const activity = new ActivityReactions();
   voidInvitesWhenHelpersLeave(activity);
@@ -78,7 +81,7 @@ export function createServices({
     activity,
     fulfilmentReturns,
     staff: new StaffDesk(db, config),
-    likes: createLikeCommitter(db, pubsub, { commitsInFlight: config.likeCommitsInFlight }),
+    likes: createLikeCommitter({ transaction }, pubsub, { commitsInFlight: config.likeCommitsInFlight }),
     likeCounters: new LikeCounterHubs(pubsub, config.counterMessagesPerSecond, committedCounter(db)),
     insightMetrics: new MetricsHubs(db, listen),
   };

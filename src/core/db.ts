@@ -16,6 +16,7 @@ import { migrate, type SqlRunner } from './migrate.js';
 import { readThrough } from './reads/client.js';
 import { loadDataModel } from './reads/model.js';
 import { Reader, type Row, type RunSql } from './reads/reader.js';
+import { liteTransaction, pgTransaction, type SqlTransaction } from './sql-tx.js';
 import { recordStatement, traceStatement } from './tracing.js';
 
 export type Db = PrismaClient;
@@ -28,6 +29,12 @@ export interface Database {
   sql: SqlRunner;
   /** A pg.Pool (on PGlite, one shaped like it) for the job queue, which speaks node-postgres. */
   pool: pg.Pool;
+  /**
+   * A lean raw-SQL transaction for hot paths (src/core/sql-tx.ts): BEGIN … COMMIT on one connection,
+   * with the same wait and run timeouts as Prisma's transactions. Its statements are reported to
+   * onStatement listeners too.
+   */
+  transaction: SqlTransaction;
   /** Every SQL statement Prisma sends passes through here; tests subscribe to count them. */
   onStatement(listener: StatementListener): () => void;
   ping(): Promise<boolean>;
@@ -85,6 +92,8 @@ export function databaseOptions(config: Config): DatabaseOptions {
 // Serializable enough for our rules and generous on waits: PGlite runs one transaction at a time,
 // so a burst of 100 concurrent redemptions queues rather than failing on Prisma's 2 s default.
 const transactionOptions = { maxWait: 60_000, timeout: 60_000 };
+/** The raw-SQL transactions' bounds: Prisma's. */
+const sqlTxOptions = { maxWaitMs: transactionOptions.maxWait, timeoutMs: transactionOptions.timeout };
 
 export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   const listeners = new Set<StatementListener>();
@@ -146,6 +155,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       prisma,
       sql,
       pool: jobPool,
+      transaction: pgTransaction(pool, emit, sqlTxOptions, pgTypes),
       onStatement,
       ping: () => ping(sql),
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
@@ -196,6 +206,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     prisma,
     sql,
     pool,
+    transaction: liteTransaction(lite, emit, sqlTxOptions, liteParsers),
     onStatement,
     ping: () => ping(sql),
     listen: async (channel, onPayload) => {

@@ -4,8 +4,8 @@
 // webhooks module handles that job (one delivery per subscribed endpoint); core knows no endpoint.
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.js';
-import type { Tx } from './db.js';
 import { enqueueJobs } from './jobs/queue.js';
+import type { RawSql } from './sql-tx.js';
 
 export const OUTBOUND_KINDS = [
   'campaign.started',
@@ -41,7 +41,8 @@ export interface OutboundEvent {
   data: Record<string, unknown>;
 }
 
-type EmitTx = Pick<Tx, '$queryRaw'>;
+/** A Prisma transaction or a raw-SQL one (src/core/sql-tx.ts). */
+type EmitTx = Pick<RawSql, '$queryRaw'>;
 
 /**
  * Enqueues `kind` in `tx`. With `data.fanId`, a marketing kind is dropped for an opted-out fan; and

@@ -3,7 +3,7 @@
 // live in FanIntimacyDay; adding to them is one upsert whose RETURNING gives each row's new counts, so
 // the points a batch earns are "capped(after) − capped(before)" — however the day's messages or likes are
 // split into batches, and whichever batch commits first (the upsert's row lock orders concurrent ones).
-import type { Tx } from '../core/db.js';
+import type { RawSql } from '../core/sql-tx.js';
 import { Prisma } from '../generated/prisma/client.js';
 
 export const DAILY_INTIMACY = { MESSAGE_POINTS_CAP: 20, LIKES_PER_POINT: 10, LIKE_POINTS_CAP: 10 } as const;
@@ -34,7 +34,7 @@ export function dayOf(timeZone: string, at: Date): Date {
 }
 
 /** Records the counts and answers the intimacy each fan earns by them now, under the day caps. */
-export async function earnCappedIntimacy(tx: Tx, counts: DailyCount[]): Promise<Map<string, number>> {
+export async function earnCappedIntimacy(tx: RawSql, counts: DailyCount[]): Promise<Map<string, number>> {
   // One row per fan and day (an upsert may not touch a row twice), in key order (lock order).
   const merged = new Map<string, DailyCount>();
   for (const c of counts) {

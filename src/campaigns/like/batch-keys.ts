@@ -6,6 +6,7 @@
 // row and then replay. Receipts are written in the same transaction as the taps they describe.
 import type { Tx } from '../../core/db.js';
 import { DomainError } from '../../core/errors.js';
+import type { RawSql } from '../../core/sql-tx.js';
 import { Prisma } from '../../generated/prisma/client.js';
 
 export interface KeyedBatch {
@@ -19,6 +20,19 @@ export interface KeyedBatch {
   error?: Error;
 }
 
+/** A stored receipt (the columns of "LikeBatch" a replay reads). */
+type Receipt = {
+  orgId: string;
+  key: string;
+  campaignId: string;
+  fanId: string;
+  taps: number;
+  totalLikes: number;
+  milestonesReached: number;
+  newlyReached: number[];
+  fanLikes: number;
+};
+
 const same = (a: KeyedBatch, b: { campaignId: string; fanId: string; taps: number }) =>
   a.campaignId === b.campaignId && a.fanId === b.fanId && a.taps === b.taps;
 
@@ -29,7 +43,7 @@ const conflict = (key: string) => new DomainError('CONFLICT', `batchKey "${key}"
  * settle(), which after counting stores the claimed receipts (forgetting claims of refused batches)
  * and answers duplicates that arrived in this very group.
  */
-export async function claimBatchKeys<B extends KeyedBatch>(tx: Tx, group: B[]) {
+export async function claimBatchKeys<B extends KeyedBatch>(tx: RawSql, group: B[]) {
   const leaders = new Map<string, B>();
   const followers: [B, B][] = [];
   for (const p of group) {
@@ -53,9 +67,11 @@ export async function claimBatchKeys<B extends KeyedBatch>(tx: Tx, group: B[]) {
     for (const r of rows) claimed.add(`${r.orgId}\u0000${r.key}`);
     const prior = ids.filter((id) => !claimed.has(id));
     if (prior.length) {
-      const found = await tx.likeBatch.findMany({
-        where: { OR: prior.map((id) => ({ orgId: leaders.get(id)!.orgId, key: leaders.get(id)!.batchKey! })) },
-      });
+      const found = await tx.$queryRaw<Receipt[]>`
+        SELECT b."orgId", b."key", b."campaignId", b."fanId", b."taps", b."totalLikes", b."milestonesReached", b."newlyReached", b."fanLikes"
+          FROM "LikeBatch" AS b
+          JOIN unnest(${prior.map((id) => leaders.get(id)!.orgId)}::text[], ${prior.map((id) => leaders.get(id)!.batchKey!)}::text[]) AS v(org, key)
+            ON b."orgId" = v.org AND b."key" = v.key`;
       for (const row of found) {
         const p = leaders.get(`${row.orgId}\u0000${row.key}`)!;
         if (!same(p, row)) p.error = conflict(row.key);

@@ -3,7 +3,7 @@
 // group's transaction, where two Prisma findMany calls (one with relations) each paid a query compilation
 // (Prisma's compiler took ≈ 5 % of the server's CPU samples in a like storm) and their own round trips;
 // the group commit is serial, so every round trip saved here shortens every like's wait.
-import type { Tx } from '../../core/db.js';
+import type { RawSql } from '../../core/sql-tx.js';
 import type { CampaignKind, CampaignStatus } from '../../generated/prisma/client.js';
 
 export interface GroupCampaign {
@@ -29,7 +29,7 @@ type Row = {
   timeZone: string | null;
 };
 
-export async function lookUpGroup(tx: Tx, campaignIds: string[], fanIds: string[]) {
+export async function lookUpGroup(tx: RawSql, campaignIds: string[], fanIds: string[]) {
   const rows = await tx.$queryRaw<Row[]>`
     SELECT 'campaign' AS "of", c."id", c."orgId", c."name", c."kind"::text AS "kind", c."status"::text AS "status",
            c."communityId", lc."membersOnly", o."timeZone"

@@ -4,13 +4,15 @@
 // statement and, last, adds each campaign's sum and claims its milestones with a single
 // `UPDATE … SET totalLikes = totalLikes + n`. A caller is answered only after that commit, so an
 // acknowledged like is durable; each caller still gets the exact running total after its batch.
+// The transaction is a raw-SQL one (src/core/sql-tx.ts), not Prisma's: the commit is serial, and
+// Prisma's interactive transaction cost CPU per statement that every like waited on.
 
-import { type ActivityInput, publishActivity, recordActivity } from '../../activity/events.js';
+import { type ActivityInput, publishActivity, recordActivitySql } from '../../activity/events.js';
 import type { Context } from '../../core/context.js';
-import type { Db, Tx } from '../../core/db.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { emitOutboundMany } from '../../core/outbound.js';
 import type { PubSub } from '../../core/pubsub.js';
+import type { RawSql, SqlTransaction, SqlTx } from '../../core/sql-tx.js';
 import { dayOf, earnCappedIntimacy } from '../../fans/intimacy.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { campaignRefusal } from '../lookup.js';
@@ -80,7 +82,7 @@ declare module '../../core/context.js' {
  * groups earlier made them smaller and cost more CPU per like on a saturated instance. One by default:
  * on one saturated instance two in flight measured no faster (bench/README.md, Issue 18).
  */
-export function createLikeCommitter(db: Db, pubsub: PubSub, { commitsInFlight = 1 }: { commitsInFlight?: number } = {}) {
+export function createLikeCommitter(db: { transaction: SqlTransaction }, pubsub: PubSub, { commitsInFlight = 1 }: { commitsInFlight?: number } = {}) {
   let queue: Pending[] = [];
   let inFlight = 0;
   /** A group is still before its counting statement: newcomers wait to form the next one. */
@@ -146,14 +148,14 @@ class CampaignEndedMidGroup extends Error {
 type Counter = { total: number; delta: number; milestonesReached: number; newlyReached: number[] };
 
 /** Commits a group in one transaction; false when the transaction failed (every batch refused). */
-async function commitGroup(db: Db, pubsub: PubSub, group: Pending[], counting: () => void): Promise<boolean> {
-  let outcome: { events: Awaited<ReturnType<typeof recordActivity>>; counters: Map<string, Counter> };
+async function commitGroup(db: { transaction: SqlTransaction }, pubsub: PubSub, group: Pending[], counting: () => void): Promise<boolean> {
+  let outcome: { events: Awaited<ReturnType<typeof recordActivitySql>>; counters: Map<string, Counter> };
   // Campaigns found not running by the counting statement: the group is redone with their batches
   // refused (at most once per campaign), so a batch racing the campaign's end is refused whole.
   const ended = new Set<string>();
   for (;;) {
     try {
-      outcome = await db.$transaction((tx) => applyGroup(tx, group, ended, counting));
+      outcome = await db.transaction((tx) => applyGroup(tx, group, ended, counting));
       break;
     } catch (e) {
       if (e instanceof CampaignEndedMidGroup && !ended.has(e.campaignId)) {
@@ -178,7 +180,7 @@ async function commitGroup(db: Db, pubsub: PubSub, group: Pending[], counting: (
 // The campaign row is the one every group of a campaign shares, so it is held only from the counting
 // statement to COMMIT. draw.ts locks the campaign row first but then takes no fan or contribution row
 // lock (its foreign keys take KEY SHARE, which a fan's NO KEY UPDATE does not block).
-async function applyGroup(tx: Tx, all: Pending[], ended: Set<string>, counting: () => void) {
+async function applyGroup(tx: SqlTx, all: Pending[], ended: Set<string>, counting: () => void) {
   // Retries of keyed batches already committed are answered from their receipts; the rest are counted.
   const keys = await claimBatchKeys(tx, all);
   const group = keys.fresh;
@@ -251,7 +253,7 @@ async function applyGroup(tx: Tx, all: Pending[], ended: Set<string>, counting: 
     counters.set(campaignId, { total, delta: sum, milestonesReached: reached, newlyReached: claimed });
   }
   await keys.settle();
-  return { events: await recordActivity(tx, events), counters };
+  return { events: await recordActivitySql(tx, events), counters };
 }
 
 /**
@@ -262,7 +264,7 @@ async function applyGroup(tx: Tx, all: Pending[], ended: Set<string>, counting: 
  * (their foreign key) while they wait for our fans: a deadlock. Re-checks RUNNING in the same statement;
  * a campaign that stopped throws CampaignEndedMidGroup and the group is redone without its batches.
  */
-async function countLikes(tx: Tx, campaignId: string, sum: number) {
+async function countLikes(tx: RawSql, campaignId: string, sum: number) {
   const rows = await tx.$queryRaw<{ total: number; before: number; reached: number; every: number; target: number }[]>`
     UPDATE "LikeCampaign" AS lc SET
       "totalLikes" = lc."totalLikes" + ${sum},
@@ -278,7 +280,7 @@ async function countLikes(tx: Tx, campaignId: string, sum: number) {
 }
 
 /** Every fan's contribution in one upsert; returns each batch's fan count as of that batch. */
-async function addContributions(tx: Tx, accepted: Pending[]) {
+async function addContributions(tx: RawSql, accepted: Pending[]) {
   const fanLikes = new Map<Pending, number>();
   const perFan = new Map<string, number>();
   for (const p of accepted) perFan.set(`${p.campaignId}\u0000${p.fanId}`, (perFan.get(`${p.campaignId}\u0000${p.fanId}`) ?? 0) + p.taps);

@@ -9,6 +9,7 @@ import { type JobHelpers, parseCronItems, type Runner, run, runOnce, type TaskLi
 import type pg from 'pg';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from '../db.js';
+import type { RawSql } from '../sql-tx.js';
 import { jobLogger } from './schema.js';
 
 declare module '../context.js' {
@@ -65,7 +66,7 @@ export async function removeJob(tx: Pick<Tx, '$executeRaw'>, jobKey: string): Pr
  * Adds many jobs of one task in one statement (graphile_worker.add_jobs), inside `tx`. With `onlyIf` (a
  * query), they are added only when it returns a row, in the same statement. Returns whether they were.
  */
-export async function enqueueJobs(tx: Pick<Tx, '$queryRaw'>, task: string, payloads: unknown[], onlyIf?: Prisma.Sql): Promise<boolean> {
+export async function enqueueJobs(tx: Pick<RawSql, '$queryRaw'>, task: string, payloads: unknown[], onlyIf?: Prisma.Sql): Promise<boolean> {
   if (!payloads.length) return false;
   // A set-returning call in the select list runs once per row of FROM: not at all when `onlyIf` is empty.
   const [added] = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT graphile_worker.add_jobs(ARRAY(

@@ -97,7 +97,7 @@ describe('sendLikes with a batchKey', () => {
 
   it('duplicates racing in two like queues (separate transactions, as on two instances) count once', async ({ t }) => {
     const c = await setup(t);
-    const queues = [createLikeCommitter(t.database.prisma, createPubSub()), createLikeCommitter(t.database.prisma, createPubSub())];
+    const queues = [createLikeCommitter(t.database, createPubSub()), createLikeCommitter(t.database, createPubSub())];
     const keys = Array.from({ length: 20 }, (_, i) => ({ batchKey: `two-${i}`, fanId: c.fans[i % 4].id, taps: 10 + i }));
     const results = await Promise.all(
       keys.flatMap((k) => queues.flatMap((q) => [q.submit(t.orgId, { campaignId: c.id, ...k }), q.submit(t.orgId, { campaignId: c.id, ...k })])),

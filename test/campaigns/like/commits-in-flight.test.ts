@@ -43,7 +43,7 @@ function expectTiles(spans: [number, number][], sum: number) {
 describe('like groups in flight', () => {
   it('four groups in flight on each of two queues: every batch gets its exact running total, every milestone is claimed once', async ({ t }) => {
     const c = await setup(t, 12);
-    const queues = [0, 1].map(() => createLikeCommitter(t.database.prisma, createPubSub(), { commitsInFlight: 4 }));
+    const queues = [0, 1].map(() => createLikeCommitter(t.database, createPubSub(), { commitsInFlight: 4 }));
     const answers: Promise<{ fanId: string; taps: number; r: LikeBatchResult }>[] = [];
     for (let wave = 0; wave < 12; wave++) {
       for (let i = 0; i < 10; i++) {
@@ -88,7 +88,7 @@ describe('like groups in flight', () => {
       const ending = await setup(t, 1);
       const other = await setup(t, 1);
       const [fan, otherFan] = [ending.fans[0], other.fans[0]];
-      const queue = createLikeCommitter(db, createPubSub(), { commitsInFlight: 2 });
+      const queue = createLikeCommitter(t.database, createPubSub(), { commitsInFlight: 2 });
 
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));

@@ -144,7 +144,7 @@ describe('sendLikes', () => {
     const pubsub = createPubSub();
     const events = pubsub.subscribe('likeCampaign', c.id);
     const next = events.next();
-    await createLikeCommitter(t.database.prisma, pubsub).submit(t.orgId, { campaignId: c.id, fanId: f.id, taps: 25 });
+    await createLikeCommitter(t.database, pubsub).submit(t.orgId, { campaignId: c.id, fanId: f.id, taps: 25 });
     const { value } = await next;
     expect(value).toMatchObject({ total: 25, delta: 25, milestonesReached: 2, newlyReached: [1, 2] });
     expect(Date.parse(value.at)).not.toBeNaN();
