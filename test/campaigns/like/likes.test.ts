@@ -151,6 +151,40 @@ describe('sendLikes', () => {
     await events.return?.(undefined);
   });
 
+  it('a statement failing inside the group commit rolls the whole group back: nothing is counted, and the next group commits', async ({ t }) => {
+    const c = await likeCampaign(t, { every: 10 });
+    const f = await newFan(t);
+    // The counting statement (the group's last but the receipts and feed) fails for this campaign only.
+    const fn = `fail_likes_${c.id.replace(/\W/g, '')}`;
+    await t.database.sql.exec(`
+      CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW."campaignId" = '${c.id}' THEN RAISE EXCEPTION 'counting failed'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER ${fn} BEFORE UPDATE ON "LikeCampaign" FOR EACH ROW EXECUTE FUNCTION ${fn}();`);
+    const queue = createLikeCommitter(t.database, createPubSub());
+    try {
+      await expect(queue.submit(t.orgId, { campaignId: c.id, fanId: f.id, taps: 25 })).rejects.toThrow(/counting failed/);
+    } finally {
+      await t.database.sql.exec(`DROP TRIGGER ${fn} ON "LikeCampaign"; DROP FUNCTION ${fn}();`);
+    }
+    expect(await stateOf(t, c.id)).toEqual({ totalLikes: 0, milestonesReached: 0, contributions: 0 });
+    expect(await t.database.prisma.fanIntimacyDay.count({ where: { fanId: f.id } })).toBe(0);
+    expect((await t.database.prisma.fan.findUniqueOrThrow({ where: { id: f.id } })).intimacy).toBe(0);
+    expect(await queue.submit(t.orgId, { campaignId: c.id, fanId: f.id, taps: 25 })).toMatchObject({
+      totalLikes: 25,
+      newlyReached: [1, 2],
+      fanLikes: 25,
+    });
+    expect(await stateOf(t, c.id)).toEqual({ totalLikes: 25, milestonesReached: 2, contributions: 1 });
+    // The milestone's feed entry is written as Prisma would (a cuid id, the time of the commit).
+    const feed = await t.database.prisma.activityEvent.findMany({
+      where: { orgId: t.orgId, kind: 'LIKE_BURST', payload: { path: ['campaignId'], equals: c.id } },
+    });
+    expect(feed).toHaveLength(1);
+    expect(feed[0]).toMatchObject({ fanId: f.id, count: 25, payload: { campaignId: c.id, totalLikes: 25, milestones: [1, 2] } });
+    expect(feed[0].id).toMatch(/^c[a-z0-9]{24}$/);
+    expect(Math.abs(feed[0].occurredAt.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
   it('50 parallel batches of random sizes: the total is exact and every milestone is reached exactly once', async ({ t }) => {
     const c = await likeCampaign(t, { every: 250, target: 1_000_000 });
     const fans = await Promise.all(Array.from({ length: 10 }, () => newFan(t)));
