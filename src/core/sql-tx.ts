@@ -82,6 +82,10 @@ function txApi(run: RunQuery, emit: Emit, guard: () => void): SqlTx {
 export function pgTransaction(pool: pg.Pool, emit: Emit, opts: SqlTxOptions, types?: pg.CustomTypesConfig): SqlTransaction {
   return async (fn) => {
     const client = await connectWithin(pool, opts.maxWaitMs);
+    // A connection the server ends while we hold it (our idle-in-transaction timeout, a restart) emits
+    // 'error', which pg.Pool only listens for on idle clients: the pending or next statement fails instead.
+    const lost = () => {};
+    client.on('error', lost);
     let expired = false;
     let committing = false;
     let broken: Error | undefined;
@@ -111,6 +115,7 @@ export function pgTransaction(pool: pg.Pool, emit: Emit, opts: SqlTxOptions, typ
       throw expired ? new SqlTxTimeout('run', opts.timeoutMs) : e;
     } finally {
       clearTimeout(timer);
+      client.off('error', lost);
       // A connection that failed to roll back (or was closed) leaves the pool.
       client.release(broken ?? (expired ? true : undefined));
     }

@@ -23,6 +23,7 @@ beforeAll(async () => {
   if (onPostgres) {
     const db = await createPostgresDatabase(process.env.TEST_DATABASE_URL!);
     pool = new pg.Pool({ connectionString: db.url, max: 3 });
+    pool.on('error', () => {});
     const p = pool;
     run = async (sql, params) => (await p.query(sql, params)).rows;
     transaction = (timeoutMs = opts.timeoutMs) => pgTransaction(p, emit, { ...opts, timeoutMs });
