@@ -60,7 +60,7 @@ export function createApp({
   rateLimiter = memoryRateLimiter(),
   manifest = loadManifest(),
   tracing,
-  services = createServices({ db: database.prisma, pool: database.pool, pubsub, config, listen: database.listen, transaction: database.transaction }),
+  services = createServices({ database, pubsub, config }),
 }: AppDeps): App {
   const principals = new PrincipalCache();
   // One line per subscriber ready to receive (on Redis: once subscribed there), for operators tracing a feed.

@@ -81,14 +81,7 @@ export async function startFanops(env: Record<string, string | undefined> = proc
 
     const tracing = startTracing({ endpoint: config.otelEndpoint });
     if (tracing) opened.push(() => tracing.shutdown());
-    const services = createServices({
-      db: database.prisma,
-      pool: database.pool,
-      pubsub: events.pubsub,
-      config,
-      listen: database.listen,
-      transaction: database.transaction,
-    });
+    const services = createServices({ database, pubsub: events.pubsub, config });
     const yoga = createApp({ config, database, pubsub: events.pubsub, logger, rateLimiter, services, tracing });
     const running = await startServer(yoga, {
       host: config.host,

@@ -3,7 +3,6 @@
 // with two instances) gets its own like queue, counter hubs and reactions. Cross-module reactions
 // are wired here, above the domains, so no domain imports another to be told what happened.
 
-import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import { ActivityReactions } from './activity/reactions.js';
 import { BROADCAST_SEND_TASK, type BroadcastJob, runBroadcastJob } from './broadcasts/service.js';
@@ -35,21 +34,16 @@ export const NIGHTLY_LIFECYCLE_TASK = 'fans.lifecycle-nightly';
 export const EXTEND_PREFIXES_TASK = 'insights.extend-prefixes';
 
 export function createServices({
-  db,
-  pool,
+  database,
   pubsub,
   config,
-  listen,
-  transaction,
 }: {
-  db: Db;
-  pool: pg.Pool;
+  /** Its Prisma client, pool, LISTEN and raw-SQL transactions (the like group commit). */
+  database: Pick<Database, 'prisma' | 'pool' | 'listen' | 'transaction'>;
   pubsub: PubSub;
   config: Config;
-  listen?: Database['listen'];
-  /** Raw-SQL transactions (the like group commit). */
-  transaction: Database['transaction'];
 }): Services {
+  const { prisma: db, pool, listen, transaction } = database;
   const activity = new ActivityReactions();
   voidInvitesWhenHelpersLeave(activity);
   // What a cancelled fulfilment gives back, by source (single fission prizes and like draws have no stock).

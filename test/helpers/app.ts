@@ -96,14 +96,7 @@ export async function createTestApp(
   // Redis pub/sub when REDIS_URL is set, as in production with several instances.
   const events = await createPubSubHandle(process.env.REDIS_URL);
   const rateLimiter = process.env.REDIS_URL ? await redisRateLimiter(process.env.REDIS_URL) : memoryRateLimiter();
-  const services = createServices({
-    db: database.prisma,
-    pool: database.pool,
-    pubsub: events.pubsub,
-    config,
-    listen: database.listen,
-    transaction: database.transaction,
-  });
+  const services = createServices({ database, pubsub: events.pubsub, config });
   const app = createApp({
     config,
     database,
